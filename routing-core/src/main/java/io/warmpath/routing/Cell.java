@@ -1,0 +1,26 @@
+package io.warmpath.routing;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An inference cell: one inference-service in front of exactly one engine, so choosing a cell is choosing a cache.
+ *
+ * @param id     stable identity; the hash ring places cells by it, so it must survive restarts and re-registration
+ * @param model  the model the cell's engine serves
+ * @param region where the cell runs, for data residency
+ * @param labels anything else (zone, capacity); never read by the policies here
+ */
+public record Cell(String id, String model, String region, Map<String, String> labels) {
+
+    public Cell {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(region, "region");
+        labels = Map.copyOf(labels);
+    }
+
+    public Cell(String id, String model, String region) {
+        this(id, model, region, Map.of());
+    }
+}
