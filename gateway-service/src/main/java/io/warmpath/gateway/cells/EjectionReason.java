@@ -1,0 +1,21 @@
+package io.warmpath.gateway.cells;
+
+/** Why a call to a cell ejected it; the tag of the ejection counter. */
+public enum EjectionReason {
+
+    /** The connection was refused or timed out: nothing reached the cell. */
+    CONNECT_FAILURE("connect_failure"),
+
+    /** The cell answered 503: its engine is down or refusing. */
+    UNAVAILABLE("unavailable");
+
+    private final String tag;
+
+    EjectionReason(String tag) {
+        this.tag = tag;
+    }
+
+    public String tag() {
+        return tag;
+    }
+}

@@ -1,0 +1,77 @@
+package io.warmpath.gateway.routing;
+
+import java.net.ConnectException;
+
+import io.warmpath.gateway.cells.CellIds;
+import io.warmpath.gateway.cells.CellLease;
+import io.warmpath.gateway.cells.CellRegistry;
+import io.warmpath.gateway.cells.EjectionReason;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs right after the load balancer chose a cell: counts the request in flight on that cell and ejects the cell
+ * when the call shows it is down (connection refused or timed out, or a 503 answer). A refused connection then
+ * propagates to the route's Retry filter, and the next attempt skips this cell.
+ */
+@Component
+class CellCallFilter implements GlobalFilter, Ordered {
+
+    static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 1;
+
+    private final CellRegistry registry;
+
+    CellCallFilter(CellRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        Response<ServiceInstance> chosen = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+        CellAttempts attempts = exchange.getAttribute(CellAttempts.ATTRIBUTE);
+        if (chosen == null || chosen.getServer() == null || attempts == null) {
+            return chain.filter(exchange);
+        }
+        String cellId = CellIds.of(chosen.getServer());
+        CellLease lease = attempts.start(cellId, registry);
+        return chain.filter(exchange)
+                .doOnSuccess(done -> {
+                    HttpStatusCode status = exchange.getResponse().getStatusCode();
+                    if (status != null && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+                        registry.eject(cellId, EjectionReason.UNAVAILABLE);
+                    }
+                })
+                .doOnError(failure -> {
+                    if (isConnectFailure(failure)) {
+                        registry.eject(cellId, EjectionReason.CONNECT_FAILURE);
+                        // Nothing reached the cell, so this attempt is not in flight there.
+                        lease.release();
+                    }
+                });
+    }
+
+    /** Refused or timed-out connects (Netty's ConnectTimeoutException is a ConnectException too). */
+    static boolean isConnectFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

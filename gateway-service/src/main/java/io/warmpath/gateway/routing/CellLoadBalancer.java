@@ -1,0 +1,116 @@
+package io.warmpath.gateway.routing;
+
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.gateway.cells.CellRegistry;
+import io.warmpath.gateway.cells.CellSnapshot;
+import io.warmpath.gateway.web.ApiError;
+import io.warmpath.gateway.web.ApiErrorException;
+import io.warmpath.routing.Cell;
+import io.warmpath.routing.CellPool;
+import io.warmpath.routing.PickRequest;
+import io.warmpath.routing.RoutingPolicy;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultResponse;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.RequestData;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import reactor.core.publisher.Mono;
+
+/**
+ * The load balancer of the {@code inference-cells} service: picks the cell for a request with routing-core's
+ * configured policy.
+ *
+ * <p>It reads the {@link RoutingTarget} that {@link InferenceRequestFilter} left in the exchange attributes (which
+ * the gateway passes as {@link RequestDataContext#getClientRequest()}{@code .getAttributes()}). The pool is every
+ * known cell serving the model, memoized per membership so the hash ring is built once; unhealthy, ejected and
+ * already-tried cells are excluded per request, which keeps every key's ring position stable while cells come and
+ * go. Load is the gateway's in-flight requests on a cell plus the queue the cell reports.
+ *
+ * <p>Rather than an empty response, it fails with an {@link ApiErrorException}: 404 {@code model_not_found} when no
+ * cell serves the model, 503 with {@code Retry-After} when none of those cells can take the request.
+ */
+final class CellLoadBalancer implements ReactorServiceInstanceLoadBalancer {
+
+    private static final Duration NO_CELL_RETRY_AFTER = Duration.ofSeconds(2);
+
+    private final CellRegistry registry;
+    private final RoutingPolicy policy;
+    private final Cache<List<Cell>, CellPool> poolsByMembership = Caffeine.newBuilder().maximumSize(256).build();
+    private final Counter routed;
+    private final Counter noCell;
+    private final Counter unknownModel;
+
+    CellLoadBalancer(CellRegistry registry, RoutingPolicy policy, MeterRegistry meterRegistry) {
+        this.registry = registry;
+        this.policy = policy;
+        this.routed = decisions(meterRegistry, "routed");
+        this.noCell = decisions(meterRegistry, "no_cell");
+        this.unknownModel = decisions(meterRegistry, "unknown_model");
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // the signature of ReactorLoadBalancer
+    public Mono<Response<ServiceInstance>> choose(Request request) {
+        return Mono.fromCallable(() -> choose(attributesOf(request)));
+    }
+
+    private Response<ServiceInstance> choose(Map<String, Object> attributes) {
+        RoutingTarget target = (RoutingTarget) attributes.getOrDefault(RoutingTarget.ATTRIBUTE, RoutingTarget.ANY_CELL);
+        CellAttempts attempts = (CellAttempts) attributes.get(CellAttempts.ATTRIBUTE);
+        String model = target.model();
+        List<CellSnapshot> candidates = registry.snapshot().stream()
+                .filter(cell -> model == null || cell.serves(model))
+                .toList();
+        if (candidates.isEmpty() && model != null) {
+            unknownModel.increment();
+            throw new ApiErrorException(ApiError.modelNotFound(model));
+        }
+        CellPool pool = poolsByMembership.get(candidates.stream().map(CellSnapshot::cell).toList(), CellPool::of);
+        BitSet excluded = new BitSet(candidates.size());
+        for (int i = 0; i < candidates.size(); i++) {
+            CellSnapshot cell = candidates.get(i);
+            if (!cell.eligible() || (attempts != null && attempts.tried(cell.id()))) {
+                excluded.set(i);
+            }
+        }
+        OptionalInt picked = policy.pick(pool, new PickRequest(target.key(), i -> candidates.get(i).load(), excluded));
+        if (picked.isEmpty()) {
+            noCell.increment();
+            throw new ApiErrorException(ApiError.unavailable("no_healthy_cell",
+                    model == null ? "No healthy inference cell is available."
+                            : "No healthy inference cell is available for model '" + model + "'.",
+                    NO_CELL_RETRY_AFTER));
+        }
+        routed.increment();
+        return new DefaultResponse(candidates.get(picked.getAsInt()).instance());
+    }
+
+    private static Map<String, Object> attributesOf(Request<?> request) {
+        if (request.getContext() instanceof RequestDataContext context) {
+            RequestData clientRequest = context.getClientRequest();
+            if (clientRequest != null && clientRequest.getAttributes() != null) {
+                return clientRequest.getAttributes();
+            }
+        }
+        return Map.of();
+    }
+
+    private Counter decisions(MeterRegistry meterRegistry, String outcome) {
+        return Counter.builder("warmpath.gateway.routing.decisions")
+                .description("Cell choices by routing policy and outcome")
+                .tag("policy", policy.name())
+                .tag("outcome", outcome)
+                .register(meterRegistry);
+    }
+}

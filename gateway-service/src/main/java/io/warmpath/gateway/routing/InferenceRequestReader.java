@@ -1,0 +1,145 @@
+package io.warmpath.gateway.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.warmpath.gateway.web.ApiError;
+import io.warmpath.gateway.web.ApiErrorException;
+import io.warmpath.routing.RoutingKeys;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads an inference request body once: validates what routing needs and derives the routing key.
+ *
+ * <p>With an affinity value the key is the session's, scoped by tenant. Without one it is the prompt skeleton's:
+ * the model, the text of the leading system and developer messages (the prefix every turn repeats; a system message
+ * later in the conversation belongs to the history, not the skeleton) and each tool as canonical JSON with sorted
+ * keys, so that clients serialising the same tools differently still share a key and a warm cache.
+ */
+final class InferenceRequestReader {
+
+    /** A mapper of our own, so the canonical form of tools does not move with application Jackson settings. */
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * @param tenant   the caller's tenant, from its token
+     * @param affinity the {@code x-session-affinity} value, or {@code null}
+     * @throws ApiErrorException (400) when the body is not JSON, not an object, or lacks what the endpoint requires
+     */
+    RoutingTarget read(InferenceEndpoint endpoint, byte[] body, String tenant, @Nullable String affinity) {
+        JsonNode root = parse(body);
+        JsonNode model = root.get("model");
+        if (model == null || !model.isString() || model.stringValue().isBlank()) {
+            throw invalid("missing_required_parameter", "'model' is required and must be a non-empty string.");
+        }
+        String input = endpoint.requiredInput();
+        if (input != null && !isNonEmptyInput(root.get(input))) {
+            throw invalid("missing_required_parameter", "'" + input + "' is required and must not be empty.");
+        }
+        String modelName = model.stringValue();
+        String key = affinity != null
+                ? RoutingKeys.session(tenant, affinity)
+                : RoutingKeys.skeleton(modelName, leadingSystemTexts(root.get("messages")), canonicalTools(root.get("tools")));
+        return new RoutingTarget(modelName, key);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JacksonException malformed) {
+            // The parser's own message may quote the body; say only where it broke.
+            TokenStreamLocation at = malformed.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw invalid("invalid_json", "The request body is not valid JSON" + where + ".");
+        }
+        if (root == null || !root.isObject()) {
+            throw invalid("invalid_request_body", "The request body must be a JSON object.");
+        }
+        return root;
+    }
+
+    private static boolean isNonEmptyInput(@Nullable JsonNode input) {
+        if (input == null) {
+            return false;
+        }
+        if (input.isString()) {
+            return !input.stringValue().isEmpty();
+        }
+        return input.isArray() && !input.isEmpty();
+    }
+
+    private static List<String> leadingSystemTexts(@Nullable JsonNode messages) {
+        List<String> texts = new ArrayList<>();
+        if (messages == null || !messages.isArray()) {
+            return texts;
+        }
+        for (JsonNode message : messages.values()) {
+            JsonNode role = message.get("role");
+            if (role == null || !("system".equals(role.asString()) || "developer".equals(role.asString()))) {
+                break;
+            }
+            texts.add(text(message.get("content")));
+        }
+        return texts;
+    }
+
+    /** The text of a message's content: a string, or the text parts of an array joined by newlines. */
+    private static String text(@Nullable JsonNode content) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isString()) {
+            return content.stringValue();
+        }
+        if (content.isArray()) {
+            List<String> parts = new ArrayList<>();
+            for (JsonNode part : content.values()) {
+                JsonNode text = part.get("text");
+                parts.add(text != null && text.isString() ? text.stringValue() : canonicalJson(part));
+            }
+            return String.join("\n", parts);
+        }
+        return canonicalJson(content);
+    }
+
+    private static List<String> canonicalTools(@Nullable JsonNode tools) {
+        if (tools == null || !tools.isArray()) {
+            return List.of();
+        }
+        return tools.values().stream().map(InferenceRequestReader::canonicalJson).toList();
+    }
+
+    /** JSON with object keys sorted at every level and no whitespace: equal values give equal strings. */
+    static String canonicalJson(JsonNode node) {
+        return JSON.writeValueAsString(sortedKeys(node));
+    }
+
+    private static JsonNode sortedKeys(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode sorted = JSON.createObjectNode();
+            Map<String, JsonNode> byName = new TreeMap<>();
+            node.properties().forEach(property -> byName.put(property.getKey(), property.getValue()));
+            byName.forEach((name, value) -> sorted.set(name, sortedKeys(value)));
+            return sorted;
+        }
+        if (node.isArray()) {
+            ArrayNode sorted = JSON.createArrayNode();
+            node.values().forEach(element -> sorted.add(sortedKeys(element)));
+            return sorted;
+        }
+        return node;
+    }
+
+    private static ApiErrorException invalid(String code, String message) {
+        return new ApiErrorException(ApiError.invalidRequest(code, message));
+    }
+}

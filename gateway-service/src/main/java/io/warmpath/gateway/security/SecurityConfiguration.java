@@ -1,0 +1,82 @@
+package io.warmpath.gateway.security;
+
+import java.util.List;
+
+import io.warmpath.gateway.web.ErrorResponseWriter;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+
+/**
+ * JWT bearer authentication for the gateway. Boot builds the {@link ReactiveJwtDecoder} from
+ * {@code spring.security.oauth2.resourceserver.jwt.*} (issuer-uri, jwk-set-uri or public-key-location) and adds the
+ * {@link OAuth2TokenValidator} beans declared here to its signature and expiry checks.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    static final String INVOKE_AUTHORITY = "SCOPE_inference:invoke";
+
+    @Bean
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoder,
+            ErrorResponseWriter errorWriter) {
+        if (decoder.getIfAvailable() == null) {
+            throw new IllegalStateException("No JWT key source: set spring.security.oauth2.resourceserver.jwt."
+                    + "public-key-location (the dev key), jwk-set-uri or issuer-uri");
+        }
+        BearerErrorResponses errors = new BearerErrorResponses(errorWriter);
+        return http
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/prometheus")
+                        .permitAll()
+                        .pathMatchers("/v1/chat/completions", "/v1/completions", "/v1/models")
+                        .hasAuthority(INVOKE_AUTHORITY)
+                        .anyExchange().authenticated())
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(Customizer.withDefaults())
+                        .authenticationEntryPoint(errors)
+                        .accessDeniedHandler(errors))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+                // A stateless API: no sessions, no CSRF tokens, no login pages.
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .build();
+    }
+
+    /** Every token must name its tenant: routing keys and budgets are scoped by it. */
+    @Bean
+    OAuth2TokenValidator<Jwt> tenantClaimValidator() {
+        return new JwtClaimValidator<String>(Tenants.CLAIM, tenant -> tenant != null && !tenant.isBlank());
+    }
+
+    @Bean
+    OAuth2TokenValidator<Jwt> issuerValidator(GatewaySecurityProperties security) {
+        return security.issuer().isBlank() ? jwt -> ok() : new JwtIssuerValidator(security.issuer());
+    }
+
+    @Bean
+    OAuth2TokenValidator<Jwt> audienceValidator(GatewaySecurityProperties security) {
+        String audience = security.audience();
+        return audience.isBlank() ? jwt -> ok()
+                : new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience));
+    }
+
+    private static OAuth2TokenValidatorResult ok() {
+        return OAuth2TokenValidatorResult.success();
+    }
+}

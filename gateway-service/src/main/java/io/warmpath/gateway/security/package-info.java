@@ -1,0 +1,9 @@
+/**
+ * Who may call the gateway: OAuth2 resource server with RS256 JWTs (key source from Boot's
+ * {@code spring.security.oauth2.resourceserver.jwt.*}), issuer and audience checks, a required {@code tenant} claim,
+ * scope {@code inference:invoke} on the inference routes, and 401/403 answers as OpenAI error JSON.
+ */
+@NullMarked
+package io.warmpath.gateway.security;
+
+import org.jspecify.annotations.NullMarked;

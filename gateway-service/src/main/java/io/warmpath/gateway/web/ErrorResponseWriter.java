@@ -1,0 +1,66 @@
+package io.warmpath.gateway.web;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes an {@link ApiError} as the response: OpenAI error JSON under {@code /v1/}, where OpenAI SDKs parse it, and
+ * RFC 9457 problem details on every other path.
+ */
+@Component
+public class ErrorResponseWriter {
+
+    private final JsonMapper jsonMapper;
+
+    ErrorResponseWriter(JsonMapper jsonMapper) {
+        this.jsonMapper = jsonMapper;
+    }
+
+    /** Sets status and headers and writes the body; the caller must not have committed the response. */
+    public Mono<Void> write(ServerWebExchange exchange, ApiError error) {
+        return write(exchange.getResponse(), exchange.getRequest().getPath().value(), error);
+    }
+
+    /** As {@link #write(ServerWebExchange, ApiError)}, onto a given (possibly decorated) response. */
+    public Mono<Void> write(ServerHttpResponse response, String path, ApiError error) {
+        response.setStatusCode(error.status());
+        HttpHeaders headers = response.getHeaders();
+        if (error.retryAfter() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, error.retryAfter().toSeconds())));
+        }
+        Object body;
+        if (isOpenAiPath(path)) {
+            headers.setContentType(MediaType.APPLICATION_JSON);
+            Map<String, String> openAiError = new LinkedHashMap<>();
+            openAiError.put("message", error.message());
+            openAiError.put("type", error.type());
+            openAiError.put("code", error.code());
+            body = Map.of("error", openAiError);
+        } else {
+            headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            Map<String, Object> problem = new LinkedHashMap<>();
+            problem.put("type", "about:blank");
+            problem.put("title", error.status().getReasonPhrase());
+            problem.put("status", error.status().value());
+            problem.put("detail", error.message());
+            problem.put("instance", path);
+            problem.put("code", error.code());
+            body = problem;
+        }
+        byte[] bytes = jsonMapper.writeValueAsBytes(body);
+        headers.setContentLength(bytes.length);
+        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(bytes)));
+    }
+
+    static boolean isOpenAiPath(String path) {
+        return path.startsWith("/v1/");
+    }
+}

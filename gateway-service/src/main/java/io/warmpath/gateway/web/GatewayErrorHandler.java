@@ -1,0 +1,89 @@
+package io.warmpath.gateway.web;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns every failure that reaches the web layer into a clean error response: the gateway's own
+ * {@link ApiErrorException}s, unknown routes, oversized bodies, cells that cannot be reached and upstream timeouts.
+ * Runs before Boot's default handler (order -1), so clients never see Boot's error JSON.
+ */
+@Component
+@Order(-2)
+class GatewayErrorHandler implements ErrorWebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayErrorHandler.class);
+
+    /** How soon a client may retry when no cell could take its request. */
+    private static final Duration CELL_RETRY_AFTER = Duration.ofSeconds(2);
+
+    private final ErrorResponseWriter writer;
+
+    GatewayErrorHandler(ErrorResponseWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+        if (exchange.getResponse().isCommitted()) {
+            // Mid-stream: the status is gone; the connection is closed and the client sees a broken stream.
+            return Mono.error(failure);
+        }
+        return writer.write(exchange, toApiError(failure, exchange));
+    }
+
+    private ApiError toApiError(Throwable failure, ServerWebExchange exchange) {
+        if (failure instanceof ApiErrorException apiError) {
+            return apiError.error();
+        }
+        if (causedByConnectFailure(failure)) {
+            return ApiError.unavailable("cell_unavailable", "No inference cell could be reached.", CELL_RETRY_AFTER);
+        }
+        if (failure instanceof ResponseStatusException statusException) {
+            return fromStatus(statusException.getStatusCode(), exchange);
+        }
+        log.error("Unhandled failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                failure);
+        return ApiError.internal();
+    }
+
+    private static ApiError fromStatus(HttpStatusCode code, ServerWebExchange exchange) {
+        HttpStatus status = HttpStatus.resolve(code.value());
+        if (status == null) {
+            return ApiError.internal();
+        }
+        return switch (status) {
+            case NOT_FOUND -> ApiError.notFound("Unknown route: " + exchange.getRequest().getMethod() + " "
+                    + exchange.getRequest().getPath().value());
+            // The gateway's load-balancer filter answers 503 when no instance was returned.
+            case SERVICE_UNAVAILABLE -> ApiError.unavailable("no_healthy_cell", "No inference cell is available.",
+                    CELL_RETRY_AFTER);
+            case GATEWAY_TIMEOUT -> ApiError.timeout("The inference cell did not answer in time.");
+            default -> status.is4xxClientError()
+                    ? new ApiError(status, "invalid_request_error", status.name().toLowerCase(Locale.ROOT),
+                            status.getReasonPhrase(), null)
+                    : ApiError.internal();
+        };
+    }
+
+    private static boolean causedByConnectFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

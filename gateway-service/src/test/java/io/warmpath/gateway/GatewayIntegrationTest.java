@@ -1,0 +1,482 @@
+package io.warmpath.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.gateway.cells.CellProber;
+import io.warmpath.gateway.cells.CellRegistry;
+import io.warmpath.gateway.cells.CellSnapshot;
+import io.warmpath.routing.RoutingKeys;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.FluxExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class GatewayIntegrationTest {
+
+    private static final String MODEL = "kimi-k2.5";
+    private static final List<StubCell> KIMI_CELLS = List.of(
+            StubCell.start("stub-a", MODEL, true),
+            StubCell.start("stub-b", MODEL, true),
+            StubCell.start("stub-c", MODEL, true));
+    /** Serves a model of its own and reports not ready, so that model has cells but none healthy. */
+    private static final StubCell NOT_READY = StubCell.start("stub-small", "small-model", false);
+    private static final TestTokens TOKENS = new TestTokens();
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    private static final Duration COOLDOWN = Duration.ofMillis(300);
+
+    @DynamicPropertySource
+    static void gatewayProperties(DynamicPropertyRegistry registry) {
+        List<StubCell> all = List.of(KIMI_CELLS.get(0), KIMI_CELLS.get(1), KIMI_CELLS.get(2), NOT_READY);
+        for (int i = 0; i < all.size(); i++) {
+            StubCell cell = all.get(i);
+            String prefix = "spring.cloud.discovery.client.simple.instances.inference-cells[" + i + "].";
+            registry.add(prefix + "uri", cell::uri);
+            registry.add(prefix + "metadata.cell-id", () -> cell.id);
+            registry.add(prefix + "metadata.model", () -> cell.model);
+            registry.add(prefix + "metadata.region", () -> "local");
+        }
+        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", TOKENS::publicKeyLocation);
+        registry.add("warmpath.gateway.max-request-bytes", () -> MAX_REQUEST_BYTES + "B");
+        // Probes run when a test asks (prober.refresh()), so that no probe races a test's own failure injection.
+        registry.add("warmpath.gateway.health.probe-interval", () -> "1h");
+        registry.add("warmpath.gateway.health.ejection-cooldown", () -> COOLDOWN.toMillis() + "ms");
+    }
+
+    @Autowired
+    WebTestClient client;
+
+    @Autowired
+    CellProber prober;
+
+    @Autowired
+    CellRegistry registry;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @AfterAll
+    static void stopStubs() {
+        KIMI_CELLS.forEach(StubCell::stop);
+        NOT_READY.stop();
+    }
+
+    @BeforeEach
+    void allKimiCellsHealthy() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (healthyKimiCells() < KIMI_CELLS.size()) {
+            assertThat(System.nanoTime()).as("kimi cells healthy in time").isLessThan(deadline);
+            prober.refresh().block();
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void sameSessionReachesTheSameCellEveryTime() {
+        Set<String> cells = new HashSet<>();
+        for (int turn = 0; turn < 10; turn++) {
+            cells.add(servedBy(chat("acme", "session-42")));
+        }
+        assertThat(cells).hasSize(1);
+    }
+
+    @Test
+    void differentSessionsSpreadOverTheCells() {
+        Set<String> cells = new HashSet<>();
+        for (int session = 0; session < 60; session++) {
+            cells.add(servedBy(chat("acme", "spread-" + session)));
+        }
+        assertThat(cells).containsExactlyInAnyOrder("stub-a", "stub-b", "stub-c");
+    }
+
+    @Test
+    void sameAffinityFromTwoTenantsIsTwoSessions() {
+        assertThat(RoutingKeys.session("acme", "shared")).isNotEqualTo(RoutingKeys.session("globex", "shared"));
+        int differentCells = 0;
+        for (int i = 0; i < 30; i++) {
+            String affinity = "shared-" + i;
+            if (!servedBy(chat("acme", affinity)).equals(servedBy(chat("globex", affinity)))) {
+                differentCells++;
+            }
+        }
+        // Independent placement on 3 cells differs about 2 times in 3; identical keys would never differ.
+        assertThat(differentCells).isGreaterThan(5);
+    }
+
+    @Test
+    void forwardsBodyAndClientHeadersButNotTheToken() {
+        String body = chatBody(false).replace("Say hello", "Say hello to the header test");
+        String servedBy = client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .header("x-session-affinity", "headers-1")
+                .header("x-request-timeout-ms", "30000")
+                .header("x-workload-class", "light")
+                .header("Idempotency-Key", "idem-1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.served_by").exists()
+                .returnResult().getResponseHeaders().getFirst("x-warmpath-cell");
+
+        StubCell served = stub(servedBy);
+        assertThat(served.lastBody()).isEqualTo(body);
+        assertThat(served.lastHeader("authorization")).isNull();
+        assertThat(served.lastHeader("x-session-affinity")).isEqualTo("headers-1");
+        assertThat(served.lastHeader("x-request-timeout-ms")).isEqualTo("30000");
+        assertThat(served.lastHeader("x-workload-class")).isEqualTo("light");
+        assertThat(served.lastHeader("idempotency-key")).isEqualTo("idem-1");
+    }
+
+    @Test
+    void streamedResponsePassesThroughWithAllChunksAndStaysInFlightUntilItEnds() {
+        FluxExchangeResult<String> result = client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .header("x-session-affinity", "stream-1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .bodyValue(chatBody(true))
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectHeader().exists("x-warmpath-cell")
+                .returnResult(String.class);
+        String servedBy = result.getResponseHeaders().getFirst("x-warmpath-cell");
+
+        List<String> events = new ArrayList<>();
+        Iterator<String> stream = result.getResponseBody().toIterable().iterator();
+        events.add(stream.next());
+        assertThat(cell(servedBy).inFlight()).as("in flight while the stream is open").isEqualTo(1);
+        stream.forEachRemaining(events::add);
+
+        assertThat(events).hasSize(StubCell.SSE_CHUNKS.size() + 1);
+        for (int i = 0; i < StubCell.SSE_CHUNKS.size(); i++) {
+            assertThat(events.get(i)).contains("\"content\":\"" + StubCell.SSE_CHUNKS.get(i) + "\"");
+        }
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        awaitUntil(() -> cell(servedBy).inFlight() == 0, "in-flight released when the stream ends");
+    }
+
+    @Test
+    void modelsListIsRoutedWithoutABody() {
+        client.get().uri("/v1/models")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().exists("x-warmpath-cell")
+                .expectBody().jsonPath("$.object").isEqualTo("list");
+    }
+
+    @Test
+    void requestWithoutTokenIsUnauthorized() {
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chatBody(false))
+                .exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("authentication_error")
+                .jsonPath("$.error.code").isEqualTo("invalid_token");
+    }
+
+    @Test
+    void tokenWithoutInvokeScopeIsForbidden() {
+        String token = TOKENS.token(claims -> claims.claim("scope", "sessions:write"));
+
+        client.post().uri("/v1/chat/completions")
+                .headers(bearer(token))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chatBody(false))
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectHeader().value(HttpHeaders.WWW_AUTHENTICATE, value -> assertThat(value)
+                        .contains("error=\"insufficient_scope\""))
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("insufficient_scope");
+    }
+
+    @Test
+    void expiredTokenIsUnauthorized() {
+        assertRejectedToken(claims -> claims
+                .issueTime(Date.from(Instant.now().minus(Duration.ofHours(2))))
+                .expirationTime(Date.from(Instant.now().minus(Duration.ofHours(1)))));
+    }
+
+    @Test
+    void tokenFromAnotherIssuerIsUnauthorized() {
+        assertRejectedToken(claims -> claims.issuer("someone-else"));
+    }
+
+    @Test
+    void tokenForAnotherAudienceIsUnauthorized() {
+        assertRejectedToken(claims -> claims.audience("another-api"));
+    }
+
+    @Test
+    void tokenWithoutTenantIsUnauthorized() {
+        assertRejectedToken(claims -> claims.claim("tenant", null));
+    }
+
+    @Test
+    void tokenSignedByAnotherKeyIsUnauthorized() {
+        String foreign = new TestTokens().forTenant("acme");
+        client.post().uri("/v1/chat/completions")
+                .headers(bearer(foreign))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chatBody(false))
+                .exchange()
+                .expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void malformedJsonIsABadRequest() {
+        post("{\"model\": \"kimi-k2.5\", \"messages\": [")
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("invalid_json");
+    }
+
+    @Test
+    void missingMessagesIsABadRequest() {
+        post("{\"model\": \"kimi-k2.5\"}")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("missing_required_parameter");
+    }
+
+    @Test
+    void oversizedBodyIsRejectedFromContentLength() {
+        post("{\"model\":\"kimi-k2.5\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "x".repeat(MAX_REQUEST_BYTES) + "\"}]}")
+                .expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
+                .expectBody().jsonPath("$.error.code").isEqualTo("request_too_large");
+    }
+
+    @Test
+    void oversizedChunkedBodyIsRejectedWhileReading() {
+        byte[] chunk = "x".repeat(8 * 1024).getBytes(StandardCharsets.UTF_8);
+        Flux<DataBuffer> body = Flux.range(0, 20).map(i -> DefaultDataBufferFactory.sharedInstance.wrap(chunk));
+
+        client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body, DataBuffer.class)
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
+                .expectBody().jsonPath("$.error.code").isEqualTo("request_too_large");
+    }
+
+    @Test
+    void unknownModelIsNotFound() {
+        post(chatBody(false).replace(MODEL, "no-such-model"))
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.error.code").isEqualTo("model_not_found");
+    }
+
+    @Test
+    void modelWithoutHealthyCellIsUnavailableWithRetryAfter() {
+        post(chatBody(false).replace(MODEL, "small-model"))
+                .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectBody().jsonPath("$.error.code").isEqualTo("no_healthy_cell");
+        assertThat(NOT_READY.completions()).isZero();
+    }
+
+    @Test
+    void unknownV1RouteIsNotFoundAsOpenAiError() {
+        client.get().uri("/v1/embeddings-nope")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("not_found");
+    }
+
+    @Test
+    void errorsOutsideV1AreProblemDetails() {
+        client.get().uri("/not-a-route")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo(404)
+                .jsonPath("$.instance").isEqualTo("/not-a-route");
+    }
+
+    @Test
+    void healthAndPrometheusNeedNoToken() {
+        chat("acme", "metrics-1");
+        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        client.get().uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class)
+                .value(text -> assertThat(text)
+                        .contains("warmpath_gateway_routing_decisions_total{outcome=\"routed\",policy=\"bounded-load\"}")
+                        .contains("warmpath_gateway_cells_healthy")
+                        .contains("warmpath_gateway_load_spread")
+                        .doesNotContain("acme"));
+    }
+
+    @Test
+    void stoppedCellsSessionsAreServedByAnotherCellAndTheCellIsEjected() throws InterruptedException {
+        StubCell victim = KIMI_CELLS.get(1);
+        String session = sessionServedBy(victim.id);
+        double ejectionsBefore = ejections("connect_failure");
+
+        victim.stop();
+        try {
+            String fallback = servedBy(chat("acme", session));
+
+            assertThat(fallback).isNotEqualTo(victim.id);
+            assertThat(stub(fallback).lastBody()).as("the cached body is sent again on retry").isEqualTo(chatBody(false));
+            assertThat(ejections("connect_failure")).isEqualTo(ejectionsBefore + 1);
+            assertThat(cell(victim.id).eligible()).isFalse();
+            assertThat(servedBy(chat("acme", session))).as("stays on the fallback while ejected").isEqualTo(fallback);
+        } finally {
+            victim.restart();
+        }
+        Thread.sleep(COOLDOWN.toMillis());
+        prober.refresh().block();
+        assertThat(servedBy(chat("acme", session))).as("back home after re-admission").isEqualTo(victim.id);
+    }
+
+    @Test
+    void cellAnswering503IsPassedThroughOnceAndEjected() {
+        StubCell failing = KIMI_CELLS.get(2);
+        String session = sessionServedBy(failing.id);
+        int callsBefore = failing.completions();
+        double ejectionsBefore = ejections("unavailable");
+
+        failing.answer503(true);
+        try {
+            client.post().uri("/v1/chat/completions")
+                    .headers(bearer(TOKENS.forTenant("acme")))
+                    .header("x-session-affinity", session)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(chatBody(false))
+                    .exchange()
+                    .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectHeader().valueEquals("x-warmpath-cell", failing.id);
+        } finally {
+            failing.answer503(false);
+        }
+
+        assertThat(failing.completions()).as("a POST that reached the cell is not retried").isEqualTo(callsBefore + 1);
+        assertThat(ejections("unavailable")).isEqualTo(ejectionsBefore + 1);
+        assertThat(servedBy(chat("acme", session))).isNotEqualTo(failing.id);
+    }
+
+    private void assertRejectedToken(Consumer<JWTClaimsSet.Builder> change) {
+        client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.token(change)))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chatBody(false))
+                .exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().value(HttpHeaders.WWW_AUTHENTICATE, value -> assertThat(value)
+                        .contains("error=\"invalid_token\""))
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("invalid_token");
+    }
+
+    private WebTestClient.ResponseSpec post(String body) {
+        return client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
+    }
+
+    private EntityExchangeResult<byte[]> chat(String tenant, String affinity) {
+        return client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant(tenant)))
+                .header("x-session-affinity", affinity)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chatBody(false))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().returnResult();
+    }
+
+    private String sessionServedBy(String cellId) {
+        for (int i = 0; i < 200; i++) {
+            String session = "find-" + cellId + "-" + i;
+            if (servedBy(chat("acme", session)).equals(cellId)) {
+                return session;
+            }
+        }
+        throw new AssertionError("no session landed on " + cellId);
+    }
+
+    private static String servedBy(EntityExchangeResult<byte[]> result) {
+        return result.getResponseHeaders().getFirst("x-warmpath-cell");
+    }
+
+    private static StubCell stub(String id) {
+        return KIMI_CELLS.stream().filter(cell -> cell.id.equals(id)).findFirst().orElseThrow();
+    }
+
+    private static void awaitUntil(BooleanSupplier condition, String description) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(description).isLessThan(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+
+    private long healthyKimiCells() {
+        return registry.snapshot().stream().filter(cell -> cell.serves(MODEL) && cell.eligible()).count();
+    }
+
+    private CellSnapshot cell(String id) {
+        return registry.snapshot().stream().filter(cell -> cell.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private double ejections(String reason) {
+        return meters.get("warmpath.gateway.cell.ejections").tag("reason", reason).counter().count();
+    }
+
+    private static Consumer<HttpHeaders> bearer(String token) {
+        return headers -> headers.setBearerAuth(token);
+    }
+
+    private static String chatBody(boolean stream) {
+        return """
+                {"model":"%s","stream":%s,
+                 "messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello"}]}"""
+                .formatted(MODEL, stream);
+    }
+}

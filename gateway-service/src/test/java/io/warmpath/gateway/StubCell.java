@@ -1,0 +1,149 @@
+package io.warmpath.gateway;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A fake inference cell on a random port: answers {@code /cell/status}, {@code /v1/models} and
+ * {@code /v1/chat/completions} (JSON, or SSE when the body asks to stream), always with {@code x-warmpath-cell}, and
+ * remembers what it was sent.
+ */
+final class StubCell {
+
+    static final List<String> SSE_CHUNKS = List.of("Hel", "lo, ", "wor", "ld");
+    static final long CHUNK_PAUSE_MS = 100;
+
+    final String id;
+    final String model;
+    private final int port;
+    private volatile boolean ready;
+    private volatile boolean answer503;
+    private volatile HttpServer server;
+    private final AtomicInteger completions = new AtomicInteger();
+    private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
+    private volatile String lastBody = "";
+
+    private StubCell(String id, String model, boolean ready, int port) {
+        this.id = id;
+        this.model = model;
+        this.ready = ready;
+        this.server = listen(port);
+        this.port = server.getAddress().getPort();
+    }
+
+    static StubCell start(String id, String model, boolean ready) {
+        return new StubCell(id, model, ready, 0);
+    }
+
+    String uri() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Stops listening: connections to the stub are refused until {@link #restart()}. */
+    void stop() {
+        server.stop(0);
+    }
+
+    void restart() {
+        server = listen(port);
+    }
+
+    void answer503(boolean enabled) {
+        this.answer503 = enabled;
+    }
+
+    int completions() {
+        return completions.get();
+    }
+
+    /** A header of the latest completion request, lower-case name; null when absent. */
+    String lastHeader(String name) {
+        return lastHeaders.get(name);
+    }
+
+    String lastBody() {
+        return lastBody;
+    }
+
+    private HttpServer listen(int port) {
+        try {
+            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+            http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            http.createContext("/cell/status", this::status);
+            http.createContext("/v1/models", exchange -> json(exchange, 200,
+                    "{\"object\":\"list\",\"data\":[{\"id\":\"" + model + "\",\"object\":\"model\"}]}"));
+            http.createContext("/v1/chat/completions", this::chat);
+            http.start();
+            return http;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void status(HttpExchange exchange) throws IOException {
+        json(exchange, 200, """
+                {"cellId":"%s","region":"local","models":["%s"],"ready":%s,"running":0,"waiting":0,"inFlight":0}"""
+                .formatted(id, model, ready));
+    }
+
+    private void chat(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        completions.incrementAndGet();
+        lastBody = body;
+        lastHeaders.clear();
+        exchange.getRequestHeaders().forEach((name, values) -> lastHeaders.put(name.toLowerCase(), values.getFirst()));
+        if (answer503) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            json(exchange, 503, "{\"error\":{\"message\":\"engine down\",\"type\":\"server_error\","
+                    + "\"code\":\"engine_unavailable\"}}");
+        } else if (body.replace(" ", "").contains("\"stream\":true")) {
+            stream(exchange);
+        } else {
+            json(exchange, 200, """
+                    {"id":"chatcmpl-1","object":"chat.completion","model":"%s","served_by":"%s",
+                     "choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],
+                     "usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6,
+                              "prompt_tokens_details":{"cached_tokens":0}}}""".formatted(model, id));
+        }
+    }
+
+    private void stream(HttpExchange exchange) throws IOException {
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "text/event-stream");
+        headers.set("x-warmpath-cell", id);
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (String piece : SSE_CHUNKS) {
+                out.write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + piece + "\"}}]}\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(CHUNK_PAUSE_MS);
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void json(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("x-warmpath-cell", id);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.warmpath.gateway.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import io.warmpath.gateway.web.ApiErrorException;
+import io.warmpath.routing.RoutingKeys;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+
+class InferenceRequestReaderTest {
+
+    private final InferenceRequestReader reader = new InferenceRequestReader();
+
+    private static final String CHAT = """
+            {"model":"kimi-k2.5",
+             "messages":[{"role":"system","content":"You are a careful agent."},
+                         {"role":"user","content":"hello"}],
+             "tools":[{"type":"function","function":{"name":"search","parameters":{"type":"object","properties":{"q":{"type":"string"}}}}}]}
+            """;
+
+    @Test
+    void sessionKeyIsScopedByTenant() {
+        RoutingTarget acme = chat(CHAT, "acme", "session-1");
+        RoutingTarget globex = chat(CHAT, "globex", "session-1");
+
+        assertThat(acme.model()).isEqualTo("kimi-k2.5");
+        assertThat(acme.key()).isEqualTo(RoutingKeys.session("acme", "session-1"));
+        assertThat(acme.key()).isNotEqualTo(globex.key());
+    }
+
+    @Test
+    void skeletonKeyIgnoresJsonKeyOrderAndTheUserTurn() {
+        String reordered = """
+                {"tools":[{"function":{"parameters":{"properties":{"q":{"type":"string"}},"type":"object"},"name":"search"},"type":"function"}],
+                 "messages":[{"content":"You are a careful agent.","role":"system"},
+                             {"role":"user","content":"a different question"},
+                             {"role":"assistant","content":"an answer"}],
+                 "model":"kimi-k2.5"}
+                """;
+
+        assertThat(chat(reordered, "acme", null).key()).isEqualTo(chat(CHAT, "acme", null).key());
+    }
+
+    @Test
+    void skeletonKeyIsSharedAcrossTenants() {
+        assertThat(chat(CHAT, "acme", null).key()).isEqualTo(chat(CHAT, "globex", null).key());
+    }
+
+    @Test
+    void skeletonKeyDiffersWhenSystemPromptToolsOrModelDiffer() {
+        String base = chat(CHAT, "acme", null).key();
+
+        String otherSystem = CHAT.replace("You are a careful agent.", "You are a fast agent.");
+        String otherTools = CHAT.replace("\"name\":\"search\"", "\"name\":\"fetch\"");
+        String otherModel = CHAT.replace("\"model\":\"kimi-k2.5\"", "\"model\":\"small-model\"");
+
+        assertThat(chat(otherSystem, "acme", null).key()).isNotEqualTo(base);
+        assertThat(chat(otherTools, "acme", null).key()).isNotEqualTo(base);
+        assertThat(chat(otherModel, "acme", null).key()).isNotEqualTo(base);
+    }
+
+    @Test
+    void developerMessagesAndTextPartsCountAsSystemText() {
+        String parts = """
+                {"model":"m","messages":[{"role":"developer","content":[{"type":"text","text":"Rule one."}]},
+                                         {"role":"user","content":"hi"}]}
+                """;
+        String plain = """
+                {"model":"m","messages":[{"role":"developer","content":"Rule one."},{"role":"user","content":"yo"}]}
+                """;
+
+        assertThat(chat(parts, "t", null).key()).isEqualTo(chat(plain, "t", null).key());
+    }
+
+    @Test
+    void malformedJsonIsRejected() {
+        assertBadRequest(() -> chat("{\"model\": ", "t", null), "invalid_json");
+    }
+
+    @Test
+    void bodyThatIsNotAnObjectIsRejected() {
+        assertBadRequest(() -> chat("[1, 2]", "t", null), "invalid_request_body");
+        assertBadRequest(() -> chat("", "t", null), "invalid_request_body");
+    }
+
+    @Test
+    void missingModelIsRejected() {
+        assertBadRequest(() -> chat("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "t", null),
+                "missing_required_parameter");
+    }
+
+    @Test
+    void emptyMessagesAreRejected() {
+        assertBadRequest(() -> chat("{\"model\":\"m\",\"messages\":[]}", "t", null), "missing_required_parameter");
+    }
+
+    @Test
+    void completionsNeedANonEmptyPrompt() {
+        assertBadRequest(() -> read(InferenceEndpoint.COMPLETIONS, "{\"model\":\"m\",\"prompt\":\"\"}"),
+                "missing_required_parameter");
+        assertBadRequest(() -> read(InferenceEndpoint.COMPLETIONS, "{\"model\":\"m\"}"), "missing_required_parameter");
+        assertThat(read(InferenceEndpoint.COMPLETIONS, "{\"model\":\"m\",\"prompt\":\"Once\"}").model()).isEqualTo("m");
+    }
+
+    private RoutingTarget chat(String body, String tenant, String affinity) {
+        return reader.read(InferenceEndpoint.CHAT_COMPLETIONS, body.getBytes(StandardCharsets.UTF_8), tenant, affinity);
+    }
+
+    private RoutingTarget read(InferenceEndpoint endpoint, String body) {
+        return reader.read(endpoint, body.getBytes(StandardCharsets.UTF_8), "t", null);
+    }
+
+    private static void assertBadRequest(Runnable read, String code) {
+        assertThatThrownBy(read::run)
+                .isInstanceOfSatisfying(ApiErrorException.class, failure -> {
+                    assertThat(failure.error().status()).isEqualTo(HttpStatus.BAD_REQUEST);
+                    assertThat(failure.error().code()).isEqualTo(code);
+                });
+    }
+}
