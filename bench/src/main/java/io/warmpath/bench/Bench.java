@@ -1,0 +1,89 @@
+package io.warmpath.bench;
+
+import io.warmpath.bench.overhead.OverheadBench;
+import io.warmpath.bench.overhead.OverheadBench.Target;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Command line of the bench: {@code overhead} compares latency straight to an engine, through a cell and through
+ * the gateway; {@code engine-rate} finds the request rate an engine sustains. {@code ./warmpath bench} starts a
+ * stack and runs these against it.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            System.exit(2);
+        }
+        Map<String, String> options = options(args);
+        OverheadBench bench = new OverheadBench(System.out);
+        String model = options.getOrDefault("model", "kimi-k2.5");
+        Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20")));
+        switch (args[0]) {
+            case "overhead" -> {
+                List<Target> targets = new ArrayList<>();
+                targets.add(new Target("engine, direct", URI.create(required(options, "engine")), Map.of()));
+                if (options.containsKey("cell")) {
+                    targets.add(new Target("inference cell -> engine", URI.create(options.get("cell")), Map.of()));
+                }
+                targets.add(new Target("gateway -> cell -> engine", URI.create(required(options, "gateway")),
+                        Map.of("authorization", "Bearer " + required(options, "token"))));
+                bench.compare(targets, model, Double.parseDouble(options.getOrDefault("rate", "200")), duration,
+                        Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "10"))));
+            }
+            case "engine-rate" -> {
+                Target engine = new Target("engine-sim", URI.create(required(options, "engine")), Map.of());
+                bench.compare(List.of(engine), model, 100, Duration.ofSeconds(5), Duration.ofSeconds(5));
+                double sustained = bench.sustainedRate(engine, model,
+                        OverheadBench.rates(options.getOrDefault("rates", "500,1000,1500,2000,3000")), duration);
+                System.out.printf("%nHighest sustained rate: %.0f requests/s%n", sustained);
+            }
+            default -> {
+                usage();
+                System.exit(2);
+            }
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument: " + arg);
+            }
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                options.put(arg.substring(2, eq), arg.substring(eq + 1));
+            } else if (i + 1 < args.length) {
+                options.put(arg.substring(2), args[++i]);
+            } else {
+                throw new IllegalArgumentException("missing value for " + arg);
+            }
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private static void usage() {
+        System.err.println("""
+                usage: bench overhead --engine URL [--cell URL] --gateway URL --token JWT [--rate 200] [--seconds 20] [--warmup 10]
+                       bench engine-rate --engine URL [--rates 500,1000,1500,2000,3000] [--seconds 20]""");
+    }
+}

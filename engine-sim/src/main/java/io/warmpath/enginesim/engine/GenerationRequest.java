@@ -1,0 +1,24 @@
+package io.warmpath.enginesim.engine;
+
+import java.util.Objects;
+
+/**
+ * One generation for the {@link SimulatedEngine}: the prompt's token ids and how many tokens to produce. The
+ * simulator always produces exactly {@code maxTokens} tokens (as vLLM does with {@code ignore_eos}); a
+ * {@linkplain FaultSettings#cutAfterTokens() cut} fault may end it earlier with an error.
+ *
+ * @param promptTokens prompt token ids (not copied; do not modify after submitting)
+ * @param maxTokens    output tokens to produce, at least 1
+ */
+public record GenerationRequest(int[] promptTokens, int maxTokens) {
+
+    public GenerationRequest {
+        Objects.requireNonNull(promptTokens, "promptTokens");
+        if (promptTokens.length == 0) {
+            throw new IllegalArgumentException("the prompt must have at least one token");
+        }
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens must be at least 1");
+        }
+    }
+}

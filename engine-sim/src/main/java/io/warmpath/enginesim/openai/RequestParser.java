@@ -1,0 +1,220 @@
+package io.warmpath.enginesim.openai;
+
+import io.warmpath.enginesim.ServedModel;
+import io.warmpath.enginesim.tokens.ChatMessage;
+import io.warmpath.enginesim.tokens.OutputGenerator;
+import io.warmpath.enginesim.tokens.PromptTokenizer;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Validates OpenAI/vLLM request bodies and renders their prompts into tokens. Every client mistake becomes an
+ * {@link OpenAiException} (400, or 404 for an unknown model).
+ */
+@Component
+final class RequestParser {
+
+    private static final int DEFAULT_MAX_TOKENS = 16;
+
+    private final ServedModel servedModel;
+    private final PromptTokenizer tokenizer;
+    private final ToolCallPlanner toolCallPlanner;
+
+    RequestParser(ServedModel servedModel, PromptTokenizer tokenizer) {
+        this.servedModel = servedModel;
+        this.tokenizer = tokenizer;
+        this.toolCallPlanner = new ToolCallPlanner(tokenizer);
+    }
+
+    /** A {@code /v1/chat/completions} body. */
+    InferenceRequest parseChat(String body) {
+        JsonNode json = OpenAiJson.readObject(body);
+        String model = model(json);
+        requireSingleChoice(json);
+        int[] prompt = chatPrompt(json, true);
+        int maxTokens = maxTokens(json, json.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
+        PlannedToolCall toolCall = toolCallPlanner.plan(json.path("tools"), json.path("tool_choice"),
+                OutputGenerator.seedOf(prompt));
+        int outputTokens = toolCall != null ? toolCall.tokens() : maxTokens;
+        return request(json, model, prompt, outputTokens, toolCall);
+    }
+
+    /**
+     * A {@code /v1/completions} body. {@code prompt} is a string, a list of token ids, or a list of strings, which
+     * are concatenated into one prompt (one choice; vLLM would batch them).
+     */
+    InferenceRequest parseCompletion(String body) {
+        JsonNode json = OpenAiJson.readObject(body);
+        String model = model(json);
+        requireSingleChoice(json);
+        int[] prompt = completionPrompt(json.path("prompt"));
+        return request(json, model, prompt, maxTokens(json, "max_tokens"), null);
+    }
+
+    /** A {@code /tokenize} body: {@code prompt}, or {@code messages} (plus optional tools, add_generation_prompt). */
+    int[] parseTokenize(String body) {
+        JsonNode json = OpenAiJson.readObject(body);
+        model(json);
+        if (json.has("messages")) {
+            return chatPrompt(json, flag(json, "add_generation_prompt", true));
+        }
+        return completionPrompt(json.path("prompt"));
+    }
+
+    private InferenceRequest request(JsonNode json, String model, int[] prompt, int outputTokens,
+                                     PlannedToolCall toolCall) {
+        long needed = (long) prompt.length + outputTokens;
+        if (needed > servedModel.maxModelLen()) {
+            throw OpenAiException.badRequest("context_length_exceeded", "This model's maximum context length is "
+                    + servedModel.maxModelLen() + " tokens. However, you requested " + needed + " tokens ("
+                    + prompt.length + " in the messages, " + outputTokens + " in the completion). "
+                    + "Please reduce the length of the messages or completion.");
+        }
+        JsonNode streamOptions = json.path("stream_options");
+        return new InferenceRequest(model, prompt, outputTokens, flag(json, "stream", false),
+                flag(streamOptions, "include_usage", false), flag(json, "ignore_eos", false), toolCall);
+    }
+
+    /** The requested model; vLLM falls back to the served model when none is given. */
+    String model(JsonNode json) {
+        JsonNode model = json.path("model");
+        if (model.isMissingNode() || model.isNull()) {
+            return servedModel.primaryName();
+        }
+        if (!model.isString()) {
+            throw OpenAiException.badRequest("invalid_request", "`model` must be a string.");
+        }
+        if (!servedModel.serves(model.stringValue())) {
+            throw OpenAiException.modelNotFound(model.stringValue());
+        }
+        return model.stringValue();
+    }
+
+    private int[] chatPrompt(JsonNode json, boolean addGenerationPrompt) {
+        JsonNode messages = json.path("messages");
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw OpenAiException.badRequest("invalid_request", "`messages` must be a non-empty array.");
+        }
+        List<ChatMessage> chat = new ArrayList<>(messages.size());
+        for (JsonNode message : messages) {
+            chat.add(chatMessage(message));
+        }
+        return tokenizer.encodeChat(chat, toolJsons(json.path("tools")), addGenerationPrompt);
+    }
+
+    /** Flattens a message: text parts joined by newlines, other parts, tool calls and tool call ids as JSON. */
+    private static ChatMessage chatMessage(JsonNode message) {
+        JsonNode role = message.path("role");
+        if (!message.isObject() || !role.isString() || role.stringValue().isBlank()) {
+            throw OpenAiException.badRequest("invalid_request", "Every message needs a string `role`.");
+        }
+        JsonNode content = message.path("content");
+        StringBuilder text = new StringBuilder();
+        if (content.isString()) {
+            text.append(content.stringValue());
+        } else if (content.isArray()) {
+            for (JsonNode part : content) {
+                if (!text.isEmpty()) {
+                    text.append('\n');
+                }
+                if ("text".equals(part.path("type").stringValue(null)) && part.path("text").isString()) {
+                    text.append(part.path("text").stringValue());
+                } else {
+                    text.append(OpenAiJson.canonical(part));
+                }
+            }
+        } else if (!content.isMissingNode() && !content.isNull()) {
+            throw OpenAiException.badRequest("invalid_request", "Message `content` must be a string or an array.");
+        }
+        if (message.path("tool_call_id").isString()) {
+            text.insert(0, "[tool_call_id " + message.path("tool_call_id").stringValue() + "]\n");
+        }
+        if (message.path("tool_calls").isArray()) {
+            text.append(text.isEmpty() ? "" : "\n").append(OpenAiJson.canonical(message.path("tool_calls")));
+        }
+        return new ChatMessage(role.stringValue(), text.toString());
+    }
+
+    private static List<String> toolJsons(JsonNode tools) {
+        if (tools.isMissingNode() || tools.isNull()) {
+            return List.of();
+        }
+        if (!tools.isArray()) {
+            throw OpenAiException.badRequest("invalid_request", "`tools` must be an array.");
+        }
+        List<String> jsons = new ArrayList<>(tools.size());
+        for (JsonNode tool : tools) {
+            if (!tool.path("function").path("name").isString()) {
+                throw OpenAiException.badRequest("invalid_request", "Every tool needs `function.name`.");
+            }
+            jsons.add(OpenAiJson.canonical(tool));
+        }
+        return jsons;
+    }
+
+    private int[] completionPrompt(JsonNode prompt) {
+        int[] tokens;
+        if (prompt.isString()) {
+            tokens = tokenizer.encode(prompt.stringValue());
+        } else if (prompt.isArray() && !prompt.isEmpty() && prompt.get(0).isIntegralNumber()) {
+            tokens = new int[prompt.size()];
+            for (int index = 0; index < tokens.length; index++) {
+                JsonNode token = prompt.get(index);
+                if (!token.isIntegralNumber() || !token.canConvertToInt() || token.intValue() < 0) {
+                    throw OpenAiException.badRequest("invalid_request", "A token-id prompt must hold non-negative integers.");
+                }
+                tokens[index] = token.intValue();
+            }
+        } else if (prompt.isArray() && !prompt.isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : prompt) {
+                if (!part.isString()) {
+                    throw OpenAiException.badRequest("invalid_request", "`prompt` must be a string or a list of strings.");
+                }
+                text.append(part.stringValue());
+            }
+            tokens = tokenizer.encode(text.toString());
+        } else {
+            throw OpenAiException.badRequest("invalid_request",
+                    "`prompt` must be a string, a list of strings or a list of token ids.");
+        }
+        if (tokens.length == 0) {
+            throw OpenAiException.badRequest("invalid_request", "The prompt is empty.");
+        }
+        return tokens;
+    }
+
+    private int maxTokens(JsonNode json, String field) {
+        JsonNode value = json.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return DEFAULT_MAX_TOKENS;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1
+                || value.intValue() > servedModel.maxModelLen()) {
+            throw OpenAiException.badRequest("invalid_request", "`" + field + "` must be an integer from 1 to "
+                    + servedModel.maxModelLen() + ".");
+        }
+        return value.intValue();
+    }
+
+    private static void requireSingleChoice(JsonNode json) {
+        JsonNode n = json.path("n");
+        if (!n.isMissingNode() && !n.isNull() && !(n.isIntegralNumber() && n.canConvertToInt() && n.intValue() == 1)) {
+            throw OpenAiException.badRequest("invalid_request", "Only `n` = 1 is supported.");
+        }
+    }
+
+    private static boolean flag(JsonNode json, String field, boolean fallback) {
+        JsonNode value = json.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw OpenAiException.badRequest("invalid_request", "`" + field + "` must be a boolean.");
+        }
+        return value.booleanValue();
+    }
+}

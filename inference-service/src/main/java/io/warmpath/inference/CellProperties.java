@@ -1,0 +1,42 @@
+package io.warmpath.inference;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of this inference cell ({@code warmpath.cell.*}).
+ *
+ * @param id             the cell's id, unique among the cells a gateway routes to; sent as {@code x-warmpath-cell}
+ * @param region         the region label the gateway filters on
+ * @param engineUrl      base URL of the one engine this cell fronts (vLLM OpenAI-compatible API)
+ * @param timeouts       how long to wait for the engine
+ * @param statusInterval how often the engine's /health, /metrics and /v1/models are polled for {@code /cell/status}
+ * @param retryAfter     the {@code Retry-After} a client gets when the engine is unavailable
+ * @param maxBodySize    largest request (and non-streamed response) body the cell holds in memory
+ */
+@ConfigurationProperties("warmpath.cell")
+public record CellProperties(
+        @DefaultValue("cell-0") String id,
+        @DefaultValue("local") String region,
+        @DefaultValue("http://127.0.0.1:8100") URI engineUrl,
+        @DefaultValue Timeouts timeouts,
+        @DefaultValue("1s") Duration statusInterval,
+        @DefaultValue("1s") Duration retryAfter,
+        @DefaultValue("16MB") DataSize maxBodySize) {
+
+    /**
+     * @param connect  TCP connect to the engine
+     * @param response longest silence from the engine while waiting for or reading a response; covers the wait for
+     *                 the first byte (queueing plus prefill) and stalls mid-stream
+     * @param status   one status poll (health, metrics, models); a slower poll counts as a failed one
+     */
+    public record Timeouts(
+            @DefaultValue("2s") Duration connect,
+            @DefaultValue("120s") Duration response,
+            @DefaultValue("2s") Duration status) {
+    }
+}

@@ -1,0 +1,30 @@
+package io.warmpath.inference.cell;
+
+import io.warmpath.inference.CellProperties;
+import io.warmpath.inference.engine.EngineMonitor;
+import io.warmpath.inference.engine.EngineStatus;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class CellStatusController {
+
+    private final CellProperties cell;
+    private final EngineMonitor engine;
+    private final InFlightRequests inFlight;
+
+    CellStatusController(CellProperties cell, EngineMonitor engine, InFlightRequests inFlight) {
+        this.cell = cell;
+        this.engine = engine;
+        this.inFlight = inFlight;
+    }
+
+    /** Answers from the latest engine poll; never calls the engine itself. */
+    @GetMapping("/cell/status")
+    CellStatus status() {
+        EngineStatus status = engine.current();
+        return new CellStatus(cell.id(), cell.region(), status.models(), engine.engineReady(), status.running(),
+                status.waiting(), inFlight.current());
+    }
+}

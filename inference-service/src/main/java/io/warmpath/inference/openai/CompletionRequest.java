@@ -1,0 +1,97 @@
+package io.warmpath.inference.openai;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A completion request checked just enough to turn client mistakes into a 400 here instead of an opaque engine error,
+ * and rewritten only where the cell needs it: a stream always asks the engine for usage.
+ *
+ * @param endpoint         which completion API was called
+ * @param model            the requested model, or {@code null} to let the engine pick its default
+ * @param stream           whether the client asked for SSE
+ * @param clientWantsUsage whether the client itself asked for the final usage chunk of a stream
+ * @param engineBody       the body to send to the engine: the client's bytes unless a rewrite was needed
+ */
+record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolean clientWantsUsage,
+        byte[] engineBody) {
+
+    /** The two completion APIs, each with the field that carries its prompt. */
+    enum Endpoint {
+        CHAT("/v1/chat/completions"),
+        COMPLETIONS("/v1/completions");
+
+        private final String path;
+
+        Endpoint(String path) {
+            this.path = path;
+        }
+
+        String path() {
+            return path;
+        }
+    }
+
+    static CompletionRequest parse(Endpoint endpoint, byte[] body, JsonMapper json) {
+        JsonNode tree;
+        try {
+            tree = json.readTree(body);
+        }
+        catch (JacksonException malformed) {
+            throw new InvalidRequestException("Request body is not valid JSON", "invalid_json");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new InvalidRequestException("Request body must be a JSON object", "invalid_body");
+        }
+        switch (endpoint) {
+            case CHAT -> requireMessages(tree);
+            case COMPLETIONS -> requirePrompt(tree);
+        }
+        JsonNode model = tree.path("model");
+        if (!model.isMissingNode() && !model.isNull() && !model.isString()) {
+            throw new InvalidRequestException("'model' must be a string", "invalid_model");
+        }
+        JsonNode stream = tree.path("stream");
+        if (!stream.isMissingNode() && !stream.isNull() && !stream.isBoolean()) {
+            throw new InvalidRequestException("'stream' must be a boolean", "invalid_stream");
+        }
+        JsonNode streamOptions = tree.path("stream_options");
+        if (!streamOptions.isMissingNode() && !streamOptions.isNull() && !streamOptions.isObject()) {
+            throw new InvalidRequestException("'stream_options' must be an object", "invalid_stream_options");
+        }
+        boolean streaming = stream.asBoolean(false);
+        boolean clientWantsUsage = streamOptions.path("include_usage").asBoolean(false);
+        byte[] engineBody = body;
+        if (streaming && !clientWantsUsage) {
+            // The cell records usage for every stream; the client's own choice is honoured by the relay.
+            ((ObjectNode) tree).withObject("stream_options").put("include_usage", true);
+            engineBody = json.writeValueAsBytes(tree);
+        }
+        return new CompletionRequest(endpoint, model.isString() ? model.stringValue() : null, streaming,
+                clientWantsUsage, engineBody);
+    }
+
+    private static void requireMessages(JsonNode tree) {
+        JsonNode messages = tree.path("messages");
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw new InvalidRequestException("'messages' must be a non-empty array", "missing_messages");
+        }
+        for (JsonNode message : messages) {
+            if (!message.isObject() || !message.path("role").isString()) {
+                throw new InvalidRequestException("Every message must be an object with a string 'role'",
+                        "invalid_messages");
+            }
+        }
+    }
+
+    private static void requirePrompt(JsonNode tree) {
+        JsonNode prompt = tree.path("prompt");
+        boolean present = (prompt.isString() && !prompt.stringValue().isEmpty())
+                || (prompt.isArray() && !prompt.isEmpty());
+        if (!present) {
+            throw new InvalidRequestException("'prompt' must be a non-empty string or array", "missing_prompt");
+        }
+    }
+}

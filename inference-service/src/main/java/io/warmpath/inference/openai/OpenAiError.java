@@ -1,0 +1,31 @@
+package io.warmpath.inference.openai;
+
+import java.util.Map;
+
+/**
+ * The error object of the OpenAI API; rendered as {@code {"error": {"message", "type", "code"}}} on /v1/* responses
+ * and as the data of an SSE error event when a stream breaks.
+ */
+record OpenAiError(String message, String type, String code) {
+
+    static OpenAiError invalidRequest(String message, String code) {
+        return new OpenAiError(message, "invalid_request_error", code);
+    }
+
+    static OpenAiError engineUnavailable(String message) {
+        return new OpenAiError(message, "server_error", "engine_unavailable");
+    }
+
+    static OpenAiError engineTimeout(String message) {
+        return new OpenAiError(message, "server_error", "engine_timeout");
+    }
+
+    static OpenAiError streamBroken(String message) {
+        return new OpenAiError(message, "server_error", "stream_broken");
+    }
+
+    /** The envelope as it goes on the wire. */
+    Map<String, OpenAiError> envelope() {
+        return Map.of("error", this);
+    }
+}

@@ -1,0 +1,250 @@
+package io.warmpath.inference.openai;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import io.warmpath.inference.CellProperties;
+import io.warmpath.inference.cell.InFlightRequests;
+import io.warmpath.inference.engine.EngineMonitor;
+import io.warmpath.inference.openai.CompletionRequest.Endpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ReactiveHttpOutputMessage;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.BodyInserter;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The OpenAI-compatible API of the cell: validates, forwards to the engine, relays the answer and records usage.
+ * Failures before the engine answered become 503/504 with {@code Retry-After}; the engine's own 4xx pass through.
+ */
+@Component
+class OpenAiHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiHandler.class);
+
+    /** Request headers worth carrying to the engine; everything else (notably Authorization) stays at the cell. */
+    private static final Set<String> FORWARDED_HEADERS = Set.of("x-request-id", "traceparent", "tracestate",
+            "x-session-affinity", "x-request-timeout-ms", "idempotency-key");
+
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
+            new ParameterizedTypeReference<>() {
+            };
+
+    private final WebClient engine;
+    private final EngineMonitor engineMonitor;
+    private final InferenceMetrics metrics;
+    private final InFlightRequests inFlight;
+    private final JsonMapper json;
+    private final StreamRelay relay;
+    private final int maxBodyBytes;
+    private final String retryAfterSeconds;
+
+    OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
+            InFlightRequests inFlight, JsonMapper json, CellProperties cell) {
+        this.engine = engineWebClient;
+        this.engineMonitor = engineMonitor;
+        this.metrics = metrics;
+        this.inFlight = inFlight;
+        this.json = json;
+        this.relay = new StreamRelay(json);
+        this.maxBodyBytes = Math.toIntExact(cell.maxBodySize().toBytes());
+        this.retryAfterSeconds = Long.toString(Math.max(1, ceilSeconds(cell.retryAfter())));
+    }
+
+    Mono<ServerResponse> chatCompletions(ServerRequest request) {
+        return complete(Endpoint.CHAT, request);
+    }
+
+    Mono<ServerResponse> completions(ServerRequest request) {
+        return complete(Endpoint.COMPLETIONS, request);
+    }
+
+    Mono<ServerResponse> models(ServerRequest request) {
+        return engine.get().uri("/v1/models")
+                .headers(headers -> forwardHeaders(request, headers))
+                .retrieve()
+                .toEntity(byte[].class)
+                .flatMap(this::relayJson)
+                .onErrorResume(failure -> failureResponse(failure, "/v1/models"));
+    }
+
+    private Mono<ServerResponse> complete(Endpoint endpoint, ServerRequest request) {
+        return readBody(request)
+                .map(body -> CompletionRequest.parse(endpoint, body, json))
+                .flatMap(completion -> forward(completion, request))
+                .onErrorResume(InvalidRequestException.class, invalid -> {
+                    metrics.rejected("unknown", false);
+                    return error(HttpStatus.BAD_REQUEST, invalid.error());
+                })
+                .onErrorResume(DataBufferLimitException.class, tooLarge -> {
+                    metrics.rejected("unknown", false);
+                    return error(HttpStatus.CONTENT_TOO_LARGE, OpenAiError.invalidRequest(
+                            "Request body exceeds " + maxBodyBytes + " bytes", "request_too_large"));
+                });
+    }
+
+    private Mono<ServerResponse> forward(CompletionRequest completion, ServerRequest request) {
+        inFlight.enter();
+        RequestObservation observation = metrics.start(modelTag(completion.model()), completion.stream(),
+                inFlight::leave);
+        log.debug("Forwarding {} stream={} bodyBytes={}", completion.endpoint().path(), completion.stream(),
+                completion.engineBody().length);
+        WebClient.ResponseSpec response = engine.post().uri(completion.endpoint().path())
+                .headers(headers -> forwardHeaders(request, headers))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(completion.engineBody())
+                .retrieve();
+        Mono<ServerResponse> answer = completion.stream()
+                ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation))
+                : response.toEntity(byte[].class).flatMap(entity -> unary(entity, observation));
+        return answer
+                .onErrorResume(failure -> {
+                    observation.finish(outcomeOf(failure));
+                    return failureResponse(failure, completion.endpoint().path());
+                })
+                // The client left while the engine was still thinking.
+                .doOnCancel(() -> observation.finish(Outcome.CANCELLED));
+    }
+
+    private Mono<ServerResponse> unary(ResponseEntity<byte[]> entity, RequestObservation observation) {
+        byte[] body = entity.getBody() == null ? new byte[0] : entity.getBody();
+        try {
+            TokenUsage.from(json.readTree(body).get("usage")).ifPresent(observation::usage);
+        }
+        catch (JacksonException notJson) {
+            log.warn("Engine answered a completion with a body that is not JSON ({} bytes)", body.length);
+        }
+        observation.finish(Outcome.OK);
+        return relayJson(entity);
+    }
+
+    private Mono<ServerResponse> stream(ResponseEntity<Flux<ServerSentEvent<String>>> entity,
+            CompletionRequest completion, RequestObservation observation) {
+        Flux<ServerSentEvent<String>> events = entity.getBody() == null ? Flux.empty() : entity.getBody();
+        Flux<String> frames = relay.relay(events.mapNotNull(ServerSentEvent::data), completion.clientWantsUsage(),
+                observation);
+        return ServerResponse.ok()
+                .contentType(MediaType.TEXT_EVENT_STREAM)
+                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .body(flushEachFrame(frames));
+    }
+
+    /** Writes frames byte for byte (keeping vLLM's {@code data: } spacing) and flushes each one as it arrives. */
+    private static BodyInserter<Flux<String>, ReactiveHttpOutputMessage> flushEachFrame(Flux<String> frames) {
+        return (message, context) -> message.writeAndFlushWith(frames.map(frame -> Mono.just(
+                message.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8)))));
+    }
+
+    private Mono<ServerResponse> relayJson(ResponseEntity<byte[]> entity) {
+        MediaType contentType = Optional.ofNullable(entity.getHeaders().getContentType())
+                .orElse(MediaType.APPLICATION_JSON);
+        return ServerResponse.status(entity.getStatusCode())
+                .contentType(contentType)
+                .bodyValue(entity.getBody() == null ? new byte[0] : entity.getBody());
+    }
+
+    private Mono<ServerResponse> failureResponse(Throwable failure, String what) {
+        if (failure instanceof WebClientResponseException answered && answered.getStatusCode().is4xxClientError()) {
+            // The engine judged the request; its verdict and body go back unchanged.
+            return ServerResponse.status(answered.getStatusCode())
+                    .contentType(Optional.ofNullable(answered.getHeaders().getContentType())
+                            .orElse(MediaType.APPLICATION_JSON))
+                    .bodyValue(answered.getResponseBodyAsByteArray());
+        }
+        if (failure instanceof WebClientResponseException answered) {
+            log.warn("Engine answered {} with status {}", what, answered.getStatusCode().value());
+            return unavailable(HttpStatus.SERVICE_UNAVAILABLE,
+                    OpenAiError.engineUnavailable("The engine failed with status " + answered.getStatusCode().value()));
+        }
+        if (isTimeout(failure)) {
+            log.warn("Engine timed out on {}", what);
+            return unavailable(HttpStatus.GATEWAY_TIMEOUT, OpenAiError.engineTimeout("The engine did not answer in time"));
+        }
+        log.warn("Engine unreachable for {}: {}", what, failure.toString());
+        return unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.engineUnavailable("The engine is unavailable"));
+    }
+
+    private Mono<ServerResponse> unavailable(HttpStatusCode status, OpenAiError error) {
+        return ServerResponse.status(status)
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(error.envelope());
+    }
+
+    private static Mono<ServerResponse> error(HttpStatusCode status, OpenAiError error) {
+        return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(error.envelope());
+    }
+
+    private Mono<byte[]> readBody(ServerRequest request) {
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), maxBodyBytes)
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0]);
+    }
+
+    private static void forwardHeaders(ServerRequest request, HttpHeaders target) {
+        request.headers().asHttpHeaders().forEach((name, values) -> {
+            if (FORWARDED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                target.addAll(name, values);
+            }
+        });
+    }
+
+    /** Only model names the engine serves become tag values, so clients cannot inflate metric cardinality. */
+    private String modelTag(String requested) {
+        if (requested == null) {
+            return "default";
+        }
+        List<String> served = engineMonitor.current().models();
+        return served.contains(requested) ? requested : "other";
+    }
+
+    private static Outcome outcomeOf(Throwable failure) {
+        return failure instanceof WebClientResponseException answered && answered.getStatusCode().is4xxClientError()
+                ? Outcome.CLIENT_ERROR
+                : Outcome.ENGINE_ERROR;
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof io.netty.handler.timeout.TimeoutException
+                    || cause instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long ceilSeconds(Duration duration) {
+        return (duration.toMillis() + 999) / 1000;
+    }
+}

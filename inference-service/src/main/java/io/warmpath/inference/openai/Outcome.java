@@ -1,0 +1,19 @@
+package io.warmpath.inference.openai;
+
+/** How a request ended; the {@code outcome} tag of the cell's request metrics. */
+enum Outcome {
+    /** Completed, and for streams ended with [DONE]. */
+    OK,
+    /** Rejected by the cell or the engine as a client mistake (4xx). */
+    CLIENT_ERROR,
+    /** The engine failed, timed out or could not be reached before answering. */
+    ENGINE_ERROR,
+    /** A stream that had started broke off before [DONE]. */
+    STREAM_BROKEN,
+    /** The client went away first. */
+    CANCELLED;
+
+    String tag() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

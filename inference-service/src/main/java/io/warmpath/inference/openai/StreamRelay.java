@@ -1,0 +1,141 @@
+package io.warmpath.inference.openai;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import reactor.core.publisher.Flux;
+
+/**
+ * Relays an engine's SSE stream to the client event by event, never buffering the response. It watches the stream
+ * for the first content token and the usage chunk (for metrics), drops that usage chunk when the client did not ask
+ * for it, and terminates honestly: a stream that ends without {@code [DONE]} or fails mid-way ends with an error
+ * event and no {@code [DONE]}, so a client can never mistake a truncated answer for a complete one.
+ */
+class StreamRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
+
+    static final String DONE = "[DONE]";
+
+    private final JsonMapper json;
+
+    StreamRelay(JsonMapper json) {
+        this.json = json;
+    }
+
+    /**
+     * @param engineData       the {@code data:} payloads of the engine's events, in order
+     * @param clientWantsUsage whether to forward the final usage chunk
+     * @param observation      receives first token, usage and outcome
+     * @return complete SSE frames ({@code data: ...\n\n}) to write to the client
+     */
+    Flux<String> relay(Flux<String> engineData, boolean clientWantsUsage, RequestObservation observation) {
+        return Flux.defer(() -> {
+            var stream = new StreamState(clientWantsUsage, observation);
+            return engineData
+                    .concatMapIterable(stream::onEvent)
+                    .concatWith(Flux.defer(() -> {
+                        if (stream.done) {
+                            return Flux.empty();
+                        }
+                        log.warn("Engine stream ended without [DONE] after {} events", stream.events);
+                        return Flux.just(errorFrame("The engine's stream ended before completion"));
+                    }))
+                    .onErrorResume(failure -> {
+                        if (stream.done) {
+                            // The answer was complete; a connection dropped after [DONE] changes nothing for the client.
+                            return Flux.empty();
+                        }
+                        log.warn("Engine stream broke off after {} events: {}", stream.events, failure.toString());
+                        return Flux.just(errorFrame("The engine's stream broke off"));
+                    })
+                    // Recorded before the end reaches the client, so metrics never lag behind what it saw.
+                    .doOnComplete(() -> observation.finish(stream.outcome()))
+                    .doOnCancel(() -> observation.finish(Outcome.CANCELLED));
+        });
+    }
+
+    private String errorFrame(String message) {
+        return frame(json.writeValueAsString(OpenAiError.streamBroken(message).envelope()));
+    }
+
+    private static String frame(String data) {
+        // Multi-line data must keep one "data:" prefix per line to stay the same event.
+        return "data: " + data.replace("\n", "\ndata: ") + "\n\n";
+    }
+
+    /** What one relayed stream has seen so far; confined to that stream's (serial) signals. */
+    private final class StreamState {
+
+        private final boolean clientWantsUsage;
+        private final RequestObservation observation;
+        private boolean done;
+        private boolean engineReportedError;
+        private int events;
+
+        StreamState(boolean clientWantsUsage, RequestObservation observation) {
+            this.clientWantsUsage = clientWantsUsage;
+            this.observation = observation;
+        }
+
+        List<String> onEvent(String data) {
+            events++;
+            if (done) {
+                return List.of();
+            }
+            if (DONE.equals(data.strip())) {
+                done = true;
+                return List.of(frame(data));
+            }
+            JsonNode chunk;
+            try {
+                chunk = json.readTree(data);
+            }
+            catch (JacksonException notJson) {
+                // Not ours to judge: pass it on unchanged, it just cannot be observed.
+                return List.of(frame(data));
+            }
+            if (chunk.has("error")) {
+                engineReportedError = true;
+                return List.of(frame(data));
+            }
+            JsonNode choices = chunk.path("choices");
+            if (chunk.path("usage").isObject() && choices.isEmpty()) {
+                // The final usage chunk (choices: []); continuous usage on content chunks is not double counted.
+                TokenUsage.from(chunk.get("usage")).ifPresent(observation::usage);
+                return clientWantsUsage ? List.of(frame(data)) : List.of();
+            }
+            if (carriesContent(choices)) {
+                observation.firstToken();
+            }
+            return List.of(frame(data));
+        }
+
+        Outcome outcome() {
+            if (!done) {
+                return Outcome.STREAM_BROKEN;
+            }
+            return engineReportedError ? Outcome.ENGINE_ERROR : Outcome.OK;
+        }
+
+        private static boolean carriesContent(JsonNode choices) {
+            for (JsonNode choice : choices) {
+                JsonNode delta = choice.path("delta");
+                if (nonEmptyString(delta.path("content")) || nonEmptyString(delta.path("reasoning_content"))
+                        || !delta.path("tool_calls").isEmpty() || nonEmptyString(choice.path("text"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean nonEmptyString(JsonNode node) {
+            return node.isString() && !node.stringValue().isEmpty();
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.warmpath.inference;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.enginesim.EngineSimApplication;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The cell in front of the real engine simulator, started in this JVM: the cache pays off through the cell. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "warmpath.cell.id=cell-sim",
+        "warmpath.cell.status-interval=200ms"})
+@AutoConfigureWebTestClient
+class EngineSimCellIntegrationTest {
+
+    private static final String MODEL = "kimi-k2.5";
+
+    // Both modules ship an application.yml and the cell's comes first on this classpath, so the engine is told to
+    // read none (spring.config.name) and gets its own engine.* properties directly.
+    private static final ConfigurableApplicationContext engineSim = new SpringApplicationBuilder(EngineSimApplication.class)
+            .run("--spring.config.name=engine-sim-in-process", "--spring.application.name=engine-sim",
+                    "--server.port=0", "--spring.main.banner-mode=off",
+                    "--engine.served-model-name=" + MODEL, "--engine.time-scale=0.01");
+
+    private final JsonMapper json = JsonMapper.shared();
+
+    @Autowired
+    private WebTestClient client;
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @DynamicPropertySource
+    static void engineUrl(DynamicPropertyRegistry registry) {
+        registry.add("warmpath.cell.engine-url", () -> "http://127.0.0.1:" + enginePort());
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        engineSim.close();
+    }
+
+    @BeforeEach
+    void patientClient() {
+        client = client.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    @AfterEach
+    void clearEngineFaults() {
+        engineAdmin().delete().uri("/admin/faults").exchange().expectStatus().is2xxSuccessful();
+    }
+
+    @Test
+    void secondTurnIsServedFromCacheThroughTheCell() {
+        double cachedBefore = cachedTokens();
+        // A system prompt no earlier request has seen, long enough to fill many 16-token blocks.
+        String system = "Session " + UUID.randomUUID() + ". You are a meticulous travel planner. "
+                + "Answer with concrete days, places and costs. ".repeat(40);
+        ArrayNode messages = json.createArrayNode();
+        messages.add(message("system", system));
+        messages.add(message("user", "Plan three days in Lisbon."));
+
+        JsonNode firstTurn = completeThroughCell(messages);
+        long firstPrompt = firstTurn.path("usage").path("prompt_tokens").asLong();
+        long firstCached = firstTurn.path("usage").path("prompt_tokens_details").path("cached_tokens").asLong();
+        assertThat(firstPrompt).isGreaterThan(200);
+
+        messages.add(message("assistant", firstTurn.path("choices").get(0).path("message").path("content").asString()));
+        messages.add(message("user", "And what would it cost?"));
+        List<String> secondTurn = streamThroughCell(messages);
+
+        assertThat(secondTurn.getLast()).isEqualTo("[DONE]");
+        JsonNode usage = json.readTree(secondTurn.get(secondTurn.size() - 2)).path("usage");
+        long secondCached = usage.path("prompt_tokens_details").path("cached_tokens").asLong();
+        // Turn 1's prompt is a prefix of turn 2's: all its full blocks are reused.
+        assertThat(secondCached).isGreaterThan(firstCached).isGreaterThanOrEqualTo(firstPrompt - 2 * 16);
+        assertThat(secondCached).isLessThan(usage.path("prompt_tokens").asLong());
+        assertThat(cachedTokens() - cachedBefore).isEqualTo(firstCached + secondCached);
+    }
+
+    @Test
+    void streamTheEngineCutsOffReachesTheClientAsAnErrorEventWithoutDone() {
+        engineAdmin().put().uri("/admin/faults").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"cutAfterTokens\": 3}")
+                .exchange().expectStatus().is2xxSuccessful();
+        ArrayNode messages = json.createArrayNode().add(message("user", "Tell a long story " + UUID.randomUUID()));
+
+        List<String> events = streamThroughCell(messages);
+
+        assertThat(events).doesNotContain("[DONE]");
+        assertThat(events.getFirst()).contains("chat.completion.chunk");
+        assertThat(json.readTree(events.getLast()).path("error").path("code").asString()).isEqualTo("stream_broken");
+    }
+
+    @Test
+    void engineFailureBecomesServiceUnavailableWithRetryAfter() {
+        engineAdmin().put().uri("/admin/faults").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"failNext\": 1, \"failStatus\": 500}")
+                .exchange().expectStatus().is2xxSuccessful();
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().exists("Retry-After")
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-sim")
+                .expectBody().jsonPath("$.error.code").isEqualTo("engine_unavailable");
+    }
+
+    @Test
+    void cellStatusReflectsTheRealEngine() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> client.get().uri("/cell/status").exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-sim")
+                .expectBody()
+                .jsonPath("$.ready").isEqualTo(true)
+                .jsonPath("$.models[0]").isEqualTo(MODEL)
+                .jsonPath("$.running").isEqualTo(0)
+                .jsonPath("$.inFlight").isEqualTo(0));
+        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+    }
+
+    private JsonNode completeThroughCell(ArrayNode messages) {
+        ObjectNode request = json.createObjectNode().put("model", MODEL).put("max_tokens", 12);
+        request.set("messages", messages);
+        byte[] body = client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json.writeValueAsString(request))
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-sim")
+                .expectBody().returnResult().getResponseBody();
+        return json.readTree(body);
+    }
+
+    private List<String> streamThroughCell(ArrayNode messages) {
+        ObjectNode request = json.createObjectNode().put("model", MODEL).put("max_tokens", 12).put("stream", true);
+        request.putObject("stream_options").put("include_usage", true);
+        request.set("messages", messages);
+        return client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json.writeValueAsString(request))
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-sim")
+                .returnResult(String.class)
+                .getResponseBody()
+                .collectList()
+                .block(Duration.ofSeconds(30));
+    }
+
+    /** The engine's own fault admin API (not part of vLLM), reached directly rather than through the cell. */
+    private static WebTestClient engineAdmin() {
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + enginePort()).build();
+    }
+
+    private static int enginePort() {
+        return ((WebServerApplicationContext) engineSim).getWebServer().getPort();
+    }
+
+    private ObjectNode message(String role, String content) {
+        return json.createObjectNode().put("role", role).put("content", content);
+    }
+
+    private double cachedTokens() {
+        return meters.find("warmpath.inference.tokens").tag("class", "cached").counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+}

@@ -1,0 +1,376 @@
+package io.warmpath.inference;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The cell in front of a scripted stub engine: relaying, honest termination, failures, status and readiness. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "warmpath.cell.id=cell-test",
+        "warmpath.cell.region=eu-test",
+        "warmpath.cell.status-interval=100ms",
+        "warmpath.cell.retry-after=3s",
+        "warmpath.cell.timeouts.response=1s"})
+@AutoConfigureWebTestClient
+class InferenceCellTest {
+
+    private static final StubEngine engine = new StubEngine();
+    private static final String CHAT = """
+            {"model":"stub-model","messages":[{"role":"user","content":"secret prompt"}]}""";
+    private static final String STREAMED_CHAT = """
+            {"model":"stub-model","stream":true,"messages":[{"role":"user","content":"secret prompt"}]}""";
+
+    @Autowired
+    private WebTestClient client;
+
+    @Autowired
+    private MeterRegistry meters;
+
+    private final JsonMapper json = JsonMapper.shared();
+
+    @DynamicPropertySource
+    static void engineUrl(DynamicPropertyRegistry registry) {
+        registry.add("warmpath.cell.engine-url", engine::url);
+    }
+
+    @AfterEach
+    void resetEngine() {
+        engine.reset();
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        engine.close();
+    }
+
+    @Test
+    void jsonCompletionIsRelayedAndItsUsageRecorded() throws Exception {
+        double cachedBefore = tokens("cached");
+        double promptBefore = tokens("prompt");
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer client-token")
+                .header("x-session-affinity", "session-42")
+                .bodyValue(CHAT)
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectBody()
+                .jsonPath("$.choices[0].message.content").isEqualTo("Hello")
+                .jsonPath("$.usage.prompt_tokens_details.cached_tokens").isEqualTo(7);
+
+        StubEngine.Received received = engine.nextReceived();
+        assertThat(received.headers().containsKey(HttpHeaders.AUTHORIZATION)).isFalse();
+        assertThat(received.headers().getFirst("x-session-affinity")).isEqualTo("session-42");
+        assertThat(received.body()).isEqualTo(CHAT);
+        assertThat(tokens("cached") - cachedBefore).isEqualTo(7);
+        assertThat(tokens("prompt") - promptBefore).isEqualTo(11);
+    }
+
+    @Test
+    void streamIsRelayedChunkByChunkWithoutTheUsageChunkTheClientDidNotAskFor() throws Exception {
+        var hold = new CountDownLatch(1);
+        engine.holdAfterFirstToken = hold;
+        double cachedBefore = tokens("cached");
+
+        Flux<String> events = client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(STREAMED_CHAT)
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .returnResult(String.class)
+                .getResponseBody();
+
+        StepVerifier.create(events)
+                .assertNext(role -> assertThat(role).contains("\"role\":\"assistant\""))
+                // The engine is still holding the rest: this chunk can only arrive if nothing is buffered.
+                .assertNext(first -> assertThat(first).contains("\"content\":\"Hel\""))
+                .then(() -> assertThat(cellStatus().path("inFlight").asInt()).isEqualTo(1))
+                .then(hold::countDown)
+                .assertNext(last -> assertThat(last).contains("\"content\":\"lo\""))
+                .expectNext("[DONE]")
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+
+        String forwarded = engine.nextReceived().body();
+        assertThat(json.readTree(forwarded).path("stream_options").path("include_usage").asBoolean()).isTrue();
+        // Usage was observed on the way although the client never saw it.
+        assertThat(tokens("cached") - cachedBefore).isEqualTo(7);
+        assertThat(meters.get("warmpath.inference.ttft").tag("model", "stub-model").timer().count()).isPositive();
+        await().untilAsserted(() -> assertThat(cellStatus().path("inFlight").asInt()).isZero());
+    }
+
+    @Test
+    void streamKeepsTheUsageChunkWhenTheClientAskedForItAndKeepsVllmFraming() {
+        String body = """
+                {"model":"stub-model","stream":true,"stream_options":{"include_usage":true},"prompt":"once upon"}""";
+
+        byte[] raw = client.post().uri("/v1/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody();
+
+        String text = new String(raw, StandardCharsets.UTF_8);
+        assertThat(text).startsWith("data: {").endsWith("data: [DONE]\n\n");
+        assertThat(text).contains("\"choices\":[],\"usage\":{\"prompt_tokens\":11");
+        assertThat(text.indexOf("\"usage\"")).isLessThan(text.indexOf("[DONE]"));
+    }
+
+    @Test
+    void streamCutByTheEngineEndsWithAnErrorEventAndNoDone() {
+        engine.streamEnding = StubEngine.StreamEnding.CUT_AFTER_FIRST_TOKEN;
+        double brokenBefore = requests("stream_broken");
+
+        var events = streamedEvents();
+
+        assertThat(events).hasSize(3);
+        assertThat(events.get(1)).contains("\"content\":\"Hel\"");
+        JsonNode error = json.readTree(events.getLast()).path("error");
+        assertThat(error.path("code").asString()).isEqualTo("stream_broken");
+        assertThat(error.path("type").asString()).isEqualTo("server_error");
+        assertThat(events).doesNotContain("[DONE]");
+        assertThat(requests("stream_broken") - brokenBefore).isEqualTo(1);
+    }
+
+    @Test
+    void streamStallingMidwayEndsWithAnErrorEventAndNoDone() {
+        engine.streamEnding = StubEngine.StreamEnding.STALL_AFTER_FIRST_TOKEN;
+        engine.stallMidStream = Duration.ofSeconds(3);
+
+        var events = streamedEvents();
+
+        assertThat(events.getLast()).contains("stream_broken");
+        assertThat(events).doesNotContain("[DONE]");
+    }
+
+    @Test
+    void engineTooSlowToAnswerIsAGatewayTimeoutWithRetryAfter() {
+        engine.stallBeforeAnswer = Duration.ofSeconds(3);
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(CHAT)
+                .exchange()
+                .expectStatus().isEqualTo(504)
+                .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "3")
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("engine_timeout");
+    }
+
+    @Test
+    void engineServerErrorBecomesServiceUnavailableWithRetryAfter() {
+        engine.failStatus = 500;
+        double engineErrorsBefore = requests("engine_error");
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(STREAMED_CHAT)
+                .exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "3")
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("engine_unavailable")
+                .jsonPath("$.error.type").isEqualTo("server_error")
+                .jsonPath("$.error.message").isNotEmpty();
+        assertThat(requests("engine_error") - engineErrorsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void enginesOwnClientErrorPassesThroughUnchanged() {
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"" + StubEngine.UNKNOWN_MODEL + "\",\"messages\":[{\"role\":\"user\"}]}")
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("model_not_found")
+                .jsonPath("$.error.type").isEqualTo("NotFoundError");
+    }
+
+    @Test
+    void malformedJsonIsABadRequestInOpenAiShape() {
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"messages\": [")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("invalid_json")
+                .jsonPath("$.error.message").isNotEmpty();
+    }
+
+    @Test
+    void completionWithoutPromptIsABadRequestAndNeverReachesTheEngine() {
+        client.post().uri("/v1/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"stub-model\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("missing_prompt");
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("\"just a string\"")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("invalid_body");
+        assertThat(engine.receivedCount()).isZero();
+    }
+
+    @Test
+    void modelsAreRelayedFromTheEngine() {
+        client.get().uri("/v1/models")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectBody()
+                .jsonPath("$.data[0].id").isEqualTo(StubEngine.MODEL);
+    }
+
+    @Test
+    void cellStatusReportsTheEnginesRunningAndWaitingRequests() {
+        engine.running = 4;
+        engine.waiting = 9;
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode status = cellStatus();
+            assertThat(status.path("running").asInt()).isEqualTo(4);
+            assertThat(status.path("waiting").asInt()).isEqualTo(9);
+        });
+        JsonNode status = cellStatus();
+        assertThat(status.path("cellId").asString()).isEqualTo("cell-test");
+        assertThat(status.path("region").asString()).isEqualTo("eu-test");
+        assertThat(status.path("models").get(0).asString()).isEqualTo(StubEngine.MODEL);
+        assertThat(status.path("ready").asBoolean()).isTrue();
+        assertThat(status.path("inFlight").asInt()).isZero();
+    }
+
+    @Test
+    void readinessFollowsTheEnginesHealth() {
+        await().atMost(Duration.ofSeconds(5)).until(() -> readinessStatus() == 200);
+
+        engine.healthy = false;
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> readinessStatus() == 503);
+        assertThat(cellStatus().path("ready").asBoolean()).isFalse();
+        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+
+        engine.healthy = true;
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> readinessStatus() == 200);
+    }
+
+    @Test
+    void prometheusExposesTokenMetricsTaggedWithTheCell() {
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(CHAT)
+                .exchange()
+                .expectStatus().isOk();
+
+        String scrape = client.get().uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+
+        assertThat(scrape.lines()
+                .filter(line -> line.startsWith("warmpath_inference_tokens_total{"))
+                .filter(line -> line.contains("cell=\"cell-test\""))
+                .filter(line -> line.contains("class=\"cached\""))
+                .filter(line -> line.contains("model=\"stub-model\"")))
+                .isNotEmpty();
+        assertThat(scrape).contains("warmpath_inference_duration_seconds_bucket{");
+        assertThat(scrape).doesNotContain("secret prompt");
+    }
+
+    @Test
+    void responsesTheCellDidNotRenderItselfCarryTheCellHeaderToo() {
+        client.get().uri("/v1/no-such-api").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-test");
+        client.get().uri("/actuator/health/liveness").exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-test");
+    }
+
+    private java.util.List<String> streamedEvents() {
+        return client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(STREAMED_CHAT)
+                .exchange()
+                .expectStatus().isOk()
+                .returnResult(String.class)
+                .getResponseBody()
+                .collectList()
+                .block(Duration.ofSeconds(10));
+    }
+
+    private JsonNode cellStatus() {
+        byte[] body = client.get().uri("/cell/status")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectBody()
+                .returnResult()
+                .getResponseBody();
+        return json.readTree(body);
+    }
+
+    private int readinessStatus() {
+        return client.get().uri("/actuator/health/readiness").exchange().returnResult(String.class)
+                .getStatus().value();
+    }
+
+    private double tokens(String tokenClass) {
+        return sum(meters.find("warmpath.inference.tokens").tag("class", tokenClass).counters());
+    }
+
+    private double requests(String outcome) {
+        return sum(meters.find("warmpath.inference.requests").tag("outcome", outcome).counters());
+    }
+
+    /** Summed over the other tags (model, stream), whichever series earlier tests created. */
+    private static double sum(java.util.Collection<Counter> counters) {
+        return counters.stream().mapToDouble(Counter::count).sum();
+    }
+}

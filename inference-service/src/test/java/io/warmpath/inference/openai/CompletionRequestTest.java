@@ -1,0 +1,65 @@
+package io.warmpath.inference.openai;
+
+import java.nio.charset.StandardCharsets;
+
+import io.warmpath.inference.openai.CompletionRequest.Endpoint;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CompletionRequestTest {
+
+    private final JsonMapper json = JsonMapper.shared();
+
+    @Test
+    void streamAlwaysAsksTheEngineForUsageButRemembersTheClientDidNot() {
+        var request = parse(Endpoint.CHAT, """
+                {"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}""");
+
+        assertThat(request.stream()).isTrue();
+        assertThat(request.clientWantsUsage()).isFalse();
+        var engineBody = json.readTree(request.engineBody());
+        assertThat(engineBody.path("stream_options").path("include_usage").asBoolean()).isTrue();
+        assertThat(engineBody.path("messages").get(0).path("content").stringValue()).isEqualTo("hi");
+    }
+
+    @Test
+    void requestsThatNeedNoRewriteAreForwardedByteForByte() {
+        String body = """
+                {"model":"m", "messages":[{"role":"user","content":"h\\u00e9"}],  "temperature": 1.0e0}""";
+
+        assertThat(parse(Endpoint.CHAT, body).engineBody()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+        String streamWithUsage = """
+                {"stream":true,"stream_options":{"include_usage":true},"prompt":"once upon"}""";
+        var completion = parse(Endpoint.COMPLETIONS, streamWithUsage);
+        assertThat(completion.clientWantsUsage()).isTrue();
+        assertThat(completion.engineBody()).isEqualTo(streamWithUsage.getBytes(StandardCharsets.UTF_8));
+        assertThat(completion.model()).isNull();
+    }
+
+    @Test
+    void rejectsClientMistakesWithAStableCode() {
+        assertRejected(Endpoint.CHAT, "{\"messages\": [", "invalid_json");
+        assertRejected(Endpoint.CHAT, "", "invalid_body");
+        assertRejected(Endpoint.CHAT, "[1,2]", "invalid_body");
+        assertRejected(Endpoint.CHAT, "{\"model\":\"m\"}", "missing_messages");
+        assertRejected(Endpoint.CHAT, "{\"messages\":[]}", "missing_messages");
+        assertRejected(Endpoint.CHAT, "{\"messages\":[\"hi\"]}", "invalid_messages");
+        assertRejected(Endpoint.COMPLETIONS, "{\"prompt\":\"\"}", "missing_prompt");
+        assertRejected(Endpoint.COMPLETIONS, "{\"messages\":[{\"role\":\"user\"}]}", "missing_prompt");
+        assertRejected(Endpoint.CHAT, "{\"stream\":\"yes\",\"messages\":[{\"role\":\"user\"}]}", "invalid_stream");
+        assertRejected(Endpoint.CHAT, "{\"model\":7,\"messages\":[{\"role\":\"user\"}]}", "invalid_model");
+    }
+
+    private void assertRejected(Endpoint endpoint, String body, String code) {
+        assertThatThrownBy(() -> parse(endpoint, body))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        invalid -> assertThat(invalid.error().code()).as(body).isEqualTo(code));
+    }
+
+    private CompletionRequest parse(Endpoint endpoint, String body) {
+        return CompletionRequest.parse(endpoint, body.getBytes(StandardCharsets.UTF_8), json);
+    }
+}

@@ -1,0 +1,138 @@
+package io.warmpath.inference.openai;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import reactor.core.publisher.Flux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StreamRelayTest {
+
+    private static final String ROLE = """
+            {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}""";
+    private static final String HELLO = """
+            {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hello"}}]}""";
+    private static final String WORLD = """
+            {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":" world"},"finish_reason":"stop"}]}""";
+    private static final String USAGE = """
+            {"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":11,"completion_tokens":2,"total_tokens":13,"prompt_tokens_details":{"cached_tokens":7}}}""";
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final AtomicInteger finishCalls = new AtomicInteger();
+    private final StreamRelay relay = new StreamRelay(JsonMapper.shared());
+
+    @Test
+    void relaysEventsUnchangedAndDropsTheUsageChunkTheClientDidNotAskFor() {
+        List<String> frames = relay(Flux.just(ROLE, HELLO, WORLD, USAGE, "[DONE]"), false);
+
+        assertThat(frames).containsExactly(frame(ROLE), frame(HELLO), frame(WORLD), "data: [DONE]\n\n");
+        assertThat(tokens("prompt")).isEqualTo(11);
+        assertThat(tokens("cached")).isEqualTo(7);
+        assertThat(tokens("completion")).isEqualTo(2);
+        assertThat(registry.get(InferenceMetrics.TTFT).timer().count()).isEqualTo(1);
+        assertThat(requests("ok")).isEqualTo(1);
+        assertThat(finishCalls).hasValue(1);
+    }
+
+    @Test
+    void keepsTheUsageChunkWhenTheClientAskedForIt() {
+        List<String> frames = relay(Flux.just(ROLE, HELLO, USAGE, "[DONE]"), true);
+
+        assertThat(frames).containsExactly(frame(ROLE), frame(HELLO), frame(USAGE), "data: [DONE]\n\n");
+        assertThat(tokens("cached")).isEqualTo(7);
+    }
+
+    @Test
+    void streamThatEndsWithoutDoneEndsWithAnErrorEventAndNoDone() {
+        List<String> frames = relay(Flux.just(ROLE, HELLO), false);
+
+        assertThat(frames).hasSize(3);
+        assertThat(frames.subList(0, 2)).containsExactly(frame(ROLE), frame(HELLO));
+        assertThat(frames.getLast()).startsWith("data: {\"error\":").contains("\"code\":\"stream_broken\"");
+        assertThat(frames).noneMatch(frame -> frame.contains("[DONE]"));
+        assertThat(requests("stream_broken")).isEqualTo(1);
+    }
+
+    @Test
+    void streamThatFailsMidwayEndsWithAnErrorEventAndNoDone() {
+        Flux<String> engine = Flux.concat(Flux.just(ROLE, HELLO), Flux.error(new IOException("connection reset")));
+
+        List<String> frames = relay(engine, false);
+
+        assertThat(frames.getLast()).contains("\"type\":\"server_error\"").contains("stream_broken");
+        assertThat(frames).noneMatch(frame -> frame.contains("[DONE]"));
+        assertThat(requests("stream_broken")).isEqualTo(1);
+        assertThat(finishCalls).hasValue(1);
+    }
+
+    @Test
+    void connectionDroppedAfterDoneLeavesACompleteAnswer() {
+        Flux<String> engine = Flux.concat(Flux.just(HELLO, "[DONE]"), Flux.error(new IOException("connection reset")));
+
+        List<String> frames = relay(engine, false);
+
+        assertThat(frames).containsExactly(frame(HELLO), "data: [DONE]\n\n");
+        assertThat(requests("ok")).isEqualTo(1);
+    }
+
+    @Test
+    void roleOnlyChunkIsNotTheFirstToken() {
+        relay(Flux.just(ROLE, USAGE, "[DONE]"), false);
+
+        assertThat(registry.find(InferenceMetrics.TTFT).timer()).isNull();
+        assertThat(requests("ok")).isEqualTo(1);
+    }
+
+    @Test
+    void completionsTextCountsAsTheFirstToken() {
+        relay(Flux.just("{\"choices\":[{\"index\":0,\"text\":\"Once\"}]}", "[DONE]"), false);
+
+        assertThat(registry.get(InferenceMetrics.TTFT).timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void errorEventFromTheEngineIsRelayedAndCountedAsAnEngineError() {
+        String engineError = "{\"error\":{\"message\":\"boom\",\"type\":\"InternalServerError\",\"code\":500}}";
+
+        List<String> frames = relay(Flux.just(ROLE, engineError, "[DONE]"), false);
+
+        assertThat(frames).containsExactly(frame(ROLE), frame(engineError), "data: [DONE]\n\n");
+        assertThat(requests("engine_error")).isEqualTo(1);
+    }
+
+    @Test
+    void clientGoingAwayCountsAsCancelledOnce() {
+        var observation = new RequestObservation(registry, "m", true, finishCalls::incrementAndGet);
+
+        List<String> firstOnly = relay.relay(Flux.just(ROLE, HELLO, WORLD, "[DONE]"), false, observation)
+                .take(1).collectList().block();
+
+        assertThat(firstOnly).containsExactly(frame(ROLE));
+        assertThat(requests("cancelled")).isEqualTo(1);
+        assertThat(finishCalls).hasValue(1);
+    }
+
+    private List<String> relay(Flux<String> engine, boolean clientWantsUsage) {
+        var observation = new RequestObservation(registry, "m", true, finishCalls::incrementAndGet);
+        return relay.relay(engine, clientWantsUsage, observation).collectList().block();
+    }
+
+    private double tokens(String tokenClass) {
+        return registry.get(InferenceMetrics.TOKENS).tag("class", tokenClass).counter().count();
+    }
+
+    private double requests(String outcome) {
+        var counter = registry.find(InferenceMetrics.REQUESTS).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static String frame(String data) {
+        return "data: " + data + "\n\n";
+    }
+}
