@@ -10,13 +10,16 @@ import org.springframework.util.unit.DataSize;
 /**
  * Settings of this inference cell ({@code warmpath.cell.*}).
  *
- * @param id             the cell's id, unique among the cells a gateway routes to; sent as {@code x-warmpath-cell}
- * @param region         the region label the gateway filters on
- * @param engineUrl      base URL of the one engine this cell fronts (vLLM OpenAI-compatible API)
- * @param timeouts       how long to wait for the engine
- * @param statusInterval how often the engine's /health, /metrics and /v1/models are polled for {@code /cell/status}
- * @param retryAfter     the {@code Retry-After} a client gets when the engine is unavailable
- * @param maxBodySize    largest request (and non-streamed response) body the cell holds in memory
+ * @param id               the cell's id, unique among the cells a gateway routes to; sent as {@code x-warmpath-cell}
+ * @param region           the region label the gateway filters on
+ * @param engineUrl        base URL of the one engine this cell fronts (vLLM OpenAI-compatible API)
+ * @param timeouts         how long to wait for the engine
+ * @param statusInterval   how often the engine's /health, /metrics and /v1/models are polled for {@code /cell/status}
+ * @param retryAfter       the {@code Retry-After} a client gets when the engine or session-service is unavailable
+ * @param maxBodySize      largest request (and non-streamed response) body the cell holds in memory
+ * @param sessionsUrl      base URL of session-service, where requests of a session reserve and settle their budget
+ * @param sessionsTimeout  longest wait for one session-service call; a reservation that takes longer fails closed
+ * @param defaultMaxTokens completion tokens reserved for a request that names no {@code max_tokens}
  */
 @ConfigurationProperties("warmpath.cell")
 public record CellProperties(
@@ -26,7 +29,10 @@ public record CellProperties(
         @DefaultValue Timeouts timeouts,
         @DefaultValue("1s") Duration statusInterval,
         @DefaultValue("1s") Duration retryAfter,
-        @DefaultValue("16MB") DataSize maxBodySize) {
+        @DefaultValue("16MB") DataSize maxBodySize,
+        @DefaultValue("http://127.0.0.1:8081") URI sessionsUrl,
+        @DefaultValue("300ms") Duration sessionsTimeout,
+        @DefaultValue("1024") int defaultMaxTokens) {
 
     /**
      * @param connect  TCP connect to the engine

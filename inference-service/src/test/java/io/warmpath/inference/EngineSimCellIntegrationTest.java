@@ -46,6 +46,8 @@ class EngineSimCellIntegrationTest {
                     "--server.port=0", "--spring.main.banner-mode=off",
                     "--engine.served-model-name=" + MODEL, "--engine.time-scale=0.01");
 
+    private static final StubSessionService sessions = new StubSessionService();
+
     private final JsonMapper json = JsonMapper.shared();
 
     @Autowired
@@ -57,11 +59,14 @@ class EngineSimCellIntegrationTest {
     @DynamicPropertySource
     static void engineUrl(DynamicPropertyRegistry registry) {
         registry.add("warmpath.cell.engine-url", () -> "http://127.0.0.1:" + enginePort());
+        registry.add("warmpath.cell.sessions-url", sessions::url);
+        registry.add("warmpath.cell.sessions-timeout", () -> "2s");
     }
 
     @AfterAll
     static void stopEngine() {
         engineSim.close();
+        sessions.close();
     }
 
     @BeforeEach
@@ -100,6 +105,35 @@ class EngineSimCellIntegrationTest {
         assertThat(secondCached).isGreaterThan(firstCached).isGreaterThanOrEqualTo(firstPrompt - 2 * 16);
         assertThat(secondCached).isLessThan(usage.path("prompt_tokens").asLong());
         assertThat(cachedTokens() - cachedBefore).isEqualTo(firstCached + secondCached);
+    }
+
+    @Test
+    void sessionTurnReservesExactlyThePromptTheEngineThenBills() throws Exception {
+        ObjectNode request = json.createObjectNode().put("model", MODEL).put("max_tokens", 12);
+        request.set("messages", json.createArrayNode()
+                .add(message("system", "You are a release manager. " + UUID.randomUUID()))
+                .add(message("user", "Which tickets block the release?")));
+        request.set("tools", json.readTree("""
+                [{"type":"function","function":{"name":"search_tickets","description":"Search the tracker",
+                  "parameters":{"type":"object","properties":{"query":{"type":"string"}},"required":["query"]}}}]"""));
+
+        byte[] body = client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("x-warmpath-session", "ses_integration")
+                .header("x-warmpath-tenant", "acme")
+                .bodyValue(json.writeValueAsString(request))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody();
+
+        long billedPrompt = json.readTree(body).path("usage").path("prompt_tokens").asLong();
+        JsonNode reserved = sessions.nextCall().body();
+        JsonNode settled = sessions.nextCall().body();
+        // The engine's /tokenize counted the chat template and the tool schema exactly as the completion did.
+        assertThat(reserved.path("prompt_tokens").asLong()).isEqualTo(billedPrompt).isGreaterThan(20);
+        assertThat(reserved.path("max_tokens").asLong()).isEqualTo(12);
+        assertThat(settled.path("prompt_tokens").asLong()).isEqualTo(billedPrompt);
+        assertThat(settled.path("completion_tokens").asLong()).isEqualTo(12);
     }
 
     @Test

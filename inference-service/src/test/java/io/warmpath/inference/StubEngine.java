@@ -37,6 +37,7 @@ final class StubEngine implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final JsonMapper json = JsonMapper.shared();
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Received> tokenized = new LinkedBlockingQueue<>();
 
     volatile boolean healthy;
     volatile int running;
@@ -47,6 +48,9 @@ final class StubEngine implements AutoCloseable {
     volatile StreamEnding streamEnding;
     /** When set, a stream pauses after its first token until the latch opens. */
     volatile CountDownLatch holdAfterFirstToken;
+    /** What /tokenize counts, whatever the prompt. */
+    volatile int tokenizeCount;
+    volatile int tokenizeFailStatus;
 
     StubEngine() {
         try {
@@ -67,6 +71,7 @@ final class StubEngine implements AutoCloseable {
                 {"object":"list","data":[{"id":"%s","object":"model","owned_by":"stub"}]}""".formatted(MODEL)));
         server.createContext("/v1/chat/completions", this::complete);
         server.createContext("/v1/completions", this::complete);
+        server.createContext("/tokenize", this::tokenize);
         reset();
         server.start();
     }
@@ -84,7 +89,10 @@ final class StubEngine implements AutoCloseable {
         stallMidStream = Duration.ZERO;
         streamEnding = StreamEnding.DONE;
         holdAfterFirstToken = null;
+        tokenizeCount = 4242;
+        tokenizeFailStatus = 0;
         received.clear();
+        tokenized.clear();
     }
 
     /** The next completion request the engine received. */
@@ -100,10 +108,35 @@ final class StubEngine implements AutoCloseable {
         return received.size();
     }
 
+    /** The next /tokenize request the engine received. */
+    Received nextTokenized() throws InterruptedException {
+        Received next = tokenized.poll(5, TimeUnit.SECONDS);
+        if (next == null) {
+            throw new AssertionError("The engine received no /tokenize request");
+        }
+        return next;
+    }
+
+    int tokenizedCount() {
+        return tokenized.size();
+    }
+
     @Override
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    private void tokenize(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        tokenized.add(new Received(exchange.getRequestURI().getPath(), exchange.getRequestHeaders(), body));
+        if (tokenizeFailStatus > 0) {
+            respond(exchange, tokenizeFailStatus, "application/json", """
+                    {"error":{"message":"injected","type":"BadRequestError","code":%d}}""".formatted(tokenizeFailStatus));
+            return;
+        }
+        respond(exchange, 200, "application/json", """
+                {"count":%d,"max_model_len":8192,"tokens":[]}""".formatted(tokenizeCount));
     }
 
     private void complete(HttpExchange exchange) throws IOException {

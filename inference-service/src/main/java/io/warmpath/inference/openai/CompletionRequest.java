@@ -13,9 +13,11 @@ import tools.jackson.databind.node.ObjectNode;
  * @param model            the requested model, or {@code null} to let the engine pick its default
  * @param stream           whether the client asked for SSE
  * @param clientWantsUsage whether the client itself asked for the final usage chunk of a stream
+ * @param maxTokens        the completion limit the client set ({@code max_completion_tokens} or {@code max_tokens}), or
+ *                         {@code null} when it set none or one the engine will reject anyway (it judges those)
  * @param engineBody       the body to send to the engine: the client's bytes unless a rewrite was needed
  */
-record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolean clientWantsUsage,
+record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolean clientWantsUsage, Integer maxTokens,
         byte[] engineBody) {
 
     /** The two completion APIs, each with the field that carries its prompt. */
@@ -70,7 +72,15 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
             engineBody = json.writeValueAsBytes(tree);
         }
         return new CompletionRequest(endpoint, model.isString() ? model.stringValue() : null, streaming,
-                clientWantsUsage, engineBody);
+                clientWantsUsage, maxTokens(endpoint, tree), engineBody);
+    }
+
+    /** Chat's newer {@code max_completion_tokens} wins over {@code max_tokens}, as in vLLM. */
+    private static Integer maxTokens(Endpoint endpoint, JsonNode tree) {
+        JsonNode limit = endpoint == Endpoint.CHAT && tree.hasNonNull("max_completion_tokens")
+                ? tree.get("max_completion_tokens")
+                : tree.path("max_tokens");
+        return limit.isIntegralNumber() && limit.canConvertToInt() && limit.intValue() > 0 ? limit.intValue() : null;
     }
 
     private static void requireMessages(JsonNode tree) {

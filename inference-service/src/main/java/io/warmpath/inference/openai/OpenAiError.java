@@ -20,6 +20,10 @@ record OpenAiError(String message, String type, String code) {
         return new OpenAiError(message, "server_error", "engine_timeout");
     }
 
+    static OpenAiError sessionServiceUnavailable(String message) {
+        return new OpenAiError(message, "server_error", "session_service_unavailable");
+    }
+
     static OpenAiError streamBroken(String message) {
         return new OpenAiError(message, "server_error", "stream_broken");
     }

@@ -5,12 +5,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.cell.InFlightRequests;
 import io.warmpath.inference.engine.EngineMonitor;
 import io.warmpath.inference.openai.CompletionRequest.Endpoint;
+import io.warmpath.inference.session.ReservationRefusedException;
+import io.warmpath.inference.session.SessionBudgetClient;
+import io.warmpath.inference.session.SessionServiceUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -41,6 +45,8 @@ import reactor.core.publisher.Mono;
 /**
  * The OpenAI-compatible API of the cell: validates, forwards to the engine, relays the answer and records usage.
  * Failures before the engine answered become 503/504 with {@code Retry-After}; the engine's own 4xx pass through.
+ * A request of a session ({@code x-warmpath-session}) first reserves its budget at session-service and settles it
+ * afterwards; a refusal is the client's 400/429, and a budget that cannot be checked is a 503 (fail closed).
  */
 @Component
 class OpenAiHandler {
@@ -50,6 +56,11 @@ class OpenAiHandler {
     /** Request headers worth carrying to the engine; everything else (notably Authorization) stays at the cell. */
     private static final Set<String> FORWARDED_HEADERS = Set.of("x-request-id", "traceparent", "tracestate",
             "x-session-affinity", "x-request-timeout-ms", "idempotency-key");
+
+    /** Trusted headers set by the gateway (it strips any a client sends). */
+    private static final String SESSION_HEADER = "x-warmpath-session";
+    private static final String TENANT_HEADER = "x-warmpath-tenant";
+    private static final String PREDICTED_CACHED_HEADER = "x-warmpath-predicted-cached-tokens";
 
     private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
             new ParameterizedTypeReference<>() {
@@ -61,17 +72,26 @@ class OpenAiHandler {
     private final InFlightRequests inFlight;
     private final JsonMapper json;
     private final StreamRelay relay;
+    private final PromptTokenCounter tokenCounter;
+    private final SessionBudgetClient sessions;
+    private final String cellId;
+    private final int defaultMaxTokens;
     private final int maxBodyBytes;
     private final String retryAfterSeconds;
 
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
-            InFlightRequests inFlight, JsonMapper json, CellProperties cell) {
+            InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
+            CellProperties cell) {
         this.engine = engineWebClient;
         this.engineMonitor = engineMonitor;
         this.metrics = metrics;
         this.inFlight = inFlight;
         this.json = json;
         this.relay = new StreamRelay(json);
+        this.tokenCounter = tokenCounter;
+        this.sessions = sessions;
+        this.cellId = cell.id();
+        this.defaultMaxTokens = cell.defaultMaxTokens();
         this.maxBodyBytes = Math.toIntExact(cell.maxBodySize().toBytes());
         this.retryAfterSeconds = Long.toString(Math.max(1, ceilSeconds(cell.retryAfter())));
     }
@@ -109,9 +129,35 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> forward(CompletionRequest completion, ServerRequest request) {
+        String modelTag = modelTag(completion.model());
+        Optional<SessionTurn> turn = header(request, SESSION_HEADER).map(sessionId -> new SessionTurn(sessions,
+                sessionId, header(request, TENANT_HEADER).orElse(null), servedModel(completion.model()), cellId));
+        OptionalLong predictedCached = predictedCachedTokens(request);
         inFlight.enter();
-        RequestObservation observation = metrics.start(modelTag(completion.model()), completion.stream(),
-                inFlight::leave);
+        RequestObservation observation = metrics.start(modelTag, completion.stream(), finished -> {
+            inFlight.leave();
+            finished.usage().ifPresent(usage -> predictedCached.ifPresent(predicted ->
+                    metrics.cachedTokens(modelTag, predicted, usage.cached())));
+            turn.ifPresent(sessionTurn -> sessionTurn.finished(finished));
+        });
+        // A session's turn runs only on a reserved budget; anonymous requests go straight to the engine.
+        Mono<Void> admission = turn
+                .map(sessionTurn -> sessionTurn.reserve(
+                        tokenCounter.count(completion, headers -> forwardHeaders(request, headers)),
+                        completion.maxTokens() != null ? completion.maxTokens() : defaultMaxTokens))
+                .orElse(Mono.empty());
+        return admission
+                .then(Mono.defer(() -> callEngine(completion, request, observation)))
+                .onErrorResume(failure -> {
+                    observation.finish(outcomeOf(failure));
+                    return failureResponse(failure, completion.endpoint().path());
+                })
+                // The client left while the cell was reserving or the engine still thinking.
+                .doOnCancel(() -> observation.finish(Outcome.CANCELLED));
+    }
+
+    private Mono<ServerResponse> callEngine(CompletionRequest completion, ServerRequest request,
+            RequestObservation observation) {
         log.debug("Forwarding {} stream={} bodyBytes={}", completion.endpoint().path(), completion.stream(),
                 completion.engineBody().length);
         WebClient.ResponseSpec response = engine.post().uri(completion.endpoint().path())
@@ -119,16 +165,9 @@ class OpenAiHandler {
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(completion.engineBody())
                 .retrieve();
-        Mono<ServerResponse> answer = completion.stream()
+        return completion.stream()
                 ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation))
                 : response.toEntity(byte[].class).flatMap(entity -> unary(entity, observation));
-        return answer
-                .onErrorResume(failure -> {
-                    observation.finish(outcomeOf(failure));
-                    return failureResponse(failure, completion.endpoint().path());
-                })
-                // The client left while the engine was still thinking.
-                .doOnCancel(() -> observation.finish(Outcome.CANCELLED));
     }
 
     private Mono<ServerResponse> unary(ResponseEntity<byte[]> entity, RequestObservation observation) {
@@ -169,6 +208,15 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> failureResponse(Throwable failure, String what) {
+        if (failure instanceof ReservationRefusedException refused) {
+            // Session-service's verdict (context limit or budget) reaches the client as it was given.
+            return error(HttpStatusCode.valueOf(refused.status()),
+                    new OpenAiError(refused.getMessage(), refused.type(), refused.code()));
+        }
+        if (failure instanceof SessionServiceUnavailableException) {
+            return unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.sessionServiceUnavailable(
+                    "The session's budget cannot be checked right now"));
+        }
         if (failure instanceof WebClientResponseException answered && answered.getStatusCode().is4xxClientError()) {
             // The engine judged the request; its verdict and body go back unchanged.
             return ServerResponse.status(answered.getStatusCode())
@@ -229,9 +277,41 @@ class OpenAiHandler {
     }
 
     private static Outcome outcomeOf(Throwable failure) {
+        if (failure instanceof ReservationRefusedException) {
+            return Outcome.CLIENT_ERROR;
+        }
+        if (failure instanceof SessionServiceUnavailableException) {
+            return Outcome.SESSION_UNAVAILABLE;
+        }
         return failure instanceof WebClientResponseException answered && answered.getStatusCode().is4xxClientError()
                 ? Outcome.CLIENT_ERROR
                 : Outcome.ENGINE_ERROR;
+    }
+
+    /** The model a reservation is priced at: the one asked for, else the engine's default (its first served). */
+    private String servedModel(String requested) {
+        if (requested != null) {
+            return requested;
+        }
+        List<String> served = engineMonitor.current().models();
+        return served.isEmpty() ? "default" : served.getFirst();
+    }
+
+    private static Optional<String> header(ServerRequest request, String name) {
+        return Optional.ofNullable(request.headers().firstHeader(name)).filter(value -> !value.isBlank());
+    }
+
+    /** The gateway's expectation; a value that is not a count is ignored (the header is trusted, not validated). */
+    private static OptionalLong predictedCachedTokens(ServerRequest request) {
+        try {
+            return header(request, PREDICTED_CACHED_HEADER)
+                    .map(value -> OptionalLong.of(Long.parseLong(value.strip())))
+                    .filter(predicted -> predicted.getAsLong() >= 0)
+                    .orElse(OptionalLong.empty());
+        }
+        catch (NumberFormatException notACount) {
+            return OptionalLong.empty();
+        }
     }
 
     private static boolean isTimeout(Throwable failure) {

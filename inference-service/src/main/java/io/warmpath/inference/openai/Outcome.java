@@ -4,14 +4,16 @@ package io.warmpath.inference.openai;
 enum Outcome {
     /** Completed, and for streams ended with [DONE]. */
     OK,
-    /** Rejected by the cell or the engine as a client mistake (4xx). */
+    /** Rejected by the cell, the engine or the session's budget as a client mistake (4xx). */
     CLIENT_ERROR,
     /** The engine failed, timed out or could not be reached before answering. */
     ENGINE_ERROR,
     /** A stream that had started broke off before [DONE]. */
     STREAM_BROKEN,
     /** The client went away first. */
-    CANCELLED;
+    CANCELLED,
+    /** Session-service could not check the session's budget, so the engine was not called (fail closed). */
+    SESSION_UNAVAILABLE;
 
     String tag() {
         return name().toLowerCase(java.util.Locale.ROOT);

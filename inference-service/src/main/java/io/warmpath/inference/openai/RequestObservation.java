@@ -1,27 +1,33 @@
 package io.warmpath.inference.openai;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Metrics of one request, from the moment it is sent to the engine until it ends. Safe to call from the reactive
- * pipeline's terminal hooks: {@link #finish} counts once however many hooks fire.
+ * Metrics of one request, from the moment the cell takes it on (for a session, before its budget is reserved) until
+ * it ends; it also keeps the usage and time to first token that a session's reservation is settled with. Safe to
+ * call from the reactive pipeline's terminal hooks: {@link #finish} counts once however many hooks fire.
  */
 class RequestObservation {
 
     private final MeterRegistry registry;
     private final String model;
     private final String stream;
-    private final Runnable onFinish;
+    private final Consumer<FinishedRequest> onFinish;
     private final long startNanos = System.nanoTime();
-    private final AtomicBoolean firstTokenSeen = new AtomicBoolean();
+    private final AtomicReference<Duration> timeToFirstToken = new AtomicReference<>();
+    private final AtomicReference<TokenUsage> usage = new AtomicReference<>();
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    RequestObservation(MeterRegistry registry, String model, boolean stream, Runnable onFinish) {
+    /** @param onFinish runs once when the request ends, whichever way, after the metrics are recorded */
+    RequestObservation(MeterRegistry registry, String model, boolean stream, Consumer<FinishedRequest> onFinish) {
         this.registry = registry;
         this.model = model;
         this.stream = Boolean.toString(stream);
@@ -30,18 +36,20 @@ class RequestObservation {
 
     /** Records time to first token; only the first call counts. */
     void firstToken() {
-        if (firstTokenSeen.compareAndSet(false, true)) {
+        Duration ttft = elapsed();
+        if (timeToFirstToken.compareAndSet(null, ttft)) {
             Timer.builder(InferenceMetrics.TTFT)
-                    .description("Time from forwarding a streamed request to the first content chunk")
+                    .description("Time from taking on a streamed request to its first content chunk")
                     .tags("model", model)
                     .publishPercentileHistogram()
                     .maximumExpectedValue(Duration.ofMinutes(5))
                     .register(registry)
-                    .record(elapsed());
+                    .record(ttft);
         }
     }
 
     void usage(TokenUsage usage) {
+        this.usage.set(usage);
         tokens("prompt", usage.prompt());
         tokens("cached", usage.cached());
         tokens("completion", usage.completion());
@@ -51,21 +59,23 @@ class RequestObservation {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        Duration total = elapsed();
         try {
             Counter.builder(InferenceMetrics.REQUESTS)
                     .tags("model", model, "outcome", outcome.tag(), "stream", stream)
                     .register(registry)
                     .increment();
             Timer.builder(InferenceMetrics.DURATION)
-                    .description("Time from forwarding a request to its last byte or failure")
+                    .description("Time from taking on a request to its last byte or failure")
                     .tags("model", model, "outcome", outcome.tag(), "stream", stream)
                     .publishPercentileHistogram()
                     .maximumExpectedValue(Duration.ofMinutes(30))
                     .register(registry)
-                    .record(elapsed());
+                    .record(total);
         }
         finally {
-            onFinish.run();
+            Duration ttft = timeToFirstToken.get();
+            onFinish.accept(new FinishedRequest(outcome, Optional.ofNullable(usage.get()), ttft != null ? ttft : total));
         }
     }
 

@@ -108,7 +108,7 @@ class StreamRelayTest {
 
     @Test
     void clientGoingAwayCountsAsCancelledOnce() {
-        var observation = new RequestObservation(registry, "m", true, finishCalls::incrementAndGet);
+        var observation = new RequestObservation(registry, "m", true, finished -> finishCalls.incrementAndGet());
 
         List<String> firstOnly = relay.relay(Flux.just(ROLE, HELLO, WORLD, "[DONE]"), false, observation)
                 .take(1).collectList().block();
@@ -119,7 +119,7 @@ class StreamRelayTest {
     }
 
     private List<String> relay(Flux<String> engine, boolean clientWantsUsage) {
-        var observation = new RequestObservation(registry, "m", true, finishCalls::incrementAndGet);
+        var observation = new RequestObservation(registry, "m", true, finished -> finishCalls.incrementAndGet());
         return relay.relay(engine, clientWantsUsage, observation).collectList().block();
     }
 

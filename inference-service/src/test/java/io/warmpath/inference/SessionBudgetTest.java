@@ -1,0 +1,432 @@
+package io.warmpath.inference;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Requests of a session reserve their budget at a stub session-service before the stub engine is called, and settle
+ * or release it afterwards; refusals and an unavailable session-service stop them before the engine.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "warmpath.cell.id=cell-budget",
+        "warmpath.cell.status-interval=100ms",
+        "warmpath.cell.retry-after=2s",
+        "warmpath.cell.timeouts.response=2s",
+        // Generous for a loaded build machine; the stall test waits well past it.
+        "warmpath.cell.sessions-timeout=1s",
+        "warmpath.cell.default-max-tokens=777"})
+@AutoConfigureWebTestClient
+@ExtendWith(OutputCaptureExtension.class)
+class SessionBudgetTest {
+
+    private static final StubEngine engine = new StubEngine();
+    private static final StubSessionService sessions = new StubSessionService();
+
+    private static final String SESSION = "ses_01JSECRETSESSIONID0000000";
+    private static final String CHAT_WITH_TOOLS = """
+            {"model":"stub-model","max_tokens":64,"temperature":0.2,
+             "messages":[{"role":"system","content":"You review code."},{"role":"user","content":"secret prompt"}],
+             "tools":[{"type":"function","function":{"name":"read_file","parameters":{"type":"object"}}}]}""";
+    private static final String STREAMED_CHAT = """
+            {"model":"stub-model","stream":true,"messages":[{"role":"user","content":"secret prompt"}]}""";
+
+    @Autowired
+    private WebTestClient client;
+
+    @Autowired
+    private MeterRegistry meters;
+
+    private final JsonMapper json = JsonMapper.shared();
+
+    @DynamicPropertySource
+    static void stubs(DynamicPropertyRegistry registry) {
+        registry.add("warmpath.cell.engine-url", engine::url);
+        registry.add("warmpath.cell.sessions-url", sessions::url);
+    }
+
+    @BeforeEach
+    void engineModelsKnown() {
+        // Model tags name only models the engine serves, which the cell learns from its first poll.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> client.get().uri("/cell/status").exchange()
+                .expectBody().jsonPath("$.models[0]").isEqualTo(StubEngine.MODEL));
+    }
+
+    @AfterEach
+    void resetStubs() {
+        engine.reset();
+        sessions.reset();
+    }
+
+    @AfterAll
+    static void stopStubs() {
+        engine.close();
+        sessions.close();
+    }
+
+    @Test
+    void reservationCarriesTheEnginesExactPromptCountAndJsonUsageSettlesIt() throws Exception {
+        engine.tokenizeCount = 4242;
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("x-warmpath-session", SESSION)
+                .header("x-warmpath-tenant", "acme")
+                .bodyValue(CHAT_WITH_TOOLS)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.choices[0].message.content").isEqualTo("Hello");
+
+        JsonNode tokenize = json.readTree(engine.nextTokenized().body());
+        assertThat(tokenize.path("model").asString()).isEqualTo(StubEngine.MODEL);
+        assertThat(tokenize.path("messages").size()).isEqualTo(2);
+        assertThat(tokenize.path("tools").get(0).path("function").path("name").asString()).isEqualTo("read_file");
+        assertThat(tokenize.has("max_tokens") || tokenize.has("temperature")).isFalse();
+
+        StubSessionService.Call reserve = sessions.nextCall();
+        assertThat(reserve.method()).isEqualTo("POST");
+        assertThat(reserve.path()).isEqualTo("/internal/sessions/" + SESSION + "/reservations");
+        assertThat(reserve.headers().getFirst("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(reserve.body().path("prompt_tokens").asLong()).isEqualTo(4242);
+        assertThat(reserve.body().path("max_tokens").asLong()).isEqualTo(64);
+        assertThat(reserve.body().path("model").asString()).isEqualTo(StubEngine.MODEL);
+        assertThat(reserve.body().path("request_id").asString()).isNotBlank();
+
+        StubSessionService.Call settle = sessions.nextCall();
+        assertThat(settle.method()).isEqualTo("POST");
+        assertThat(settle.path()).matches("/internal/reservations/res-\\d+/settle");
+        assertThat(settle.headers().getFirst("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(settle.body().path("prompt_tokens").asLong()).isEqualTo(11);
+        assertThat(settle.body().path("cached_tokens").asLong()).isEqualTo(7);
+        assertThat(settle.body().path("completion_tokens").asLong()).isEqualTo(2);
+        assertThat(settle.body().path("ttft_ms").isIntegralNumber()).isTrue();
+        assertThat(settle.body().path("cell_id").asString()).isEqualTo("cell-budget");
+        assertThat(settle.body().path("model").asString()).isEqualTo(StubEngine.MODEL);
+        // The engine got the client's request untouched.
+        assertThat(engine.nextReceived().body()).isEqualTo(CHAT_WITH_TOOLS);
+    }
+
+    @Test
+    void streamSettlesWithTheUsageChunkTheClientNeverSaw() throws Exception {
+        List<String> events = stream(STREAMED_CHAT);
+
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        assertThat(events).noneMatch(event -> event.contains("\"usage\""));
+        StubSessionService.Call reserve = sessions.nextCall();
+        // No max_tokens in the request: the configured default is reserved.
+        assertThat(reserve.body().path("max_tokens").asLong()).isEqualTo(777);
+        StubSessionService.Call settle = sessions.nextCall();
+        assertThat(settle.path()).endsWith("/settle");
+        assertThat(settle.body().path("prompt_tokens").asLong()).isEqualTo(11);
+        assertThat(settle.body().path("cached_tokens").asLong()).isEqualTo(7);
+        assertThat(settle.body().path("completion_tokens").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void completionsCountTheirPromptAndChatReservesMaxCompletionTokens() throws Exception {
+        engine.tokenizeCount = 5;
+        post("/v1/completions", """
+                {"model":"stub-model","prompt":"once upon","max_tokens":9}""").expectStatus().isOk();
+
+        JsonNode tokenize = json.readTree(engine.nextTokenized().body());
+        assertThat(tokenize.path("prompt").asString()).isEqualTo("once upon");
+        assertThat(tokenize.has("messages")).isFalse();
+        JsonNode reserved = sessions.nextCall().body();
+        assertThat(reserved.path("prompt_tokens").asLong()).isEqualTo(5);
+        assertThat(reserved.path("max_tokens").asLong()).isEqualTo(9);
+        sessions.nextCall();
+
+        post("/v1/chat/completions", """
+                {"model":"stub-model","max_tokens":9,"max_completion_tokens":33,"messages":[{"role":"user","content":"x"}]}""")
+                .expectStatus().isOk();
+        assertThat(sessions.nextCall().body().path("max_tokens").asLong()).isEqualTo(33);
+    }
+
+    @Test
+    void engineFailureReleasesTheReservation() throws Exception {
+        engine.failStatus = 500;
+
+        post("/v1/chat/completions", CHAT_WITH_TOOLS)
+                .expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.error.code").isEqualTo("engine_unavailable");
+
+        String reservation = reservationPath(sessions.nextCall());
+        StubSessionService.Call release = sessions.nextCall();
+        assertThat(release.method()).isEqualTo("DELETE");
+        assertThat(release.path()).isEqualTo(reservation);
+    }
+
+    @Test
+    void brokenStreamReleasesTheReservation() throws Exception {
+        engine.streamEnding = StubEngine.StreamEnding.CUT_AFTER_FIRST_TOKEN;
+
+        List<String> events = stream(STREAMED_CHAT);
+
+        assertThat(events.getLast()).contains("stream_broken");
+        String reservation = reservationPath(sessions.nextCall());
+        StubSessionService.Call release = sessions.nextCall();
+        assertThat(release.method()).isEqualTo("DELETE");
+        assertThat(release.path()).isEqualTo(reservation);
+    }
+
+    @Test
+    void clientLeavingBeforeUsageReleasesTheReservation() throws Exception {
+        var hold = new CountDownLatch(1);
+        engine.holdAfterFirstToken = hold;
+        try {
+            List<String> firstTwo = client.post().uri("/v1/chat/completions")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .header("x-warmpath-session", SESSION)
+                    .bodyValue(STREAMED_CHAT)
+                    .exchange()
+                    .expectStatus().isOk()
+                    .returnResult(String.class)
+                    .getResponseBody()
+                    .take(2)
+                    .collectList()
+                    .block(Duration.ofSeconds(10));
+            assertThat(firstTwo).hasSize(2);
+
+            String reservation = reservationPath(sessions.nextCall());
+            StubSessionService.Call release = sessions.nextCall();
+            assertThat(release.method()).isEqualTo("DELETE");
+            assertThat(release.path()).isEqualTo(reservation);
+        }
+        finally {
+            hold.countDown();
+        }
+    }
+
+    @Test
+    void budgetRefusalReachesTheClientAs429AndTheEngineIsNeverCalled() throws Exception {
+        sessions.reserveStatus = 429;
+        sessions.refusalBody = """
+                {"error":{"message":"Budget max_total_tokens of 5000 exceeded: used 4900, reserved 0, this request 4306","type":"insufficient_quota","code":"budget_exceeded"}}""";
+
+        post("/v1/chat/completions", CHAT_WITH_TOOLS)
+                .expectStatus().isEqualTo(429)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("budget_exceeded")
+                .jsonPath("$.error.type").isEqualTo("insufficient_quota")
+                .jsonPath("$.error.message")
+                .isEqualTo("Budget max_total_tokens of 5000 exceeded: used 4900, reserved 0, this request 4306");
+
+        assertThat(engine.receivedCount()).isZero();
+        assertThat(sessions.nextCall().path()).endsWith("/reservations");
+        assertNoFurtherSessionCalls();
+    }
+
+    @Test
+    void contextLimitRefusalReachesTheClientAs400AndTheEngineIsNeverCalled() {
+        sessions.reserveStatus = 400;
+        sessions.refusalBody = """
+                {"error":{"message":"Prompt grows by 4242 tokens, over max_growth_tokens_per_turn 2000","type":"invalid_request_error","code":"context_growth_exceeded"}}""";
+
+        post("/v1/chat/completions", STREAMED_CHAT)
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("context_growth_exceeded")
+                .jsonPath("$.error.message").isEqualTo("Prompt grows by 4242 tokens, over max_growth_tokens_per_turn 2000");
+
+        assertThat(engine.receivedCount()).isZero();
+    }
+
+    @Test
+    void sessionClosedMeanwhileIsNotFoundAndTheEngineIsNeverCalled() {
+        sessions.reserveStatus = 404;
+        sessions.refusalBody = """
+                {"error":{"message":"No such session.","type":"invalid_request_error","code":"session_not_found"}}""";
+
+        post("/v1/chat/completions", CHAT_WITH_TOOLS)
+                .expectStatus().isNotFound()
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("session_not_found")
+                .jsonPath("$.error.message").isEqualTo("No such session.");
+
+        assertThat(engine.receivedCount()).isZero();
+    }
+
+    @Test
+    void sessionServiceTooSlowFailsClosedWithoutCallingTheEngine(CapturedOutput output) {
+        sessions.stallReserve = Duration.ofSeconds(3);
+        double unavailableBefore = reservations("unavailable");
+
+        post("/v1/chat/completions", CHAT_WITH_TOOLS)
+                .expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "2")
+                .expectHeader().valueEquals("x-warmpath-cell", "cell-budget")
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("session_service_unavailable")
+                .jsonPath("$.error.type").isEqualTo("server_error");
+
+        assertThat(engine.receivedCount()).isZero();
+        assertThat(reservations("unavailable") - unavailableBefore).isEqualTo(1);
+        assertThat(output).contains("Reservation failed closed").doesNotContain(SESSION);
+    }
+
+    @Test
+    void sessionServiceFailingFailsClosedWithoutCallingTheEngine() {
+        sessions.reserveStatus = 500;
+
+        post("/v1/chat/completions", STREAMED_CHAT)
+                .expectStatus().isEqualTo(503)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectBody().jsonPath("$.error.code").isEqualTo("session_service_unavailable");
+
+        assertThat(engine.receivedCount()).isZero();
+    }
+
+    @Test
+    void promptTheEngineCannotTokenizeIsRejectedBeforeAnyReservation() {
+        engine.tokenizeFailStatus = 400;
+
+        post("/v1/chat/completions", CHAT_WITH_TOOLS)
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.type").isEqualTo("BadRequestError");
+
+        assertThat(engine.receivedCount()).isZero();
+        assertNoFurtherSessionCalls();
+    }
+
+    @Test
+    void requestWithoutASessionMakesNoSessionCallsAtAll() {
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("x-warmpath-tenant", "acme")
+                .bodyValue(CHAT_WITH_TOOLS)
+                .exchange()
+                .expectStatus().isOk();
+
+        assertNoFurtherSessionCalls();
+        assertThat(engine.tokenizedCount()).isZero();
+        assertThat(engine.receivedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void predictedAndDeliveredCachedTokensAreCountedByModel() {
+        double predictedBefore = counter("warmpath.inference.cached.predicted");
+        double deliveredBefore = counter("warmpath.inference.cached.delivered");
+        DistributionSummary ratiosBefore = ratios();
+        long countBefore = ratiosBefore == null ? 0 : ratiosBefore.count();
+        double totalBefore = ratiosBefore == null ? 0 : ratiosBefore.totalAmount();
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("x-warmpath-session", SESSION)
+                .header("x-warmpath-predicted-cached-tokens", "10")
+                .bodyValue(STREAMED_CHAT)
+                .exchange()
+                .expectStatus().isOk()
+                .returnResult(String.class).getResponseBody().blockLast(Duration.ofSeconds(10));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(counter("warmpath.inference.cached.delivered") - deliveredBefore).isEqualTo(7));
+        assertThat(counter("warmpath.inference.cached.predicted") - predictedBefore).isEqualTo(10);
+        // One request, 7 delivered of 10 predicted.
+        assertThat(ratios().count() - countBefore).isEqualTo(1);
+        assertThat(ratios().totalAmount() - totalBefore).isCloseTo(0.7, within(1e-9));
+    }
+
+    @Test
+    void settleIsRetriedUntilSessionServiceTakesIt() throws Exception {
+        sessions.followUpFailures = 2;
+        double failuresBefore = followUpFailures("settle");
+
+        post("/v1/chat/completions", CHAT_WITH_TOOLS).expectStatus().isOk();
+
+        sessions.nextCall();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertThat(sessions.nextCall().path()).as("attempt %d", attempt).endsWith("/settle");
+        }
+        assertNoFurtherSessionCalls();
+        assertThat(followUpFailures("settle")).isEqualTo(failuresBefore);
+    }
+
+    @Test
+    void settleThatNeverGetsThroughIsCounted() {
+        sessions.followUpFailures = 100;
+        double failuresBefore = followUpFailures("settle");
+
+        post("/v1/chat/completions", CHAT_WITH_TOOLS).expectStatus().isOk();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(followUpFailures("settle") - failuresBefore).isEqualTo(1));
+        // One reservation, then the first attempt and two retries.
+        assertThat(sessions.drain()).extracting(StubSessionService.Call::path)
+                .filteredOn(path -> path.endsWith("/settle")).hasSize(3);
+    }
+
+    private WebTestClient.ResponseSpec post(String path, String body) {
+        return client.post().uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("x-warmpath-session", SESSION)
+                .header("x-warmpath-tenant", "acme")
+                .bodyValue(body)
+                .exchange();
+    }
+
+    private List<String> stream(String body) {
+        return post("/v1/chat/completions", body)
+                .expectStatus().isOk()
+                .returnResult(String.class)
+                .getResponseBody()
+                .collectList()
+                .block(Duration.ofSeconds(10));
+    }
+
+    /** The path a reservation is settled or released under, from the stub's grant order. */
+    private static String reservationPath(StubSessionService.Call reserve) {
+        assertThat(reserve.path()).endsWith("/reservations");
+        return "/internal/reservations/" + sessions.lastGranted;
+    }
+
+    private void assertNoFurtherSessionCalls() {
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> sessions.pending() == 0);
+    }
+
+    private double counter(String name) {
+        return meters.find(name).tag("model", StubEngine.MODEL).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private DistributionSummary ratios() {
+        return meters.find("warmpath.inference.cached.delivery.ratio").tag("model", StubEngine.MODEL).summary();
+    }
+
+    private double reservations(String outcome) {
+        Counter counter = meters.find("warmpath.inference.reservations").tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double followUpFailures(String operation) {
+        Counter counter = meters.find("warmpath.inference.settlement.failures").tag("operation", operation).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
