@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.warmpath.gateway.cells.CellProber;
 import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
+import io.warmpath.gateway.sessions.StubPorts;
 import io.warmpath.routing.RoutingKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +40,11 @@ import org.springframework.test.web.reactive.server.FluxExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 
+/**
+ * The whole gateway against stub cells, with session-service down (nothing listens at its URL): implicit sessions
+ * route statelessly by bounded-load on their tenant-scoped key, tokens fail closed. {@code StickySessionIntegrationTest}
+ * covers routing with session-service up.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class GatewayIntegrationTest {
@@ -70,6 +76,7 @@ class GatewayIntegrationTest {
         // Probes run when a test asks (prober.refresh()), so that no probe races a test's own failure injection.
         registry.add("warmpath.gateway.health.probe-interval", () -> "1h");
         registry.add("warmpath.gateway.health.ejection-cooldown", () -> COOLDOWN.toMillis() + "ms");
+        registry.add("warmpath.gateway.sessions.url", () -> "http://127.0.0.1:" + StubPorts.closedPort());
     }
 
     @Autowired
@@ -155,6 +162,74 @@ class GatewayIntegrationTest {
         assertThat(served.lastHeader("x-request-timeout-ms")).isEqualTo("30000");
         assertThat(served.lastHeader("x-workload-class")).isEqualTo("light");
         assertThat(served.lastHeader("idempotency-key")).isEqualTo("idem-1");
+    }
+
+    @Test
+    void withSessionServiceDownImplicitSessionsAreAnsweredStatelesslyAndCounted() {
+        double degradedBefore = degraded("stateless");
+
+        String servedBy = servedBy(chat("acme", "down-implicit-1"));
+
+        StubCell served = stub(servedBy);
+        assertThat(served.lastHeader("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(served.lastHeader("x-warmpath-session")).as("no session was resolved").isNull();
+        assertThat(served.lastHeader("x-warmpath-predicted-cached-tokens")).isNull();
+        assertThat(degraded("stateless")).isEqualTo(degradedBefore + 1);
+        assertThat(servedBy(chat("acme", "down-implicit-1"))).as("still placed by its key").isEqualTo(servedBy);
+    }
+
+    @Test
+    void withSessionServiceDownTokensFailClosed() {
+        int completionsBefore = KIMI_CELLS.stream().mapToInt(StubCell::completions).sum();
+        double failedClosedBefore = degraded("fail_closed");
+
+        client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .header("x-session-affinity", "wpt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chatBody(false))
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("server_error")
+                .jsonPath("$.error.code").isEqualTo("session_service_unavailable");
+
+        assertThat(KIMI_CELLS.stream().mapToInt(StubCell::completions).sum()).isEqualTo(completionsBefore);
+        assertThat(degraded("fail_closed")).isEqualTo(failedClosedBefore + 1);
+    }
+
+    @Test
+    void withSessionServiceDownTheSessionApiIsUnavailable() {
+        client.post().uri("/v1/sessions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"workflow\":\"code-review\"}")
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                .expectBody().jsonPath("$.error.code").isEqualTo("session_service_unavailable");
+    }
+
+    @Test
+    void clientSuppliedTrustedHeadersAreReplacedOrRemoved() {
+        String servedBy = client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .header("x-warmpath-tenant", "globex")
+                .header("X-Warmpath-Session", "ses_someone_elses")
+                .header("x-warmpath-predicted-cached-tokens", "999999")
+                .header("x-warmpath-anything", "forged")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chatBody(false))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().returnResult().getResponseHeaders().getFirst("x-warmpath-cell");
+
+        StubCell served = stub(servedBy);
+        assertThat(served.lastHeader("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(served.lastHeader("x-warmpath-subject")).isEqualTo("agent-1");
+        assertThat(served.lastHeader("x-warmpath-session")).isNull();
+        assertThat(served.lastHeader("x-warmpath-predicted-cached-tokens")).isNull();
+        assertThat(served.lastHeader("x-warmpath-anything")).isNull();
     }
 
     @Test
@@ -344,7 +419,8 @@ class GatewayIntegrationTest {
                 .expectStatus().isOk()
                 .expectBody(String.class)
                 .value(text -> assertThat(text)
-                        .contains("warmpath_gateway_routing_decisions_total{outcome=\"routed\",policy=\"bounded-load\"}")
+                        .contains("warmpath_gateway_routing_decisions_total{outcome=\"routed\",policy=\"sticky\"}")
+                        .contains("warmpath_gateway_sessions_degraded_total{decision=\"stateless\"}")
                         .contains("warmpath_gateway_cells_healthy")
                         .contains("warmpath_gateway_load_spread")
                         .doesNotContain("acme"));
@@ -463,6 +539,10 @@ class GatewayIntegrationTest {
 
     private CellSnapshot cell(String id) {
         return registry.snapshot().stream().filter(cell -> cell.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private double degraded(String decision) {
+        return meters.get("warmpath.gateway.sessions.degraded").tag("decision", decision).counter().count();
     }
 
     private double ejections(String reason) {

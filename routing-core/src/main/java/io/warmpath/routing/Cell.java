@@ -9,9 +9,15 @@ import java.util.Objects;
  * @param id     stable identity; the hash ring places cells by it, so it must survive restarts and re-registration
  * @param model  the model the cell's engine serves
  * @param region where the cell runs, for data residency
- * @param labels anything else (zone, capacity); never read by the policies here
+ * @param labels anything else (zone, capacity); the policies read only {@value #PREFILL_RATE_LABEL}
  */
 public record Cell(String id, String model, String region, Map<String, String> labels) {
+
+    /**
+     * Optional label: the cell's prefill rate in prompt tokens per second, for {@code sticky}'s time-to-first-token
+     * prediction. Cells without it (or with a value that is not a positive number) use the policy's default rate.
+     */
+    public static final String PREFILL_RATE_LABEL = "prefill-tokens-per-second";
 
     public Cell {
         Objects.requireNonNull(id, "id");

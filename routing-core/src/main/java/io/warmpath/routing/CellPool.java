@@ -17,6 +17,8 @@ public final class CellPool {
     private final List<Cell> cells;
     private final Map<String, Integer> indexById;
     private final HashRing ring;
+    /** Each cell's {@link Cell#PREFILL_RATE_LABEL}, parsed once per pool; NaN where absent or invalid. */
+    private final double[] labelledPrefillRates;
 
     private CellPool(List<Cell> cells, int virtualNodes) {
         this.cells = List.copyOf(cells);
@@ -27,6 +29,7 @@ public final class CellPool {
             }
         }
         this.ring = new HashRing(this.cells, virtualNodes);
+        this.labelledPrefillRates = this.cells.stream().mapToDouble(CellPool::labelledPrefillRate).toArray();
     }
 
     public static CellPool of(List<Cell> cells) {
@@ -61,5 +64,23 @@ public final class CellPool {
 
     HashRing ring() {
         return ring;
+    }
+
+    /** The cell's labelled prefill rate in tokens per second, or NaN when it has none. */
+    double labelledPrefillRate(int index) {
+        return labelledPrefillRates[index];
+    }
+
+    private static double labelledPrefillRate(Cell cell) {
+        String label = cell.labels().get(Cell.PREFILL_RATE_LABEL);
+        if (label == null) {
+            return Double.NaN;
+        }
+        try {
+            double rate = Double.parseDouble(label.trim());
+            return rate > 0 && Double.isFinite(rate) ? rate : Double.NaN;
+        } catch (NumberFormatException notANumber) {
+            return Double.NaN;
+        }
     }
 }

@@ -29,13 +29,15 @@ public class PickBenchmark {
     @Param({"8", "64", "1000"})
     int cells;
 
-    @Param({"round-robin", "consistent-hash", "bounded-load"})
+    @Param({"round-robin", "consistent-hash", "bounded-load", "sticky"})
     String policyName;
 
     private RoutingPolicy policy;
     private CellPool pool;
     private int[] load;
     private String[] keys;
+    /** Per key: sticky's stored binding (three in four sessions have one, as in a steady multi-turn workload). */
+    private SessionBinding[] bindings;
     private int next;
 
     @Setup
@@ -50,11 +52,16 @@ public class PickBenchmark {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = RoutingKeys.session("tenant-" + (i % 13), "session-" + i);
         }
+        bindings = new SessionBinding[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            bindings[i] = i % 4 == 0 ? null : new SessionBinding(pool.get((i * 31) % cells).id(), 8_000 + i);
+        }
     }
 
     @Benchmark
     public int pick() {
-        String key = keys[next++ & (keys.length - 1)];
-        return policy.pick(pool, PickRequest.of(key, i -> load[i])).orElse(-1);
+        int k = next++ & (keys.length - 1);
+        // Other policies ignore the session part of the request.
+        return policy.pick(pool, PickRequest.of(keys[k], i -> load[i]).withSession(bindings[k], 8_500)).orElse(-1);
     }
 }

@@ -14,7 +14,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Active health checks: on every tick, re-reads the cells from discovery and polls each cell's
+ * Active health checks: on every tick, re-reads the cells from discovery (or the cells file) and polls each cell's
  * {@code GET /cell/status}. A cell that answers {@code ready: true} is healthy; one that fails, times out or says
  * not ready is not.
  */

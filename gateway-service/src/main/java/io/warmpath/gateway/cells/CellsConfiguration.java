@@ -1,5 +1,6 @@
 package io.warmpath.gateway.cells;
 
+import java.nio.file.Path;
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,11 +21,15 @@ class CellsConfiguration {
     }
 
     @Bean
-    CellProber cellProber(ReactiveDiscoveryClient discovery, CellRegistry registry, CellHealthProperties health) {
+    CellProber cellProber(ReactiveDiscoveryClient discovery, CellRegistry registry, CellHealthProperties health,
+            CellDiscoveryProperties cellDiscovery) {
         HttpClient httpClient = HttpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) health.probeTimeout().toMillis())
                 .responseTimeout(health.probeTimeout());
         WebClient webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient)).build();
-        return new CellProber(discovery, registry, webClient, health.probeInterval(), health.probeTimeout());
+        // Not a bean: as one it would join the composite discovery client and add to the simple list, not replace it.
+        ReactiveDiscoveryClient cells = cellDiscovery.cellsFile() == null || cellDiscovery.cellsFile().isBlank()
+                ? discovery : new CellsFileDiscovery(Path.of(cellDiscovery.cellsFile()));
+        return new CellProber(cells, registry, webClient, health.probeInterval(), health.probeTimeout());
     }
 }

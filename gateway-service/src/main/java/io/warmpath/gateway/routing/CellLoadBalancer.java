@@ -18,6 +18,8 @@ import io.warmpath.routing.Cell;
 import io.warmpath.routing.CellPool;
 import io.warmpath.routing.PickRequest;
 import io.warmpath.routing.RoutingPolicy;
+import io.warmpath.routing.StickyDecision;
+import io.warmpath.routing.StickyPolicy;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultResponse;
 import org.springframework.cloud.client.loadbalancer.Request;
@@ -36,6 +38,10 @@ import reactor.core.publisher.Mono;
  * known cell serving the model, memoized per membership so the hash ring is built once; unhealthy, ejected and
  * already-tried cells are excluded per request, which keeps every key's ring position stable while cells come and
  * go. Load is the gateway's in-flight requests on a cell plus the queue the cell reports.
+ *
+ * <p>For a resolved session ({@link SessionTurn} attribute) under the {@code sticky} policy it asks
+ * {@link StickyPolicy#decide} with the session's stored binding and the turn's estimated prompt, and records the
+ * decision in the turn for {@link SessionBindingFilter}.
  *
  * <p>Rather than an empty response, it fails with an {@link ApiErrorException}: 404 {@code model_not_found} when no
  * cell serves the model, 503 with {@code Retry-After} when none of those cells can take the request.
@@ -68,8 +74,10 @@ final class CellLoadBalancer implements ReactorServiceInstanceLoadBalancer {
     private Response<ServiceInstance> choose(Map<String, Object> attributes) {
         RoutingTarget target = (RoutingTarget) attributes.getOrDefault(RoutingTarget.ATTRIBUTE, RoutingTarget.ANY_CELL);
         CellAttempts attempts = (CellAttempts) attributes.get(CellAttempts.ATTRIBUTE);
+        SessionTurn turn = (SessionTurn) attributes.get(SessionTurn.ATTRIBUTE);
         String model = target.model();
-        List<CellSnapshot> candidates = registry.snapshot().stream()
+        List<CellSnapshot> known = registry.snapshot();
+        List<CellSnapshot> candidates = known.stream()
                 .filter(cell -> model == null || cell.serves(model))
                 .toList();
         if (candidates.isEmpty() && model != null) {
@@ -84,7 +92,16 @@ final class CellLoadBalancer implements ReactorServiceInstanceLoadBalancer {
                 excluded.set(i);
             }
         }
-        OptionalInt picked = policy.pick(pool, new PickRequest(target.key(), i -> candidates.get(i).load(), excluded));
+        PickRequest pick = new PickRequest(target.key(), i -> candidates.get(i).load(), excluded);
+        OptionalInt picked;
+        if (turn != null && policy instanceof StickyPolicy sticky) {
+            StickyDecision decision = sticky.decide(pool, pick.withSession(turn.binding(), turn.estimatedPromptTokens));
+            picked = decision.cell();
+            picked.ifPresent(chosen -> turn.decided(decision, candidates.get(chosen).id(),
+                    reasonTag(decision, turn, known)));
+        } else {
+            picked = policy.pick(pool, pick);
+        }
         if (picked.isEmpty()) {
             noCell.increment();
             throw new ApiErrorException(ApiError.unavailable("no_healthy_cell",
@@ -94,6 +111,22 @@ final class CellLoadBalancer implements ReactorServiceInstanceLoadBalancer {
         }
         routed.increment();
         return new DefaultResponse(candidates.get(picked.getAsInt()).instance());
+    }
+
+    /**
+     * The decision's reason as session-service records it. A bound cell missing from the model's pool is
+     * {@code rebind_model} when the session changed model or the cell is still known but serves another model, and
+     * {@code rebind_gone} when it left discovery.
+     */
+    private static String reasonTag(StickyDecision decision, SessionTurn turn, List<CellSnapshot> known) {
+        if (decision.reason() != StickyDecision.Reason.GONE || turn.session.binding() == null) {
+            return decision.reason().tag();
+        }
+        String boundCell = turn.session.binding().cellId();
+        String boundModel = turn.session.binding().model();
+        boolean modelChanged = boundModel != null && !boundModel.equals(turn.model);
+        boolean stillKnown = known.stream().anyMatch(cell -> cell.id().equals(boundCell));
+        return modelChanged || stillKnown ? "rebind_model" : decision.reason().tag();
     }
 
     private static Map<String, Object> attributesOf(Request<?> request) {

@@ -2,7 +2,15 @@ package io.warmpath.gateway.routing;
 
 import java.nio.ByteBuffer;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.gateway.security.Caller;
 import io.warmpath.gateway.security.Tenants;
+import io.warmpath.gateway.sessions.Resolution;
+import io.warmpath.gateway.sessions.SessionDirectory;
+import io.warmpath.gateway.web.ApiError;
+import io.warmpath.gateway.web.ApiErrorException;
+import io.warmpath.routing.RoutingKeys;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -10,6 +18,7 @@ import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -19,17 +28,35 @@ import reactor.core.publisher.Mono;
  * {@link RoutingTarget} (model and routing key) into the exchange attributes. It also owns the request's
  * {@link CellAttempts}, releasing their in-flight leases when the response is completely written.
  *
+ * <p>With {@code x-session-affinity} it resolves the session through session-service (tenant from the token,
+ * {@code x-workflow} as the workflow) and adds a {@link SessionTurn} for sticky routing. An unknown token is 404
+ * {@code session_not_found}, another workflow's session 403 {@code workflow_mismatch}. When session-service is
+ * unavailable, a token ({@code wpt_...}) fails closed with 503 {@code session_service_unavailable}, since only
+ * session-service can say whose it is; any other value is routed statelessly by its tenant-scoped key, without
+ * {@code x-warmpath-session}, and counted as degraded.
+ *
  * <p>Ordered outside {@link NettyWriteResponseFilter}, so "completely written" includes the whole of a stream, and
- * outside the route's Retry filter, so a retried request is parsed only once.
+ * outside the route's Retry filter, so a retried request is parsed and resolved only once.
  */
 @Component
 class InferenceRequestFilter implements GlobalFilter, Ordered {
 
     static final String AFFINITY_HEADER = "x-session-affinity";
+    static final String WORKFLOW_HEADER = "x-workflow";
+    static final String TOKEN_PREFIX = "wpt_";
 
     static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
 
     private final InferenceRequestReader reader = new InferenceRequestReader();
+    private final SessionDirectory sessions;
+    private final Counter routedStatelessly;
+    private final Counter failedClosed;
+
+    InferenceRequestFilter(SessionDirectory sessions, MeterRegistry meters) {
+        this.sessions = sessions;
+        this.routedStatelessly = degraded(meters, "stateless");
+        this.failedClosed = degraded(meters, "fail_closed");
+    }
 
     @Override
     public int getOrder() {
@@ -46,7 +73,7 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
         exchange.getAttributes().put(CellAttempts.ATTRIBUTE, attempts);
         Mono<Void> routed;
         if (endpoint.hasBody()) {
-            routed = Tenants.of(exchange).flatMap(tenant -> routeByBody(exchange, chain, endpoint, tenant));
+            routed = Tenants.callerOf(exchange).flatMap(caller -> routeByBody(exchange, chain, endpoint, caller));
         } else {
             exchange.getAttributes().put(RoutingTarget.ATTRIBUTE, RoutingTarget.ANY_CELL);
             routed = chain.filter(exchange);
@@ -55,13 +82,55 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
     }
 
     private Mono<Void> routeByBody(ServerWebExchange exchange, GatewayFilterChain chain, InferenceEndpoint endpoint,
-            String tenant) {
+            Caller caller) {
         return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
-            DataBuffer cached = exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR);
-            RoutingTarget target = reader.read(endpoint, bytesOf(cached), tenant, affinity(exchange));
+            ServerWebExchange cached = request == exchange.getRequest() ? exchange : exchange.mutate().request(request).build();
+            byte[] body = bytesOf(exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR));
+            String affinity = header(exchange, AFFINITY_HEADER);
+            // Validated before the session is resolved: a bad body costs session-service nothing.
+            RoutingTarget target = reader.read(endpoint, body, caller.tenant(), affinity);
             exchange.getAttributes().put(RoutingTarget.ATTRIBUTE, target);
-            return chain.filter(request == exchange.getRequest() ? exchange : exchange.mutate().request(request).build());
+            if (affinity == null) {
+                return chain.filter(cached);
+            }
+            return sessions.resolve(caller, affinity, header(exchange, WORKFLOW_HEADER))
+                    .flatMap(resolution -> routeSession(cached, chain, caller, affinity, target, body.length, resolution));
         });
+    }
+
+    private Mono<Void> routeSession(ServerWebExchange exchange, GatewayFilterChain chain, Caller caller,
+            String affinity, RoutingTarget target, int bodyBytes, Resolution resolution) {
+        return switch (resolution) {
+            case Resolution.Found found -> {
+                // Tokens rotate, so a token session is placed by its id; an implicit one keeps the key it has when
+                // session-service is down, so a new binding lands where degraded routing would send it.
+                if (!found.session().implicit()) {
+                    exchange.getAttributes().put(RoutingTarget.ATTRIBUTE,
+                            target.withKey(RoutingKeys.session(caller.tenant(), found.session().id())));
+                }
+                exchange.getAttributes().put(SessionTurn.ATTRIBUTE, new SessionTurn(caller, affinity, found.session(),
+                        target.model(), SessionTurn.estimatePromptTokens(bodyBytes)));
+                yield chain.filter(exchange);
+            }
+            case Resolution.NotFound notFound -> Mono.error(new ApiErrorException(new ApiError(HttpStatus.NOT_FOUND,
+                    "invalid_request_error", "session_not_found",
+                    "No open session matches the x-session-affinity value.", null)));
+            case Resolution.WorkflowMismatch mismatch -> Mono.error(new ApiErrorException(new ApiError(
+                    HttpStatus.FORBIDDEN, "invalid_request_error", "workflow_mismatch",
+                    "The session belongs to another workflow than x-workflow names.", null)));
+            case Resolution.Rejected rejected -> Mono.error(new ApiErrorException(ApiError.invalidRequest(
+                    "invalid_session_header", "The x-session-affinity value (too long) or the x-workflow value "
+                            + "(it must match [a-z0-9._-]{1,64}) is not acceptable.")));
+            case Resolution.Unavailable unavailable -> {
+                if (affinity.startsWith(TOKEN_PREFIX)) {
+                    failedClosed.increment();
+                    yield Mono.error(new ApiErrorException(ApiError.unavailable("session_service_unavailable",
+                            "Sessions cannot be checked right now; retry shortly.", sessions.retryAfter())));
+                }
+                routedStatelessly.increment();
+                yield chain.filter(exchange);
+            }
+        };
     }
 
     /** A copy of the cached body; the buffer's read position is left alone, since it is forwarded afterwards. */
@@ -74,8 +143,15 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
         return bytes;
     }
 
-    private static @Nullable String affinity(ServerWebExchange exchange) {
-        String value = exchange.getRequest().getHeaders().getFirst(AFFINITY_HEADER);
+    private static @Nullable String header(ServerWebExchange exchange, String name) {
+        String value = exchange.getRequest().getHeaders().getFirst(name);
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static Counter degraded(MeterRegistry meters, String decision) {
+        return Counter.builder("warmpath.gateway.sessions.degraded")
+                .description("Session turns decided without session-service: routed statelessly, or refused (tokens)")
+                .tag("decision", decision)
+                .register(meters);
     }
 }

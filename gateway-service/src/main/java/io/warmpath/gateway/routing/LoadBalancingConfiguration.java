@@ -15,6 +15,6 @@ class LoadBalancingConfiguration {
     /** Built here, in the main context, so an unknown policy name fails at startup, not on the first request. */
     @Bean
     RoutingPolicy routingPolicy(RoutingProperties routing) {
-        return RoutingPolicies.byName(routing.policy(), routing.balanceFactor());
+        return RoutingPolicies.byName(routing.policy(), routing.stickySettings());
     }
 }

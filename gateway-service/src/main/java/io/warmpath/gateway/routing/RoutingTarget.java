@@ -13,4 +13,8 @@ record RoutingTarget(@Nullable String model, @Nullable String key) {
     static final String ATTRIBUTE = RoutingTarget.class.getName();
 
     static final RoutingTarget ANY_CELL = new RoutingTarget(null, null);
+
+    RoutingTarget withKey(String newKey) {
+        return new RoutingTarget(model, newKey);
+    }
 }

@@ -7,6 +7,11 @@
  * {@link io.warmpath.gateway.routing.CellLoadBalancer}, which hands routing-core's configured policy the cells that
  * serve the model, excluding unhealthy, ejected and already-tried ones. {@link io.warmpath.gateway.routing.CellCallFilter}
  * counts the request in flight on its cell and ejects cells whose calls fail.
+ *
+ * <p>Session turns: the filter resolves {@code x-session-affinity} through session-service, the load balancer asks
+ * routing-core's {@code sticky} policy with the session's stored binding, and
+ * {@link io.warmpath.gateway.routing.SessionBindingFilter} forwards the session headers and stores a new or moved
+ * binding.
  */
 @NullMarked
 package io.warmpath.gateway.routing;

@@ -28,6 +28,7 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 class SecurityConfiguration {
 
     static final String INVOKE_AUTHORITY = "SCOPE_inference:invoke";
+    static final String SESSIONS_WRITE_AUTHORITY = "SCOPE_sessions:write";
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoder,
@@ -43,6 +44,12 @@ class SecurityConfiguration {
                         .permitAll()
                         .pathMatchers("/v1/chat/completions", "/v1/completions", "/v1/models")
                         .hasAuthority(INVOKE_AUTHORITY)
+                        // Agents holding only inference:invoke may read their session (and its usage) but not
+                        // create, close or rotate one.
+                        .pathMatchers(HttpMethod.GET, "/v1/sessions", "/v1/sessions/**")
+                        .hasAnyAuthority(SESSIONS_WRITE_AUTHORITY, INVOKE_AUTHORITY)
+                        .pathMatchers("/v1/sessions", "/v1/sessions/**")
+                        .hasAuthority(SESSIONS_WRITE_AUTHORITY)
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(Customizer.withDefaults())

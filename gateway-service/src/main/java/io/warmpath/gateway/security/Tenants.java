@@ -18,10 +18,17 @@ public final class Tenants {
 
     /** The caller's tenant; fails with 401 when the request is not authenticated by a token with a tenant. */
     public static Mono<String> of(ServerWebExchange exchange) {
+        return callerOf(exchange).map(Caller::tenant);
+    }
+
+    /** The caller's tenant and subject; fails with 401 when the request is not authenticated by a token with a tenant. */
+    public static Mono<Caller> callerOf(ServerWebExchange exchange) {
         return exchange.getPrincipal()
                 .ofType(JwtAuthenticationToken.class)
-                .mapNotNull(token -> token.getToken().getClaimAsString(CLAIM))
-                .filter(tenant -> !tenant.isBlank())
+                .mapNotNull(token -> {
+                    String tenant = token.getToken().getClaimAsString(CLAIM);
+                    return tenant == null || tenant.isBlank() ? null : new Caller(tenant, token.getToken().getSubject());
+                })
                 .switchIfEmpty(Mono.error(() -> new ApiErrorException(new ApiError(HttpStatus.UNAUTHORIZED,
                         "authentication_error", "invalid_token", "The token names no tenant.", null))));
     }

@@ -29,6 +29,9 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
     /** How soon a client may retry when no cell could take its request. */
     private static final Duration CELL_RETRY_AFTER = Duration.ofSeconds(2);
 
+    /** The routes proxied to session-service rather than to cells. */
+    private static final String SESSIONS_PATH = "/v1/sessions";
+
     private final ErrorResponseWriter writer;
 
     GatewayErrorHandler(ErrorResponseWriter writer) {
@@ -49,7 +52,10 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
             return apiError.error();
         }
         if (causedByConnectFailure(failure)) {
-            return ApiError.unavailable("cell_unavailable", "No inference cell could be reached.", CELL_RETRY_AFTER);
+            return exchange.getRequest().getPath().value().startsWith(SESSIONS_PATH)
+                    ? ApiError.unavailable("session_service_unavailable", "The session service could not be reached.",
+                            CELL_RETRY_AFTER)
+                    : ApiError.unavailable("cell_unavailable", "No inference cell could be reached.", CELL_RETRY_AFTER);
         }
         if (failure instanceof ResponseStatusException statusException) {
             return fromStatus(statusException.getStatusCode(), exchange);

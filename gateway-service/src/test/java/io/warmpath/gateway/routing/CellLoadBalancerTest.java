@@ -17,11 +17,15 @@ import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
 import io.warmpath.gateway.cells.CellStatus;
 import io.warmpath.gateway.cells.EjectionReason;
+import io.warmpath.gateway.security.Caller;
+import io.warmpath.gateway.sessions.ResolvedSession;
+import io.warmpath.gateway.sessions.StoredBinding;
 import io.warmpath.gateway.web.ApiErrorException;
 import io.warmpath.routing.CellPool;
 import io.warmpath.routing.PickRequest;
 import io.warmpath.routing.RoutingPolicies;
 import io.warmpath.routing.RoutingPolicy;
+import io.warmpath.routing.StickyDecision;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -131,15 +135,68 @@ class CellLoadBalancerTest {
                 .isEqualTo(1.0);
     }
 
+    @Test
+    void stickyKeepsTheSessionOnItsBoundCellAndRecordsAHit() {
+        CellLoadBalancer sticky = new CellLoadBalancer(registry, RoutingPolicies.sticky(), meters);
+        for (String bound : List.of("cell-1", "cell-2", "cell-3")) {
+            SessionTurn turn = turn(new StoredBinding(bound, "kimi-k2.5", 4, 3_000));
+
+            assertThat(chosenCell(sticky, new RoutingTarget("kimi-k2.5", "s:4:acme:bound"), null, turn)).isEqualTo(bound);
+            assertThat(turn.latest().decision().outcome()).isEqualTo(StickyDecision.Outcome.HIT);
+            assertThat(turn.latest().decision().predictedCachedTokens()).isEqualTo(3_000);
+            assertThat(turn.latest().cellId()).isEqualTo(bound);
+        }
+    }
+
+    @Test
+    void stickyRebindsAwayFromAnEjectedCellAsUnhealthy() {
+        CellLoadBalancer sticky = new CellLoadBalancer(registry, RoutingPolicies.sticky(), meters);
+        registry.eject("cell-2", EjectionReason.CONNECT_FAILURE);
+        SessionTurn turn = turn(new StoredBinding("cell-2", "kimi-k2.5", 4, 3_000));
+
+        String chosen = chosenCell(sticky, new RoutingTarget("kimi-k2.5", "s:4:acme:sick"), null, turn);
+
+        assertThat(chosen).isNotEqualTo("cell-2");
+        assertThat(turn.latest().reason()).isEqualTo("rebind_unhealthy");
+        assertThat(turn.latest().decision().bindingChanged()).isTrue();
+    }
+
+    @Test
+    void sessionSwitchingModelRebindsAsModelAndADepartedCellAsGone() {
+        CellLoadBalancer sticky = new CellLoadBalancer(registry, RoutingPolicies.sticky(), meters);
+        SessionTurn switched = turn(new StoredBinding("small-1", "small-model", 2, 500));
+        SessionTurn orphaned = turn(new StoredBinding("cell-9", "kimi-k2.5", 2, 500));
+
+        assertThat(chosenCell(sticky, new RoutingTarget("kimi-k2.5", "s:4:acme:switch"), null, switched))
+                .isIn("cell-1", "cell-2", "cell-3");
+        assertThat(chosenCell(sticky, new RoutingTarget("kimi-k2.5", "s:4:acme:orphan"), null, orphaned))
+                .isIn("cell-1", "cell-2", "cell-3");
+
+        assertThat(switched.latest().reason()).isEqualTo("rebind_model");
+        assertThat(orphaned.latest().reason()).isEqualTo("rebind_gone");
+    }
+
+    private static SessionTurn turn(StoredBinding binding) {
+        return new SessionTurn(new Caller("acme", "agent-1"), "affinity", new ResolvedSession("ses_1", "wf", true, binding),
+                "kimi-k2.5", 3_200);
+    }
+
     private String chosenCell(RoutingTarget target, CellAttempts attempts) {
+        return chosenCell(loadBalancer, target, attempts, null);
+    }
+
+    private String chosenCell(CellLoadBalancer balancer, RoutingTarget target, CellAttempts attempts, SessionTurn turn) {
         Map<String, Object> attributes = new HashMap<>();
         attributes.put(RoutingTarget.ATTRIBUTE, target);
         if (attempts != null) {
             attributes.put(CellAttempts.ATTRIBUTE, attempts);
         }
+        if (turn != null) {
+            attributes.put(SessionTurn.ATTRIBUTE, turn);
+        }
         RequestData requestData = new RequestData(HttpMethod.POST, URI.create("http://gateway/v1/chat/completions"),
                 new HttpHeaders(), new LinkedMultiValueMap<>(), attributes);
-        Response<ServiceInstance> response = loadBalancer.choose(new DefaultRequest<>(new RequestDataContext(requestData)))
+        Response<ServiceInstance> response = balancer.choose(new DefaultRequest<>(new RequestDataContext(requestData)))
                 .block();
         return CellIds.of(response.getServer());
     }

@@ -1,0 +1,73 @@
+package io.warmpath.gateway.routing;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.gateway.security.TrustedHeaders;
+import io.warmpath.gateway.sessions.SessionDirectory;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs after the load balancer chose a cell for a session's turn, once per attempt: tells the cell which session this
+ * is and how many of its prompt tokens routing expects the cell to hold ({@code x-warmpath-session},
+ * {@code x-warmpath-predicted-cached-tokens}), counts the binding outcome, and stores the binding when the decision
+ * created or moved it.
+ */
+@Component
+class SessionBindingFilter implements GlobalFilter, Ordered {
+
+    static final int ORDER = CellCallFilter.ORDER + 1;
+
+    private final SessionDirectory sessions;
+    private final MeterRegistry meters;
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+
+    SessionBindingFilter(SessionDirectory sessions, MeterRegistry meters) {
+        this.sessions = sessions;
+        this.meters = meters;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        SessionTurn turn = exchange.getAttribute(SessionTurn.ATTRIBUTE);
+        if (turn == null) {
+            return chain.filter(exchange);
+        }
+        SessionTurn.Choice choice = turn.latest();
+        long predictedCached = choice == null ? 0 : choice.decision().predictedCachedTokens();
+        if (choice != null) {
+            outcome(choice).increment();
+            if (choice.decision().bindingChanged()) {
+                sessions.storeBinding(turn.caller, turn.affinity, turn.session, choice.cellId(), turn.model,
+                        choice.reason());
+            }
+        }
+        return chain.filter(exchange.mutate()
+                .request(request -> request.headers(headers -> {
+                    headers.set(TrustedHeaders.SESSION, turn.session.id());
+                    headers.set(TrustedHeaders.PREDICTED_CACHED_TOKENS, Long.toString(predictedCached));
+                }))
+                .build());
+    }
+
+    private Counter outcome(SessionTurn.Choice choice) {
+        String outcome = choice.decision().outcome().tag();
+        return outcomes.computeIfAbsent(outcome + '/' + choice.reason(), ignored -> Counter.builder("warmpath.gateway.binding")
+                .description("Sticky routing decisions for session turns: binding hit, new binding or rebind, by reason")
+                .tag("outcome", outcome)
+                .tag("reason", choice.reason())
+                .register(meters));
+    }
+}

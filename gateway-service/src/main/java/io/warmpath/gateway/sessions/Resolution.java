@@ -1,0 +1,24 @@
+package io.warmpath.gateway.sessions;
+
+/** The answer to "which session is this affinity value?" */
+public sealed interface Resolution {
+
+    record Found(ResolvedSession session) implements Resolution {
+    }
+
+    /** An unknown, revoked or closed token, or another tenant's: 404, revealing nothing. */
+    record NotFound() implements Resolution {
+    }
+
+    /** The request's {@code x-workflow} differs from the session's. */
+    record WorkflowMismatch() implements Resolution {
+    }
+
+    /** session-service rejected the affinity or workflow value itself (too long, or a malformed workflow). */
+    record Rejected() implements Resolution {
+    }
+
+    /** session-service did not answer in time, could not be reached, or failed. */
+    record Unavailable(String cause) implements Resolution {
+    }
+}

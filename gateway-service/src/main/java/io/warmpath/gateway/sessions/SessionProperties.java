@@ -1,0 +1,25 @@
+package io.warmpath.gateway.sessions;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The session-service connection ({@code warmpath.gateway.sessions.*}).
+ *
+ * @param url           session-service's base URL, for the internal API and the {@code /v1/sessions} route
+ * @param timeout       how long a resolution or binding write may take before session-service counts as down
+ * @param nearCacheTtl  how long a resolution is reused without asking session-service again
+ * @param nearCacheSize the most resolutions kept
+ * @param retryAfter    the {@code Retry-After} of the 503 sent when a token cannot be resolved
+ */
+@ConfigurationProperties("warmpath.gateway.sessions")
+record SessionProperties(
+        @DefaultValue("http://127.0.0.1:8081") URI url,
+        @DefaultValue("200ms") Duration timeout,
+        @DefaultValue("2s") Duration nearCacheTtl,
+        @DefaultValue("100000") long nearCacheSize,
+        @DefaultValue("2s") Duration retryAfter) {
+}

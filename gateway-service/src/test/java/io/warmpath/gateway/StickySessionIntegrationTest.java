@@ -1,0 +1,341 @@
+package io.warmpath.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import io.warmpath.gateway.cells.CellProber;
+import io.warmpath.gateway.cells.CellRegistry;
+import io.warmpath.gateway.cells.CellSnapshot;
+import io.warmpath.gateway.sessions.StubSessionService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Sticky routing with session-service up (a stub on a random port) and the cells listed in a cells file, which tests
+ * edit to add a cell at run time.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class StickySessionIntegrationTest {
+
+    private static final String MODEL = "kimi-k2.5";
+    private static final StubCell CELL_A = StubCell.start("sticky-a", MODEL, true);
+    private static final StubCell CELL_B = StubCell.start("sticky-b", MODEL, true);
+    /** Not in the cells file until a test scales out. */
+    private static final StubCell CELL_C = StubCell.start("sticky-c", MODEL, true);
+    private static final StubSessionService SESSIONS = StubSessionService.start();
+    private static final TestTokens TOKENS = new TestTokens();
+    private static final Path CELLS_FILE = tempFile();
+    private static final AtomicInteger FILE_VERSION = new AtomicInteger();
+    private static final Duration COOLDOWN = Duration.ofMillis(300);
+    private static final Duration NEAR_CACHE_TTL = Duration.ofMillis(400);
+
+    static {
+        writeCellsFile(CELL_A, CELL_B);
+    }
+
+    @DynamicPropertySource
+    static void gatewayProperties(DynamicPropertyRegistry registry) {
+        registry.add("warmpath.gateway.cells-file", CELLS_FILE::toString);
+        registry.add("warmpath.gateway.sessions.url", SESSIONS::url);
+        registry.add("warmpath.gateway.sessions.near-cache-ttl", () -> NEAR_CACHE_TTL.toMillis() + "ms");
+        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", TOKENS::publicKeyLocation);
+        registry.add("warmpath.gateway.health.probe-interval", () -> "1h");
+        registry.add("warmpath.gateway.health.ejection-cooldown", () -> COOLDOWN.toMillis() + "ms");
+    }
+
+    @Autowired
+    WebTestClient client;
+
+    @Autowired
+    CellProber prober;
+
+    @Autowired
+    CellRegistry registry;
+
+    @AfterAll
+    static void stopStubs() {
+        List.of(CELL_A, CELL_B, CELL_C).forEach(StubCell::stop);
+        SESSIONS.stop();
+    }
+
+    @BeforeEach
+    void fileCellsHealthy() {
+        awaitHealthy(Set.of(CELL_A.id, CELL_B.id));
+    }
+
+    @Test
+    void tokenSessionKeepsItsBindingAcrossTurnsAndCellsLearnWhatTheyHold() {
+        String token = SESSIONS.createTokenSession("acme", "code-review");
+        String sessionId = SESSIONS.sessionIdOfToken(token);
+
+        String first = servedBy(chat(token, headers -> headers.set("x-workflow", "code-review")));
+        StubCell bound = stub(first);
+        assertThat(bound.lastHeader("x-warmpath-session")).isEqualTo(sessionId);
+        assertThat(bound.lastHeader("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(bound.lastHeader("x-warmpath-predicted-cached-tokens")).isEqualTo("0");
+        awaitUntil(() -> first.equals(SESSIONS.boundCell(sessionId)), "binding stored");
+        assertThat(SESSIONS.bindingPuts(sessionId)).singleElement().satisfies(put -> {
+            assertThat(put.reason()).isEqualTo("new");
+            assertThat(put.model()).isEqualTo(MODEL);
+            assertThat(put.tenant()).isEqualTo("acme");
+        });
+
+        // The cell settles the turn; once the near cache expires the next turn learns the context size.
+        SESSIONS.settle(sessionId, 1_200);
+        sleep(NEAR_CACHE_TTL.plusMillis(100));
+        for (int turn = 2; turn <= 6; turn++) {
+            assertThat(servedBy(chat(token, headers -> { }))).as("turn %d", turn).isEqualTo(first);
+        }
+        assertThat(bound.lastHeader("x-warmpath-predicted-cached-tokens")).isEqualTo("1200");
+        assertThat(SESSIONS.bindingPuts(sessionId)).as("hits write nothing").hasSize(1);
+    }
+
+    @Test
+    void cellAddedToTheCellsFileTakesNewSessionsWhileBoundSessionsStay() {
+        Map<String, String> boundBefore = new HashMap<>();
+        for (int i = 0; i < 12; i++) {
+            String affinity = "scale-" + i;
+            boundBefore.put(affinity, servedBy(chat(affinity, headers -> { })));
+        }
+        awaitUntil(() -> boundBefore.keySet().stream().allMatch(a -> SESSIONS.sessionIdOfImplicit("acme", a) != null
+                && SESSIONS.boundCell(SESSIONS.sessionIdOfImplicit("acme", a)) != null), "bindings stored");
+
+        writeCellsFile(CELL_A, CELL_B, CELL_C);
+        try {
+            awaitHealthy(Set.of(CELL_A.id, CELL_B.id, CELL_C.id));
+
+            for (Map.Entry<String, String> session : boundBefore.entrySet()) {
+                assertThat(servedBy(chat(session.getKey(), headers -> { }))).isEqualTo(session.getValue());
+                String id = SESSIONS.sessionIdOfImplicit("acme", session.getKey());
+                assertThat(SESSIONS.bindingPuts(id)).as("no rebind after scale-out").hasSize(1);
+            }
+            Set<String> newSessionCells = new HashSet<>();
+            for (int i = 0; i < 40; i++) {
+                newSessionCells.add(servedBy(chat("scaled-new-" + i, headers -> { })));
+            }
+            assertThat(newSessionCells).contains(CELL_C.id);
+        } finally {
+            writeCellsFile(CELL_A, CELL_B);
+            prober.refresh().block();
+        }
+    }
+
+    @Test
+    void stoppedCellsSessionRebindsAsUnhealthyAndStaysOnItsNewCell() {
+        String affinity = "failover-1";
+        String home = servedBy(chat(affinity, headers -> { }));
+        String sessionId = SESSIONS.sessionIdOfImplicit("acme", affinity);
+        awaitUntil(() -> home.equals(SESSIONS.boundCell(sessionId)), "binding stored");
+        long epoch = SESSIONS.epoch(sessionId);
+        StubCell victim = stub(home);
+
+        victim.stop();
+        String moved;
+        try {
+            moved = servedBy(chat(affinity, headers -> { }));
+
+            assertThat(moved).isNotEqualTo(home);
+            awaitUntil(() -> moved.equals(SESSIONS.boundCell(sessionId)), "rebind stored");
+            assertThat(SESSIONS.bindingPuts(sessionId).getLast()).satisfies(put -> {
+                assertThat(put.reason()).isEqualTo("rebind_unhealthy");
+                assertThat(put.cellId()).isEqualTo(moved);
+                assertThat(put.expectedEpoch()).isEqualTo(epoch);
+            });
+        } finally {
+            victim.restart();
+        }
+        sleep(COOLDOWN);
+        awaitHealthy(Set.of(CELL_A.id, CELL_B.id));
+        assertThat(servedBy(chat(affinity, headers -> { }))).as("the binding, not the ring, decides").isEqualTo(moved);
+    }
+
+    @Test
+    void unknownTokenIsNotFoundAnotherWorkflowIsForbiddenAndAMalformedOneIsABadRequest() {
+        String token = SESSIONS.createTokenSession("acme", "code-review");
+
+        send("wpt_unknown0000000000000000000000000000000000", headers -> { })
+                .expectStatus().isNotFound()
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("session_not_found");
+        send(token, headers -> headers.set("x-workflow", "billing"))
+                .expectStatus().isForbidden()
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("workflow_mismatch");
+        send(SESSIONS.createTokenSession("globex", "code-review"), headers -> { })
+                .expectStatus().isNotFound();
+        send(token, headers -> headers.set("x-workflow", "Not A Workflow!"))
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("invalid_session_header");
+    }
+
+    @Test
+    void sessionApiIsProxiedWithTrustedHeadersAndNoToken() {
+        client.post().uri("/v1/sessions")
+                .headers(bearer(TOKENS.token(claims -> claims.claim("scope", "sessions:write"))))
+                .header("x-warmpath-tenant", "globex")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"workflow\":\"code-review\"}")
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.id").isEqualTo("ses_stub");
+
+        StubSessionService.PublicCall call = SESSIONS.publicCalls().getLast();
+        assertThat(call.method()).isEqualTo("POST");
+        assertThat(call.path()).isEqualTo("/v1/sessions");
+        assertThat(call.headers()).containsEntry("x-warmpath-tenant", "acme")
+                .containsEntry("x-warmpath-subject", "agent-1")
+                .doesNotContainKey("authorization");
+    }
+
+    @Test
+    void sessionApiScopes() {
+        String invokeOnly = TOKENS.token(claims -> claims.claim("scope", "inference:invoke"));
+        String writer = TOKENS.token(claims -> claims.claim("scope", "sessions:write"));
+        int callsBefore = SESSIONS.publicCalls().size();
+
+        client.post().uri("/v1/sessions").headers(bearer(invokeOnly)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"workflow\":\"code-review\"}").exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error.code").isEqualTo("insufficient_scope");
+        client.post().uri("/v1/sessions/ses_1/rotate").headers(bearer(invokeOnly)).exchange()
+                .expectStatus().isForbidden();
+        client.delete().uri("/v1/sessions/ses_1").headers(bearer(invokeOnly)).exchange()
+                .expectStatus().isForbidden();
+        assertThat(SESSIONS.publicCalls()).as("refused at the gateway").hasSize(callsBefore);
+
+        client.get().uri("/v1/sessions/ses_1").headers(bearer(invokeOnly)).exchange().expectStatus().isOk();
+        client.get().uri("/v1/sessions/ses_1/usage").headers(bearer(writer)).exchange().expectStatus().isOk();
+        client.delete().uri("/v1/sessions/ses_1").headers(bearer(writer)).exchange().expectStatus().isNoContent();
+        assertThat(SESSIONS.publicCalls().subList(callsBefore, SESSIONS.publicCalls().size()))
+                .extracting(StubSessionService.PublicCall::method).containsExactly("GET", "GET", "DELETE");
+    }
+
+    @Test
+    void bindingOutcomesAreMeteredWithoutSessionLabels() {
+        String affinity = "metered-1";
+        chat(affinity, headers -> { });
+        chat(affinity, headers -> { });
+        String sessionId = SESSIONS.sessionIdOfImplicit("acme", affinity);
+
+        String metrics = client.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(metrics)
+                .contains("warmpath_gateway_binding_total{outcome=\"new\",reason=\"new\"}")
+                .contains("warmpath_gateway_binding_total{outcome=\"hit\",reason=\"bound\"}")
+                .contains("warmpath_gateway_sessions_resolutions_total")
+                .doesNotContain(sessionId)
+                .doesNotContain(affinity);
+    }
+
+    private WebTestClient.ResponseSpec send(String affinity, Consumer<HttpHeaders> extra) {
+        return client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .header("x-session-affinity", affinity)
+                .headers(extra)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chatBody())
+                .exchange();
+    }
+
+    private EntityExchangeResult<byte[]> chat(String affinity, Consumer<HttpHeaders> extra) {
+        return send(affinity, extra).expectStatus().isOk().expectBody().returnResult();
+    }
+
+    private void awaitHealthy(Set<String> cellIds) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!healthy().equals(cellIds)) {
+            assertThat(System.nanoTime()).as("cells %s healthy in time (now %s)", cellIds, healthy()).isLessThan(deadline);
+            prober.refresh().block();
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    private Set<String> healthy() {
+        return registry.snapshot().stream().filter(CellSnapshot::eligible).map(CellSnapshot::id).collect(Collectors.toSet());
+    }
+
+    private static String servedBy(EntityExchangeResult<byte[]> result) {
+        return result.getResponseHeaders().getFirst("x-warmpath-cell");
+    }
+
+    private static StubCell stub(String id) {
+        return List.of(CELL_A, CELL_B, CELL_C).stream().filter(cell -> cell.id.equals(id)).findFirst().orElseThrow();
+    }
+
+    private static void writeCellsFile(StubCell... cells) {
+        String json = java.util.Arrays.stream(cells)
+                .map(cell -> "{\"uri\":\"%s\",\"cell-id\":\"%s\",\"model\":\"%s\",\"region\":\"local\"}"
+                        .formatted(cell.uri(), cell.id, cell.model))
+                .collect(Collectors.joining(",", "[", "]"));
+        try {
+            Files.writeString(CELLS_FILE, json);
+            // A distinct modification time per version, whatever the file system's granularity.
+            Files.setLastModifiedTime(CELLS_FILE, FileTime.from(Instant.now().plusSeconds(FILE_VERSION.incrementAndGet())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path tempFile() {
+        try {
+            Path file = Files.createTempFile("gateway-test-cells", ".json");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitUntil(BooleanSupplier condition, String description) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(description).isLessThan(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        LockSupport.parkNanos(duration.toNanos());
+    }
+
+    private static Consumer<HttpHeaders> bearer(String token) {
+        return headers -> headers.setBearerAuth(token);
+    }
+
+    private static String chatBody() {
+        return """
+                {"model":"%s","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Hi"}]}"""
+                .formatted(MODEL);
+    }
+}

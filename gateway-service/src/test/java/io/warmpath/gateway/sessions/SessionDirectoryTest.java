@@ -1,0 +1,157 @@
+package io.warmpath.gateway.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.warmpath.gateway.security.Caller;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class SessionDirectoryTest {
+
+    private static final StubSessionService SERVICE = StubSessionService.start();
+    private static final Caller ACME = new Caller("acme", "agent-1");
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final SessionDirectory directory = directory(SERVICE.url(), meters);
+
+    @AfterAll
+    static void stopService() {
+        SERVICE.stop();
+    }
+
+    @Test
+    void resolvedTokenIsReusedFromTheNearCache() {
+        String token = SERVICE.createTokenSession("acme", "code-review");
+        int callsBefore = SERVICE.resolveCalls();
+
+        Resolution first = directory.resolve(ACME, token, "code-review").block();
+        Resolution second = directory.resolve(ACME, token, null).block();
+
+        assertThat(first).isInstanceOfSatisfying(Resolution.Found.class, found -> {
+            assertThat(found.session().id()).isEqualTo(SERVICE.sessionIdOfToken(token));
+            assertThat(found.session().implicit()).isFalse();
+            assertThat(found.session().binding()).isNull();
+        });
+        assertThat(second).isEqualTo(first);
+        assertThat(SERVICE.resolveCalls()).isEqualTo(callsBefore + 1);
+        assertThat(resolutions("resolved")).isEqualTo(1.0);
+        assertThat(resolutions("cached")).isEqualTo(1.0);
+    }
+
+    @Test
+    void unknownTokenAndAnotherTenantsTokenAreNotFound() {
+        String globexToken = SERVICE.createTokenSession("globex", "code-review");
+
+        assertThat(directory.resolve(ACME, "wpt_no-such-token", null).block()).isInstanceOf(Resolution.NotFound.class);
+        assertThat(directory.resolve(ACME, globexToken, null).block()).isInstanceOf(Resolution.NotFound.class);
+    }
+
+    @Test
+    void otherWorkflowIsAMismatchFromTheServiceAndFromTheNearCache() {
+        String token = SERVICE.createTokenSession("acme", "code-review");
+
+        assertThat(directory.resolve(ACME, token, "billing").block()).isInstanceOf(Resolution.WorkflowMismatch.class);
+        assertThat(directory.resolve(ACME, token, "code-review").block()).isInstanceOf(Resolution.Found.class);
+        int callsBefore = SERVICE.resolveCalls();
+        assertThat(directory.resolve(ACME, token, "billing").block()).isInstanceOf(Resolution.WorkflowMismatch.class);
+        assertThat(SERVICE.resolveCalls()).as("answered from the near cache").isEqualTo(callsBefore);
+    }
+
+    @Test
+    void storedBindingReachesTheServiceAndTheNearCacheWithItsEpoch() {
+        ResolvedSession session = found(directory.resolve(ACME, "implicit-bind-1", null).block());
+        int callsBefore = SERVICE.resolveCalls();
+
+        directory.storeBinding(ACME, "implicit-bind-1", session, "cell-2", "kimi-k2.5", "new");
+        awaitUntil(() -> SERVICE.epoch(session.id()) == 1, "binding stored");
+        awaitUntil(() -> writes("stored") == 1.0, "write counted");
+
+        StubSessionService.BindingPut put = SERVICE.bindingPuts(session.id()).getFirst();
+        assertThat(put.cellId()).isEqualTo("cell-2");
+        assertThat(put.reason()).isEqualTo("new");
+        assertThat(put.expectedEpoch()).as("no binding yet: nothing to compare").isNull();
+        assertThat(put.tenant()).isEqualTo("acme");
+        ResolvedSession cached = found(directory.resolve(ACME, "implicit-bind-1", null).block());
+        assertThat(cached.binding()).isEqualTo(new StoredBinding("cell-2", "kimi-k2.5", 1, 0));
+        assertThat(SERVICE.resolveCalls()).isEqualTo(callsBefore);
+    }
+
+    @Test
+    void rebindWithAStaleEpochConflictsAndTheNextTurnAsksTheServiceAgain() {
+        SessionDirectory otherGateway = directory(SERVICE.url(), new SimpleMeterRegistry());
+        ResolvedSession unbound = found(directory.resolve(ACME, "implicit-race", null).block());
+        directory.storeBinding(ACME, "implicit-race", unbound, "cell-1", "kimi-k2.5", "new");
+        awaitUntil(() -> SERVICE.epoch(unbound.id()) == 1, "first binding stored");
+        awaitUntil(() -> found(directory.resolve(ACME, "implicit-race", null).block()).binding().epoch() == 1,
+                "epoch in the near cache");
+        ResolvedSession seenByOther = found(otherGateway.resolve(ACME, "implicit-race", null).block());
+        otherGateway.storeBinding(ACME, "implicit-race", seenByOther, "cell-3", "kimi-k2.5", "rebind_unhealthy");
+        awaitUntil(() -> SERVICE.epoch(unbound.id()) == 2, "other gateway's rebind stored");
+
+        ResolvedSession stale = found(directory.resolve(ACME, "implicit-race", null).block());
+        directory.storeBinding(ACME, "implicit-race", stale, "cell-2", "kimi-k2.5", "rebind_slow");
+        awaitUntil(() -> writes("conflict") == 1.0, "conflict counted");
+
+        assertThat(SERVICE.boundCell(unbound.id())).isEqualTo("cell-3");
+        int callsBefore = SERVICE.resolveCalls();
+        ResolvedSession fresh = found(directory.resolve(ACME, "implicit-race", null).block());
+        assertThat(SERVICE.resolveCalls()).isEqualTo(callsBefore + 1);
+        assertThat(fresh.binding().cellId()).isEqualTo("cell-3");
+        assertThat(fresh.binding().epoch()).isEqualTo(2);
+    }
+
+    @Test
+    void unreachableServiceIsUnavailable() {
+        SessionDirectory nowhere = directory("http://127.0.0.1:" + StubPorts.closedPort(), meters);
+
+        assertThat(nowhere.resolve(ACME, "implicit-down", null).block()).isInstanceOf(Resolution.Unavailable.class);
+        assertThat(resolutions("unavailable")).isEqualTo(1.0);
+    }
+
+    @Test
+    void slowServiceTimesOutQuickly() {
+        StubSessionService slow = StubSessionService.start();
+        slow.delay(1_000);
+        try {
+            long start = System.nanoTime();
+            Resolution resolution = directory(slow.url(), meters).resolve(ACME, "implicit-slow", null).block();
+
+            assertThat(resolution).isInstanceOf(Resolution.Unavailable.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800));
+        } finally {
+            slow.stop();
+        }
+    }
+
+    private double resolutions(String outcome) {
+        return meters.get("warmpath.gateway.sessions.resolutions").tag("outcome", outcome).counter().count();
+    }
+
+    private double writes(String result) {
+        var counter = meters.find("warmpath.gateway.binding.writes").tag("result", result).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static ResolvedSession found(Resolution resolution) {
+        assertThat(resolution).isInstanceOf(Resolution.Found.class);
+        return ((Resolution.Found) resolution).session();
+    }
+
+    private static SessionDirectory directory(String url, SimpleMeterRegistry meters) {
+        return new SessionsConfiguration().sessionDirectory(new SessionProperties(java.net.URI.create(url),
+                Duration.ofMillis(200), Duration.ofSeconds(30), 1_000, Duration.ofSeconds(2)), meters);
+    }
+
+    private static void awaitUntil(BooleanSupplier condition, String description) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(description).isLessThan(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+}
