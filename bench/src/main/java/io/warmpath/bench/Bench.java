@@ -1,7 +1,9 @@
 package io.warmpath.bench;
 
+import io.warmpath.bench.online.OnlineCommand;
 import io.warmpath.bench.overhead.OverheadBench;
 import io.warmpath.bench.overhead.OverheadBench.Target;
+import io.warmpath.bench.replay.ReplayCommand;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Command line of the bench: {@code overhead} compares latency straight to an engine, through a cell and through
- * the gateway; {@code engine-rate} finds the request rate an engine sustains. {@code ./warmpath bench} starts a
- * stack and runs these against it.
+ * Command line of the bench: {@code replay} replays a workload offline and compares routing policies against the
+ * ideal; {@code online} replays one against a running gateway; {@code overhead} compares latency straight to an
+ * engine, through a cell and through the gateway; {@code engine-rate} finds the request rate an engine sustains.
+ * {@code ./warmpath bench} runs these (starting a stack for the commands that need one).
  */
 public final class Bench {
 
@@ -25,6 +28,19 @@ public final class Bench {
             System.exit(2);
         }
         Map<String, String> options = options(args);
+        switch (args[0]) {
+            case "replay" -> {
+                new ReplayCommand(System.out, System.err).run(options);
+                return;
+            }
+            case "online" -> {
+                new OnlineCommand(System.out, System.err).run(options);
+                return;
+            }
+            default -> {
+                // the HTTP load commands below
+            }
+        }
         OverheadBench bench = new OverheadBench(System.out);
         String model = options.getOrDefault("model", "kimi-k2.5");
         Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20")));
@@ -64,10 +80,10 @@ public final class Bench {
             int eq = arg.indexOf('=');
             if (eq > 0) {
                 options.put(arg.substring(2, eq), arg.substring(eq + 1));
-            } else if (i + 1 < args.length) {
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
                 options.put(arg.substring(2), args[++i]);
             } else {
-                throw new IllegalArgumentException("missing value for " + arg);
+                options.put(arg.substring(2), "true"); // a flag, such as --synthetic
             }
         }
         return options;
@@ -83,7 +99,13 @@ public final class Bench {
 
     private static void usage() {
         System.err.println("""
-                usage: bench overhead --engine URL [--cell URL] --gateway URL --token JWT [--rate 200] [--seconds 20] [--warmup 10]
+                usage: bench replay (--trace FILE [--format mooncake|bailian] | --synthetic [--seed 42] [--sessions 600]
+                                     [--session-rate 0.5]) [--max-turns N] [--cells 8] [--total-cache-tokens 16000000]
+                                     [--policies round-robin,consistent-hash,bounded-load,sticky] [--balance-factor 1.25]
+                                     [--model kimi-k2.5] [--max-num-seqs 256] [--profile-policy NAME] [--out bench-results]
+                       bench online --gateway URL --token JWT [--engines URL,URL...] (--trace FILE | --synthetic ...)
+                                     [--max-turns 200] (--rate R | --time-scale S) [--model kimi-k2.5] [--out bench-results]
+                       bench overhead --engine URL [--cell URL] --gateway URL --token JWT [--rate 200] [--seconds 20] [--warmup 10]
                        bench engine-rate --engine URL [--rates 500,1000,1500,2000,3000] [--seconds 20]""");
     }
 }

@@ -1,0 +1,265 @@
+package io.warmpath.bench.online;
+
+import io.warmpath.bench.report.JsonReport;
+import io.warmpath.bench.report.Percentiles;
+import io.warmpath.bench.report.PolicySummary.Triple;
+import io.warmpath.bench.workload.PromptSynthesizer;
+import io.warmpath.bench.workload.Turn;
+import io.warmpath.bench.workload.Workload;
+import io.warmpath.bench.workload.WorkloadSource;
+import io.warmpath.enginesim.engine.ModelProfile;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code bench online}: replays a workload through a running gateway, open loop (each turn is sent at its due time
+ * whatever happened to earlier ones), either at a fixed rate or at the trace's timestamps times a time scale. Each
+ * turn streams; the client measures time to first token and end to end, and reads
+ * {@code usage.prompt_tokens_details.cached_tokens}. The engines' {@code vllm:prefix_cache_*} counters are read before
+ * and after, so the hit ratio the responses report is cross-checked against the one the engines count. The policy is
+ * whatever the gateway is configured with.
+ */
+public final class OnlineCommand {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final PrintStream out;
+    private final PrintStream progressOut;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public OnlineCommand(PrintStream out, PrintStream progressOut) {
+        this.out = out;
+        this.progressOut = progressOut;
+    }
+
+    /**
+     * What one turn got back; token counts from the response's usage, times from its due time.
+     *
+     * @param status HTTP status (0 when the connection failed)
+     */
+    record Sent(int turn, int status, long promptTokens, long cachedTokens, long completionTokens, double ttftMillis,
+                double e2eMillis) {
+        boolean ok() {
+            return status == 200 && promptTokens > 0;
+        }
+    }
+
+    /**
+     * The run's figures.
+     *
+     * @param usageHitRatio  cached over prompt tokens as the responses report them
+     * @param engineHitRatio hits over queries as the engines count them (delta over the run); NaN without engines
+     * @param loadSpread     max over mean of requests each engine completed during the run; NaN without engines
+     * @param failuresByStatus failed turns by HTTP status (0: no response; 200: a stream that ended without usage)
+     */
+    record OnlineSummary(String workload, String gateway, int turns, int succeeded, int failed,
+                         Map<Integer, Long> failuresByStatus, double usageHitRatio,
+                         double engineHitRatio, Triple ttftMillis, Triple e2eMillis, double loadSpread,
+                         double costPer1000Turns, double wallSeconds, long engineCacheTokensPerCell, int engines) {
+    }
+
+    public void run(Map<String, String> options) throws IOException, InterruptedException {
+        Workload workload = WorkloadSource.load(withDefault(options, "max-turns", "200"));
+        URI gateway = URI.create(required(options, "gateway"));
+        String token = required(options, "token");
+        String model = options.getOrDefault("model", "kimi-k2.5");
+        ModelProfile prices = ModelProfile.named(model).orElse(ModelProfile.KIMI_K2_5);
+        List<URI> engines = options.containsKey("engines")
+                ? Arrays.stream(options.get("engines").split(",")).map(String::trim).map(URI::create).toList()
+                : List.of();
+        double[] dueSeconds = schedule(workload, options);
+
+        List<EngineMetrics> before = scrapeAll(engines);
+        AtomicInteger done = new AtomicInteger();
+        long started = System.nanoTime();
+        List<Future<Sent>> pending = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Turn turn : workload.turns()) {
+                long dueNanos = started + (long) (dueSeconds[turn.index()] * 1e9);
+                pending.add(threads.submit(() -> {
+                    long wait = dueNanos - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(Duration.ofNanos(wait));
+                    }
+                    Sent sent = send(gateway, token, model, turn, dueNanos);
+                    int finished = done.incrementAndGet();
+                    progressOut.printf(Locale.ROOT, "\ronline %3d%% (%,d / %,d turns)",
+                            finished * 100 / workload.size(), finished, workload.size());
+                    return sent;
+                }));
+            }
+        }
+        double wallSeconds = (System.nanoTime() - started) / 1e9;
+        progressOut.print("\r" + " ".repeat(50) + "\r");
+        List<Sent> results = new ArrayList<>();
+        for (Future<Sent> future : pending) {
+            try {
+                results.add(future.get());
+            } catch (Exception failed) {
+                results.add(new Sent(-1, 0, 0, 0, 0, 0, 0));
+            }
+        }
+        List<EngineMetrics> after = scrapeAll(engines);
+        OnlineSummary summary = summarise(workload.name(), gateway.toString(), results, before, after, prices,
+                wallSeconds);
+        print(summary);
+        Path directory = Path.of(options.getOrDefault("out", "bench-results"));
+        Files.createDirectories(directory);
+        Path report = directory.resolve("online-" + workload.name().toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "") + ".json");
+        Files.writeString(report, JsonReport.render(summary));
+        out.println("\nReport: " + report);
+    }
+
+    /** Seconds from the start at which each turn is due: {@code --rate} turns per second, else trace time scaled. */
+    static double[] schedule(Workload workload, Map<String, String> options) {
+        double[] due = new double[workload.size()];
+        double first = workload.turns().isEmpty() ? 0 : workload.turns().getFirst().arrivalSeconds();
+        double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
+        double timeScale = Double.parseDouble(options.getOrDefault("time-scale", "1"));
+        for (Turn turn : workload.turns()) {
+            due[turn.index()] = rate > 0 ? turn.index() / rate : (turn.arrivalSeconds() - first) * timeScale;
+        }
+        return due;
+    }
+
+    private Sent send(URI gateway, String token, String model, Turn turn, long dueNanos) {
+        Map<String, Object> body = Map.of("model", model, "max_tokens", turn.outputTokens(), "ignore_eos", true,
+                "stream", true, "stream_options", Map.of("include_usage", true),
+                "messages", List.of(Map.of("role", "user", "content", PromptSynthesizer.text(turn))));
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/chat/completions"))
+                .timeout(Duration.ofMinutes(5))
+                .header("authorization", "Bearer " + token)
+                .header("content-type", "application/json")
+                .header("x-session-affinity", turn.sessionId())
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        try {
+            HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            double ttft = 0;
+            JsonNode usage = null;
+            try (Stream<String> lines = response.body()) {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
+                        continue;
+                    }
+                    JsonNode chunk = JSON.readTree(line.substring(6));
+                    if (ttft == 0 && chunk.path("choices").size() > 0) {
+                        ttft = (System.nanoTime() - dueNanos) / 1e6;
+                    }
+                    if (chunk.hasNonNull("usage")) {
+                        usage = chunk.get("usage");
+                    }
+                }
+            }
+            double e2e = (System.nanoTime() - dueNanos) / 1e6;
+            if (usage == null) {
+                return new Sent(turn.index(), response.statusCode(), 0, 0, 0, ttft, e2e);
+            }
+            return new Sent(turn.index(), response.statusCode(), usage.path("prompt_tokens").asLong(),
+                    usage.path("prompt_tokens_details").path("cached_tokens").asLong(),
+                    usage.path("completion_tokens").asLong(), ttft, e2e);
+        } catch (IOException | RuntimeException failed) {
+            return new Sent(turn.index(), 0, 0, 0, 0, 0, 0);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return new Sent(turn.index(), 0, 0, 0, 0, 0, 0);
+        }
+    }
+
+    static OnlineSummary summarise(String workload, String gateway, List<Sent> results, List<EngineMetrics> before,
+                                   List<EngineMetrics> after, ModelProfile prices, double wallSeconds) {
+        List<Sent> ok = results.stream().filter(Sent::ok).toList();
+        long prompt = ok.stream().mapToLong(Sent::promptTokens).sum();
+        long cached = ok.stream().mapToLong(Sent::cachedTokens).sum();
+        double cost = ok.stream().mapToDouble(s -> prices.costUsd(s.promptTokens(), s.cachedTokens(),
+                s.completionTokens())).sum();
+        double queries = 0;
+        double hits = 0;
+        double[] served = new double[after.size()];
+        long cacheTokens = 0;
+        for (int i = 0; i < after.size(); i++) {
+            queries += after.get(i).prefixCacheQueries() - before.get(i).prefixCacheQueries();
+            hits += after.get(i).prefixCacheHits() - before.get(i).prefixCacheHits();
+            served[i] = after.get(i).requestsSucceeded() - before.get(i).requestsSucceeded();
+            cacheTokens = after.get(i).blockSize() * after.get(i).gpuBlocks();
+        }
+        double total = Arrays.stream(served).sum();
+        double spread = served.length == 0 || total == 0 ? Double.NaN
+                : Arrays.stream(served).max().orElse(0) / (total / served.length);
+        Percentiles ttft = Percentiles.of(ok.stream().mapToDouble(Sent::ttftMillis).toArray());
+        Percentiles e2e = Percentiles.of(ok.stream().mapToDouble(Sent::e2eMillis).toArray());
+        Map<Integer, Long> failures = new TreeMap<>(results.stream().filter(sent -> !sent.ok())
+                .collect(Collectors.groupingBy(Sent::status, Collectors.counting())));
+        return new OnlineSummary(workload, gateway, results.size(), ok.size(), results.size() - ok.size(), failures,
+                prompt == 0 ? 0 : (double) cached / prompt, queries > 0 ? hits / queries : Double.NaN,
+                Triple.of(ttft), Triple.of(e2e), spread, ok.isEmpty() ? 0 : cost / ok.size() * 1000, wallSeconds,
+                cacheTokens, after.size());
+    }
+
+    private void print(OnlineSummary s) {
+        out.printf(Locale.ROOT, "Online replay of %s through %s: %,d turns sent in %.1f s, %,d succeeded, %,d failed%s.%n",
+                s.workload(), s.gateway(), s.turns(), s.wallSeconds(), s.succeeded(), s.failed(),
+                s.failed() == 0 ? "" : " (by HTTP status: " + s.failuresByStatus() + ")");
+        if (s.engines() > 0) {
+            out.printf(Locale.ROOT, "Engines read: %d, each caching %,d tokens (vllm:cache_config_info). For the offline "
+                    + "twin run: bench replay ... --cells %d --total-cache-tokens %d --max-turns %d%n%n", s.engines(),
+                    s.engineCacheTokensPerCell(), s.engines(), s.engines() * s.engineCacheTokensPerCell(), s.turns());
+        }
+        out.println("| hit ratio (usage) | hit ratio (engine metrics) | TTFT p50 / p95 / p99 ms | e2e p50 / p95 / p99 ms "
+                + "| load max/mean (engines) | $ per 1k turns |");
+        out.println("|---:|---:|---:|---:|---:|---:|");
+        out.printf(Locale.ROOT, "| %.1f%% | %s | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f | %s | %.3f |%n",
+                100 * s.usageHitRatio(), Double.isNaN(s.engineHitRatio()) ? "n/a" : format("%.1f%%", 100 * s.engineHitRatio()),
+                s.ttftMillis().p50(), s.ttftMillis().p95(), s.ttftMillis().p99(), s.e2eMillis().p50(),
+                s.e2eMillis().p95(), s.e2eMillis().p99(),
+                Double.isNaN(s.loadSpread()) ? "n/a" : format("%.2f", s.loadSpread()), s.costPer1000Turns());
+    }
+
+    private List<EngineMetrics> scrapeAll(List<URI> engines) throws IOException, InterruptedException {
+        List<EngineMetrics> metrics = new ArrayList<>();
+        for (URI engine : engines) {
+            metrics.add(EngineMetrics.scrape(http, engine));
+        }
+        return metrics;
+    }
+
+    private static Map<String, String> withDefault(Map<String, String> options, String name, String value) {
+        Map<String, String> copy = new HashMap<>(options);
+        copy.putIfAbsent(name, value);
+        return copy;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private static String format(String pattern, Object... args) {
+        return String.format(Locale.ROOT, pattern, args);
+    }
+}
