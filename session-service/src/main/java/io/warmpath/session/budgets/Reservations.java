@@ -1,0 +1,141 @@
+package io.warmpath.session.budgets;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.warmpath.session.Ids;
+import io.warmpath.session.SessionProperties;
+import io.warmpath.session.Usd;
+import io.warmpath.session.budgets.ReservationViews.Reservation;
+import io.warmpath.session.budgets.ReservationViews.ReserveRequest;
+import io.warmpath.session.budgets.ReservationViews.SettleRequest;
+import io.warmpath.session.budgets.ReservationViews.Settled;
+import io.warmpath.session.redis.RedisKeys;
+import io.warmpath.session.redis.SessionScripts;
+import io.warmpath.session.sessions.Sessions;
+import io.warmpath.session.web.ApiError;
+import io.warmpath.session.web.ApiErrorException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Service;
+
+/**
+ * Reserve, settle and release, each one Lua script. A reservation holds prompt + max_tokens and their estimated
+ * cost against the session's budgets until it is settled (replaced by the actual usage), released, or reclaimed by
+ * a later reserve once {@code warmpath.session.reservation-ttl} has passed.
+ */
+@Service
+class Reservations {
+
+    static final String ID_PREFIX = "rsv_";
+
+    /** How long a reservation's record outlives its hold, so that a late settle still counts and stays idempotent. */
+    private static final Duration RECORD_GRACE = Duration.ofHours(1);
+
+    private static final RedisScript<List> RESERVE = SessionScripts.load("reserve", List.class);
+    private static final RedisScript<List> SETTLE = SessionScripts.load("settle", List.class);
+    private static final RedisScript<Long> RELEASE = SessionScripts.load("release", Long.class);
+
+    private final SessionScripts scripts;
+    private final StringRedisTemplate redis;
+    private final PriceTable prices;
+    private final SessionProperties properties;
+    private final ReservationMetrics metrics;
+
+    Reservations(SessionScripts scripts, StringRedisTemplate redis, PriceTable prices, SessionProperties properties,
+            ReservationMetrics metrics) {
+        this.scripts = scripts;
+        this.redis = redis;
+        this.prices = prices;
+        this.properties = properties;
+        this.metrics = metrics;
+    }
+
+    Reservation reserve(String tenant, String sessionId, ReserveRequest request) {
+        if (!Ids.isValid(Sessions.ID_PREFIX, sessionId)) {
+            throw new ApiErrorException(ApiError.sessionNotFound());
+        }
+        String reservationId = request.requestId() == null ? Ids.random(ID_PREFIX)
+                : Ids.derived(ID_PREFIX, sessionId, request.requestId());
+        long tokens = request.promptTokens() + request.maxTokens();
+        long cost = prices.estimateNanos(request.model(), request.promptTokens(), request.maxTokens());
+        long expiresAt = scripts.nowMillis() + properties.reservationTtl().toMillis();
+        long recordTtl = properties.reservationTtl().plus(RECORD_GRACE).toMillis();
+        List<?> reply = scripts.run(RESERVE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
+                reservationId, request.promptTokens(), tokens, cost, expiresAt, recordTtl, request.model());
+        String outcome = String.valueOf(reply.getFirst());
+        if (outcome.equals("admitted")) {
+            metrics.admitted();
+            return new Reservation(reservationId, (Long) reply.get(1), Usd.fromNanos((Long) reply.get(2)),
+                    Instant.ofEpochMilli((Long) reply.get(3)));
+        }
+        throw new ApiErrorException(refusal(outcome, reply, request.model()));
+    }
+
+    Settled settle(String tenant, String reservationId, SettleRequest request) {
+        if (!Ids.isValid(ID_PREFIX, reservationId)) {
+            throw reservationNotFound();
+        }
+        String model = request.model() != null ? request.model()
+                : (String) redis.opsForHash().get(RedisKeys.reservation(reservationId), "m");
+        long cost = model == null ? 0 : prices.actualNanos(model, request.promptTokens(), request.cachedTokens(),
+                request.completionTokens());
+        List<?> reply = scripts.run(SETTLE, tenant, List.of(), reservationId, request.promptTokens(),
+                request.cachedTokens(), request.completionTokens(), cost, request.ttftMs(),
+                properties.ttftSamples());
+        return switch (String.valueOf(reply.getFirst())) {
+            case "settled" -> new Settled(reservationId, "settled");
+            case "already_settled" -> new Settled(reservationId, "already_settled");
+            case "released" -> throw new ApiErrorException(ApiError.conflict("reservation_released",
+                    "The reservation was released; there is nothing to settle."));
+            default -> throw reservationNotFound();
+        };
+    }
+
+    void release(String tenant, String reservationId) {
+        Long released = Ids.isValid(ID_PREFIX, reservationId)
+                ? scripts.run(RELEASE, tenant, List.of(), reservationId)
+                : null;
+        if (released == null || released == 0) {
+            throw reservationNotFound();
+        }
+    }
+
+    private ApiError refusal(String limit, List<?> reply, String model) {
+        return switch (limit) {
+            case "max_context_tokens" -> {
+                metrics.contextExceeded();
+                yield ApiError.invalidRequest("context_length_exceeded", "The prompt has " + reply.get(2)
+                        + " tokens, over the session's max_context_tokens of " + reply.get(1) + ".");
+            }
+            case "max_growth_tokens_per_turn" -> {
+                metrics.contextExceeded();
+                yield ApiError.invalidRequest("context_growth_exceeded", "The prompt grew by " + reply.get(2)
+                        + " tokens over the previous turn's " + reply.get(3)
+                        + ", over the session's max_growth_tokens_per_turn of " + reply.get(1) + ".");
+            }
+            case "max_total_tokens" -> {
+                metrics.budgetExceeded();
+                yield ApiError.budgetExceeded("This request needs up to " + reply.get(3) + " tokens; the session "
+                        + "has used or reserved " + reply.get(2) + " of its max_total_tokens of " + reply.get(1) + ".");
+            }
+            case "max_cost_usd" -> {
+                metrics.budgetExceeded();
+                yield ApiError.budgetExceeded("This request may cost up to "
+                        + Usd.fromNanos((Long) reply.get(3)).toPlainString() + " USD; the session has used or "
+                        + "reserved " + Usd.fromNanos((Long) reply.get(2)).toPlainString() + " of its max_cost_usd of "
+                        + Usd.fromNanos((Long) reply.get(1)).toPlainString() + ".");
+            }
+            case "request_id_reused" -> ApiError.conflict("request_id_reused", "The request_id belongs to a "
+                    + "reservation that was already settled, released or expired; use a new request_id.");
+            case "model_not_priced" -> ApiError.invalidRequest("model_not_priced", "The session has a "
+                    + "max_cost_usd budget but the model '" + model + "' has no price configured.");
+            default -> ApiError.sessionNotFound();
+        };
+    }
+
+    private static ApiErrorException reservationNotFound() {
+        return new ApiErrorException(ApiError.notFound("reservation_not_found", "No such reservation."));
+    }
+}

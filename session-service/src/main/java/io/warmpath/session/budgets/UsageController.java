@@ -1,0 +1,79 @@
+package io.warmpath.session.budgets;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import io.warmpath.session.Usd;
+import io.warmpath.session.redis.RedisKeys;
+import io.warmpath.session.sessions.Budgets;
+import io.warmpath.session.sessions.Ledger;
+import io.warmpath.session.sessions.SessionRecord;
+import io.warmpath.session.sessions.Sessions;
+import io.warmpath.session.web.Tenant;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /v1/sessions/{id}/usage}: the session's ledger, its cache hit ratio, TTFT p50/p95 and what is left. */
+@RestController
+class UsageController {
+
+    private final Sessions sessions;
+    private final StringRedisTemplate redis;
+
+    UsageController(Sessions sessions, StringRedisTemplate redis) {
+        this.sessions = sessions;
+        this.redis = redis;
+    }
+
+    @GetMapping("/v1/sessions/{id}/usage")
+    Usage usage(Tenant tenant, @PathVariable String id) {
+        SessionRecord session = sessions.require(tenant.id(), id);
+        List<String> ttft = redis.opsForList().range(RedisKeys.ttftSamples(id), 0, -1);
+        long[] samples = ttft == null ? new long[0] : ttft.stream().mapToLong(Long::parseLong).toArray();
+        return Usage.of(session, samples);
+    }
+
+    /**
+     * The usage report. Token budgets count prompt + completion tokens, cached ones included; "remaining" subtracts
+     * what open reservations hold as well as what was used.
+     */
+    record Usage(String sessionId, long turns, long promptTokens, long cachedTokens, long completionTokens,
+            BigDecimal costUsd, @Nullable Double cacheHitRatio, @Nullable Long ttftP50Ms, @Nullable Long ttftP95Ms,
+            long reservedTokens, BigDecimal reservedCostUsd, Remaining budgets) {
+
+        static Usage of(SessionRecord session, long[] ttftSamples) {
+            Ledger ledger = session.ledger();
+            Double hitRatio = ledger.promptTokens() == 0 ? null
+                    : (double) ledger.cachedTokens() / ledger.promptTokens();
+            return new Usage(session.id(), ledger.turns(), ledger.promptTokens(), ledger.cachedTokens(),
+                    ledger.completionTokens(), Usd.fromNanos(ledger.costNanos()), hitRatio,
+                    Percentiles.nearestRank(ttftSamples, 0.50), Percentiles.nearestRank(ttftSamples, 0.95),
+                    ledger.reservedTokens(), Usd.fromNanos(ledger.reservedCostNanos()),
+                    Remaining.of(session.budgets(), ledger));
+        }
+    }
+
+    /** The session's limits and what is left of the lifetime ones (null: unlimited). */
+    record Remaining(@Nullable Integer maxContextTokens, @Nullable Integer maxGrowthTokensPerTurn,
+            @Nullable Long maxTotalTokens, @Nullable Long remainingTokens, @Nullable BigDecimal maxCostUsd,
+            @Nullable BigDecimal remainingCostUsd) {
+
+        static Remaining of(Budgets budgets, Ledger ledger) {
+            Long remainingTokens = null;
+            if (budgets.maxTotalTokens() != null) {
+                long committed = ledger.promptTokens() + ledger.completionTokens() + ledger.reservedTokens();
+                remainingTokens = Math.max(0, budgets.maxTotalTokens() - committed);
+            }
+            BigDecimal remainingCost = null;
+            if (budgets.maxCostUsd() != null) {
+                long committed = ledger.costNanos() + ledger.reservedCostNanos();
+                remainingCost = Usd.fromNanos(Math.max(0, Usd.toNanosCeiling(budgets.maxCostUsd()) - committed));
+            }
+            return new Remaining(budgets.maxContextTokens(), budgets.maxGrowthTokensPerTurn(),
+                    budgets.maxTotalTokens(), remainingTokens, budgets.maxCostUsd(), remainingCost);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.warmpath.session.sessions;
+
+import io.warmpath.session.web.Tenant;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The public session API, routed here by the gateway (scope {@code sessions:write}; GET also
+ * {@code inference:invoke}). Another tenant's session answers 404, like one that does not exist.
+ */
+@RestController
+@RequestMapping("/v1/sessions")
+class SessionController {
+
+    private final Sessions sessions;
+
+    SessionController(Sessions sessions) {
+        this.sessions = sessions;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    SessionViews.Created create(Tenant tenant, @RequestBody CreateSessionRequest request) {
+        return sessions.create(tenant.id(), request.validated());
+    }
+
+    @GetMapping("/{id}")
+    SessionViews.Session get(Tenant tenant, @PathVariable String id) {
+        return SessionViews.Session.of(sessions.require(tenant.id(), id));
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void close(Tenant tenant, @PathVariable String id) {
+        sessions.close(tenant.id(), id);
+    }
+
+    @PostMapping("/{id}/rotate")
+    SessionViews.Rotated rotate(Tenant tenant, @PathVariable String id) {
+        return sessions.rotate(tenant.id(), id);
+    }
+}

@@ -1,0 +1,85 @@
+package io.warmpath.session.sessions;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.warmpath.session.Usd;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One session as stored in its Redis hash ({@code wp:s:<id>}). Field names are kept to a few bytes:
+ * {@code t} tenant, {@code w} workflow, {@code d} data class, {@code r} region, {@code l} ttl seconds, {@code x}
+ * expires at (epoch ms), {@code h} token hash (explicit sessions), {@code k} implicit key hash (implicit sessions);
+ * budgets {@code bc bg bt bu} (context, growth, total tokens, cost in nano-USD); binding {@code cell mdl bat ep lp}
+ * (cell, model, bound at, epoch, last prompt tokens); ledger {@code n pt ct ot uc} (turns, prompt, cached,
+ * completion tokens, cost) and open reservations {@code rt rc} (tokens, cost).
+ */
+public record SessionRecord(
+        String id,
+        String tenant,
+        @Nullable String workflow,
+        String dataClass,
+        @Nullable String region,
+        boolean implicit,
+        long ttlSeconds,
+        Instant expiresAt,
+        Budgets budgets,
+        @Nullable Binding binding,
+        Ledger ledger) {
+
+    /** Reads the hash of session {@code id}. */
+    public static SessionRecord fromHash(String id, Map<String, String> hash) {
+        Binding binding = hash.containsKey("cell")
+                ? new Binding(hash.get("cell"), hash.get("mdl"), Instant.ofEpochMilli(number(hash, "bat")),
+                        number(hash, "ep"), hash.containsKey("lp") ? number(hash, "lp") : null)
+                : null;
+        String costBudget = hash.get("bu");
+        Budgets budgets = new Budgets(integer(hash, "bc"), integer(hash, "bg"),
+                hash.containsKey("bt") ? number(hash, "bt") : null,
+                costBudget == null ? null : Usd.fromNanos(Long.parseLong(costBudget)));
+        Ledger ledger = new Ledger(number(hash, "n"), number(hash, "pt"), number(hash, "ct"), number(hash, "ot"),
+                number(hash, "uc"), number(hash, "rt"), number(hash, "rc"));
+        return new SessionRecord(id, hash.get("t"), hash.get("w"), hash.getOrDefault("d", "internal"), hash.get("r"),
+                hash.containsKey("k"), number(hash, "l"), Instant.ofEpochMilli(number(hash, "x")), budgets, binding,
+                ledger);
+    }
+
+    /** Reads a script reply of the form {@code [field, value, field, value, ...]} from {@code offset} on. */
+    static SessionRecord fromReply(String id, List<?> reply, int offset) {
+        Map<String, String> hash = new HashMap<>();
+        for (int i = offset; i + 1 < reply.size(); i += 2) {
+            hash.put(String.valueOf(reply.get(i)), String.valueOf(reply.get(i + 1)));
+        }
+        return fromHash(id, hash);
+    }
+
+    /** The budget fields of a new session's hash. */
+    static void putBudgets(Map<String, String> fields, Budgets budgets) {
+        if (budgets.maxContextTokens() != null) {
+            fields.put("bc", budgets.maxContextTokens().toString());
+        }
+        if (budgets.maxGrowthTokensPerTurn() != null) {
+            fields.put("bg", budgets.maxGrowthTokensPerTurn().toString());
+        }
+        if (budgets.maxTotalTokens() != null) {
+            fields.put("bt", budgets.maxTotalTokens().toString());
+        }
+        BigDecimal cost = budgets.maxCostUsd();
+        if (cost != null) {
+            fields.put("bu", Long.toString(Usd.toNanosCeiling(cost)));
+        }
+    }
+
+    private static long number(Map<String, String> hash, String field) {
+        String value = hash.get(field);
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private static @Nullable Integer integer(Map<String, String> hash, String field) {
+        String value = hash.get(field);
+        return value == null ? null : Integer.valueOf(value);
+    }
+}

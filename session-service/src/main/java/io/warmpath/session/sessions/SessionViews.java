@@ -1,0 +1,50 @@
+package io.warmpath.session.sessions;
+
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/** The JSON shapes of the session endpoints (snake_case on the wire). */
+final class SessionViews {
+
+    private SessionViews() {
+    }
+
+    /** {@code POST /v1/sessions}: the only answer that ever carries the token. */
+    record Created(String id, String affinityToken, Instant expiresAt, String workflow, String dataClass,
+            @Nullable String region, Budgets budgets, boolean implicit) {
+
+        static Created of(SessionRecord session, String token) {
+            return new Created(session.id(), token, session.expiresAt(), session.workflow(), session.dataClass(),
+                    session.region(), session.budgets(), session.implicit());
+        }
+    }
+
+    /** {@code GET /v1/sessions/{id}}: the session without its token. */
+    record Session(String id, @Nullable String workflow, String dataClass, @Nullable String region,
+            boolean implicit, Instant expiresAt, Budgets budgets, @Nullable Binding binding) {
+
+        static Session of(SessionRecord session) {
+            return new Session(session.id(), session.workflow(), session.dataClass(), session.region(),
+                    session.implicit(), session.expiresAt(), session.budgets(), session.binding());
+        }
+    }
+
+    /** {@code POST /v1/sessions/{id}/rotate}. */
+    record Rotated(String affinityToken, Instant expiresAt) {
+    }
+
+    /** {@code POST /internal/resolve}: everything the gateway routes on. */
+    record Resolved(String sessionId, String tenant, @Nullable String workflow, boolean implicit, String dataClass,
+            @Nullable String region, Budgets budgets, @Nullable Binding binding) {
+
+        static Resolved of(SessionRecord session) {
+            return new Resolved(session.id(), session.tenant(), session.workflow(), session.implicit(),
+                    session.dataClass(), session.region(), session.budgets(), session.binding());
+        }
+    }
+
+    /** Body of {@code POST /internal/resolve}: the {@code x-session-affinity} value and the optional workflow. */
+    record ResolveRequest(@Nullable String affinity, @Nullable String workflow) {
+    }
+}

@@ -1,0 +1,16 @@
+package io.warmpath.session;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+/** Replaces the service clock with a {@link MutableClock}, so tests can let reservations expire. */
+@TestConfiguration(proxyBeanMethods = false)
+class TestClockConfiguration {
+
+    @Bean
+    @Primary
+    MutableClock mutableClock() {
+        return new MutableClock();
+    }
+}

@@ -1,0 +1,226 @@
+package io.warmpath.session.budgets;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.session.SessionServiceTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReservationApiTest extends SessionServiceTest {
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void fiftyConcurrentReservationsAdmitExactlyWhatTheBudgetHolds() throws Exception {
+        // Each reservation holds 60 + 40 = 100 tokens: the budget fits exactly ten.
+        String id = sessionWith(Map.of("max_total_tokens", 1000));
+        double admittedBefore = counted("admitted");
+        double refusedBefore = counted("budget_exceeded");
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(50)) {
+            for (int i = 0; i < 50; i++) {
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return reserve(id, 60, 40).returnResult().getStatus().value();
+                }));
+            }
+            start.countDown();
+            List<Integer> codes = new ArrayList<>();
+            for (Future<Integer> status : statuses) {
+                codes.add(status.get());
+            }
+            assertThat(codes).filteredOn(code -> code == 201).hasSize(10);
+            assertThat(codes).filteredOn(code -> code == 429).hasSize(40);
+        }
+        assertThat(usage(id)).containsEntry("reserved_tokens", 1000);
+        assertThat(counted("admitted") - admittedBefore).isEqualTo(10);
+        assertThat(counted("budget_exceeded") - refusedBefore).isEqualTo(40);
+    }
+
+    @Test
+    void settleReplacesTheHoldByActualUsageSoFreedBudgetAdmitsMore() {
+        String id = sessionWith(Map.of("max_total_tokens", 1000));
+        String first = reservationId(reserve(id, 100, 500).expectStatus().isCreated());
+        reserve(id, 100, 200).expectStatus().isCreated();
+        // 600 + 300 held: 101 more does not fit.
+        reserve(id, 51, 50).expectStatus().isEqualTo(429);
+
+        settle(first, Map.of("prompt_tokens", 100, "completion_tokens", 20, "model", "kimi-k2.5"))
+                .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("settled");
+
+        // Now 120 used + 300 held: 580 left.
+        reserve(id, 51, 50).expectStatus().isCreated();
+        reserve(id, 250, 250).expectStatus().isEqualTo(429);
+        Map<String, Object> usage = usage(id);
+        assertThat(usage).containsEntry("prompt_tokens", 100).containsEntry("completion_tokens", 20)
+                .containsEntry("reserved_tokens", 401).containsEntry("turns", 1);
+    }
+
+    @Test
+    void settleIsIdempotentAndReleaseAfterSettleHoldsNothing() {
+        String id = sessionWith(Map.of("max_total_tokens", 1000));
+        String rid = reservationId(reserve(id, 100, 100).expectStatus().isCreated());
+        Map<String, Object> actual = Map.of("prompt_tokens", 100, "completion_tokens", 50);
+
+        settle(rid, actual).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("settled");
+        settle(rid, actual).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("already_settled");
+        delete(tenant, "/internal/reservations/" + rid).expectStatus().isNoContent();
+
+        assertThat(usage(id)).containsEntry("turns", 1).containsEntry("prompt_tokens", 100)
+                .containsEntry("completion_tokens", 50).containsEntry("reserved_tokens", 0);
+    }
+
+    @Test
+    void releaseFreesTheHold() {
+        String id = sessionWith(Map.of("max_total_tokens", 1000));
+        String rid = reservationId(reserve(id, 400, 600).expectStatus().isCreated());
+        reserve(id, 1, 0).expectStatus().isEqualTo(429);
+
+        delete(tenant, "/internal/reservations/" + rid).expectStatus().isNoContent();
+
+        reserve(id, 400, 600).expectStatus().isCreated();
+        settle(rid, Map.of("prompt_tokens", 1, "completion_tokens", 1)).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.error.code").isEqualTo("reservation_released");
+        delete(tenant, "/internal/reservations/rsv_aaaaaaaaaaaaaaaaaaaaaaaaaa").expectStatus().isNotFound();
+    }
+
+    @Test
+    void expiredReservationsAreReclaimedByTheNextReserve() {
+        String id = sessionWith(Map.of("max_total_tokens", 1000));
+        String stale = reservationId(reserve(id, 500, 500).expectStatus().isCreated());
+        reserve(id, 1, 1).expectStatus().isEqualTo(429);
+
+        clock.advance(Duration.ofMinutes(11));
+
+        reserve(id, 500, 500).expectStatus().isCreated();
+        assertThat(usage(id)).containsEntry("reserved_tokens", 1000);
+        // A late settle of the reclaimed reservation still records its usage: the tokens were spent.
+        settle(stale, Map.of("prompt_tokens", 10, "completion_tokens", 5)).expectStatus().isOk();
+        assertThat(usage(id)).containsEntry("reserved_tokens", 1000).containsEntry("prompt_tokens", 10);
+    }
+
+    @Test
+    void contextLimitRefusesWithTheLimitNamed() {
+        String id = sessionWith(Map.of("max_context_tokens", 8000));
+
+        reserve(id, 8001, 10).expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.error.code").isEqualTo("context_length_exceeded")
+                .jsonPath("$.error.message").value(m -> assertThat((String) m)
+                        .contains("max_context_tokens").contains("8000").contains("8001"));
+        reserve(id, 8000, 10).expectStatus().isCreated();
+    }
+
+    @Test
+    void growthLimitRefusesWithTheLimitNamed() {
+        String id = sessionWith(Map.of("max_growth_tokens_per_turn", 500));
+        // A first turn has nothing to grow from.
+        String first = reservationId(reserve(id, 3000, 10).expectStatus().isCreated());
+        settle(first, Map.of("prompt_tokens", 3000, "completion_tokens", 10)).expectStatus().isOk();
+
+        reserve(id, 3501, 10).expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.error.code").isEqualTo("context_growth_exceeded")
+                .jsonPath("$.error.message").value(m -> assertThat((String) m)
+                        .contains("max_growth_tokens_per_turn").contains("500").contains("501"));
+        reserve(id, 3500, 10).expectStatus().isCreated();
+    }
+
+    @Test
+    void costBudgetRefusesAtThePriceTable() {
+        // kimi-k2.5: 1000 prompt at 0.60/M + 1000 output at 3.00/M = 0.0036 USD per reservation.
+        String id = sessionWith(Map.of("max_cost_usd", 0.01));
+
+        Map<?, ?> admitted = reserve(id, 1000, 1000).expectStatus().isCreated().expectBody(Map.class)
+                .returnResult().getResponseBody();
+        reserve(id, 1000, 1000).expectStatus().isCreated();
+
+        assertThat(admitted.get("cost_usd")).isEqualTo(0.0036);
+        assertThat(admitted.get("tokens")).isEqualTo(2000);
+        reserve(id, 1000, 1000).expectStatus().isEqualTo(429).expectBody()
+                .jsonPath("$.error.code").isEqualTo("budget_exceeded")
+                .jsonPath("$.error.type").isEqualTo("insufficient_quota")
+                .jsonPath("$.error.message").value(m -> assertThat((String) m).contains("max_cost_usd"));
+        post(tenant, "/internal/sessions/" + id + "/reservations", Map.of("model", "unpriced-model",
+                "prompt_tokens", 1, "max_tokens", 1)).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("model_not_priced");
+    }
+
+    @Test
+    void theSameRequestIdGivesBackTheSameReservation() {
+        String id = sessionWith(Map.of("max_total_tokens", 1000));
+        Map<String, Object> body = Map.of("request_id", "req-1", "model", "kimi-k2.5", "prompt_tokens", 300,
+                "max_tokens", 300);
+
+        String first = reservationId(post(tenant, "/internal/sessions/" + id + "/reservations", body)
+                .expectStatus().isCreated());
+        String retried = reservationId(post(tenant, "/internal/sessions/" + id + "/reservations", body)
+                .expectStatus().isCreated());
+
+        assertThat(retried).isEqualTo(first);
+        assertThat(usage(id)).containsEntry("reserved_tokens", 600);
+        settle(first, Map.of("prompt_tokens", 300, "completion_tokens", 10)).expectStatus().isOk();
+        // Once settled, the id cannot buy a free turn.
+        post(tenant, "/internal/sessions/" + id + "/reservations", body).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.error.code").isEqualTo("request_id_reused");
+    }
+
+    @Test
+    void reservationsNeedAKnownSessionAndValidCounts() {
+        String id = sessionWith(Map.of());
+
+        reserve("ses_aaaaaaaaaaaaaaaaaaaaaaaaaa", 1, 1).expectStatus().isNotFound();
+        post("intruder-" + tenant, "/internal/sessions/" + id + "/reservations", Map.of("model", "kimi-k2.5",
+                "prompt_tokens", 1, "max_tokens", 1)).expectStatus().isNotFound();
+        post(tenant, "/internal/sessions/" + id + "/reservations", Map.of("model", "kimi-k2.5",
+                "prompt_tokens", -1, "max_tokens", 1)).expectStatus().isBadRequest();
+        post(tenant, "/internal/sessions/" + id + "/reservations", Map.of("prompt_tokens", 1, "max_tokens", 1))
+                .expectStatus().isBadRequest();
+        String rid = reservationId(reserve(id, 10, 10).expectStatus().isCreated());
+        settle(rid, Map.of("prompt_tokens", 10, "cached_tokens", 11, "completion_tokens", 1))
+                .expectStatus().isBadRequest();
+        post("intruder-" + tenant, "/internal/reservations/" + rid + "/settle",
+                Map.of("prompt_tokens", 10, "completion_tokens", 1)).expectStatus().isNotFound();
+    }
+
+    private String sessionWith(Map<String, Object> budgets) {
+        return (String) createSession(tenant, Map.of("workflow", "agent", "budgets", budgets)).get("id");
+    }
+
+    private ResponseSpec reserve(String sessionId, int promptTokens, int maxTokens) {
+        return post(tenant, "/internal/sessions/" + sessionId + "/reservations", Map.of("model", "kimi-k2.5",
+                "prompt_tokens", promptTokens, "max_tokens", maxTokens));
+    }
+
+    private ResponseSpec settle(String reservationId, Map<String, Object> actual) {
+        return post(tenant, "/internal/reservations/" + reservationId + "/settle", new HashMap<>(actual));
+    }
+
+    private static String reservationId(ResponseSpec response) {
+        String id = (String) response.expectBody(Map.class).returnResult().getResponseBody().get("reservation_id");
+        assertThat(id).startsWith("rsv_");
+        return id;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> usage(String sessionId) {
+        return get(tenant, "/v1/sessions/" + sessionId + "/usage").expectStatus().isOk().expectBody(Map.class)
+                .returnResult().getResponseBody();
+    }
+
+    private double counted(String outcome) {
+        return meters.get(ReservationMetrics.RESERVATIONS).tag("outcome", outcome).counter().count();
+    }
+}
