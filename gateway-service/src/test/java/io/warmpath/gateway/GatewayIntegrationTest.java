@@ -475,6 +475,30 @@ class GatewayIntegrationTest {
         assertThat(servedBy(chat("acme", session))).isNotEqualTo(failing.id);
     }
 
+    @Test
+    void cellRefusingOneRequestWithAnUnmarked503StaysInRouting() {
+        StubCell refusing = KIMI_CELLS.get(1);
+        String session = sessionServedBy(refusing.id);
+        double ejectionsBefore = ejections("unavailable");
+
+        refusing.refuseWithUnmarked503(true);
+        try {
+            client.post().uri("/v1/chat/completions")
+                    .headers(bearer(TOKENS.forTenant("acme")))
+                    .header("x-session-affinity", session)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(chatBody(false))
+                    .exchange()
+                    .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectBody().jsonPath("$.error.code").isEqualTo("session_service_unavailable");
+        } finally {
+            refusing.refuseWithUnmarked503(false);
+        }
+
+        assertThat(ejections("unavailable")).isEqualTo(ejectionsBefore);
+        assertThat(servedBy(chat("acme", session))).isEqualTo(refusing.id);
+    }
+
     private void assertRejectedToken(Consumer<JWTClaimsSet.Builder> change) {
         client.post().uri("/v1/chat/completions")
                 .headers(bearer(TOKENS.token(change)))

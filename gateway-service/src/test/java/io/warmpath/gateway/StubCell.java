@@ -30,6 +30,7 @@ final class StubCell {
     private final int port;
     private volatile boolean ready;
     private volatile boolean answer503;
+    private volatile boolean markCellDown = true;
     private volatile HttpServer server;
     private final AtomicInteger completions = new AtomicInteger();
     private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
@@ -60,7 +61,14 @@ final class StubCell {
         server = listen(port);
     }
 
+    /** A 503 for one request, without the cell-down mark: what a cell answers when session-service is down. */
+    void refuseWithUnmarked503(boolean enabled) {
+        this.markCellDown = !enabled;
+        this.answer503 = enabled;
+    }
+
     void answer503(boolean enabled) {
+        this.markCellDown = true;
         this.answer503 = enabled;
     }
 
@@ -106,8 +114,14 @@ final class StubCell {
         exchange.getRequestHeaders().forEach((name, values) -> lastHeaders.put(name.toLowerCase(), values.getFirst()));
         if (answer503) {
             exchange.getResponseHeaders().set("Retry-After", "1");
-            json(exchange, 503, "{\"error\":{\"message\":\"engine down\",\"type\":\"server_error\","
-                    + "\"code\":\"engine_unavailable\"}}");
+            if (markCellDown) {
+                exchange.getResponseHeaders().set("x-warmpath-unavailable", "engine");
+                json(exchange, 503, "{\"error\":{\"message\":\"engine down\",\"type\":\"server_error\","
+                        + "\"code\":\"engine_unavailable\"}}");
+            } else {
+                json(exchange, 503, "{\"error\":{\"message\":\"session service down\",\"type\":\"server_error\","
+                        + "\"code\":\"session_service_unavailable\"}}");
+            }
         } else if (body.replace(" ", "").contains("\"stream\":true")) {
             stream(exchange);
         } else {

@@ -31,7 +31,7 @@ public record CellProperties(
         @DefaultValue("1s") Duration retryAfter,
         @DefaultValue("16MB") DataSize maxBodySize,
         @DefaultValue("http://127.0.0.1:8081") URI sessionsUrl,
-        @DefaultValue("300ms") Duration sessionsTimeout,
+        @DefaultValue("1s") Duration sessionsTimeout,
         @DefaultValue("1024") int defaultMaxTokens) {
 
     /**

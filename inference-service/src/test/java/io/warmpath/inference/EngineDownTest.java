@@ -42,6 +42,7 @@ class EngineDownTest {
                 .exchange()
                 .expectStatus().isEqualTo(503)
                 .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "2")
+                .expectHeader().valueEquals("x-warmpath-unavailable", "engine")
                 .expectHeader().valueEquals("x-warmpath-cell", "cell-orphan")
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
                 .expectBody()

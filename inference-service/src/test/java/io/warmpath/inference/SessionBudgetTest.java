@@ -282,6 +282,7 @@ class SessionBudgetTest {
                 .expectStatus().isEqualTo(503)
                 .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "2")
                 .expectHeader().valueEquals("x-warmpath-cell", "cell-budget")
+                .expectHeader().doesNotExist("x-warmpath-unavailable")
                 .expectBody()
                 .jsonPath("$.error.code").isEqualTo("session_service_unavailable")
                 .jsonPath("$.error.type").isEqualTo("server_error");

@@ -29,13 +29,25 @@ final class GatewayClient {
 
     Reply post(String path, String token, Map<String, String> headers, String body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(60))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request, token);
+    }
+
+    Reply get(String path, String token) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET(), token);
+    }
+
+    Reply delete(String path, String token) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), token);
+    }
+
+    private Reply send(HttpRequest.Builder request, String token) throws IOException, InterruptedException {
+        request.timeout(Duration.ofSeconds(60));
         if (token != null) {
             request.header("authorization", "Bearer " + token);
         }
-        headers.forEach(request::header);
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.headers().firstValue("x-warmpath-cell").orElse(null),
                 response.headers().map(), response.body());

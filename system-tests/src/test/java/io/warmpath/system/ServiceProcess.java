@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Warmpath service started from its runnable jar as a separate JVM, the way {@code ./warmpath up} and a
- * deployment run it. Its output goes to {@code target/system-logs/<name>.log} for post-mortems.
+ * deployment run it. Its output is kept for post-mortems.
+ *
+ * <p>Logs go to the directory the caller names, one file per service.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -33,17 +35,17 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ServiceProcess start(String name, String module, int port, List<String> args) throws IOException {
+    static ServiceProcess start(Path logs, String name, String module, int port, List<String> args) throws IOException {
         Path root = Path.of(System.getProperty("warmpath.root", ".."));
         Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version() + "-exec.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no runnable jar for " + module + " at " + jar + "; run ./mvnw verify from the root");
         }
-        Path logs = Files.createDirectories(Path.of("target", "system-logs"));
-        Path log = logs.resolve(name + ".log");
+        Path log = Files.createDirectories(logs).resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "--enable-native-access=ALL-UNNAMED",
                 "-jar", jar.toString()));
         command.addAll(args);
         Process process = new ProcessBuilder(command)
@@ -95,6 +97,28 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException(name + " did not answer 200 on " + path + " within " + timeout + ":\n" + logTail());
+    }
+
+    /** The sum of a Prometheus metric's samples at {@code /actuator/prometheus}, or -1 when it cannot be read. */
+    double metric(String name) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(url("/actuator/prometheus"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            double sum = 0;
+            boolean found = false;
+            for (String line : response.body().split("\n")) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    found = true;
+                }
+            }
+            return found ? sum : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     String logTail() {

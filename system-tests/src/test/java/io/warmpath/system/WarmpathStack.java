@@ -8,60 +8,69 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import redis.embedded.RedisServer;
 
 /**
- * The suite as {@code ./warmpath up} runs it: N engine simulators, one inference cell in front of each, and the
- * gateway with a development signing key, each a separate JVM on a free port.
+ * The suite as {@code ./warmpath up} runs it, each service a separate JVM on a free port: a Redis server, the
+ * session service, N engine simulators with one inference cell in front of each, and the gateway with a development
+ * signing key. The gateway reads its cells from a file, so tests can add cells while it runs.
  */
 final class WarmpathStack implements AutoCloseable {
 
     static final String MODEL = "kimi-k2.5";
+    private static final Duration STARTUP = Duration.ofSeconds(120);
 
-    private final Path keyDir;
+    private final Path workDir;
+    private final Path logs;
+    private final double timeScale;
     private final Map<String, ServiceProcess> engines = new LinkedHashMap<>();
     private final Map<String, ServiceProcess> cells = new LinkedHashMap<>();
+    private final List<String> cellEntries = new ArrayList<>();
+    private int redisPort;
+    private RedisServer redis;
+    private ServiceProcess sessions;
     private ServiceProcess gateway;
 
-    private WarmpathStack(Path keyDir) {
-        this.keyDir = keyDir;
+    private WarmpathStack(Path workDir, Path logs, double timeScale) {
+        this.workDir = workDir;
+        this.logs = logs;
+        this.timeScale = timeScale;
     }
 
-    static WarmpathStack start(int cellCount, double timeScale) throws Exception {
-        Path keyDir = Files.createTempDirectory("warmpath-system-keys");
-        DevCredentials.createKeys(keyDir);
-        WarmpathStack stack = new WarmpathStack(keyDir);
+    /**
+     * @param name names the directory, under {@code target/system-logs}, that keeps every service's log
+     */
+    static WarmpathStack start(String name, int cellCount, double timeScale) throws Exception {
+        Path workDir = Files.createTempDirectory("warmpath-system");
+        DevCredentials.createKeys(workDir);
+        WarmpathStack stack = new WarmpathStack(workDir, Path.of("target", "system-logs", name), timeScale);
         try {
-            List<String> discovery = new ArrayList<>();
+            stack.redisPort = ServiceProcess.freePort();
+            stack.startRedis();
+            int sessionsPort = ServiceProcess.freePort();
+            stack.sessions = ServiceProcess.start(stack.logs, "sessions", "session-service", sessionsPort, List.of(
+                    "--server.port=" + sessionsPort, "--spring.data.redis.port=" + stack.redisPort));
             for (int i = 1; i <= cellCount; i++) {
-                String cellId = "cell-" + i;
-                int enginePort = ServiceProcess.freePort();
-                int cellPort = ServiceProcess.freePort();
-                stack.engines.put(cellId, ServiceProcess.start("engine-" + i, "engine-sim", enginePort, List.of(
-                        "--port=" + enginePort, "--served-model-name=" + MODEL, "--time-scale=" + timeScale)));
-                stack.cells.put(cellId, ServiceProcess.start(cellId, "inference-service", cellPort, List.of(
-                        "--server.port=" + cellPort, "--warmpath.cell.id=" + cellId,
-                        "--warmpath.cell.engine-url=http://127.0.0.1:" + enginePort)));
-                String instance = "--spring.cloud.discovery.client.simple.instances.inference-cells[" + (i - 1) + "]";
-                discovery.add(instance + ".uri=http://127.0.0.1:" + cellPort);
-                discovery.add(instance + ".metadata.cell-id=" + cellId);
-                discovery.add(instance + ".metadata.model=" + MODEL);
-                discovery.add(instance + ".metadata.region=local");
+                stack.launchCell("cell-" + i);
             }
+            stack.writeCellsFile();
             int gatewayPort = ServiceProcess.freePort();
-            List<String> gatewayArgs = new ArrayList<>(List.of(
+            stack.gateway = ServiceProcess.start(stack.logs, "gateway", "gateway-service", gatewayPort, List.of(
                     "--server.port=" + gatewayPort,
                     "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
-                            + keyDir.resolve("dev-public-key.pem").toAbsolutePath(),
-                    "--warmpath.gateway.health.probe-interval=500ms"));
-            gatewayArgs.addAll(discovery);
-            stack.gateway = ServiceProcess.start("gateway", "gateway-service", gatewayPort, gatewayArgs);
+                            + workDir.resolve("dev-public-key.pem").toAbsolutePath(),
+                    "--warmpath.gateway.cells-file=" + stack.cellsFile().toAbsolutePath(),
+                    "--warmpath.gateway.sessions.url=http://127.0.0.1:" + sessionsPort,
+                    "--warmpath.gateway.health.probe-interval=300ms"));
 
-            Duration startup = Duration.ofSeconds(120);
             for (ServiceProcess cell : stack.cells.values()) {
-                cell.awaitOk("/actuator/health/readiness", startup);
+                cell.awaitOk("/actuator/health/readiness", STARTUP);
             }
-            stack.gateway.awaitOk("/actuator/health/readiness", startup);
+            stack.sessions.awaitOk("/actuator/health/readiness", STARTUP);
+            stack.gateway.awaitOk("/actuator/health/readiness", STARTUP);
+            stack.awaitHealthyCells(cellCount);
             return stack;
         } catch (Exception | Error e) {
             stack.close();
@@ -69,12 +78,20 @@ final class WarmpathStack implements AutoCloseable {
         }
     }
 
+    Path logs() {
+        return logs;
+    }
+
     Path keyDir() {
-        return keyDir;
+        return workDir;
     }
 
     ServiceProcess gateway() {
         return gateway;
+    }
+
+    ServiceProcess sessions() {
+        return sessions;
     }
 
     ServiceProcess cell(String cellId) {
@@ -89,9 +106,70 @@ final class WarmpathStack implements AutoCloseable {
         return List.copyOf(cells.keySet());
     }
 
+    /** Scale-out: starts a new engine and cell, adds it to the gateway's cells file, and waits until it is routed to. */
+    String addCell() throws Exception {
+        String cellId = "cell-" + (cells.size() + 1);
+        launchCell(cellId);
+        cells.get(cellId).awaitOk("/actuator/health/readiness", STARTUP);
+        writeCellsFile();
+        awaitHealthyCells(cells.size());
+        return cellId;
+    }
+
     /** Stops one cell's inference-service, leaving its engine up: the gateway must route around it. */
     void stopCell(String cellId) throws InterruptedException {
         cells.get(cellId).close();
+    }
+
+    void stopRedis() throws IOException {
+        redis.stop();
+    }
+
+    void startRedis() throws IOException {
+        redis = RedisServer.newRedisServer().bind("127.0.0.1").port(redisPort)
+                .setting("save \"\"").setting("appendonly no").build();
+        redis.start();
+    }
+
+    private void launchCell(String cellId) throws IOException {
+        int enginePort = ServiceProcess.freePort();
+        int cellPort = ServiceProcess.freePort();
+        engines.put(cellId, ServiceProcess.start(logs, "engine-" + cellId, "engine-sim", enginePort, List.of(
+                "--port=" + enginePort, "--served-model-name=" + MODEL, "--time-scale=" + timeScale)));
+        cells.put(cellId, ServiceProcess.start(logs, cellId, "inference-service", cellPort, List.of(
+                "--server.port=" + cellPort, "--warmpath.cell.id=" + cellId,
+                "--warmpath.cell.engine-url=http://127.0.0.1:" + enginePort,
+                "--warmpath.cell.sessions-url=" + sessionsUrl())));
+        cellEntries.add("{\"uri\": \"http://127.0.0.1:" + cellPort + "\", \"cell-id\": \"" + cellId
+                + "\", \"model\": \"" + MODEL + "\", \"region\": \"local\"}");
+    }
+
+    private String sessionsUrl() {
+        return "http://127.0.0.1:" + sessions.port();
+    }
+
+    private Path cellsFile() {
+        return workDir.resolve("cells.json");
+    }
+
+    private void writeCellsFile() throws IOException {
+        // Written whole and moved into place, as a ConfigMap update is, so the gateway never reads half a file.
+        Path next = workDir.resolve("cells.json.next");
+        Files.writeString(next, cellEntries.stream().collect(Collectors.joining(",\n", "[\n", "\n]\n")));
+        Files.move(next, cellsFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Waits until the gateway reports at least {@code count} healthy cells in its metrics. */
+    void awaitHealthyCells(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (gateway.metric("warmpath_gateway_cells_healthy") >= count) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the gateway did not see " + count + " healthy cells:\n" + gateway.logTail());
     }
 
     @Override
@@ -102,14 +180,24 @@ final class WarmpathStack implements AutoCloseable {
         }
         all.addAll(cells.values());
         all.addAll(engines.values());
+        if (sessions != null) {
+            all.add(sessions);
+        }
         for (ServiceProcess process : all) {
             process.close();
         }
-        try (Stream<Path> files = Files.list(keyDir)) {
+        if (redis != null) {
+            try {
+                redis.stop();
+            } catch (IOException ignored) {
+                // already stopped by a test
+            }
+        }
+        try (Stream<Path> files = Files.list(workDir)) {
             for (Path file : files.toList()) {
                 Files.deleteIfExists(file);
             }
-            Files.deleteIfExists(keyDir);
+            Files.deleteIfExists(workDir);
         } catch (IOException ignored) {
             // a temp directory left behind is harmless
         }

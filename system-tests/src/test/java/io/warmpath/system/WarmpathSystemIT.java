@@ -38,7 +38,7 @@ class WarmpathSystemIT {
 
     @BeforeAll
     void startStack() throws Exception {
-        stack = WarmpathStack.start(3, 0.05);
+        stack = WarmpathStack.start("whole-chain", 3, 0.05);
         gateway = new GatewayClient(stack.gateway().url("/"));
         token = DevCredentials.token(stack.keyDir(), "acme", "inference:invoke");
     }

@@ -21,11 +21,17 @@ import reactor.core.publisher.Mono;
 
 /**
  * Runs right after the load balancer chose a cell: counts the request in flight on that cell and ejects the cell
- * when the call shows it is down (connection refused or timed out, or a 503 answer). A refused connection then
+ * when the call shows it is down (connection refused or timed out, or a 503 the cell marks as its own). A refused connection then
  * propagates to the route's Retry filter, and the next attempt skips this cell.
  */
 @Component
 class CellCallFilter implements GlobalFilter, Ordered {
+
+    /**
+     * The cell's mark on a 503 that means the cell itself cannot serve (its engine is down). A 503 without it refuses
+     * one request for another reason, such as session-service being down, and says nothing about the cell.
+     */
+    static final String CELL_UNAVAILABLE_HEADER = "x-warmpath-unavailable";
 
     static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 1;
 
@@ -52,7 +58,8 @@ class CellCallFilter implements GlobalFilter, Ordered {
         return chain.filter(exchange)
                 .doOnSuccess(done -> {
                     HttpStatusCode status = exchange.getResponse().getStatusCode();
-                    if (status != null && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+                    if (status != null && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()
+                            && exchange.getResponse().getHeaders().containsHeader(CELL_UNAVAILABLE_HEADER)) {
                         registry.eject(cellId, EjectionReason.UNAVAILABLE);
                     }
                 })

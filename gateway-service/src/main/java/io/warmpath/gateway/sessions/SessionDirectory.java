@@ -1,6 +1,8 @@
 package io.warmpath.gateway.sessions;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -26,6 +28,7 @@ public final class SessionDirectory {
 
     private final SessionClient client;
     private final Cache<Key, ResolvedSession> nearCache;
+    private final ConcurrentMap<Lookup, Mono<Resolution>> inFlight = new ConcurrentHashMap<>();
     private final Duration retryAfter;
     private final MeterRegistry meters;
 
@@ -56,12 +59,17 @@ public final class SessionDirectory {
             count(answer, true);
             return Mono.just(answer);
         }
-        return client.resolve(caller, affinity, workflow).doOnNext(resolution -> {
-            if (resolution instanceof Resolution.Found found) {
-                nearCache.put(new Key(caller.tenant(), affinity), found.session());
-            }
-            count(resolution, false);
-        });
+        // Concurrent turns of one session (an agent fanning out tool calls) share one call to session-service.
+        Lookup lookup = new Lookup(caller.tenant(), affinity, workflow);
+        return inFlight.computeIfAbsent(lookup, ignored -> client.resolve(caller, affinity, workflow)
+                .doOnNext(resolution -> {
+                    if (resolution instanceof Resolution.Found found) {
+                        nearCache.put(new Key(caller.tenant(), affinity), found.session());
+                    }
+                    count(resolution, false);
+                })
+                .doFinally(signal -> inFlight.remove(lookup))
+                .cache());
     }
 
     /**
@@ -126,6 +134,10 @@ public final class SessionDirectory {
                 .description("Session binding writes to session-service, by result")
                 .tag("result", result)
                 .register(meters);
+    }
+
+    /** One resolution under way: the workflow is part of it, since session-service checks it. */
+    private record Lookup(String tenant, String affinity, @Nullable String workflow) {
     }
 
     private record Key(String tenant, String affinity) {

@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("warmpath.gateway.sessions")
 record SessionProperties(
         @DefaultValue("http://127.0.0.1:8081") URI url,
-        @DefaultValue("200ms") Duration timeout,
+        @DefaultValue("500ms") Duration timeout,
         @DefaultValue("2s") Duration nearCacheTtl,
         @DefaultValue("100000") long nearCacheSize,
         @DefaultValue("2s") Duration retryAfter) {

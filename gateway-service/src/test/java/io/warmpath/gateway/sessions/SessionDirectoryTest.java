@@ -3,6 +3,7 @@ package io.warmpath.gateway.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.warmpath.gateway.security.Caller;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 class SessionDirectoryTest {
 
@@ -41,6 +43,23 @@ class SessionDirectoryTest {
         assertThat(SERVICE.resolveCalls()).isEqualTo(callsBefore + 1);
         assertThat(resolutions("resolved")).isEqualTo(1.0);
         assertThat(resolutions("cached")).isEqualTo(1.0);
+    }
+
+    @Test
+    void concurrentTurnsOfOneSessionShareOneResolution() {
+        String token = SERVICE.createTokenSession("acme", "code-review");
+        int callsBefore = SERVICE.resolveCalls();
+        SERVICE.delay(100);
+        try {
+            List<Resolution> answers = Flux.range(0, 20)
+                    .flatMap(turn -> directory.resolve(ACME, token, null))
+                    .collectList()
+                    .block();
+            assertThat(answers).hasSize(20).allSatisfy(answer -> assertThat(answer).isInstanceOf(Resolution.Found.class));
+        } finally {
+            SERVICE.delay(0);
+        }
+        assertThat(SERVICE.resolveCalls() - callsBefore).isEqualTo(1);
     }
 
     @Test

@@ -8,12 +8,14 @@ import java.util.Map;
  */
 record OpenAiError(String message, String type, String code) {
 
+    static final String ENGINE_UNAVAILABLE = "engine_unavailable";
+
     static OpenAiError invalidRequest(String message, String code) {
         return new OpenAiError(message, "invalid_request_error", code);
     }
 
     static OpenAiError engineUnavailable(String message) {
-        return new OpenAiError(message, "server_error", "engine_unavailable");
+        return new OpenAiError(message, "server_error", ENGINE_UNAVAILABLE);
     }
 
     static OpenAiError engineTimeout(String message) {

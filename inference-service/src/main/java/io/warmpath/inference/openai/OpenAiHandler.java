@@ -51,6 +51,9 @@ import reactor.core.publisher.Mono;
 @Component
 class OpenAiHandler {
 
+    /** Marks a 503 that means the cell itself cannot serve (its engine is down), as opposed to a refused request. */
+    static final String CELL_UNAVAILABLE_HEADER = "x-warmpath-unavailable";
+
     private static final Logger log = LoggerFactory.getLogger(OpenAiHandler.class);
 
     /** Request headers worth carrying to the engine; everything else (notably Authorization) stays at the cell. */
@@ -238,8 +241,13 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> unavailable(HttpStatusCode status, OpenAiError error) {
-        return ServerResponse.status(status)
-                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+        ServerResponse.BodyBuilder response = ServerResponse.status(status).header(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+        if (OpenAiError.ENGINE_UNAVAILABLE.equals(error.code())) {
+            // Tells the gateway that this cell cannot serve anything now, so it may eject it; a 503 for any other
+            // reason (session-service down, say) says nothing about the cell.
+            response.header(CELL_UNAVAILABLE_HEADER, "engine");
+        }
+        return response
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(error.envelope());
     }

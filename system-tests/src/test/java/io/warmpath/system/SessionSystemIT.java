@@ -1,0 +1,253 @@
+package io.warmpath.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.warmpath.system.GatewayClient.Conversation;
+import io.warmpath.system.GatewayClient.Reply;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Sessions, bindings and budgets across the real services and a real Redis: stickiness through scale-out, exact
+ * budgets under concurrency, tenant and workflow isolation, and what happens when Redis goes away. Tests that change
+ * the stack (a new cell, Redis stopped) run last.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SessionSystemIT {
+
+    private static final String MODEL = WarmpathStack.MODEL;
+
+    private WarmpathStack stack;
+    private GatewayClient gateway;
+    private String acme;
+    private String acmeSessions;
+    private String globex;
+
+    @BeforeAll
+    void startStack() throws Exception {
+        stack = WarmpathStack.start("sessions", 2, 0.02);
+        gateway = new GatewayClient(stack.gateway().url("/"));
+        acme = DevCredentials.token(stack.keyDir(), "acme", "inference:invoke");
+        acmeSessions = DevCredentials.token(stack.keyDir(), "acme", "inference:invoke", "sessions:write");
+        globex = DevCredentials.token(stack.keyDir(), "globex", "inference:invoke", "sessions:write");
+    }
+
+    @AfterAll
+    void stopStack() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void explicitSessionKeepsItsCellAndItsLedgerCountsEveryTurn() throws Exception {
+        JsonNode session = createSession(acmeSessions, "{\"workflow\":\"code-review\",\"data_class\":\"internal\"}");
+        String token = session.path("affinity_token").asString();
+        assertThat(token).startsWith("wpt_");
+
+        Conversation conversation = new Conversation(MODEL, GatewayClient.systemPrompt("agent-ledger"));
+        String cell = null;
+        long cached = 0;
+        for (int turn = 1; turn <= 3; turn++) {
+            Reply reply = gateway.chat(acme, token, conversation.turn("Step " + turn + ": continue the review."));
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            cell = cell == null ? reply.cell() : cell;
+            assertThat(reply.cell()).isEqualTo(cell);
+            cached += reply.cachedTokens();
+            conversation.answered(reply);
+        }
+
+        JsonNode usage = awaitUsageTurns(session.path("id").asString(), 3);
+        assertThat(usage.path("cached_tokens").asLong()).isEqualTo(cached).isPositive();
+        assertThat(usage.path("completion_tokens").asLong()).isEqualTo(3 * 12);
+        assertThat(usage.path("cache_hit_ratio").asDouble()).isBetween(0.3, 1.0);
+        assertThat(usage.path("cost_usd").asDouble()).isPositive();
+    }
+
+    @Test
+    @Order(2)
+    void budgetThatFitsTenTurnsAdmitsExactlyTenOfFiftyConcurrentTurns() throws Exception {
+        ObjectNode body = new Conversation(MODEL, "You are agent budget.").turn("Count to three.");
+        body.put("max_tokens", 8);
+        Reply probe = gateway.chat(acme, "budget-probe", body);
+        assertThat(probe.status()).as(probe.body()).isEqualTo(200);
+        long perTurn = probe.promptTokens() + 8;
+
+        JsonNode session = createSession(acmeSessions,
+                "{\"workflow\":\"budget\",\"budgets\":{\"max_total_tokens\":" + (10 * perTurn) + "}}");
+        String token = session.path("affinity_token").asString();
+
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Future<Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                Callable<Reply> turn = () -> gateway.chat(acme, token, body);
+                replies.add(pool.submit(turn));
+            }
+            Map<Integer, Integer> byStatus = new HashMap<>();
+            for (Future<Reply> reply : replies) {
+                byStatus.merge(reply.get().status(), 1, Integer::sum);
+            }
+            assertThat(byStatus).containsEntry(200, 10).containsEntry(429, 40);
+        } finally {
+            pool.shutdownNow();
+        }
+        Reply refused = gateway.chat(acme, token, body);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.json().path("error").path("code").asString()).isEqualTo("budget_exceeded");
+        assertThat(awaitUsageTurns(session.path("id").asString(), 10).path("prompt_tokens").asLong())
+                .isEqualTo(10 * probe.promptTokens());
+    }
+
+    @Test
+    @Order(3)
+    void turnLongerThanTheContextBudgetIsRefusedNamingTheLimit() throws Exception {
+        JsonNode session = createSession(acmeSessions,
+                "{\"workflow\":\"tiny\",\"budgets\":{\"max_context_tokens\":40}}");
+        Reply reply = gateway.chat(acme, session.path("affinity_token").asString(),
+                new Conversation(MODEL, GatewayClient.systemPrompt("agent-long")).turn("Go."));
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().path("error").path("code").asString()).isEqualTo("context_length_exceeded");
+        assertThat(reply.json().path("error").path("message").asString()).contains("40");
+    }
+
+    @Test
+    @Order(4)
+    void tokenOfAnotherTenantRevealsNothingAndAnotherWorkflowIsRefused() throws Exception {
+        JsonNode session = createSession(acmeSessions, "{\"workflow\":\"private-agent\"}");
+        String token = session.path("affinity_token").asString();
+        ObjectNode body = new Conversation(MODEL, "You are agent isolation.").turn("Hi");
+
+        Reply foreign = gateway.chat(globex, token, body);
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.body()).doesNotContain(session.path("id").asString());
+        Reply foreignRead = gateway.get("/v1/sessions/" + session.path("id").asString(), globex);
+        assertThat(foreignRead.status()).isEqualTo(404);
+
+        Reply otherWorkflow = gateway.post("/v1/chat/completions", acme,
+                Map.of("x-session-affinity", token, "x-workflow", "someone-else"), GatewayClient.JSON.writeValueAsString(body));
+        assertThat(otherWorkflow.status()).isEqualTo(403);
+
+        // The same implicit key from two tenants is two sessions, each with its own ledger.
+        assertThat(gateway.chat(acme, "shared-key", body).status()).isEqualTo(200);
+        assertThat(gateway.chat(globex, "shared-key", body).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(5)
+    void rotatedOrClosedTokenStopsResolving() throws Exception {
+        JsonNode session = createSession(acmeSessions, "{\"workflow\":\"rotating\"}");
+        String id = session.path("id").asString();
+        String old = session.path("affinity_token").asString();
+        Reply rotated = gateway.post("/v1/sessions/" + id + "/rotate", acmeSessions, Map.of(), "");
+        assertThat(rotated.status()).isEqualTo(200);
+        String fresh = rotated.json().path("affinity_token").asString();
+        ObjectNode body = new Conversation(MODEL, "You are agent rotation.").turn("Hi");
+
+        awaitStatus(() -> gateway.chat(acme, old, body), 404);
+        assertThat(gateway.chat(acme, fresh, body).status()).isEqualTo(200);
+        assertThat(gateway.delete("/v1/sessions/" + id, acmeSessions).status()).isEqualTo(204);
+        awaitStatus(() -> gateway.chat(acme, fresh, body), 404);
+    }
+
+    @Test
+    @Order(50)
+    void scaleOutKeepsEveryBoundSessionAndNewSessionsUseTheNewCell() throws Exception {
+        Map<String, String> homes = new HashMap<>();
+        Map<String, Conversation> conversations = new HashMap<>();
+        for (int i = 0; i < 12; i++) {
+            String session = "scale-" + i;
+            Conversation conversation = new Conversation(MODEL, "You are agent " + session + ".");
+            Reply reply = gateway.chat(acme, session, conversation.turn("Start."));
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            conversation.answered(reply);
+            homes.put(session, reply.cell());
+            conversations.put(session, conversation);
+        }
+
+        String added = stack.addCell();
+
+        for (var home : homes.entrySet()) {
+            Reply next = gateway.chat(acme, home.getKey(), conversations.get(home.getKey()).turn("Continue."));
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.cell()).as("session %s after scale-out", home.getKey()).isEqualTo(home.getValue());
+            assertThat(next.cachedTokens()).isPositive();
+        }
+        List<String> newCells = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            newCells.add(gateway.chat(acme, "after-scale-" + i,
+                    new Conversation(MODEL, "You are agent new-" + i + ".").turn("Start.")).cell());
+        }
+        assertThat(newCells).contains(added);
+    }
+
+    @Test
+    @Order(100)
+    void withRedisDownImplicitSessionsAreStillAnsweredAndBudgetedSessionsFailClosed() throws Exception {
+        JsonNode session = createSession(acmeSessions, "{\"workflow\":\"outage\"}");
+        String token = session.path("affinity_token").asString();
+        ObjectNode body = new Conversation(MODEL, "You are agent outage.").turn("Hi");
+        assertThat(gateway.chat(acme, token, body).status()).isEqualTo(200);
+
+        stack.stopRedis();
+        try {
+            Reply implicit = awaitStatus(() -> gateway.chat(acme, "outage-implicit-" + System.nanoTime(), body), 200);
+            assertThat(implicit.cell()).isIn(stack.cellIds());
+            Reply budgeted = awaitStatus(() -> gateway.chat(acme, token, body), 503);
+            assertThat(budgeted.headers()).containsKey("retry-after");
+            assertThat(budgeted.json().path("error").path("code").asString()).isNotBlank();
+        } finally {
+            stack.startRedis();
+        }
+    }
+
+    private JsonNode createSession(String token, String body) throws Exception {
+        Reply created = gateway.post("/v1/sessions", token, Map.of(), body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json();
+    }
+
+    /** Settlement is asynchronous: waits until the ledger has counted the expected turns. */
+    private JsonNode awaitUsageTurns(String sessionId, int turns) throws Exception {
+        JsonNode usage = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            Reply reply = gateway.get("/v1/sessions/" + sessionId + "/usage", acmeSessions);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            usage = reply.json();
+            if (usage.path("turns").asInt() >= turns) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(usage.path("turns").asInt()).isEqualTo(turns);
+        return usage;
+    }
+
+    /** Near caches expire within seconds: retries a call until it answers with the expected status. */
+    private Reply awaitStatus(Callable<Reply> call, int status) throws Exception {
+        Reply reply = call.call();
+        for (int attempt = 0; attempt < 50 && reply.status() != status; attempt++) {
+            Thread.sleep(100);
+            reply = call.call();
+        }
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        return reply;
+    }
+}
