@@ -3,10 +3,10 @@ package io.warmpath.bench;
 import io.warmpath.bench.online.OnlineCommand;
 import io.warmpath.bench.overhead.OverheadBench;
 import io.warmpath.bench.overhead.OverheadBench.Target;
+import io.warmpath.bench.overhead.OverheadCommand;
 import io.warmpath.bench.replay.ReplayCommand;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Command line of the bench: {@code replay} replays a workload offline and compares routing policies against the
  * ideal; {@code online} replays one against a running gateway; {@code overhead} compares latency straight to an
- * engine, through a cell and through the gateway; {@code engine-rate} finds the request rate an engine sustains.
+ * engine, through a cell, through the gateway and through nginx, and finds the rate each sustains;
+ * {@code engine-rate} finds the request rate an engine sustains.
  * {@code ./warmpath bench} runs these (starting a stack for the commands that need one).
  */
 public final class Bench {
@@ -29,45 +30,26 @@ public final class Bench {
         }
         Map<String, String> options = options(args);
         switch (args[0]) {
-            case "replay" -> {
-                new ReplayCommand(System.out, System.err).run(options);
-                return;
-            }
-            case "online" -> {
-                new OnlineCommand(System.out, System.err).run(options);
-                return;
-            }
-            default -> {
-                // the HTTP load commands below
-            }
-        }
-        OverheadBench bench = new OverheadBench(System.out);
-        String model = options.getOrDefault("model", "kimi-k2.5");
-        Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20")));
-        switch (args[0]) {
-            case "overhead" -> {
-                List<Target> targets = new ArrayList<>();
-                targets.add(new Target("engine, direct", URI.create(required(options, "engine")), Map.of()));
-                if (options.containsKey("cell")) {
-                    targets.add(new Target("inference cell -> engine", URI.create(options.get("cell")), Map.of()));
-                }
-                targets.add(new Target("gateway -> cell -> engine", URI.create(required(options, "gateway")),
-                        Map.of("authorization", "Bearer " + required(options, "token"))));
-                bench.compare(targets, model, Double.parseDouble(options.getOrDefault("rate", "200")), duration,
-                        Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "10"))));
-            }
-            case "engine-rate" -> {
-                Target engine = new Target("engine-sim", URI.create(required(options, "engine")), Map.of());
-                bench.compare(List.of(engine), model, 100, Duration.ofSeconds(5), Duration.ofSeconds(5));
-                double sustained = bench.sustainedRate(engine, model,
-                        OverheadBench.rates(options.getOrDefault("rates", "500,1000,1500,2000,3000")), duration);
-                System.out.printf("%nHighest sustained rate: %.0f requests/s%n", sustained);
-            }
+            case "replay" -> new ReplayCommand(System.out, System.err).run(options);
+            case "online" -> new OnlineCommand(System.out, System.err).run(options);
+            case "overhead" -> new OverheadCommand(System.out).run(options);
+            case "engine-rate" -> engineRate(options);
             default -> {
                 usage();
                 System.exit(2);
             }
         }
+    }
+
+    private static void engineRate(Map<String, String> options) throws InterruptedException {
+        OverheadBench bench = new OverheadBench(System.out);
+        String model = options.getOrDefault("model", "kimi-k2.5");
+        Target engine = new Target("engine-sim", URI.create(required(options, "engine")), Map.of());
+        bench.compare(List.of(engine), model, 100, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        double sustained = bench.sustainedRate(engine, model,
+                OverheadBench.rates(options.getOrDefault("rates", "500,1000,1500,2000,3000")),
+                Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20"))));
+        System.out.printf("%nHighest sustained rate: %.0f requests/s%n", sustained);
     }
 
     private static Map<String, String> options(String[] args) {
@@ -103,9 +85,11 @@ public final class Bench {
                                      [--session-rate 0.5]) [--max-turns N] [--cells 8] [--total-cache-tokens 16000000]
                                      [--policies round-robin,consistent-hash,bounded-load,sticky] [--balance-factor 1.25]
                                      [--model kimi-k2.5] [--max-num-seqs 256] [--profile-policy NAME] [--out bench-results]
+                                     [--scale-out-at FRACTION [--scale-out-cells 1]]
                        bench online --gateway URL --token JWT [--engines URL,URL...] (--trace FILE | --synthetic ...)
                                      [--max-turns 200] (--rate R | --time-scale S) [--model kimi-k2.5] [--out bench-results]
-                       bench overhead --engine URL [--cell URL] --gateway URL --token JWT [--rate 200] [--seconds 20] [--warmup 10]
+                       bench overhead --engine URL [--cell URL] --gateway URL --token JWT [--nginx URL] [--rate 200]
+                                     [--seconds 20] [--warmup 10] [--rates 100,200,...,3000|none] [--ladder-seconds 10]
                        bench engine-rate --engine URL [--rates 500,1000,1500,2000,3000] [--seconds 20]""");
     }
 }

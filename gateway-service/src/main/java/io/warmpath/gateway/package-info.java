@@ -4,7 +4,8 @@
  *
  * <p>Features live in sub-packages: {@code cells} (discovery, health, load), {@code routing} (keys, sticky sessions and
  * the load balancer), {@code sessions} (session-service client, near cache, binding writes), {@code security} (JWT,
- * scopes, trusted headers) and {@code web} (request limits and error responses).
+ * scopes, trusted headers), {@code tools} (tool calls, the egress guard, tool scoping of chat requests) and
+ * {@code web} (request limits and error responses).
  */
 @NullMarked
 package io.warmpath.gateway;

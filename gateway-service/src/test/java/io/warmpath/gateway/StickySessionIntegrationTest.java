@@ -70,6 +70,8 @@ class StickySessionIntegrationTest {
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", TOKENS::publicKeyLocation);
         registry.add("warmpath.gateway.health.probe-interval", () -> "1h");
         registry.add("warmpath.gateway.health.ejection-cooldown", () -> COOLDOWN.toMillis() + "ms");
+        // Routing alone: regional policy has its own test (RegionalRoutingIntegrationTest).
+        registry.add("warmpath.gateway.policy.enabled", () -> "false");
     }
 
     @Autowired

@@ -19,6 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /** A cell whose engine refuses connections: it stays alive, is not ready, and answers 503 with Retry-After. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // Engine and budgets alone: the region re-check has its own test (RegionCheckTest).
+        "warmpath.cell.policy-enabled=false",
         "warmpath.cell.id=cell-orphan",
         "warmpath.cell.status-interval=100ms",
         "warmpath.cell.retry-after=2s"})

@@ -32,6 +32,8 @@ import static org.awaitility.Awaitility.await;
 
 /** The cell in front of the real engine simulator, started in this JVM: the cache pays off through the cell. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // Engine and budgets alone: the region re-check has its own test (RegionCheckTest).
+        "warmpath.cell.policy-enabled=false",
         "warmpath.cell.id=cell-sim",
         "warmpath.cell.status-interval=200ms"})
 @AutoConfigureWebTestClient

@@ -29,6 +29,8 @@ import static org.awaitility.Awaitility.await;
 
 /** The cell in front of a scripted stub engine: relaying, honest termination, failures, status and readiness. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // Engine and budgets alone: the region re-check has its own test (RegionCheckTest).
+        "warmpath.cell.policy-enabled=false",
         "warmpath.cell.id=cell-test",
         "warmpath.cell.region=eu-test",
         "warmpath.cell.status-interval=100ms",

@@ -35,6 +35,8 @@ import static org.awaitility.Awaitility.await;
  * or release it afterwards; refusals and an unavailable session-service stop them before the engine.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // Engine and budgets alone: the region re-check has its own test (RegionCheckTest).
+        "warmpath.cell.policy-enabled=false",
         "warmpath.cell.id=cell-budget",
         "warmpath.cell.status-interval=100ms",
         "warmpath.cell.retry-after=2s",

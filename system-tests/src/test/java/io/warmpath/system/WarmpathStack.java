@@ -14,8 +14,9 @@ import redis.embedded.RedisServer;
 
 /**
  * The suite as {@code ./warmpath up} runs it, each service a separate JVM on a free port: a Redis server, the
- * session service, N engine simulators with one inference cell in front of each, and the gateway with a development
- * signing key. The gateway reads its cells from a file, so tests can add cells while it runs.
+ * session service, the policy service with its default policies, N engine simulators with one inference cell in
+ * front of each, and the gateway with a development signing key. The gateway reads its cells from a file, so tests
+ * can add cells while it runs.
  */
 final class WarmpathStack implements AutoCloseable {
 
@@ -31,6 +32,7 @@ final class WarmpathStack implements AutoCloseable {
     private int redisPort;
     private RedisServer redis;
     private ServiceProcess sessions;
+    private ServiceProcess policy;
     private ServiceProcess gateway;
 
     private WarmpathStack(Path workDir, Path logs, double timeScale) {
@@ -49,6 +51,9 @@ final class WarmpathStack implements AutoCloseable {
         try {
             stack.redisPort = ServiceProcess.freePort();
             stack.startRedis();
+            int policyPort = ServiceProcess.freePort();
+            stack.policy = ServiceProcess.start(stack.logs, "policy", "policy-service", policyPort, List.of(
+                    "--server.port=" + policyPort));
             int sessionsPort = ServiceProcess.freePort();
             stack.sessions = ServiceProcess.start(stack.logs, "sessions", "session-service", sessionsPort, List.of(
                     "--server.port=" + sessionsPort, "--spring.data.redis.port=" + stack.redisPort));
@@ -63,12 +68,16 @@ final class WarmpathStack implements AutoCloseable {
                             + workDir.resolve("dev-public-key.pem").toAbsolutePath(),
                     "--warmpath.gateway.cells-file=" + stack.cellsFile().toAbsolutePath(),
                     "--warmpath.gateway.sessions.url=http://127.0.0.1:" + sessionsPort,
+                    "--warmpath.gateway.policy.url=" + stack.policyUrl(),
+                    // CI machines are small and busy: a decision that is merely slow must not fail closed here.
+                    "--warmpath.gateway.policy.deadline=5s",
                     "--warmpath.gateway.health.probe-interval=300ms"));
 
             for (ServiceProcess cell : stack.cells.values()) {
                 cell.awaitOk("/actuator/health/readiness", STARTUP);
             }
             stack.sessions.awaitOk("/actuator/health/readiness", STARTUP);
+            stack.policy.awaitOk("/actuator/health/readiness", STARTUP);
             stack.gateway.awaitOk("/actuator/health/readiness", STARTUP);
             stack.awaitHealthyCells(cellCount);
             return stack;
@@ -139,9 +148,17 @@ final class WarmpathStack implements AutoCloseable {
         cells.put(cellId, ServiceProcess.start(logs, cellId, "inference-service", cellPort, List.of(
                 "--server.port=" + cellPort, "--warmpath.cell.id=" + cellId,
                 "--warmpath.cell.engine-url=http://127.0.0.1:" + enginePort,
-                "--warmpath.cell.sessions-url=" + sessionsUrl())));
+                "--warmpath.cell.sessions-url=" + sessionsUrl(),
+                "--warmpath.cell.policy-url=" + policyUrl(),
+                // CI machines are small and busy: a check that is merely slow must not fail closed here.
+                "--warmpath.cell.policy-deadline=5s",
+                "--warmpath.cell.sessions-timeout=5s")));
         cellEntries.add("{\"uri\": \"http://127.0.0.1:" + cellPort + "\", \"cell-id\": \"" + cellId
                 + "\", \"model\": \"" + MODEL + "\", \"region\": \"local\"}");
+    }
+
+    private String policyUrl() {
+        return "http://127.0.0.1:" + policy.port();
     }
 
     private String sessionsUrl() {
@@ -182,6 +199,9 @@ final class WarmpathStack implements AutoCloseable {
         all.addAll(engines.values());
         if (sessions != null) {
             all.add(sessions);
+        }
+        if (policy != null) {
+            all.add(policy);
         }
         for (ServiceProcess process : all) {
             process.close();

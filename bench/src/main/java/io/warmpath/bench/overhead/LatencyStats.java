@@ -30,6 +30,10 @@ record LatencyStats(int sent, int failed, double achievedRate, long p50Nanos, lo
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
+    boolean anySucceeded() {
+        return sent > failed;
+    }
+
     double p50Millis() {
         return p50Nanos / 1e6;
     }

@@ -14,14 +14,18 @@ import java.util.function.IntFunction;
 
 /**
  * Latency Warmpath adds: the same small chat requests at the same fixed rate, sent straight to an engine, to an
- * inference cell in front of it, and through the gateway, one after the other in one run. Also measures the highest
- * rate an engine sustains, so that benchmarks know it is never their bottleneck.
+ * inference cell in front of it, through the gateway (with and without a session header) and through a reference
+ * proxy, one after the other in one run. Also finds the highest rate each path sustains.
  */
 public final class OverheadBench {
 
+    /** Requests cycle through this many sessions (and system prompts), so routing spreads them over the cells. */
+    static final int SESSIONS = 64;
+    // The system prompt differs per session too, so that requests without a session header (routed by their prompt
+    // skeleton) spread over the cells as session turns do.
     private static final String BODY = """
-            {"model":"%s","max_tokens":1,"messages":[{"role":"system","content":"You are terse."},\
-            {"role":"user","content":"Say ok %d."}]}""";
+            {"model":"%s","max_tokens":1,"messages":[{"role":"system","content":"You are terse, agent %d."},\
+            {"role":"user","content":"Say ok."}]}""";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final FixedRateLoad load = new FixedRateLoad(http);
@@ -31,8 +35,17 @@ public final class OverheadBench {
         this.out = out;
     }
 
-    /** One target of the comparison: where requests go and the headers they carry. */
-    public record Target(String name, URI baseUrl, Map<String, String> headers) {
+    /**
+     * One target of the comparison: where requests go and the headers they carry.
+     *
+     * @param sessionHeader whether requests carry {@code x-session-affinity} (one of {@link #SESSIONS} values)
+     */
+    public record Target(String name, URI baseUrl, Map<String, String> headers, boolean sessionHeader) {
+
+        /** A target whose requests carry the session header. */
+        public Target(String name, URI baseUrl, Map<String, String> headers) {
+            this(name, baseUrl, headers, true);
+        }
     }
 
     /**
@@ -46,24 +59,33 @@ public final class OverheadBench {
             load.run(requests(target, model), rate, warmup);
             results.put(target.name(), load.run(requests(target, model), rate, duration));
         }
-        out.printf(Locale.ROOT, "%n%d requests/s for %d s per target, small prompts, max_tokens 1%n%n",
-                Math.round(rate), duration.toSeconds());
+        out.printf(Locale.ROOT, "%n%d requests/s for %.1f s per target, small prompts, max_tokens 1%n%n",
+                Math.round(rate), duration.toMillis() / 1000.0);
         out.println("| path | p50 ms | p99 ms | added p50 ms | added p99 ms | failed |");
         out.println("|---|---:|---:|---:|---:|---:|");
         LatencyStats baseline = results.values().iterator().next();
-        results.forEach((name, stats) -> out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %d |%n", name,
-                stats.p50Millis(), stats.p99Millis(), stats.p50Millis() - baseline.p50Millis(),
-                stats.p99Millis() - baseline.p99Millis(), stats.failed()));
+        results.forEach((name, stats) -> {
+            if (!stats.anySucceeded()) {
+                // No latency to show: a row of zeros would read as "adds nothing".
+                out.printf(Locale.ROOT, "| %s | - | - | - | - | %d (all) |%n", name, stats.failed());
+                return;
+            }
+            out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %d |%n", name, stats.p50Millis(),
+                    stats.p99Millis(), stats.p50Millis() - baseline.p50Millis(),
+                    stats.p99Millis() - baseline.p99Millis(), stats.failed());
+        });
         return results;
     }
 
     /**
-     * Sends to one target at each of {@code rates} and prints what it achieved; the highest rate whose requests all
-     * succeed with achieved throughput within 5% of the offered one is what it sustains.
+     * Sends to one target at each of {@code rates} (ascending) and prints what it achieved; the highest rate whose
+     * requests all succeed with achieved throughput within 5% of the offered one is what it sustains. Stops at the
+     * first rate it does not sustain: higher ones would only queue more.
      */
     public double sustainedRate(Target target, String model, List<Double> rates, Duration duration)
             throws InterruptedException {
-        out.printf("%n%s, offered load against achieved, %d s per step%n%n", target.name(), duration.toSeconds());
+        out.printf(Locale.ROOT, "%n%s, offered load against achieved, %.1f s per step%n%n", target.name(),
+                duration.toMillis() / 1000.0);
         out.println("| offered req/s | achieved req/s | p50 ms | p99 ms | failed |");
         out.println("|---:|---:|---:|---:|---:|");
         double sustained = 0;
@@ -71,9 +93,10 @@ public final class OverheadBench {
             LatencyStats stats = load.run(requests(target, model), rate, duration);
             out.printf(Locale.ROOT, "| %.0f | %.0f | %.2f | %.2f | %d |%n", rate, stats.achievedRate(),
                     stats.p50Millis(), stats.p99Millis(), stats.failed());
-            if (stats.failed() == 0 && stats.achievedRate() >= 0.95 * rate) {
-                sustained = rate;
+            if (stats.failed() > 0 || stats.achievedRate() < 0.95 * rate) {
+                break;
             }
+            sustained = rate;
         }
         return sustained;
     }
@@ -84,9 +107,10 @@ public final class OverheadBench {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(30))
                     .header("content-type", "application/json")
-                    // 64 sessions, so routing spreads the load as real traffic would.
-                    .header("x-session-affinity", "bench-" + (i % 64))
-                    .POST(HttpRequest.BodyPublishers.ofString(BODY.formatted(model, i % 64)));
+                    .POST(HttpRequest.BodyPublishers.ofString(BODY.formatted(model, i % SESSIONS)));
+            if (target.sessionHeader()) {
+                request.header("x-session-affinity", "bench-" + (i % SESSIONS));
+            }
             target.headers().forEach(request::header);
             return request.build();
         };

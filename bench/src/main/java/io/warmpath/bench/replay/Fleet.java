@@ -33,6 +33,11 @@ public record Fleet(int cells, long cacheTokensPerCell, ModelProfile profile, in
      * placement differs. No routing can beat its hit ratio on the same order of requests.
      */
     EngineConfig idealConfig() {
+        return idealConfig(cells);
+    }
+
+    /** The ideal for a fleet of {@code cells} such cells (after a scale-out). */
+    EngineConfig idealConfig(int cells) {
         ModelProfile pooled = new ModelProfile(profile.name() + " x" + cells, profile.prefillTokensPerSecond() * cells,
                 profile.decodeTokensPerSecond(), profile.batchSlowdownPerSequence() / cells, profile.overheadSeconds(),
                 profile.maxModelLen(), profile.inputUsdPerMillion(), profile.cachedInputUsdPerMillion(),

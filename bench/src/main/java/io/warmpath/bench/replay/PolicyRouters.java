@@ -13,6 +13,7 @@ import io.warmpath.routing.StickyDecision;
 import io.warmpath.routing.StickyPolicy;
 import io.warmpath.routing.StickySettings;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.Map;
  * its session scoped by the workload's tenant ({@link RoutingKeys#session}), as the gateway builds it. For
  * {@code sticky}, the bench plays session-service's part: bindings live in a map, a new or moved binding is stored
  * when the policy decides, and its last prompt length is updated when a turn finishes (the gateway's settle).
+ * Every router can take added cells mid-replay (a scale-out): it rebuilds its pool, as the gateway does when the
+ * cells file changes.
  */
 public final class PolicyRouters {
 
@@ -41,24 +44,42 @@ public final class PolicyRouters {
     public static CellRouter named(String policyName, Fleet fleet, String tenant, double balanceFactor) {
         StickySettings settings = StickySettings.defaults().withBalanceFactor(balanceFactor);
         RoutingPolicy policy = RoutingPolicies.byName(policyName, settings);
-        CellPool pool = pool(fleet);
         if (policy instanceof StickyPolicy sticky) {
-            return new BindingRouter(sticky, pool, tenant);
+            return new BindingRouter(sticky, fleet, tenant);
         }
-        return new StatelessRouter(policy, pool, tenant);
+        return new StatelessRouter(policy, fleet, tenant);
     }
 
-    /** Cells named {@code cell-1..N}, labelled with the model's prefill rate for {@code sticky}'s prediction. */
-    static CellPool pool(Fleet fleet) {
+    /**
+     * {@code count} cells named {@code cell-1..count}, labelled with the model's prefill rate for {@code sticky}'s
+     * prediction. Ids depend only on the index, so a larger pool keeps the smaller one's cells and ring points.
+     */
+    static CellPool pool(Fleet fleet, int count) {
         List<Cell> cells = new ArrayList<>();
-        for (int i = 1; i <= fleet.cells(); i++) {
+        for (int i = 1; i <= count; i++) {
             cells.add(new Cell("cell-" + i, fleet.profile().name(), "local",
                     Map.of(Cell.PREFILL_RATE_LABEL, Double.toString(fleet.profile().prefillTokensPerSecond()))));
         }
         return CellPool.of(cells);
     }
 
-    private record StatelessRouter(RoutingPolicy policy, CellPool pool, String tenant) implements CellRouter {
+    private static final class StatelessRouter implements CellRouter {
+
+        /** Where a session's key lives on the ring: the cell consistent-hash picks, and bounded-load tries first. */
+        private static final RoutingPolicy RING_HOME = RoutingPolicies.consistentHash();
+        private static final String ROUND_ROBIN = RoutingPolicies.roundRobin().name();
+
+        private final RoutingPolicy policy;
+        private final Fleet fleet;
+        private final String tenant;
+        private CellPool pool;
+
+        StatelessRouter(RoutingPolicy policy, Fleet fleet, String tenant) {
+            this.policy = policy;
+            this.fleet = fleet;
+            this.tenant = tenant;
+            this.pool = pool(fleet, fleet.cells());
+        }
 
         @Override
         public String name() {
@@ -67,21 +88,44 @@ public final class PolicyRouters {
 
         @Override
         public int route(Turn turn, LoadView load) {
-            return policy.pick(pool, PickRequest.of(RoutingKeys.session(tenant, turn.sessionId()), load)).orElseThrow();
+            return policy.pick(pool, PickRequest.of(key(turn.sessionId()), load)).orElseThrow();
+        }
+
+        @Override
+        public int addCells(int cells, Collection<String> sessions) {
+            CellPool before = pool;
+            pool = pool(fleet, cells);
+            if (policy.name().equals(ROUND_ROBIN)) {
+                return ScaleOutMoves.NOT_APPLICABLE; // no cell belongs to a session, so none can be remapped
+            }
+            int remapped = 0;
+            for (String session : sessions) {
+                PickRequest request = PickRequest.of(key(session));
+                if (RING_HOME.pick(before, request).orElseThrow() != RING_HOME.pick(pool, request).orElseThrow()) {
+                    remapped++;
+                }
+            }
+            return remapped;
+        }
+
+        private String key(String sessionId) {
+            return RoutingKeys.session(tenant, sessionId);
         }
     }
 
     private static final class BindingRouter implements CellRouter {
 
         private final StickyPolicy policy;
-        private final CellPool pool;
+        private final Fleet fleet;
         private final String tenant;
         private final Map<String, SessionBinding> bindings = new HashMap<>();
+        private CellPool pool;
 
-        BindingRouter(StickyPolicy policy, CellPool pool, String tenant) {
+        BindingRouter(StickyPolicy policy, Fleet fleet, String tenant) {
             this.policy = policy;
-            this.pool = pool;
+            this.fleet = fleet;
             this.tenant = tenant;
+            this.pool = pool(fleet, fleet.cells());
         }
 
         @Override
@@ -109,6 +153,20 @@ public final class PolicyRouters {
             if (binding != null && binding.cellId().equals(cellId)) {
                 bindings.put(turn.sessionId(), new SessionBinding(cellId, turn.promptTokens()));
             }
+        }
+
+        /** Bindings name cells by id and the old cells keep theirs, so growth remaps a binding only if it broke. */
+        @Override
+        public int addCells(int cells, Collection<String> sessions) {
+            pool = pool(fleet, cells);
+            int remapped = 0;
+            for (String session : sessions) {
+                SessionBinding binding = bindings.get(session);
+                if (binding != null && pool.indexOf(binding.cellId()) < 0) {
+                    remapped++;
+                }
+            }
+            return remapped;
         }
     }
 }

@@ -48,25 +48,39 @@ public final class ReplayCommand {
                 Integer.parseInt(options.getOrDefault("max-num-seqs", "256")));
         double balanceFactor = Double.parseDouble(options.getOrDefault("balance-factor", "1.25"));
         List<String> policies = policies(options.get("policies"));
+        ScaleOut scaleOut = scaleOut(options);
         OfflineReplay replay = new OfflineReplay(fleet, this::progress);
 
         List<PolicyRun> runs = new ArrayList<>();
         for (String policy : policies) {
-            runs.add(replay.run(workload, PolicyRouters.named(policy, fleet, workload.tenant(), balanceFactor)));
+            runs.add(replay.run(workload, PolicyRouters.named(policy, fleet, workload.tenant(), balanceFactor),
+                    scaleOut));
         }
-        runs.add(replay.runIdeal(workload));
+        runs.add(replay.runIdeal(workload, scaleOut));
         progressOut.print("\r" + " ".repeat(60) + "\r");
 
         String profilePolicy = options.getOrDefault("profile-policy", policies.getFirst());
         Comparison comparison = Comparison.of(workload, WorkloadSource.routingKeyDescription(workload), fleet, runs,
-                profilePolicy);
+                profilePolicy, scaleOut);
         out.print(MarkdownReport.render(comparison));
         Path directory = Path.of(options.getOrDefault("out", "bench-results"));
         Files.createDirectories(directory);
-        String base = "replay-" + slug(workload.name());
+        String base = "replay-" + slug(workload.name()) + (scaleOut == null ? "" : "-scale-out");
         Files.writeString(directory.resolve(base + ".json"), JsonReport.render(comparison));
         Files.writeString(directory.resolve(base + ".html"), HtmlReport.render(comparison));
         out.printf(Locale.ROOT, "%nReports: %s.{json,html}%n", directory.resolve(base));
+    }
+
+    /** {@code --scale-out-at F [--scale-out-cells K]} (K defaults to 1), or {@code null} for a fixed fleet. */
+    static ScaleOut scaleOut(Map<String, String> options) {
+        String at = options.get("scale-out-at");
+        if (at == null) {
+            if (options.containsKey("scale-out-cells")) {
+                throw new IllegalArgumentException("--scale-out-cells needs --scale-out-at (a fraction of the turns)");
+            }
+            return null;
+        }
+        return new ScaleOut(Double.parseDouble(at), Integer.parseInt(options.getOrDefault("scale-out-cells", "1")));
     }
 
     /** The requested policies, or the default set without any routing-core does not offer. */

@@ -3,6 +3,7 @@ package io.warmpath.bench.report;
 import io.warmpath.bench.profile.WorkflowProfile;
 import io.warmpath.bench.replay.Fleet;
 import io.warmpath.bench.replay.PolicyRun;
+import io.warmpath.bench.replay.ScaleOut;
 import io.warmpath.bench.replay.TurnOutcome;
 import io.warmpath.bench.workload.Workload;
 import java.util.ArrayList;
@@ -23,10 +24,11 @@ import java.util.Map;
  *                      turns per cell that arrived in the bucket)
  * @param profiles      per-workflow profiles under {@code profilePolicy}
  * @param profilePolicy the policy the profiles describe
+ * @param scaleOut      figures around the run's scale-out event; {@code null} when the fleet did not change
  */
 public record Comparison(WorkloadFacts workload, Fleet fleet, Machine machine, List<PolicySummary> policies,
                          Map<String, double[][]> ttftCdf, Map<String, double[][]> loadOverTime,
-                         List<WorkflowProfile> profiles, String profilePolicy) {
+                         List<WorkflowProfile> profiles, String profilePolicy, ScaleOutFigures scaleOut) {
 
     static final int CDF_POINTS = 200;
     static final int LOAD_BUCKETS = 60;
@@ -50,6 +52,15 @@ public record Comparison(WorkloadFacts workload, Fleet fleet, Machine machine, L
      */
     public static Comparison of(Workload workload, String routingKey, Fleet fleet, List<PolicyRun> runs,
                                 String profilePolicy) {
+        return of(workload, routingKey, fleet, runs, profilePolicy, null);
+    }
+
+    /**
+     * Builds the comparison of runs that went through {@code scaleOut} (none when {@code null}); {@code fleet} is
+     * the fleet before the event.
+     */
+    public static Comparison of(Workload workload, String routingKey, Fleet fleet, List<PolicyRun> runs,
+                                String profilePolicy, ScaleOut scaleOut) {
         List<PolicySummary> summaries = new ArrayList<>();
         for (PolicyRun run : runs) {
             summaries.add(PolicySummary.of(run, workload, fleet.profile()));
@@ -72,8 +83,10 @@ public record Comparison(WorkloadFacts workload, Fleet fleet, Machine machine, L
                 .map(run -> WorkflowProfile.of(workload, run, fleet.profile())).orElse(List.of());
         WorkloadFacts facts = new WorkloadFacts(workload.name(), workload.size(), workload.sessions(),
                 workload.promptTokens(), workload.spanSeconds(), workload.unboundedBlockHitRatio(), routingKey);
+        ScaleOutFigures scaleOutFigures = scaleOut == null ? null
+                : ScaleOutFigures.of(scaleOut, fleet.cells(), workload, runs);
         return new Comparison(facts, fleet, Machine.current(), List.copyOf(summaries), cdf, load, profiles,
-                profilePolicy);
+                profilePolicy, scaleOutFigures);
     }
 
     static double[][] loadOverTime(PolicyRun run, Workload workload) {

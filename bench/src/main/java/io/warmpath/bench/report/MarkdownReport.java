@@ -1,6 +1,7 @@
 package io.warmpath.bench.report;
 
 import io.warmpath.bench.profile.WorkflowProfile;
+import io.warmpath.bench.replay.ScaleOutMoves;
 import java.util.Locale;
 
 /** The comparison as Markdown tables, for the terminal and for docs. */
@@ -34,6 +35,9 @@ public final class MarkdownReport {
                     summary.requestsPerSecond(), summary.outputTokensPerSecond(), summary.loadSpread(),
                     summary.costPer1000Turns(), 100 * summary.savingVsRoundRobin(), summary.wallSeconds()));
         }
+        if (comparison.scaleOut() != null) {
+            out.append(scaleOut(comparison.scaleOut(), comparison.fleet().cacheTokensPerCell()));
+        }
         if (!comparison.profiles().isEmpty()) {
             out.append(format("%nProfile per workflow under %s (means per turn):%n%n", comparison.profilePolicy()));
             out.append("| workflow | sessions | turns | uncached prompt | cached prompt | completion | growth/turn "
@@ -48,6 +52,47 @@ public final class MarkdownReport {
             }
         }
         return out.toString();
+    }
+
+    private static String scaleOut(ScaleOutFigures figures, long cacheTokensPerCell) {
+        StringBuilder out = new StringBuilder();
+        if (figures.event().addedCells() == 0) {
+            out.append(format("%nControl run: no cells joined; moves are counted around turn %,d (%.0f%% of turns, "
+                            + "%.0f s) as for a scale-out, to show what each policy moves without one.%n%n",
+                    figures.eventTurn(), 100 * figures.event().atFraction(), figures.eventSeconds()));
+        } else {
+            out.append(format("%nScale-out: %d cold cell(s) joined at turn %,d (%.0f%% of turns, %.0f s): %d -> %d "
+                            + "cells, total cache %,d -> %,d tokens; the ideal grew by the same capacity at the same "
+                            + "turn. The table above covers the whole run (load max/mean over all %d cells).%n%n",
+                    figures.event().addedCells(), figures.eventTurn(), 100 * figures.event().atFraction(),
+                    figures.eventSeconds(), figures.cellsBefore(), figures.cellsAfter(),
+                    figures.cellsBefore() * cacheTokensPerCell, figures.cellsAfter() * cacheTokensPerCell,
+                    figures.cellsAfter()));
+        }
+        out.append(format("| policy | hit before | hit after | after, of ideal | hit next %,d turns | next, of ideal "
+                + "| hit overall | sessions before | remapped at event | returned after | moved on return "
+                + "| new cells' share after |%n", figures.justAfterTurns()));
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (ScaleOutSummary summary : figures.policies()) {
+            var moves = summary.moves();
+            String movesColumns = moves == null ? "| | | | |"
+                    : format("| %,d | %s | %,d | %,d (%.1f%%) |", moves.existingSessions(),
+                            moves.remapped() == ScaleOutMoves.NOT_APPLICABLE ? "n/a"
+                                    : format("%,d (%.1f%%)", moves.remapped(),
+                                            percent(moves.remapped(), moves.existingSessions())),
+                            moves.returning(), moves.movedOnReturn(),
+                            percent(moves.movedOnReturn(), moves.returning()));
+            out.append(format("| %s | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% %s %s |%n", summary.policy(),
+                    100 * summary.hitBefore(), 100 * summary.hitAfter(), 100 * summary.hitAfterToIdeal(),
+                    100 * summary.hitJustAfter(), 100 * summary.hitJustAfterToIdeal(), 100 * summary.hitOverall(),
+                    movesColumns,
+                    moves == null ? "" : format("%.1f%%", 100 * summary.newCellsShare())));
+        }
+        return out.toString();
+    }
+
+    private static double percent(int part, int whole) {
+        return whole == 0 ? 0 : 100.0 * part / whole;
     }
 
     private static String triple(PolicySummary.Triple triple) {

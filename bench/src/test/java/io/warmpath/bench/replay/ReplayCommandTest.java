@@ -48,4 +48,21 @@ class ReplayCommandTest {
                 .run(Map.of("synthetic", "true", "sessions", "2", "policies", "random", "out", directory.toString())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("round-robin");
     }
+
+    @Test
+    void scaleOutOptionAddsTheEventTableAndItsOwnReports() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new ReplayCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()))
+                .run(Map.of("synthetic", "true", "sessions", "12", "cells", "2", "total-cache-tokens", "400000",
+                        "policies", "consistent-hash,sticky", "scale-out-at", "0.5", "out", directory.toString()));
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("2 -> 3 cells", "| hit before | hit after |");
+        assertThat(directory.resolve("replay-synthetic-seed-42-sessions-12-scale-out.json")).exists();
+    }
+
+    @Test
+    void scaleOutCellsWithoutAMomentIsRefused() {
+        assertThatThrownBy(() -> ReplayCommand.scaleOut(Map.of("scale-out-cells", "2")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--scale-out-at");
+    }
 }

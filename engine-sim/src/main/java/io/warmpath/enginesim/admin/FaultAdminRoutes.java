@@ -2,6 +2,7 @@ package io.warmpath.enginesim.admin;
 
 import io.warmpath.enginesim.engine.FaultSettings;
 import io.warmpath.enginesim.engine.SimulatedEngine;
+import io.warmpath.redaction.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -57,7 +58,7 @@ class FaultAdminRoutes {
                     } catch (JacksonException malformed) {
                         return problem("The body is not a valid fault settings object.");
                     } catch (IllegalArgumentException invalid) {
-                        return problem(invalid.getMessage());
+                        return problem(Redactor.standard().messageOf(invalid));
                     }
                     engine.setFaults(settings);
                     LOG.info("faults set: {}", settings);

@@ -2,6 +2,7 @@ package io.warmpath.enginesim.openai;
 
 import io.warmpath.enginesim.engine.InjectedFaultException;
 import io.warmpath.enginesim.engine.StreamCutException;
+import io.warmpath.redaction.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -38,11 +39,12 @@ final class OpenAiErrors {
         };
     }
 
+    /** Messages can quote the request (an unknown model name), so they are redacted like a log line. */
     static Mono<ServerResponse> render(OpenAiException error) {
         return ServerResponse.status(error.status())
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("error", Map.of(
-                        "message", error.getMessage(),
+                        "message", Redactor.standard().messageOf(error),
                         "type", error.type(),
                         "code", error.code())));
     }

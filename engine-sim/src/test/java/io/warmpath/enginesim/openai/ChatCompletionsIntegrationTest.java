@@ -180,6 +180,15 @@ class ChatCompletionsIntegrationTest {
     }
 
     @Test
+    void anUnknownModelNameIsQuotedRedacted() {
+        String pastedKey = "sk-proj-PastedIntoTheModelField0123456789";
+        JsonNode error = expectError("{\"model\": \"" + pastedKey + "\", \"messages\": [{\"role\": \"user\", "
+                + "\"content\": \"hi\"}]}", 404, "NotFoundError");
+
+        assertThat(error.at("/error/message").stringValue()).isEqualTo("The model `[REDACTED:api_key]` does not exist.");
+    }
+
+    @Test
     void unknownV1PathAnswersInTheOpenAiErrorShape() {
         client.get().uri("/v1/embeddings").exchange()
                 .expectStatus().isNotFound()

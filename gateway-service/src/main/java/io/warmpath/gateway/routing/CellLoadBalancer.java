@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
+import io.warmpath.gateway.policy.RegionPermit;
 import io.warmpath.gateway.web.ApiError;
 import io.warmpath.gateway.web.ApiErrorException;
 import io.warmpath.routing.Cell;
@@ -42,6 +43,9 @@ import reactor.core.publisher.Mono;
  * <p>For a resolved session ({@link SessionTurn} attribute) under the {@code sticky} policy it asks
  * {@link StickyPolicy#decide} with the session's stored binding and the turn's estimated prompt, and records the
  * decision in the turn for {@link SessionBindingFilter}.
+ *
+ * <p>Cells outside the request's {@link RegionPermit} (regional policy) are excluded like unhealthy ones, so the
+ * ring stays the same for every permit.
  *
  * <p>Rather than an empty response, it fails with an {@link ApiErrorException}: 404 {@code model_not_found} when no
  * cell serves the model, 503 with {@code Retry-After} when none of those cells can take the request.
@@ -88,7 +92,8 @@ final class CellLoadBalancer implements ReactorServiceInstanceLoadBalancer {
         BitSet excluded = new BitSet(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             CellSnapshot cell = candidates.get(i);
-            if (!cell.eligible() || (attempts != null && attempts.tried(cell.id()))) {
+            if (!cell.eligible() || (attempts != null && attempts.tried(cell.id()))
+                    || !RegionPermit.admits(attributes, cell.instance())) {
                 excluded.set(i);
             }
         }

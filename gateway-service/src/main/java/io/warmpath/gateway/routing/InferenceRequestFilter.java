@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.gateway.policy.RegionGuard;
 import io.warmpath.gateway.security.Caller;
 import io.warmpath.gateway.security.Tenants;
 import io.warmpath.gateway.sessions.Resolution;
@@ -35,6 +36,9 @@ import reactor.core.publisher.Mono;
  * session-service can say whose it is; any other value is routed statelessly by its tenant-scoped key, without
  * {@code x-warmpath-session}, and counted as degraded.
  *
+ * <p>Before routing, {@link RegionGuard} decides which regions may process the request's data (403
+ * {@code region_not_allowed} when none) and adds the policy headers the cell re-checks with.
+ *
  * <p>Ordered outside {@link NettyWriteResponseFilter}, so "completely written" includes the whole of a stream, and
  * outside the route's Retry filter, so a retried request is parsed and resolved only once.
  */
@@ -49,11 +53,13 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
 
     private final InferenceRequestReader reader = new InferenceRequestReader();
     private final SessionDirectory sessions;
+    private final RegionGuard regionGuard;
     private final Counter routedStatelessly;
     private final Counter failedClosed;
 
-    InferenceRequestFilter(SessionDirectory sessions, MeterRegistry meters) {
+    InferenceRequestFilter(SessionDirectory sessions, RegionGuard regionGuard, MeterRegistry meters) {
         this.sessions = sessions;
+        this.regionGuard = regionGuard;
         this.routedStatelessly = degraded(meters, "stateless");
         this.failedClosed = degraded(meters, "fail_closed");
     }
@@ -91,7 +97,7 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
             RoutingTarget target = reader.read(endpoint, body, caller.tenant(), affinity);
             exchange.getAttributes().put(RoutingTarget.ATTRIBUTE, target);
             if (affinity == null) {
-                return chain.filter(cached);
+                return regionGuard.admit(cached, caller, target.model(), null, false).flatMap(chain::filter);
             }
             return sessions.resolve(caller, affinity, header(exchange, WORKFLOW_HEADER))
                     .flatMap(resolution -> routeSession(cached, chain, caller, affinity, target, body.length, resolution));
@@ -110,7 +116,8 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
                 }
                 exchange.getAttributes().put(SessionTurn.ATTRIBUTE, new SessionTurn(caller, affinity, found.session(),
                         target.model(), SessionTurn.estimatePromptTokens(bodyBytes)));
-                yield chain.filter(exchange);
+                yield regionGuard.admit(exchange, caller, target.model(), found.session(), false)
+                        .flatMap(chain::filter);
             }
             case Resolution.NotFound notFound -> Mono.error(new ApiErrorException(new ApiError(HttpStatus.NOT_FOUND,
                     "invalid_request_error", "session_not_found",
@@ -127,8 +134,10 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
                     yield Mono.error(new ApiErrorException(ApiError.unavailable("session_service_unavailable",
                             "Sessions cannot be checked right now; retry shortly.", sessions.retryAfter())));
                 }
-                routedStatelessly.increment();
-                yield chain.filter(exchange);
+                // The session's data class is unknown now: RegionGuard checks it as the strictest class.
+                yield regionGuard.admit(exchange, caller, target.model(), null, true)
+                        .doOnNext(admitted -> routedStatelessly.increment())
+                        .flatMap(chain::filter);
             }
         };
     }

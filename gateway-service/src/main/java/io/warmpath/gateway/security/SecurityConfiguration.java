@@ -2,6 +2,7 @@ package io.warmpath.gateway.security;
 
 import java.util.List;
 
+import io.warmpath.gateway.tools.ToolScopes;
 import io.warmpath.gateway.web.ErrorResponseWriter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -50,6 +51,9 @@ class SecurityConfiguration {
                         .hasAnyAuthority(SESSIONS_WRITE_AUTHORITY, INVOKE_AUTHORITY)
                         .pathMatchers("/v1/sessions", "/v1/sessions/**")
                         .hasAuthority(SESSIONS_WRITE_AUTHORITY)
+                        // Each tool has its own scope, tools:<name>.
+                        .pathMatchers(HttpMethod.POST, ToolScopes.INVOKE_PATH)
+                        .access(ToolScopes.invokeAuthorization())
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(Customizer.withDefaults())

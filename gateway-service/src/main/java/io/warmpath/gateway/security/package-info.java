@@ -2,7 +2,8 @@
  * Who may call the gateway: OAuth2 resource server with RS256 JWTs (key source from Boot's
  * {@code spring.security.oauth2.resourceserver.jwt.*}), issuer and audience checks, a required {@code tenant} claim,
  * scope {@code inference:invoke} on the inference routes and {@code sessions:write} (or, to read, {@code inference:invoke})
- * on {@code /v1/sessions}, 401/403 answers as OpenAI error JSON, and the trusted {@code x-warmpath-*} headers: client
+ * on {@code /v1/sessions}, {@code tools:<name>} on {@code POST /v1/tools/<name>/invoke}, 401/403 answers as OpenAI
+ * error JSON, and the trusted {@code x-warmpath-*} headers: client
  * values stripped, tenant and subject set from the token.
  */
 @NullMarked

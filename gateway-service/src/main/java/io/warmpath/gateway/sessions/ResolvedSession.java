@@ -5,14 +5,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * What an affinity value resolved to.
  *
- * @param id       the session id ({@code ses_...}), forwarded to cells as {@code x-warmpath-session}
- * @param workflow the session's workflow
- * @param implicit opened from a plain affinity value rather than created with a token
- * @param binding  its cell binding; {@code null} until the first turn is routed
+ * @param id        the session id ({@code ses_...}), forwarded to cells as {@code x-warmpath-session}
+ * @param workflow  the session's workflow
+ * @param implicit  opened from a plain affinity value rather than created with a token
+ * @param binding   its cell binding; {@code null} until the first turn is routed
+ * @param dataClass the class of its data ({@code public}, {@code internal}, {@code confidential},
+ *                  {@code regulated}); {@code null} when session-service did not say
+ * @param region    the region its data must stay in; {@code null} when it is not pinned
  */
-public record ResolvedSession(String id, @Nullable String workflow, boolean implicit, @Nullable StoredBinding binding) {
+public record ResolvedSession(String id, @Nullable String workflow, boolean implicit, @Nullable StoredBinding binding,
+        @Nullable String dataClass, @Nullable String region) {
+
+    /** A session with no data class or region of its own. */
+    public ResolvedSession(String id, @Nullable String workflow, boolean implicit, @Nullable StoredBinding binding) {
+        this(id, workflow, implicit, binding, null, null);
+    }
 
     ResolvedSession withBinding(StoredBinding newBinding) {
-        return new ResolvedSession(id, workflow, implicit, newBinding);
+        return new ResolvedSession(id, workflow, implicit, newBinding, dataClass, region);
     }
 }

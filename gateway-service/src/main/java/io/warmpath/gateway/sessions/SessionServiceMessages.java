@@ -17,10 +17,11 @@ final class SessionServiceMessages {
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ResolveResponse(String sessionId, @Nullable String workflow, boolean implicit,
-            @Nullable BindingResponse binding) {
+            @Nullable BindingResponse binding, @Nullable String dataClass, @Nullable String region) {
 
         ResolvedSession toSession() {
-            return new ResolvedSession(sessionId, workflow, implicit, binding == null ? null : binding.toBinding());
+            return new ResolvedSession(sessionId, workflow, implicit, binding == null ? null : binding.toBinding(),
+                    dataClass, region);
         }
     }
 

@@ -3,6 +3,7 @@ package io.warmpath.gateway.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.warmpath.redaction.Redactor;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -31,6 +32,9 @@ public class ErrorResponseWriter {
 
     /** As {@link #write(ServerWebExchange, ApiError)}, onto a given (possibly decorated) response. */
     public Mono<Void> write(ServerHttpResponse response, String path, ApiError error) {
+        // Messages and paths can quote what the client sent (a model name, a path segment): redacted like a log line.
+        Redactor redactor = Redactor.standard();
+        String message = redactor.redact(error.message());
         response.setStatusCode(error.status());
         HttpHeaders headers = response.getHeaders();
         if (error.retryAfter() != null) {
@@ -40,7 +44,7 @@ public class ErrorResponseWriter {
         if (isOpenAiPath(path)) {
             headers.setContentType(MediaType.APPLICATION_JSON);
             Map<String, String> openAiError = new LinkedHashMap<>();
-            openAiError.put("message", error.message());
+            openAiError.put("message", message);
             openAiError.put("type", error.type());
             openAiError.put("code", error.code());
             body = Map.of("error", openAiError);
@@ -50,8 +54,8 @@ public class ErrorResponseWriter {
             problem.put("type", "about:blank");
             problem.put("title", error.status().getReasonPhrase());
             problem.put("status", error.status().value());
-            problem.put("detail", error.message());
-            problem.put("instance", path);
+            problem.put("detail", message);
+            problem.put("instance", redactor.redact(path));
             problem.put("code", error.code());
             body = problem;
         }

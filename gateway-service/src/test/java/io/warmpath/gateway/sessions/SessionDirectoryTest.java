@@ -135,13 +135,13 @@ class SessionDirectoryTest {
     @Test
     void slowServiceTimesOutQuickly() {
         StubSessionService slow = StubSessionService.start();
-        slow.delay(1_000);
+        slow.delay(5_000);
         try {
             long start = System.nanoTime();
             Resolution resolution = directory(slow.url(), meters).resolve(ACME, "implicit-slow", null).block();
 
             assertThat(resolution).isInstanceOf(Resolution.Unavailable.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         } finally {
             slow.stop();
         }

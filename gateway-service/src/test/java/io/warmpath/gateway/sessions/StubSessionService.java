@@ -83,6 +83,13 @@ public final class StubSessionService {
         return token;
     }
 
+    /** Gives a session a data class and a pinned region (null: none), as {@code POST /v1/sessions} could. */
+    public void classify(String sessionId, String dataClass, String region) {
+        Session session = sessionsById.get(sessionId);
+        session.dataClass = dataClass;
+        session.region = region;
+    }
+
     public String sessionIdOfToken(String token) {
         return sessionIdByToken.get(token);
     }
@@ -178,7 +185,8 @@ public final class StubSessionService {
                 .put("tenant", session.tenant)
                 .put("workflow", session.workflow)
                 .put("implicit", session.implicit)
-                .put("data_class", "internal");
+                .put("data_class", session.dataClass)
+                .put("region", session.region);
         synchronized (session) {
             if (session.cellId == null) {
                 body.putNull("binding");
@@ -264,6 +272,8 @@ public final class StubSessionService {
         final String tenant;
         final String workflow;
         final boolean implicit;
+        volatile String dataClass = "internal";
+        volatile String region;
         String cellId;
         String model;
         long epoch;

@@ -1,5 +1,6 @@
 package io.warmpath.inference.openai;
 
+import io.warmpath.redaction.Redactor;
 import java.util.Map;
 
 /**
@@ -9,6 +10,19 @@ import java.util.Map;
 record OpenAiError(String message, String type, String code) {
 
     static final String ENGINE_UNAVAILABLE = "engine_unavailable";
+
+    /** Messages can quote what a client or session-service sent: redacted like a log line before they go out. */
+    OpenAiError {
+        message = Redactor.standard().redact(message);
+    }
+
+    static OpenAiError regionNotAllowed(String message) {
+        return new OpenAiError(message, "invalid_request_error", "region_not_allowed");
+    }
+
+    static OpenAiError policyUnavailable(String message) {
+        return new OpenAiError(message, "server_error", "policy_unavailable");
+    }
 
     static OpenAiError invalidRequest(String message, String code) {
         return new OpenAiError(message, "invalid_request_error", code);

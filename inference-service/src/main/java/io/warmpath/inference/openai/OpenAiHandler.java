@@ -12,6 +12,9 @@ import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.cell.InFlightRequests;
 import io.warmpath.inference.engine.EngineMonitor;
 import io.warmpath.inference.openai.CompletionRequest.Endpoint;
+import io.warmpath.inference.policy.PolicyUnavailableException;
+import io.warmpath.inference.policy.RegionCheck;
+import io.warmpath.inference.policy.RegionNotAllowedException;
 import io.warmpath.inference.session.ReservationRefusedException;
 import io.warmpath.inference.session.SessionBudgetClient;
 import io.warmpath.inference.session.SessionServiceUnavailableException;
@@ -47,6 +50,8 @@ import reactor.core.publisher.Mono;
  * Failures before the engine answered become 503/504 with {@code Retry-After}; the engine's own 4xx pass through.
  * A request of a session ({@code x-warmpath-session}) first reserves its budget at session-service and settles it
  * afterwards; a refusal is the client's 400/429, and a budget that cannot be checked is a 503 (fail closed).
+ * Before either, {@link RegionCheck} asks policy-service whether this cell's region may process the request's data:
+ * a deny is a 403 {@code region_not_allowed}, no decision a 503 {@code policy_unavailable} (fail closed).
  */
 @Component
 class OpenAiHandler {
@@ -77,6 +82,7 @@ class OpenAiHandler {
     private final StreamRelay relay;
     private final PromptTokenCounter tokenCounter;
     private final SessionBudgetClient sessions;
+    private final RegionCheck regionCheck;
     private final String cellId;
     private final int defaultMaxTokens;
     private final int maxBodyBytes;
@@ -84,7 +90,7 @@ class OpenAiHandler {
 
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
-            CellProperties cell) {
+            RegionCheck regionCheck, CellProperties cell) {
         this.engine = engineWebClient;
         this.engineMonitor = engineMonitor;
         this.metrics = metrics;
@@ -93,6 +99,7 @@ class OpenAiHandler {
         this.relay = new StreamRelay(json);
         this.tokenCounter = tokenCounter;
         this.sessions = sessions;
+        this.regionCheck = regionCheck;
         this.cellId = cell.id();
         this.defaultMaxTokens = cell.defaultMaxTokens();
         this.maxBodyBytes = Math.toIntExact(cell.maxBodySize().toBytes());
@@ -143,12 +150,13 @@ class OpenAiHandler {
                     metrics.cachedTokens(modelTag, predicted, usage.cached())));
             turn.ifPresent(sessionTurn -> sessionTurn.finished(finished));
         });
-        // A session's turn runs only on a reserved budget; anonymous requests go straight to the engine.
-        Mono<Void> admission = turn
+        // The region first (nothing is reserved for a request this cell may not serve); then a session's turn runs
+        // only on a reserved budget; anonymous requests go straight to the engine.
+        Mono<Void> admission = regionCheck.admit(request.headers().asHttpHeaders()).then(Mono.defer(() -> turn
                 .map(sessionTurn -> sessionTurn.reserve(
                         tokenCounter.count(completion, headers -> forwardHeaders(request, headers)),
                         completion.maxTokens() != null ? completion.maxTokens() : defaultMaxTokens))
-                .orElse(Mono.empty());
+                .orElse(Mono.empty())));
         return admission
                 .then(Mono.defer(() -> callEngine(completion, request, observation)))
                 .onErrorResume(failure -> {
@@ -220,6 +228,14 @@ class OpenAiHandler {
             return unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.sessionServiceUnavailable(
                     "The session's budget cannot be checked right now"));
         }
+        if (failure instanceof RegionNotAllowedException denied) {
+            return error(HttpStatus.FORBIDDEN, OpenAiError.regionNotAllowed(
+                    "This cell's region may not process this request's data: " + denied.getMessage()));
+        }
+        if (failure instanceof PolicyUnavailableException) {
+            return unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.policyUnavailable(
+                    "Regional policy cannot be checked right now"));
+        }
         if (failure instanceof WebClientResponseException answered && answered.getStatusCode().is4xxClientError()) {
             // The engine judged the request; its verdict and body go back unchanged.
             return ServerResponse.status(answered.getStatusCode())
@@ -285,8 +301,11 @@ class OpenAiHandler {
     }
 
     private static Outcome outcomeOf(Throwable failure) {
-        if (failure instanceof ReservationRefusedException) {
+        if (failure instanceof ReservationRefusedException || failure instanceof RegionNotAllowedException) {
             return Outcome.CLIENT_ERROR;
+        }
+        if (failure instanceof PolicyUnavailableException) {
+            return Outcome.POLICY_UNAVAILABLE;
         }
         if (failure instanceof SessionServiceUnavailableException) {
             return Outcome.SESSION_UNAVAILABLE;

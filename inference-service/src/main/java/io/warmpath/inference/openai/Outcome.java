@@ -13,7 +13,9 @@ enum Outcome {
     /** The client went away first. */
     CANCELLED,
     /** Session-service could not check the session's budget, so the engine was not called (fail closed). */
-    SESSION_UNAVAILABLE;
+    SESSION_UNAVAILABLE,
+    /** policy-service could not decide on the cell's region, so the engine was not called (fail closed). */
+    POLICY_UNAVAILABLE;
 
     String tag() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import jakarta.servlet.http.HttpServletRequest;
+import io.warmpath.redaction.Redactor;
 import io.warmpath.session.SessionProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +83,8 @@ class ApiErrorHandler {
 
     static ResponseEntity<Map<String, Object>> render(ApiError error) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("message", error.message());
+        // Messages can quote what the client sent (a field value, a path): redacted like a log line.
+        body.put("message", Redactor.standard().redact(error.message()));
         body.put("type", error.type());
         body.put("code", error.code());
         ResponseEntity.BodyBuilder response = ResponseEntity.status(error.status())

@@ -1,0 +1,207 @@
+package io.warmpath.gateway.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.gateway.cells.CellRegistry;
+import io.warmpath.gateway.cells.CellSnapshot;
+import io.warmpath.gateway.security.Caller;
+import io.warmpath.gateway.sessions.ResolvedSession;
+import io.warmpath.gateway.web.ApiError;
+import io.warmpath.gateway.web.ApiErrorException;
+import io.warmpath.policy.client.Decision;
+import io.warmpath.policy.client.DecisionRequest;
+import io.warmpath.policy.client.PolicyClient;
+import io.warmpath.policy.client.Principal;
+import io.warmpath.policy.client.Resource;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Decides, per inference request, which regions may process it, and forwards the facts a cell needs to re-check.
+ *
+ * <p>The question is asked once per distinct region of the cells serving the model (one batch; allows are cached by
+ * the {@link PolicyClient}): action {@code infer}, resource {@code Cell} with the region as its id, the data class
+ * (the session's; {@code internal} without a session) and the session's pinned region as context
+ * {@code data_region}. Per-cell policies are enforced by each cell's own re-check.
+ *
+ * <ul>
+ *   <li>Some region allowed: a {@link RegionPermit} limits the load balancer to cells there.</li>
+ *   <li>None allowed and every answer a deny: 403 {@code region_not_allowed}.</li>
+ *   <li>None allowed and some answer missing (policy-service failed, timed out or is down): 503
+ *       {@code policy_unavailable} with {@code Retry-After}: fail closed, but not a verdict on the request.</li>
+ *   <li>An implicit session whose resolution failed (session-service down) has an unknown class, so it is checked
+ *       as {@code warmpath.gateway.policy.degraded-data-class} ({@code internal} by default, so answers go on;
+ *       {@code regulated} to refuse instead); if that allows nothing the answer is 503
+ *       {@code session_service_unavailable}.</li>
+ * </ul>
+ * Metrics: {@code warmpath.gateway.policy.region_checks{outcome}}: {@code allowed}, {@code region_not_allowed},
+ * {@code policy_unavailable}, {@code unresolved_session}.
+ */
+public final class RegionGuard {
+
+    /** The class of data in a request without a session. */
+    static final String DEFAULT_DATA_CLASS = "internal";
+    /** The name of cells without a {@code region} label in questions and messages. */
+    static final String UNLABELLED = "unlabelled";
+
+    private final @Nullable PolicyClient policies;
+    private final CellRegistry cells;
+    private final GatewayPolicyProperties properties;
+    private final MeterRegistry meters;
+
+    RegionGuard(@Nullable PolicyClient policies, CellRegistry cells, GatewayPolicyProperties properties,
+            MeterRegistry meters) {
+        this.policies = policies;
+        this.cells = cells;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    /**
+     * Admits an inference request: sets the policy headers for the cell and, when checks are enabled, the
+     * {@link RegionPermit}; or fails with an {@link ApiErrorException} (403 or 503).
+     *
+     * @param model      the requested model; {@code null} when it names none
+     * @param session    the resolved session; {@code null} without one or when it could not be resolved
+     * @param unresolved the request has a session that could not be resolved (its class is unknown)
+     * @return the exchange to route
+     */
+    public Mono<ServerWebExchange> admit(ServerWebExchange exchange, Caller caller, @Nullable String model,
+            @Nullable ResolvedSession session, boolean unresolved) {
+        String dataClass = unresolved ? properties.degradedDataClass()
+                : session != null && session.dataClass() != null ? session.dataClass() : DEFAULT_DATA_CLASS;
+        @Nullable String dataRegion = session == null ? null : session.region();
+        return exchange.getPrincipal()
+                .ofType(JwtAuthenticationToken.class)
+                .map(JwtAuthenticationToken::getToken)
+                .map(token -> principalOf(token, caller))
+                .defaultIfEmpty(new Principal(subjectOf(caller), caller.tenant(), List.of(), null, null))
+                .flatMap(principal -> permit(principal, model, dataClass, dataRegion, unresolved)
+                        .map(permit -> {
+                            ServerWebExchange admitted = withPolicyHeaders(exchange, principal, dataClass,
+                                    dataRegion);
+                            permit.ifPresent(allowed -> admitted.getAttributes().put(RegionPermit.ATTRIBUTE, allowed));
+                            return admitted;
+                        }));
+    }
+
+    private Mono<Optional<RegionPermit>> permit(Principal principal, @Nullable String model,
+            String dataClass, @Nullable String dataRegion, boolean unresolved) {
+        if (policies == null) {
+            return Mono.just(Optional.empty());
+        }
+        List<String> regions = candidateRegions(model);
+        if (regions.isEmpty()) {
+            // No cell serves the model: the load balancer answers 404 model_not_found; nothing to decide.
+            return Mono.just(Optional.empty());
+        }
+        Map<String, Object> context = dataRegion == null ? Map.of() : Map.of("data_region", dataRegion);
+        List<DecisionRequest> questions = new ArrayList<>(regions.size());
+        for (String region : regions) {
+            // The question is about a region, so the region names the cell; unlabelled cells share one name.
+            Resource cells = region.isEmpty() ? Resource.cell(UNLABELLED, null, dataClass)
+                    : Resource.cell(region, region, dataClass);
+            questions.add(new DecisionRequest(principal, "infer", cells, context));
+        }
+        return policies.decide(questions).map(decisions -> {
+            Set<String> allowed = new TreeSet<>();
+            boolean anyUnanswered = false;
+            for (int i = 0; i < decisions.size(); i++) {
+                Decision decision = decisions.get(i);
+                if (decision.allowed()) {
+                    allowed.add(regions.get(i));
+                }
+                else if (decision.outcome() != Decision.Outcome.DENIED) {
+                    anyUnanswered = true;
+                }
+            }
+            if (!allowed.isEmpty()) {
+                count("allowed");
+                return Optional.of(new RegionPermit(allowed));
+            }
+            throw refusal(model, dataClass, regions, decisions, anyUnanswered, unresolved);
+        });
+    }
+
+    private ApiErrorException refusal(@Nullable String model, String dataClass, List<String> regions,
+            List<Decision> decisions, boolean anyUnanswered, boolean unresolved) {
+        if (unresolved) {
+            count("unresolved_session");
+            return new ApiErrorException(ApiError.unavailable("session_service_unavailable",
+                    "The session cannot be resolved right now, so its data class is unknown; retry shortly.",
+                    properties.retryAfter()));
+        }
+        if (anyUnanswered) {
+            count("policy_unavailable");
+            return new ApiErrorException(ApiError.unavailable("policy_unavailable",
+                    "Regional policy cannot be checked right now; retry shortly.", properties.retryAfter()));
+        }
+        count("region_not_allowed");
+        String reasons = decisions.stream().map(Decision::reason).distinct().collect(Collectors.joining("; "));
+        return new ApiErrorException(new ApiError(HttpStatus.FORBIDDEN, "invalid_request_error", "region_not_allowed",
+                "No cell in a region allowed for " + dataClass + " data serves "
+                        + (model == null ? "this request" : "model '" + model + "'") + " (regions "
+                        + String.join(", ", regions.stream().map(r -> r.isEmpty() ? UNLABELLED : r).toList())
+                        + ": " + reasons + ").", null));
+    }
+
+    /** The distinct regions of the known cells serving the model (eligible or not: health must not widen policy). */
+    private List<String> candidateRegions(@Nullable String model) {
+        return cells.snapshot().stream()
+                .filter(cell -> model == null || cell.serves(model))
+                .map(CellSnapshot::instance)
+                .map(RegionPermit::regionOf)
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    private static ServerWebExchange withPolicyHeaders(ServerWebExchange exchange, Principal principal,
+            String dataClass, @Nullable String dataRegion) {
+        return exchange.mutate().request(request -> request.headers(headers -> {
+            set(headers, PolicyHeaders.DATA_CLASS, dataClass);
+            set(headers, PolicyHeaders.DATA_REGION, dataRegion);
+            set(headers, PolicyHeaders.ROLES, principal.roles().isEmpty() ? null : String.join(",", principal.roles()));
+            set(headers, PolicyHeaders.CLEARANCE, principal.clearance());
+            set(headers, PolicyHeaders.HOME_REGION, principal.homeRegion());
+        })).build();
+    }
+
+    private static void set(HttpHeaders headers, String name, @Nullable String value) {
+        if (value != null && !value.isBlank()) {
+            headers.set(name, value);
+        }
+    }
+
+    static Principal principalOf(Jwt token, Caller caller) {
+        List<String> roles = token.hasClaim("roles") ? token.getClaimAsStringList("roles") : null;
+        return new Principal(subjectOf(caller), caller.tenant(), roles == null ? List.of() : roles,
+                token.getClaimAsString("region"), token.getClaimAsString("clearance"));
+    }
+
+    /** policy-service needs a principal id; a token without {@code sub} acts as its tenant's anonymous caller. */
+    private static String subjectOf(Caller caller) {
+        return caller.subject() == null || caller.subject().isBlank() ? "anonymous" : caller.subject();
+    }
+
+    private void count(String outcome) {
+        Counter.builder("warmpath.gateway.policy.region_checks")
+                .description("Regional policy checks of inference requests, by outcome")
+                .tag("outcome", outcome)
+                .register(meters)
+                .increment();
+    }
+}

@@ -1,0 +1,90 @@
+package io.warmpath.gateway.tools;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Before a chat completion is routed, caches its body and replaces it with {@link ChatToolScoping#scoped} when the
+ * token is not scoped for some of its tools. Runs just before the routing filter, which finds the body already cached
+ * (the replacement) and computes the routing key on it, so the key matches what the cell receives; a retry to another
+ * cell resends the replacement.
+ */
+@Component
+class ChatToolScopingFilter implements GlobalFilter, Ordered {
+
+    static final String CHAT_PATH = "/v1/chat/completions";
+
+    /** Outside the routing filter ({@code WRITE_RESPONSE_FILTER_ORDER - 1}), so it sees the scoped body. */
+    static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 2;
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        if (!HttpMethod.POST.equals(request.getMethod()) || !CHAT_PATH.equals(request.getPath().value())) {
+            return chain.filter(exchange);
+        }
+        return exchange.getPrincipal()
+                .ofType(Authentication.class)
+                .map(ToolScopes::toolsOf)
+                .defaultIfEmpty(Set.of())
+                .flatMap(tools -> ServerWebExchangeUtils.cacheRequestBody(exchange, cachedRequest -> {
+                    ServerWebExchange cached = cachedRequest == request ? exchange
+                            : exchange.mutate().request(cachedRequest).build();
+                    DataBuffer received = exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR);
+                    Optional<byte[]> scoped = received == null ? Optional.empty()
+                            : ChatToolScoping.scoped(bytesOf(received), tools);
+                    return chain.filter(scoped.map(body -> withBody(exchange, body)).orElse(cached));
+                }));
+    }
+
+    /** The exchange with {@code body} as its request body, cached as such for the filters after this one. */
+    private static ServerWebExchange withBody(ServerWebExchange exchange, byte[] body) {
+        // Releases the received (pooled) buffer; the replacement is a plain heap buffer.
+        ServerWebExchangeUtils.clearCachedRequestBody(exchange);
+        exchange.getAttributes().put(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR,
+                DefaultDataBufferFactory.sharedInstance.wrap(body));
+        ServerHttpRequest resized = exchange.getRequest().mutate()
+                .headers(headers -> {
+                    headers.remove(HttpHeaders.TRANSFER_ENCODING);
+                    headers.setContentLength(body.length);
+                })
+                .build();
+        ServerHttpRequest replaced = new ServerHttpRequestDecorator(resized) {
+            @Override
+            public Flux<DataBuffer> getBody() {
+                // A fresh buffer per subscription: a retried attempt sends the body again.
+                return Flux.defer(() -> Flux.just(exchange.getResponse().bufferFactory().wrap(body)));
+            }
+        };
+        return exchange.mutate().request(replaced).build();
+    }
+
+    private static byte[] bytesOf(DataBuffer cached) {
+        byte[] bytes = new byte[cached.readableByteCount()];
+        cached.toByteBuffer(cached.readPosition(), ByteBuffer.wrap(bytes), 0, bytes.length);
+        return bytes;
+    }
+}

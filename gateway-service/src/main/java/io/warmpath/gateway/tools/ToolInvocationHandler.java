@@ -1,0 +1,284 @@
+package io.warmpath.gateway.tools;
+
+import java.net.ConnectException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.gateway.security.Caller;
+import io.warmpath.gateway.security.Tenants;
+import io.warmpath.gateway.security.TrustedHeaders;
+import io.warmpath.gateway.tools.ToolClient.ResponseTooLargeException;
+import io.warmpath.gateway.tools.ToolClient.ToolReply;
+import io.warmpath.gateway.web.ApiError;
+import io.warmpath.gateway.web.ApiErrorException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /v1/tools/{name}/invoke}: the scope was checked by the security chain; this checks, in order, that the
+ * tool exists (404), the body ({@code {"input": {...}, "data_class": "internal"}}, 400), the data class against the
+ * tool's ceiling (403), the input against the tool's schema (400), the policy decision (403), the egress guard
+ * (403), and then calls the tool within its time (504) and response size (502) limits. The answer is
+ * {@code {"tool", "status", "output"}} with the tool's status and body (JSON when it sent JSON, else text).
+ */
+final class ToolInvocationHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ToolInvocationHandler.class);
+
+    private static final Set<String> BODY_FIELDS = Set.of("input", "data_class");
+
+    private final ToolRegistry registry;
+    private final ToolPolicy policy;
+    private final EgressGuard guard;
+    private final ToolClient client;
+    private final JsonMapper json;
+    private final MeterRegistry meters;
+
+    ToolInvocationHandler(ToolRegistry registry, ToolPolicy policy, EgressGuard guard, ToolClient client,
+            JsonMapper json, MeterRegistry meters) {
+        this.registry = registry;
+        this.policy = policy;
+        this.guard = guard;
+        this.client = client;
+        this.json = json;
+        this.meters = meters;
+    }
+
+    Mono<ServerResponse> invoke(ServerRequest request) {
+        String name = request.pathVariable("name");
+        Tool tool = registry.find(name).orElse(null);
+        if (tool == null) {
+            calls("unregistered", "not_found").increment();
+            return Mono.error(new ApiErrorException(new ApiError(HttpStatus.NOT_FOUND, "invalid_request_error",
+                    "tool_not_found", "No tool is registered under that name.", null)));
+        }
+        Mono<ToolCaller> caller = Tenants.callerOf(request.exchange()).zipWith(request.principal()
+                .ofType(JwtAuthenticationToken.class), (Caller who, JwtAuthenticationToken token) ->
+                ToolCaller.of(token.getToken(), who.tenant()));
+        Mono<byte[]> body = DataBufferUtils.join(request.exchange().getRequest().getBody())
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0]);
+        return Mono.zip(caller, body)
+                .flatMap(both -> call(tool, both.getT1(), readCall(tool, both.getT2())))
+                .doOnError(failure -> outcome(tool, failure))
+                .doOnSuccess(response -> calls(tool.name(), "completed").increment());
+    }
+
+    private Mono<ServerResponse> call(Tool tool, ToolCaller caller, CallBody call) {
+        byte @Nullable [] payload = tool.sendsBody() ? json.writeValueAsBytes(call.input()) : null;
+        String query = tool.sendsBody() ? "" : query(call.input());
+        Mono<ToolReply> send = Mono.fromCallable(() -> guard.admit(tool.url()))
+                .subscribeOn(Schedulers.boundedElastic()) // resolution blocks
+                .flatMap(target -> client.send(target, tool.method().name(), withQuery(target.pathAndQuery(), query),
+                        payload, headers(caller, payload != null), tool.maxResponseBytes()))
+                .timeout(tool.timeout());
+        return policy.decide(caller, tool, call.dataClass())
+                // Only an explicit allow proceeds; no answer at all is a deny too.
+                .defaultIfEmpty(ToolPolicy.Verdict.deny("the policy check gave no answer"))
+                .flatMap(verdict -> verdict.allowed() ? send : Mono.error(new ApiErrorException(
+                        forbidden("tool_not_allowed", "Policy denies this tool call: " + verdict.reason()))))
+                .onErrorMap(failure -> !(failure instanceof ApiErrorException), failure -> toApiError(tool, failure))
+                .flatMap(reply -> ServerResponse.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(json.writeValueAsBytes(envelope(tool, reply))));
+    }
+
+    /** The parsed body; 400 for anything but an object with an {@code input} object and an optional data class. */
+    private CallBody readCall(Tool tool, byte[] bytes) {
+        JsonNode root;
+        try {
+            root = json.readTree(bytes);
+        } catch (JacksonException e) {
+            throw new ApiErrorException(ApiError.invalidRequest("invalid_json", "The request body is not valid JSON."));
+        }
+        if (root == null || !root.isObject() || !root.path("input").isObject()
+                || !BODY_FIELDS.containsAll(root.propertyNames())) {
+            throw new ApiErrorException(ApiError.invalidRequest("invalid_request_body",
+                    "The body must be {\"input\": {...}} with an optional \"data_class\"."));
+        }
+        JsonNode declared = root.path("data_class");
+        DataClass dataClass = declared.isMissingNode() ? DataClass.DEFAULT : DataClass.parse(declared.asString(""))
+                .orElseThrow(() -> new ApiErrorException(ApiError.invalidRequest("invalid_data_class",
+                        "data_class must be public, internal, confidential or regulated.")));
+        if (!dataClass.atMost(tool.maxDataClass())) {
+            throw new ApiErrorException(forbidden("data_class_not_allowed", "The tool may receive "
+                    + tool.maxDataClass().wireName() + " data at most, not " + dataClass.wireName() + "."));
+        }
+        ObjectNode input = (ObjectNode) root.get("input");
+        List<String> violations = tool.inputSchema().violations(input);
+        if (!violations.isEmpty()) {
+            throw new ApiErrorException(ApiError.invalidRequest("invalid_tool_input",
+                    "The input does not match the tool's schema: " + String.join("; ", violations)));
+        }
+        if (!tool.sendsBody() && input.values().stream().anyMatch(JsonNode::isContainer)) {
+            throw new ApiErrorException(ApiError.invalidRequest("invalid_tool_input",
+                    "A GET tool takes only string, number and boolean input properties."));
+        }
+        return new CallBody(input, dataClass);
+    }
+
+    /** The input's properties as a query string ({@code a=1&b=x}), null values left out. */
+    private static String query(ObjectNode input) {
+        StringBuilder query = new StringBuilder();
+        input.properties().forEach(property -> {
+            if (property.getValue().isNull()) {
+                return;
+            }
+            query.append(query.isEmpty() ? "" : "&")
+                    .append(URLEncoder.encode(property.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(property.getValue().asString(), StandardCharsets.UTF_8));
+        });
+        return query.toString();
+    }
+
+    /** The tool URL's path and query with the input's query appended (the URL may have a query of its own). */
+    private static String withQuery(String pathAndQuery, String query) {
+        if (query.isEmpty()) {
+            return pathAndQuery;
+        }
+        return pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + query;
+    }
+
+    private static Map<String, String> headers(ToolCaller caller, boolean hasBody) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("accept", "application/json, text/plain;q=0.9, */*;q=0.1");
+        headers.put("user-agent", "warmpath-gateway");
+        headers.put(TrustedHeaders.TENANT, caller.tenant());
+        if (!caller.subject().isEmpty()) {
+            headers.put(TrustedHeaders.SUBJECT, caller.subject());
+        }
+        if (hasBody) {
+            headers.put("content-type", "application/json");
+        }
+        return headers;
+    }
+
+    private Map<String, Object> envelope(Tool tool, ToolReply reply) {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("tool", tool.name());
+        envelope.put("status", reply.status());
+        envelope.put("output", output(reply));
+        return envelope;
+    }
+
+    /** JSON when the tool said it sent JSON and it parses; otherwise the body as text; {@code null} when empty. */
+    private @Nullable Object output(ToolReply reply) {
+        if (reply.body().length == 0) {
+            return null;
+        }
+        MediaType type = reply.contentType() == null ? null : parseMediaType(reply.contentType());
+        if (type != null && (type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.getSubtype().endsWith("+json"))) {
+            try {
+                return json.readTree(reply.body());
+            } catch (JacksonException e) {
+                // fall through: say what it sent, as text
+            }
+        }
+        return new String(reply.body(), StandardCharsets.UTF_8);
+    }
+
+    private static @Nullable MediaType parseMediaType(String value) {
+        try {
+            return MediaType.parseMediaType(value);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private ApiErrorException toApiError(Tool tool, Throwable failure) {
+        if (failure instanceof EgressRefusedException refused) {
+            Counter.builder("warmpath.gateway.egress.refusals")
+                    .description("Calls the egress guard refused, by reason")
+                    .tag("reason", refused.reason().name().toLowerCase(Locale.ROOT))
+                    .register(meters)
+                    .increment();
+        }
+        return new ApiErrorException(switch (failure) {
+            case EgressRefusedException refused when refused.reason() == EgressRefusedException.Reason.UNRESOLVABLE ->
+                    badGateway("tool_unreachable", refused.getMessage());
+            case EgressRefusedException refused -> forbidden("egress_refused",
+                    "The egress guard refused the tool's URL: " + refused.getMessage());
+            case TimeoutException timeout -> new ApiError(HttpStatus.GATEWAY_TIMEOUT, "server_error", "tool_timeout",
+                    "The tool did not answer within " + tool.timeout().toMillis() + " ms.", null);
+            case ResponseTooLargeException tooLarge -> badGateway("tool_response_too_large", tooLarge.getMessage());
+            default -> {
+                if (!causedBy(failure, ConnectException.class)) {
+                    log.warn("Tool call to '{}' failed: {}", tool.name(), failure.getClass().getSimpleName());
+                }
+                yield badGateway("tool_unreachable", "The tool could not be reached.");
+            }
+        });
+    }
+
+    private void outcome(Tool tool, Throwable failure) {
+        if (!(failure instanceof ApiErrorException apiError)) {
+            return;
+        }
+        String outcome = switch (apiError.error().code()) {
+            case "tool_not_allowed", "data_class_not_allowed" -> "denied";
+            case "egress_refused" -> "egress_refused";
+            case "tool_timeout" -> "timeout";
+            case "tool_response_too_large" -> "too_large";
+            case "tool_unreachable" -> "unreachable";
+            default -> "invalid_request";
+        };
+        if (outcome.equals("egress_refused") || outcome.equals("denied")) {
+            log.info("Tool call to '{}' refused: {}", tool.name(), apiError.error().code());
+        }
+        calls(tool.name(), outcome).increment();
+    }
+
+    private Counter calls(String tool, String outcome) {
+        return Counter.builder("warmpath.gateway.tools.calls")
+                .description("Tool calls by tool (registered names only) and outcome")
+                .tags("tool", tool, "outcome", outcome)
+                .register(meters);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ApiError forbidden(String code, String message) {
+        return new ApiError(HttpStatus.FORBIDDEN, "invalid_request_error", code, message, null);
+    }
+
+    private static ApiError badGateway(String code, String message) {
+        return new ApiError(HttpStatus.BAD_GATEWAY, "server_error", code, message, null);
+    }
+
+    /** A parsed call: the input object and the class of the data in it. */
+    private record CallBody(ObjectNode input, DataClass dataClass) {
+    }
+}

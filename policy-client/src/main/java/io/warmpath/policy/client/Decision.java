@@ -1,0 +1,50 @@
+package io.warmpath.policy.client;
+
+import java.util.List;
+
+/**
+ * policy-service's answer to one {@link DecisionRequest}, or the deny the client substitutes when it could not get
+ * one (fail closed).
+ *
+ * @param outcome  allow, or why not
+ * @param policies the ids of the policies that decided (empty for a default deny and for a client-side deny)
+ * @param reason   a short explanation, safe to show to the caller
+ */
+public record Decision(Outcome outcome, List<String> policies, String reason) {
+
+    public Decision {
+        policies = List.copyOf(policies);
+    }
+
+    public boolean allowed() {
+        return outcome == Outcome.ALLOW;
+    }
+
+    static Decision failedClosed(Outcome cause, String reason) {
+        return new Decision(cause, List.of(), reason);
+    }
+
+    /** Allow, or the cause of a deny. */
+    public enum Outcome {
+        ALLOW("allow"),
+        /** policy-service said no. */
+        DENIED("denied"),
+        /** policy-service answered, but not with a usable decision (a 4xx/5xx, a malformed or short answer). */
+        ERROR("error"),
+        /** No answer within the deadline. */
+        TIMEOUT("timeout"),
+        /** policy-service could not be reached, or said it is unavailable (503). */
+        UNAVAILABLE("unavailable");
+
+        private final String tag;
+
+        Outcome(String tag) {
+            this.tag = tag;
+        }
+
+        /** The lower-case name used in metrics. */
+        public String tag() {
+            return tag;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.warmpath.policy.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.warmpath.policy.client.Decision.Outcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PolicyClientTest {
+
+    private static final Duration DEADLINE = Duration.ofMillis(150);
+    private static final Duration ALLOW_TTL = Duration.ofSeconds(5);
+
+    private static final DecisionRequest EU_REGULATED = new DecisionRequest(
+            new Principal("alice", "acme", List.of("data:regulated"), "eu-west", "regulated"), "infer",
+            Resource.cell("cell-1", "eu-west", "regulated"), Map.of("attempt", 1));
+    private static final DecisionRequest US_INTERNAL = new DecisionRequest(
+            new Principal("alice", "acme", List.of(), null, null), "infer", Resource.cell("cell-2", "us-east", null));
+
+    private final AtomicLong nanos = new AtomicLong();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private StubPolicyServer policyService;
+    private PolicyClient client;
+
+    /** The first call of a JVM loads Netty and the codecs, which takes longer than a deadline meant for a warm client. */
+    @BeforeAll
+    static void warmUp() throws Exception {
+        try (StubPolicyServer server = new StubPolicyServer()) {
+            PolicyClient.create(new PolicyClientSettings(server.url(), Duration.ofSeconds(10), ALLOW_TTL, 1),
+                    new SimpleMeterRegistry()).decide(US_INTERNAL).block();
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        policyService = new StubPolicyServer();
+        client = clientFor(policyService.url());
+    }
+
+    @AfterEach
+    void stop() {
+        policyService.close();
+    }
+
+    @Test
+    void sendsTheBatchAsSnakeCaseJson() {
+        client.decide(List.of(EU_REGULATED, US_INTERNAL)).block();
+
+        assertThat(policyService.bodies()).singleElement().satisfies(body -> assertThat(body)
+                .contains("\"home_region\":\"eu-west\"", "\"data_class\":\"regulated\"", "\"action\":\"infer\"",
+                        "\"roles\":[\"data:regulated\"]", "\"context\":{\"attempt\":1}")
+                .doesNotContain("homeRegion", "dataClass", "null"));
+    }
+
+    @Test
+    void allowIsServedFromCacheUntilItExpires() {
+        Decision first = client.decide(EU_REGULATED).block();
+        Decision second = client.decide(EU_REGULATED).block();
+
+        assertThat(first.allowed()).isTrue();
+        assertThat(first.policies()).containsExactly("stub-allow");
+        assertThat(second).isEqualTo(first);
+        assertThat(policyService.bodies()).hasSize(1);
+        assertThat(counter("allow", "cache")).isEqualTo(1.0);
+
+        nanos.addAndGet(ALLOW_TTL.toNanos() + 1);
+        policyService.answer("deny");
+        Decision afterExpiry = client.decide(EU_REGULATED).block();
+
+        assertThat(afterExpiry.outcome()).isEqualTo(Outcome.DENIED);
+        assertThat(policyService.bodies()).hasSize(2);
+    }
+
+    @Test
+    void denyIsNeverCached() {
+        policyService.answer("deny");
+
+        Decision first = client.decide(EU_REGULATED).block();
+        policyService.answer("allow");
+        Decision second = client.decide(EU_REGULATED).block();
+
+        assertThat(first.outcome()).isEqualTo(Outcome.DENIED);
+        assertThat(first.allowed()).isFalse();
+        assertThat(second.allowed()).isTrue();
+        assertThat(policyService.bodies()).hasSize(2);
+        assertThat(counter("deny", "denied")).isEqualTo(1.0);
+    }
+
+    @Test
+    void batchAsksOnlyForWhatIsNotCachedAndKeepsTheOrder() {
+        client.decide(US_INTERNAL).block();
+        policyService.answer("deny");
+
+        List<Decision> decisions = client.decide(List.of(EU_REGULATED, US_INTERNAL)).block();
+
+        assertThat(decisions).extracting(Decision::outcome).containsExactly(Outcome.DENIED, Outcome.ALLOW);
+        assertThat(policyService.bodies().get(1)).contains("cell-1").doesNotContain("cell-2");
+    }
+
+    @Test
+    void errorStatusDenies() {
+        policyService.status(500);
+
+        Decision decision = client.decide(EU_REGULATED).block();
+
+        assertThat(decision.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.reason()).contains("fail closed");
+        assertThat(counter("deny", "error")).isEqualTo(1.0);
+    }
+
+    @Test
+    void unavailableStatusDenies() {
+        policyService.status(503);
+
+        assertThat(client.decide(EU_REGULATED).block().outcome()).isEqualTo(Outcome.UNAVAILABLE);
+    }
+
+    @Test
+    void answerWithTooFewDecisionsDeniesEveryRequest() {
+        policyService.rawAnswer("{\"decisions\":[{\"decision\":\"allow\",\"policies\":[],\"reason\":\"\"}]}");
+
+        List<Decision> decisions = client.decide(List.of(EU_REGULATED, US_INTERNAL)).block();
+
+        assertThat(decisions).extracting(Decision::outcome).containsExactly(Outcome.ERROR, Outcome.ERROR);
+    }
+
+    @Test
+    void unreadableDecisionDenies() {
+        policyService.rawAnswer("{\"decisions\":[{\"decision\":\"ALLOW\"}]}");
+
+        assertThat(client.decide(EU_REGULATED).block().outcome()).isEqualTo(Outcome.ERROR);
+    }
+
+    @Test
+    void slowServiceDeniesAtTheDeadline() {
+        policyService.delay(Duration.ofMillis(600));
+
+        long started = System.nanoTime();
+        Decision decision = client.decide(EU_REGULATED).block();
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        assertThat(decision.outcome()).isEqualTo(Outcome.TIMEOUT);
+        assertThat(tookMillis).isLessThan(500);
+        assertThat(counter("deny", "timeout")).isEqualTo(1.0);
+    }
+
+    @Test
+    void downServiceDenies() throws Exception {
+        PolicyClient toNowhere = clientFor(URI.create("http://127.0.0.1:" + StubPolicyServer.closedPort()));
+
+        List<Decision> decisions = toNowhere.decide(List.of(EU_REGULATED, US_INTERNAL)).block();
+
+        assertThat(decisions).extracting(Decision::outcome).containsOnly(Outcome.UNAVAILABLE);
+        assertThat(counter("deny", "unavailable")).isEqualTo(2.0);
+    }
+
+    @Test
+    void failuresAreNotCached() {
+        policyService.status(500);
+        client.decide(EU_REGULATED).block();
+        policyService.status(200);
+
+        assertThat(client.decide(EU_REGULATED).block().allowed()).isTrue();
+        assertThat(policyService.bodies()).hasSize(2);
+    }
+
+    private PolicyClient clientFor(URI url) {
+        return new PolicyClient(new PolicyClientSettings(url, DEADLINE, ALLOW_TTL, 100), meters, nanos::get);
+    }
+
+    private double counter(String result, String cause) {
+        var counter = meters.find(PolicyClient.DECISIONS_METRIC).tags("result", result, "cause", cause).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}

@@ -1,0 +1,55 @@
+package io.warmpath.redaction;
+
+import java.util.List;
+
+/**
+ * Finds secrets and personal data in free text and replaces each with {@code [REDACTED:<kind>]}.
+ *
+ * <p>Kinds: {@code private_key} (PEM), {@code jwt}, {@code api_key} ({@code sk-...}, {@code sk-proj-...}),
+ * {@code github_token} ({@code ghp_}, {@code gho_}, {@code ghs_}, {@code github_pat_}), {@code slack_token}
+ * ({@code xox[abprs]-}), {@code aws_access_key} ({@code AKIA}/{@code ASIA}), {@code aws_secret_key} (40 characters
+ * after {@code aws_secret_access_key}), {@code credential} ({@code ?key=}, {@code password=}, ...),
+ * {@code warmpath_token} ({@code wpt_}), {@code email}, {@code iban} (mod-97 checked), {@code card} (Luhn checked)
+ * and {@code phone} (E.164 and common national formats).
+ *
+ * <p>This is the last line of defence for text that must be logged or returned (exception messages, error details,
+ * request paths): prompts and responses are never logged as text in the first place, see {@link PayloadLogView}.
+ * Instances are immutable and thread-safe; the patterns are compiled once.
+ */
+public final class Redactor {
+
+    private static final Redactor STANDARD = new Redactor(Detectors.standard());
+
+    private final List<Detector> detectors;
+
+    private Redactor(List<Detector> detectors) {
+        this.detectors = detectors;
+    }
+
+    /** The shared instance with every standard detector. */
+    public static Redactor standard() {
+        return STANDARD;
+    }
+
+    /**
+     * The text with every detected value replaced; the same instance when nothing was found.
+     *
+     * @param text any text, or {@code null}
+     * @return the redacted text, or {@code null} for {@code null}
+     */
+    public String redact(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String redacted = text;
+        for (Detector detector : detectors) {
+            redacted = detector.redact(redacted);
+        }
+        return redacted;
+    }
+
+    /** A throwable's message, redacted: what an error response may quote. */
+    public String messageOf(Throwable failure) {
+        return redact(failure.getMessage());
+    }
+}

@@ -1,0 +1,221 @@
+package io.warmpath.redaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RedactorTest {
+
+    private final Redactor redactor = Redactor.standard();
+
+    private String redact(String text) {
+        return redactor.redact(text);
+    }
+
+    @Test
+    void cleanTextComesBackAsTheSameInstance() {
+        String line = "Cell cell-2 is now healthy after 3 probes";
+        assertThat(redactor.redact(line)).isSameAs(line);
+    }
+
+    @Test
+    void nullAndEmptyPassThrough() {
+        assertThat(redactor.redact(null)).isNull();
+        assertThat(redactor.redact("")).isEmpty();
+    }
+
+    @Test
+    void everyFindingInALineIsReplacedAndTheRestKept() {
+        String line = "user alice@example.com paid with 4111 1111 1111 1111 using key "
+                + "sk-proj-AbCdEfGhIjKlMnOpQrStUvWx12";
+        assertThat(redact(line)).isEqualTo(
+                "user [REDACTED:email] paid with [REDACTED:card] using key [REDACTED:api_key]");
+    }
+
+    @Test
+    void exceptionMessagesAreRedacted() {
+        assertThat(redactor.messageOf(new IllegalArgumentException("bad token wpt_" + "a".repeat(43))))
+                .isEqualTo("bad token [REDACTED:warmpath_token]");
+    }
+
+    @Nested
+    class ApiKeysAndTokens {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"sk-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd",
+                "sk-proj-AbCdEf_GhIjKl-MnOpQrStUvWxYz0123456789", "sk-svcacct-0123456789abcdefghijKLMNOP"})
+        void openAiKeysAreRedacted(String key) {
+            assertThat(redact("Authorization failed for " + key + ".")).isEqualTo(
+                    "Authorization failed for [REDACTED:api_key].");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"task-runner-abcdefghijklmnopqrstuvwxyz", "sk-short", "disk-usage-is-high-on-node-3"})
+        void wordsContainingSkDashAreKept(String text) {
+            assertThat(redact(text)).isEqualTo(text);
+        }
+
+        @Test
+        void awsAccessKeyIdsAreRedacted() {
+            assertThat(redact("id=AKIAIOSFODNN7EXAMPLE and ASIAY34FZKBOKMUTVV7A"))
+                    .isEqualTo("id=[REDACTED:aws_access_key] and [REDACTED:aws_access_key]");
+        }
+
+        @Test
+        void awsSecretKeysAreRedactedNextToTheirName() {
+            assertThat(redact("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+                    .isEqualTo("aws_secret_access_key = [REDACTED:aws_secret_key]");
+            assertThat(redact("{\"SecretAccessKey\": \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"}"))
+                    .isEqualTo("{\"SecretAccessKey\": \"[REDACTED:aws_secret_key]\"}");
+        }
+
+        @Test
+        void fortyCharacterValuesWithoutASecretNameAreKept() {
+            String sha1 = "commit 3f786850e387550fdab836ed7e6dc881de23001b";
+            assertThat(redact(sha1)).isEqualTo(sha1);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"ghp_0123456789abcdefghijABCDEFGHIJ012345", "gho_0123456789abcdefghijABCDEFGHIJ012345",
+                "ghs_0123456789abcdefghijABCDEFGHIJ012345",
+                "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"})
+        void gitHubTokensAreRedacted(String token) {
+            assertThat(redact("token: " + token)).isEqualTo("token: [REDACTED:github_token]");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxp-1234567890-abcdef",
+                "xoxa-2-1234567890abc", "xoxr-1234567890-abc", "xoxs-1234567890-abc"})
+        void slackTokensAreRedacted(String token) {
+            assertThat(redact(token + " rejected")).isEqualTo("[REDACTED:slack_token] rejected");
+        }
+
+        @Test
+        void jwtsAreRedactedIncludingUnsignedOnes() {
+            String signed = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsInRlbmFudCI6ImFjbWUifQ.c2lnbmF0dXJlLWJ5dGVz";
+            String unsigned = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.";
+            assertThat(redact("Bearer " + signed)).isEqualTo("Bearer [REDACTED:jwt]");
+            assertThat(redact("token " + unsigned + " end")).isEqualTo("token [REDACTED:jwt] end");
+        }
+
+        @Test
+        void pemPrivateKeysAreRedactedWholeEvenWhenCutOff() {
+            String key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n"
+                    + "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\n"
+                    + "-----END RSA PRIVATE KEY-----";
+            assertThat(redact("key:\n" + key + "\nloaded")).isEqualTo("key:\n[REDACTED:private_key]\nloaded");
+            assertThat(redact("-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC"))
+                    .isEqualTo("[REDACTED:private_key]");
+        }
+
+        @Test
+        void publicKeysAndCertificatesAreKept() {
+            String publicKey = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1L\n"
+                    + "-----END PUBLIC KEY-----";
+            assertThat(redact(publicKey)).isEqualTo(publicKey);
+        }
+
+        @Test
+        void warmpathAffinityTokensAreRedacted() {
+            String token = "wpt_Q2hhbmdlIHRoaXMgdG9rZW4gYmVmb3JlIHVzZSBwbGVhc2Ux";
+            assertThat(redact("x-session-affinity: " + token))
+                    .isEqualTo("x-session-affinity: [REDACTED:warmpath_token]");
+        }
+
+        @Test
+        void credentialsInQueryStringsAndSettingsAreRedacted() {
+            String url = "https://generativelanguage.googleapis.com/v1/models";
+            assertThat(redact("GET " + url + "?key=AIzaSyA1b2C3d4E5f6G7&alt=sse"))
+                    .isEqualTo("GET " + url + "?key=[REDACTED:credential]&alt=sse");
+            assertThat(redact("connecting with password=hunter2hunter2 to db"))
+                    .isEqualTo("connecting with password=[REDACTED:credential] to db");
+        }
+    }
+
+    @Nested
+    class Emails {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"alice@example.com", "bob.smith+agents@mail.example.co.uk", "ops_team@sub-domain.io"})
+        void addressesAreRedacted(String address) {
+            assertThat(redact("<" + address + ">")).isEqualTo("<[REDACTED:email]>");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"java.lang.Object@1b6d3586", "io.warmpath.Cell@7f31245a", "@Component",
+                "user@localhost"})
+        void objectIdentitiesAndAnnotationsAreKept(String text) {
+            assertThat(redact(text)).isEqualTo(text);
+        }
+    }
+
+    @Nested
+    class PhoneNumbers {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"+49 30 1234567", "+442079460958", "+1 (555) 123-4567", "+33 6 12 34 56 78",
+                "(555) 123-4567", "555-123-4567", "555.123.4567", "020 7946 0958", "030 1234567", "0171-2345678"})
+        void internationalAndNationalFormatsAreRedacted(String number) {
+            assertThat(redact("call " + number + " now")).isEqualTo("call [REDACTED:phone] now");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"2024-06-10T12:30:45.123Z", "2024-06-10 12:30:45", "10.06.2024", "01/06/2024",
+                "1718035200123", "1718035200", "took 1234567 ms", "192.168.1.10:8080", "+02:00", "+0530",
+                "1.2.3", "4.0.7", "version 10.0.26100", "123e4567-e89b-12d3-a456-426614174000",
+                "order 12345678901", "127.0.0.1:8081", "1e+10", "bytes=1048576"})
+        void timestampsIdsAndVersionsAreKept(String text) {
+            assertThat(redact(text)).isEqualTo(text);
+        }
+    }
+
+    @Nested
+    class CardNumbers {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"4111 1111 1111 1111", "4111111111111111", "5500-0000-0000-0004", "378282246310005",
+                "6011 1111 1111 1117", "2223003122003222", "3530111333300000"})
+        void luhnValidNumbersAreRedacted(String number) {
+            assertThat(redact("card " + number + ", exp 12/29")).isEqualTo("card [REDACTED:card], exp 12/29");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"4111 1111 1111 1112", "4111111111111112", "5500-0000-0000-0005"})
+        void luhnInvalidNumbersAreKept(String number) {
+            assertThat(redact("card " + number)).isEqualTo("card " + number);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"1718035200123", "20240610123045", "00000000-0000-0000-0000-000000000000",
+                "41111111111111111111111", "3.14159265358979323846", "trace 4bf92f3577b34da6a3ce929d0e0e4736"})
+        void timestampsUuidsAndLongerNumbersAreKept(String text) {
+            assertThat(redact(text)).isEqualTo(text);
+        }
+    }
+
+    @Nested
+    class Ibans {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"DE89 3704 0044 0532 0130 00", "DE89370400440532013000", "GB82 WEST 1234 5698 7654 32",
+                "FR14 2004 1010 0505 0001 3M02 606", "NO9386011117947"})
+        void checksumValidIbansAreRedacted(String iban) {
+            assertThat(redact("pay to " + iban + " today")).isEqualTo("pay to [REDACTED:iban] today");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"DE89 3704 0044 0532 0130 01", "GB83WEST12345698765432"})
+        void invalidChecksumsAreKept(String iban) {
+            assertThat(redact("pay to " + iban)).isEqualTo("pay to " + iban);
+        }
+
+        @Test
+        void upperCaseIdentifiersAreKept() {
+            String text = "build AB12CDEF3456GHIJ78 of HTTP2 ISO8601";
+            assertThat(redact(text)).isEqualTo(text);
+        }
+    }
+}
