@@ -2,6 +2,7 @@ package io.warmpath.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.warmpath.cli.token.TokenSpec;
 import io.warmpath.system.GatewayClient.Conversation;
 import io.warmpath.system.GatewayClient.Reply;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Sessions, bindings and budgets across the real services and a real Redis: stickiness through scale-out, exact
- * budgets under concurrency, tenant and workflow isolation, and what happens when Redis goes away. Tests that change
+ * budgets under concurrency, tenant and workflow isolation, the default region, data class and role policies, and
+ * what happens when Redis goes away. Tests that change
  * the stack (a new cell, Redis stopped) run last.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -165,6 +167,56 @@ class SessionSystemIT {
         assertThat(gateway.chat(acme, fresh, body).status()).isEqualTo(200);
         assertThat(gateway.delete("/v1/sessions/" + id, acmeSessions).status()).isEqualTo(204);
         awaitStatus(() -> gateway.chat(acme, fresh, body), 404);
+    }
+
+    @Test
+    @Order(6)
+    void confidentialSessionIsServedOnlyForARoleThatMayProcessIt() throws Exception {
+        JsonNode session = createSession(acmeSessions, "{\"workflow\":\"hr-review\",\"data_class\":\"confidential\"}");
+        String affinity = session.path("affinity_token").asString();
+        ObjectNode body = new Conversation(MODEL, "You are agent confidential.").turn("Summarise the file.");
+
+        Reply refused = gateway.chat(acme, affinity, body);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().path("error").path("code").asString()).isEqualTo("region_not_allowed");
+
+        String cleared = DevCredentials.token(stack.keyDir(), TokenSpec.devDefaults().withTenant("acme")
+                .withScopes("inference:invoke").withRoles(List.of("data:confidential")));
+        assertThat(gateway.chat(cleared, affinity, body).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(7)
+    void regulatedSessionIsServedOnlyInARegionItsTenantAllows() throws Exception {
+        ObjectNode body = new Conversation(MODEL, "You are agent regulated.").turn("Check the claim.");
+        String regulatedSession = "{\"workflow\":\"claims\",\"data_class\":\"regulated\"}";
+
+        // acme allows regulated data in no region, so even a cleared principal is refused on the local cells.
+        String acmeCleared = DevCredentials.token(stack.keyDir(), TokenSpec.devDefaults().withTenant("acme")
+                .withScopes("inference:invoke", "sessions:write").withRoles(List.of("data:regulated")));
+        String acmeAffinity = createSession(acmeCleared, regulatedSession).path("affinity_token").asString();
+        Reply refused = gateway.chat(acmeCleared, acmeAffinity, body);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().path("error").path("code").asString()).isEqualTo("region_not_allowed");
+
+        // The default tenant data lets tenant dev keep regulated data in region local.
+        String devCleared = DevCredentials.token(stack.keyDir(), TokenSpec.devDefaults().withTenant("dev")
+                .withScopes("inference:invoke", "sessions:write").withRoles(List.of("data:regulated")));
+        String devAffinity = createSession(devCleared, regulatedSession).path("affinity_token").asString();
+        assertThat(gateway.chat(devCleared, devAffinity, body).status()).isEqualTo(200);
+
+        String devUncleared = DevCredentials.token(stack.keyDir(), "dev", "inference:invoke");
+        assertThat(gateway.chat(devUncleared, devAffinity, body).status()).isEqualTo(403);
+    }
+
+    @Test
+    @Order(8)
+    void sessionPinnedToAnotherRegionIsRefusedNotMoved() throws Exception {
+        JsonNode session = createSession(acmeSessions, "{\"workflow\":\"pinned\",\"region\":\"eu-west\"}");
+        Reply refused = gateway.chat(acme, session.path("affinity_token").asString(),
+                new Conversation(MODEL, "You are agent pinned.").turn("Hi"));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().path("error").path("code").asString()).isEqualTo("region_not_allowed");
     }
 
     @Test
