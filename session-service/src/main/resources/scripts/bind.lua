@@ -4,17 +4,15 @@
 local sid, cell, model, expected = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local skey = owned(sid)
 if not skey then return {'not_found'} end
-local current = redis.call('HMGET', skey, 'ep', 'cell', 'lp')
+local current = redis.call('HMGET', skey, 'ep', 'cell', 'lp', 'x')
 local epoch = tonumber(current[1]) or 0
 if expected ~= '' and tonumber(expected) ~= epoch then
   return {'conflict', epoch}
 end
 if current[2] and current[2] ~= cell then
-  redis.call('SREM', key('c', current[2]), sid)
+  redis.call('ZREM', key('b', current[2]), sid)
 end
-local ckey = key('c', cell)
-redis.call('SADD', ckey, sid)
-extend(ckey, redis.call('PTTL', skey))
+index_on_cell(cell, sid, tonumber(current[4]))
 epoch = epoch + 1
 redis.call('HSET', skey, 'cell', cell, 'mdl', model, 'bat', now, 'ep', epoch)
 return {'ok', epoch, tonumber(current[3]) or -1}

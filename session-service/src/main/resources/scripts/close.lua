@@ -6,6 +6,6 @@ if not skey then return 0 end
 local refs = redis.call('HMGET', skey, 'h', 'k', 'cell')
 if refs[1] then redis.call('DEL', key('t', refs[1])) end
 if refs[2] then redis.call('DEL', key('i', refs[2])) end
-if refs[3] then redis.call('SREM', key('c', refs[3]), sid) end
+if refs[3] then redis.call('ZREM', key('b', refs[3]), sid) end
 redis.call('DEL', skey, key('r', sid), key('f', sid))
 return 1

@@ -25,6 +25,22 @@ local function extend(k, ms)
   end
 end
 
+-- Files the session in its cell's index (a sorted set scored by the session's expiry, ms) and trims the entries
+-- that expired: trimming on every write keeps the index as small as the cell's live sessions, without a sweeper.
+local function index_on_cell(cell, sid, expires_at)
+  local ckey = key('b', cell)
+  redis.call('ZREMRANGEBYSCORE', ckey, '-inf', now)
+  redis.call('ZADD', ckey, expires_at, sid)
+  -- At least 1 ms: a key left without a ttl would never go away.
+  extend(ckey, math.max(expires_at - now, 1))
+end
+
+-- A member of the session's open-reservation set: the reservation id with the tokens and nano-USD it holds. The
+-- amounts travel with the member so that a hold can be given back even after the reservation's record expired.
+local function hold_member(rid, tokens, cost)
+  return string.format('%s:%d:%d', rid, tonumber(tokens), tonumber(cost))
+end
+
 -- Sliding expiry: every key of the session lives for the session's ttl from now. Returns that ttl in ms.
 local function slide(sid, skey)
   local ttl = tonumber(redis.call('HGET', skey, 'l')) * 1000
@@ -33,7 +49,7 @@ local function slide(sid, skey)
   local refs = redis.call('HMGET', skey, 'h', 'k', 'cell')
   if refs[1] then redis.call('PEXPIRE', key('t', refs[1]), ttl) end
   if refs[2] then redis.call('PEXPIRE', key('i', refs[2]), ttl) end
-  if refs[3] then extend(key('c', refs[3]), ttl) end
+  if refs[3] then index_on_cell(refs[3], sid, now + ttl) end
   redis.call('PEXPIRE', key('r', sid), ttl)
   redis.call('PEXPIRE', key('f', sid), ttl)
   return ttl
@@ -43,21 +59,25 @@ end
 local function unhold(sid, skey, rid, rkey, tokens, cost, state)
   redis.call('HINCRBY', skey, 'rt', -tonumber(tokens))
   redis.call('HINCRBY', skey, 'rc', -tonumber(cost))
-  redis.call('ZREM', key('r', sid), rid)
+  redis.call('ZREM', key('r', sid), hold_member(rid, tokens, cost))
   redis.call('HSET', rkey, 'st', state)
 end
 
--- Reclaims reservations whose time ran out (their request died or hung without settling or releasing).
+-- Reclaims reservations whose time ran out (their request died or hung without settling or releasing). The amounts
+-- come from the set's members, not from the records: a record may have expired while its hold was still counted.
 local function reclaim(sid, skey)
-  local expired = redis.call('ZRANGEBYSCORE', key('r', sid), '-inf', now)
-  for _, rid in ipairs(expired) do
-    local rkey = key('v', rid)
-    local held = redis.call('HMGET', rkey, 'st', 't', 'c')
-    if held[1] == 'r' then
-      unhold(sid, skey, rid, rkey, held[2], held[3], 'e')
-    else
-      redis.call('ZREM', key('r', sid), rid)
+  local rz = key('r', sid)
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', rz, '-inf', now)) do
+    local rid, tokens, cost = string.match(member, '^([^:]+):(%d+):(%d+)$')
+    if rid then
+      redis.call('HINCRBY', skey, 'rt', -tonumber(tokens))
+      redis.call('HINCRBY', skey, 'rc', -tonumber(cost))
+      local rkey = key('v', rid)
+      if redis.call('HGET', rkey, 'st') == 'r' then
+        redis.call('HSET', rkey, 'st', 'e')
+      end
     end
+    redis.call('ZREM', rz, member)
   end
 end
 

@@ -3,7 +3,8 @@
 local rid = ARGV[4]
 local rkey = key('v', rid)
 local held = redis.call('HMGET', rkey, 's', 'st', 't', 'c')
-if not held[1] then return 0 end
+-- 'n' marks a request id released before its reserve arrived: there never was a reservation.
+if not held[1] or held[2] == 'n' then return 0 end
 local skey = owned(held[1])
 if not skey then return 0 end
 if held[2] == 'r' then

@@ -16,7 +16,8 @@ if earlier[1] then
     -- The same request id again while its hold is open (a retried call): the same reservation, no second hold.
     return {'admitted', tonumber(earlier[2]), tonumber(earlier[3]), tonumber(earlier[4])}
   end
-  -- Reused after settle, release or expiry: a new request must not ride on a finished reservation.
+  -- Reused after settle, release or expiry, or released by request id before it arrived: a new request must not ride
+  -- on a finished reservation, and a reserve that lost the race with its own release must not hold budget.
   return {'request_id_reused'}
 end
 reclaim(sid, skey)
@@ -48,6 +49,6 @@ redis.call('HINCRBY', skey, 'rc', cost)
 redis.call('HSET', rkey, 's', sid, 't', tokens, 'c', cost, 'e', expires, 'm', ARGV[11], 'st', 'r')
 redis.call('PEXPIRE', rkey, ARGV[10])
 local rz = key('r', sid)
-redis.call('ZADD', rz, expires, rid)
+redis.call('ZADD', rz, expires, hold_member(rid, tokens, cost))
 redis.call('PEXPIRE', rz, redis.call('PTTL', skey))
 return {'admitted', tokens, cost, expires}

@@ -10,6 +10,8 @@ local sid = held[1]
 local skey = owned(sid)
 if not skey then return {'not_found'} end
 if held[2] == 's' then return {'already_settled'} end
+-- 'n': a request id released before its reserve arrived; nothing was ever reserved.
+if held[2] == 'n' then return {'not_found'} end
 if held[2] == 'x' then return {'released'} end
 if held[2] == 'r' then
   unhold(sid, skey, rid, rkey, held[3], held[4], 's')

@@ -374,6 +374,53 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void messageRoleThatIsNotAStringIsABadRequest() {
+        post("{\"model\":\"m\",\"messages\":[{\"role\":{\"x\":1}}]}")
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("invalid_request_body");
+    }
+
+    @Test
+    void trailingSlashNeverReachesACellWhateverTheScope() {
+        int completionsBefore = KIMI_CELLS.stream().mapToInt(StubCell::completions).sum();
+        String withoutInvoke = TOKENS.token(claims -> claims.claim("scope", "sessions:write"));
+
+        for (String token : List.of(withoutInvoke, TOKENS.forTenant("acme"))) {
+            client.post().uri("/v1/chat/completions/")
+                    .headers(bearer(token))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(chatBody(false))
+                    .exchange()
+                    .expectStatus().isNotFound()
+                    .expectBody().jsonPath("$.error.code").isEqualTo("not_found");
+        }
+
+        assertThat(KIMI_CELLS.stream().mapToInt(StubCell::completions).sum()).isEqualTo(completionsBefore);
+    }
+
+    @Test
+    void otherMethodsOnInferencePathsAreNotAllowed() {
+        client.get().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED)
+                .expectHeader().valueEquals(HttpHeaders.ALLOW, "POST")
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("method_not_allowed");
+        client.post().uri("/v1/models")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{}")
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED)
+                .expectHeader().valueEquals(HttpHeaders.ALLOW, "GET")
+                .expectHeader().doesNotExist("x-warmpath-cell");
+    }
+
+    @Test
     void unknownModelIsNotFound() {
         post(chatBody(false).replace(MODEL, "no-such-model"))
                 .expectStatus().isNotFound()
@@ -475,6 +522,34 @@ class GatewayIntegrationTest {
         assertThat(failing.completions()).as("a POST that reached the cell is not retried").isEqualTo(callsBefore + 1);
         assertThat(ejections("unavailable")).isEqualTo(ejectionsBefore + 1);
         assertThat(servedBy(chat("acme", session))).isNotEqualTo(failing.id);
+    }
+
+    @Test
+    void cellClosingTheConnectionBeforeAnsweringIsABadGatewayAndEjected() {
+        StubCell crashing = KIMI_CELLS.get(0);
+        String session = sessionServedBy(crashing.id);
+        int callsBefore = crashing.completions();
+        double ejectionsBefore = ejections("premature_close");
+
+        crashing.dropRequests(true);
+        try {
+            client.post().uri("/v1/chat/completions")
+                    .headers(bearer(TOKENS.forTenant("acme")))
+                    .header("x-session-affinity", session)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(chatBody(false))
+                    .exchange()
+                    .expectStatus().isEqualTo(HttpStatus.BAD_GATEWAY)
+                    .expectBody()
+                    .jsonPath("$.error.type").isEqualTo("server_error")
+                    .jsonPath("$.error.code").isEqualTo("cell_failed");
+        } finally {
+            crashing.dropRequests(false);
+        }
+
+        assertThat(crashing.completions()).as("a POST that reached the cell is not retried").isEqualTo(callsBefore + 1);
+        assertThat(ejections("premature_close")).isEqualTo(ejectionsBefore + 1);
+        assertThat(servedBy(chat("acme", session))).isNotEqualTo(crashing.id);
     }
 
     @Test

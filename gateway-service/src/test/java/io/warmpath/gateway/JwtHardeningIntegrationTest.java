@@ -76,6 +76,14 @@ class JwtHardeningIntegrationTest {
                 Arguments.of("no audience", TOKENS.token(scoped(claims -> claims.audience((String) null)))),
                 Arguments.of("no tenant", TOKENS.token(scoped(claims -> claims.claim("tenant", null)))),
                 Arguments.of("blank tenant", TOKENS.token(scoped(claims -> claims.claim("tenant", " ")))),
+                // session-service accepts 1-256 visible ASCII characters; anything else must stop here.
+                Arguments.of("tenant with a space", TOKENS.token(scoped(claims -> claims.claim("tenant", "Acme Corp")))),
+                Arguments.of("tenant with a line break", TOKENS.token(scoped(claims -> claims.claim("tenant",
+                        "acme\r\nx-warmpath-tenant: globex")))),
+                Arguments.of("non-ASCII tenant", TOKENS.token(scoped(claims -> claims.claim("tenant", "acmé")))),
+                Arguments.of("tenant over 256 characters", TOKENS.token(scoped(claims -> claims.claim("tenant",
+                        "a".repeat(257))))),
+                Arguments.of("numeric tenant", TOKENS.token(scoped(claims -> claims.claim("tenant", 42)))),
                 Arguments.of("not a JWT", "not-a-jwt"));
     }
 

@@ -24,6 +24,10 @@ import io.warmpath.gateway.cells.CellProber;
 import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
 import io.warmpath.gateway.sessions.StubSessionService;
+import io.warmpath.routing.CellPool;
+import io.warmpath.routing.PickRequest;
+import io.warmpath.routing.RoutingKeys;
+import io.warmpath.routing.RoutingPolicies;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,6 +185,54 @@ class StickySessionIntegrationTest {
     }
 
     @Test
+    void firstBindingExpectsEpochZeroAndAConnectFailureRetryBindsOnlyTheCellThatAnswered() {
+        StubCell dead = CELL_B;
+        String affinity = affinityFirstPlacedOn(dead.id);
+
+        dead.stop();
+        String served;
+        try {
+            served = servedBy(chat(affinity, headers -> { }));
+        } finally {
+            dead.restart();
+        }
+
+        assertThat(served).isNotEqualTo(dead.id);
+        assertThat(registry.snapshot()).filteredOn(cell -> cell.id().equals(dead.id)).singleElement()
+                .as("the first attempt went to the stopped cell and ejected it")
+                .satisfies(cell -> assertThat(cell.eligible()).isFalse());
+        String sessionId = SESSIONS.sessionIdOfImplicit("acme", affinity);
+        awaitUntil(() -> served.equals(SESSIONS.boundCell(sessionId)), "binding stored");
+        // Writes run in the background: give a stray write for the dead cell time to arrive.
+        sleep(Duration.ofMillis(300));
+        assertThat(SESSIONS.bindingPuts(sessionId)).singleElement().satisfies(put -> {
+            assertThat(put.cellId()).isEqualTo(served);
+            assertThat(put.reason()).isEqualTo("new");
+            assertThat(put.expectedEpoch()).as("never bound: epoch 0").isZero();
+        });
+        sleep(COOLDOWN);
+    }
+
+    @Test
+    void sessionServiceRefusingTheGatewaysHeadersIsAnInternalErrorNotAnOutage() {
+        int completionsBefore = CELL_A.completions() + CELL_B.completions();
+
+        SESSIONS.refuseResolutions(true);
+        try {
+            send("refused-1", headers -> { })
+                    .expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR)
+                    .expectBody()
+                    .jsonPath("$.error.type").isEqualTo("server_error")
+                    .jsonPath("$.error.code").isEqualTo("internal_error");
+        } finally {
+            SESSIONS.refuseResolutions(false);
+        }
+
+        assertThat(CELL_A.completions() + CELL_B.completions()).as("not routed as if degraded")
+                .isEqualTo(completionsBefore);
+    }
+
+    @Test
     void unknownTokenIsNotFoundAnotherWorkflowIsForbiddenAndAMalformedOneIsABadRequest() {
         String token = SESSIONS.createTokenSession("acme", "code-review");
 
@@ -272,6 +324,21 @@ class StickySessionIntegrationTest {
 
     private EntityExchangeResult<byte[]> chat(String affinity, Consumer<HttpHeaders> extra) {
         return send(affinity, extra).expectStatus().isOk().expectBody().returnResult();
+    }
+
+    /** An implicit session value that acme's first turn would place on the cell, as the gateway's policy places it. */
+    private String affinityFirstPlacedOn(String cellId) {
+        CellPool pool = CellPool.of(registry.snapshot().stream().filter(cell -> cell.serves(MODEL))
+                .map(CellSnapshot::cell).toList());
+        for (int i = 0; i < 1_000; i++) {
+            String affinity = "placed-" + i;
+            int index = RoutingPolicies.boundedLoad().pick(pool, PickRequest.of(RoutingKeys.session("acme", affinity)))
+                    .orElseThrow();
+            if (pool.get(index).id().equals(cellId)) {
+                return affinity;
+            }
+        }
+        throw new AssertionError("no value is placed on " + cellId);
     }
 
     private void awaitHealthy(Set<String> cellIds) {

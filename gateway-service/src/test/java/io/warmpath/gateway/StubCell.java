@@ -31,6 +31,7 @@ final class StubCell {
     private volatile boolean ready;
     private volatile boolean answer503;
     private volatile boolean markCellDown = true;
+    private volatile boolean dropRequests;
     private volatile HttpServer server;
     private final AtomicInteger completions = new AtomicInteger();
     private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
@@ -70,6 +71,11 @@ final class StubCell {
     void answer503(boolean enabled) {
         this.markCellDown = true;
         this.answer503 = enabled;
+    }
+
+    /** Reads each completion request and closes the connection without answering, as a crashing cell would. */
+    void dropRequests(boolean enabled) {
+        this.dropRequests = enabled;
     }
 
     int completions() {
@@ -112,7 +118,10 @@ final class StubCell {
         lastBody = body;
         lastHeaders.clear();
         exchange.getRequestHeaders().forEach((name, values) -> lastHeaders.put(name.toLowerCase(), values.getFirst()));
-        if (answer503) {
+        if (dropRequests) {
+            // Before any response headers (and before getResponseBody), close() closes the connection itself.
+            exchange.close();
+        } else if (answer503) {
             exchange.getResponseHeaders().set("Retry-After", "1");
             if (markCellDown) {
                 exchange.getResponseHeaders().set("x-warmpath-unavailable", "engine");

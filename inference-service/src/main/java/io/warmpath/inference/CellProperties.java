@@ -37,12 +37,15 @@ public record CellProperties(
     /**
      * @param connect  TCP connect to the engine
      * @param response longest silence from the engine while waiting for or reading a response; covers the wait for
-     *                 the first byte (queueing plus prefill) and stalls mid-stream
+     *                 the first byte (queueing plus prefill) and stalls mid-stream, except for non-streamed completions
      * @param status   one status poll (health, metrics, models); a slower poll counts as a failed one
+     * @param unaryResponse longest wait for a non-streamed completion, which arrives whole only when generation
+     *                 ends; replaces {@code response} for those requests
      */
     public record Timeouts(
             @DefaultValue("2s") Duration connect,
             @DefaultValue("120s") Duration response,
-            @DefaultValue("2s") Duration status) {
+            @DefaultValue("2s") Duration status,
+            @DefaultValue("600s") Duration unaryResponse) {
     }
 }

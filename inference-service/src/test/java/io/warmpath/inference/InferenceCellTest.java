@@ -35,7 +35,8 @@ import static org.awaitility.Awaitility.await;
         "warmpath.cell.region=eu-test",
         "warmpath.cell.status-interval=100ms",
         "warmpath.cell.retry-after=3s",
-        "warmpath.cell.timeouts.response=1s"})
+        "warmpath.cell.timeouts.response=1s",
+        "warmpath.cell.timeouts.unary-response=4s"})
 @AutoConfigureWebTestClient
 class InferenceCellTest {
 
@@ -87,7 +88,8 @@ class InferenceCellTest {
 
         StubEngine.Received received = engine.nextReceived();
         assertThat(received.headers().containsKey(HttpHeaders.AUTHORIZATION)).isFalse();
-        assertThat(received.headers().getFirst("x-session-affinity")).isEqualTo("session-42");
+        // The affinity value can be a session's bearer-like token: it stays at the cell like Authorization.
+        assertThat(received.headers().containsKey("x-session-affinity")).isFalse();
         assertThat(received.body()).isEqualTo(CHAT);
         assertThat(tokens("cached") - cachedBefore).isEqualTo(7);
         assertThat(tokens("prompt") - promptBefore).isEqualTo(11);
@@ -176,22 +178,49 @@ class InferenceCellTest {
     }
 
     @Test
-    void engineTooSlowToAnswerIsAGatewayTimeoutWithRetryAfter() {
-        engine.stallBeforeAnswer = Duration.ofSeconds(3);
+    void engineTooSlowToStartAStreamIsAGatewayTimeoutWithRetryAfter() {
+        engine.stallBeforeAnswer = Duration.ofSeconds(2);
 
         client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(CHAT)
+                .bodyValue(STREAMED_CHAT)
                 .exchange()
                 .expectStatus().isEqualTo(504)
                 .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "3")
                 .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectHeader().doesNotExist("x-warmpath-unavailable")
                 .expectBody()
                 .jsonPath("$.error.code").isEqualTo("engine_timeout");
     }
 
     @Test
-    void engineServerErrorBecomesServiceUnavailableWithRetryAfter() {
+    void nonStreamedAnswerMayTakeLongerThanTheStreamTimeout() {
+        // Longer than timeouts.response (1s), within timeouts.unary-response (4s): a long generation, not a stall.
+        engine.stallBeforeAnswer = Duration.ofSeconds(2);
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(CHAT)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.choices[0].message.content").isEqualTo("Hello");
+    }
+
+    @Test
+    void nonStreamedAnswerLaterThanItsOwnTimeoutIsAGatewayTimeout() {
+        engine.stallBeforeAnswer = Duration.ofSeconds(6);
+
+        client.mutate().responseTimeout(Duration.ofSeconds(15)).build()
+                .post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(CHAT)
+                .exchange()
+                .expectStatus().isEqualTo(504)
+                .expectBody().jsonPath("$.error.code").isEqualTo("engine_timeout");
+    }
+
+    @Test
+    void engineServerErrorOnOneRequestIsABadGatewayThatLeavesTheCellInRouting() {
         engine.failStatus = 500;
         double engineErrorsBefore = requests("engine_error");
 
@@ -199,14 +228,46 @@ class InferenceCellTest {
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(STREAMED_CHAT)
                 .exchange()
-                .expectStatus().isEqualTo(503)
-                .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "3")
+                .expectStatus().isEqualTo(502)
                 .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                // Only an engine the cell cannot reach takes the cell out of routing (see EngineDownTest).
+                .expectHeader().doesNotExist("x-warmpath-unavailable")
                 .expectBody()
-                .jsonPath("$.error.code").isEqualTo("engine_unavailable")
+                .jsonPath("$.error.code").isEqualTo("engine_error")
                 .jsonPath("$.error.type").isEqualTo("server_error")
                 .jsonPath("$.error.message").isNotEmpty();
         assertThat(requests("engine_error") - engineErrorsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void enginesFlatErrorOfOlderVllmReachesTheClientInTheOpenAiEnvelope() {
+        engine.failStatus = 400;
+        engine.flatErrors = true;
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(CHAT)
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.error.message").isEqualTo("injected")
+                .jsonPath("$.error.type").isEqualTo("BadRequestError")
+                .jsonPath("$.error.code").isEqualTo(400)
+                .jsonPath("$.error.object").doesNotExist()
+                .jsonPath("$.object").doesNotExist();
+    }
+
+    @Test
+    void completionPromptOfTheWrongShapeIsABadRequestAndNeverReachesTheEngine() {
+        client.post().uri("/v1/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"stub-model\",\"prompt\":[{\"a\":1}]}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().doesNotExist("x-warmpath-unavailable")
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_prompt");
+        assertThat(engine.receivedCount()).isZero();
     }
 
     @Test

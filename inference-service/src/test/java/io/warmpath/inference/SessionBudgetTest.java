@@ -19,14 +19,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
@@ -64,6 +67,9 @@ class SessionBudgetTest {
 
     @Autowired
     private MeterRegistry meters;
+
+    @LocalServerPort
+    private int port;
 
     private final JsonMapper json = JsonMapper.shared();
 
@@ -135,6 +141,18 @@ class SessionBudgetTest {
     }
 
     @Test
+    void turnWithoutACompletionLimitIsCappedAtWhatItReserved() throws Exception {
+        post("/v1/chat/completions", STREAMED_CHAT).expectStatus().isOk().returnResult(String.class)
+                .getResponseBody().blockLast(Duration.ofSeconds(10));
+
+        assertThat(sessions.nextCall().body().path("max_tokens").asLong()).isEqualTo(777);
+        // vLLM's chat default is the whole remaining context: without this the reservation would bound nothing.
+        JsonNode forwarded = json.readTree(engine.nextReceived().body());
+        assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(777);
+        assertThat(forwarded.path("messages").get(0).path("content").asString()).isEqualTo("secret prompt");
+    }
+
+    @Test
     void streamSettlesWithTheUsageChunkTheClientNeverSaw() throws Exception {
         List<String> events = stream(STREAMED_CHAT);
 
@@ -175,8 +193,8 @@ class SessionBudgetTest {
         engine.failStatus = 500;
 
         post("/v1/chat/completions", CHAT_WITH_TOOLS)
-                .expectStatus().isEqualTo(503)
-                .expectBody().jsonPath("$.error.code").isEqualTo("engine_unavailable");
+                .expectStatus().isEqualTo(502)
+                .expectBody().jsonPath("$.error.code").isEqualTo("engine_error");
 
         String reservation = reservationPath(sessions.nextCall());
         StubSessionService.Call release = sessions.nextCall();
@@ -185,20 +203,17 @@ class SessionBudgetTest {
     }
 
     @Test
-    void brokenStreamReleasesTheReservation() throws Exception {
+    void brokenStreamSettlesTheReservedPromptAndTheChunksSeen() throws Exception {
         engine.streamEnding = StubEngine.StreamEnding.CUT_AFTER_FIRST_TOKEN;
 
         List<String> events = stream(STREAMED_CHAT);
 
         assertThat(events.getLast()).contains("stream_broken");
-        String reservation = reservationPath(sessions.nextCall());
-        StubSessionService.Call release = sessions.nextCall();
-        assertThat(release.method()).isEqualTo("DELETE");
-        assertThat(release.path()).isEqualTo(reservation);
+        assertSettledWithoutUsage(reservationPath(sessions.nextCall()), sessions.nextCall());
     }
 
     @Test
-    void clientLeavingBeforeUsageReleasesTheReservation() throws Exception {
+    void clientLeavingMidStreamSettlesTheReservedPromptAndTheChunksSeen() throws Exception {
         var hold = new CountDownLatch(1);
         engine.holdAfterFirstToken = hold;
         try {
@@ -215,14 +230,29 @@ class SessionBudgetTest {
                     .block(Duration.ofSeconds(10));
             assertThat(firstTwo).hasSize(2);
 
-            String reservation = reservationPath(sessions.nextCall());
-            StubSessionService.Call release = sessions.nextCall();
-            assertThat(release.method()).isEqualTo("DELETE");
-            assertThat(release.path()).isEqualTo(reservation);
+            // The engine spent the prompt and one token; releasing the hold would have charged nothing.
+            assertSettledWithoutUsage(reservationPath(sessions.nextCall()), sessions.nextCall());
         }
         finally {
             hold.countDown();
         }
+    }
+
+    @Test
+    void clientLeavingWhileTheReserveIsOnItsWayReleasesItByRequestId() throws Exception {
+        sessions.stallReserve = Duration.ofSeconds(3);
+
+        assertThatThrownBy(() -> WebClient.create("http://127.0.0.1:" + port).post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("x-warmpath-session", SESSION)
+                .header("x-warmpath-tenant", "acme")
+                .bodyValue(CHAT_WITH_TOOLS)
+                .retrieve().toBodilessEntity()
+                .block(Duration.ofMillis(300)))
+                .isInstanceOf(IllegalStateException.class);
+
+        assertReleasedByRequestId(sessions.nextCall());
+        assertThat(engine.receivedCount()).isZero();
     }
 
     @Test
@@ -276,7 +306,7 @@ class SessionBudgetTest {
     }
 
     @Test
-    void sessionServiceTooSlowFailsClosedWithoutCallingTheEngine(CapturedOutput output) {
+    void sessionServiceTooSlowFailsClosedWithoutCallingTheEngine(CapturedOutput output) throws Exception {
         sessions.stallReserve = Duration.ofSeconds(3);
         double unavailableBefore = reservations("unavailable");
 
@@ -292,10 +322,12 @@ class SessionBudgetTest {
         assertThat(engine.receivedCount()).isZero();
         assertThat(reservations("unavailable") - unavailableBefore).isEqualTo(1);
         assertThat(output).contains("Reservation failed closed").doesNotContain(SESSION);
+        // The reserve may still land after the cell gave up; its hold must not sit until it expires.
+        assertReleasedByRequestId(sessions.nextCall());
     }
 
     @Test
-    void sessionServiceFailingFailsClosedWithoutCallingTheEngine() {
+    void sessionServiceFailingFailsClosedWithoutCallingTheEngine() throws Exception {
         sessions.reserveStatus = 500;
 
         post("/v1/chat/completions", STREAMED_CHAT)
@@ -304,6 +336,22 @@ class SessionBudgetTest {
                 .expectBody().jsonPath("$.error.code").isEqualTo("session_service_unavailable");
 
         assertThat(engine.receivedCount()).isZero();
+        assertReleasedByRequestId(sessions.nextCall());
+    }
+
+    @Test
+    void promptOfTheWrongShapeIsABadRequestThatNeitherReservesNorMarksTheCellUnavailable() {
+        post("/v1/completions", """
+                {"model":"stub-model","prompt":[{"a":1}]}""")
+                .expectStatus().isBadRequest()
+                .expectHeader().doesNotExist("x-warmpath-unavailable")
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("invalid_prompt");
+
+        assertThat(engine.tokenizedCount()).isZero();
+        assertThat(engine.receivedCount()).isZero();
+        assertNoFurtherSessionCalls();
     }
 
     @Test
@@ -319,7 +367,7 @@ class SessionBudgetTest {
     }
 
     @Test
-    void requestWithoutASessionMakesNoSessionCallsAtAll() {
+    void requestWithoutASessionMakesNoSessionCallsAtAll() throws Exception {
         client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
                 .header("x-warmpath-tenant", "acme")
@@ -329,7 +377,8 @@ class SessionBudgetTest {
 
         assertNoFurtherSessionCalls();
         assertThat(engine.tokenizedCount()).isZero();
-        assertThat(engine.receivedCount()).isEqualTo(1);
+        // Nothing is reserved, so nothing is capped: the engine gets the client's bytes.
+        assertThat(engine.nextReceived().body()).isEqualTo(CHAT_WITH_TOOLS);
     }
 
     @Test
@@ -402,6 +451,26 @@ class SessionBudgetTest {
                 .getResponseBody()
                 .collectList()
                 .block(Duration.ofSeconds(10));
+    }
+
+    /** A settlement without engine usage: the prompt the reservation counted, nothing cached, one token seen. */
+    private static void assertSettledWithoutUsage(String reservation, StubSessionService.Call settle) {
+        assertThat(settle.method()).isEqualTo("POST");
+        assertThat(settle.path()).isEqualTo(reservation + "/settle");
+        assertThat(settle.body().path("prompt_tokens").asLong()).isEqualTo(4242);
+        assertThat(settle.body().path("cached_tokens").asLong()).isZero();
+        // The stub engine's "Hel": the role chunk carries no content.
+        assertThat(settle.body().path("completion_tokens").asLong()).isEqualTo(1);
+    }
+
+    /** The reserve call, then its release by the request id it carried. */
+    private static void assertReleasedByRequestId(StubSessionService.Call reserve) throws InterruptedException {
+        assertThat(reserve.path()).isEqualTo("/internal/sessions/" + SESSION + "/reservations");
+        String requestId = reserve.body().path("request_id").asString();
+        StubSessionService.Call release = sessions.nextCall();
+        assertThat(release.method()).isEqualTo("DELETE");
+        assertThat(release.path()).isEqualTo("/internal/sessions/" + SESSION + "/reservations/by-request/" + requestId);
+        assertThat(release.headers().getFirst("x-warmpath-tenant")).isEqualTo("acme");
     }
 
     /** The path a reservation is settled or released under, from the stub's grant order. */

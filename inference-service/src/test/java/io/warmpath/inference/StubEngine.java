@@ -43,6 +43,8 @@ final class StubEngine implements AutoCloseable {
     volatile int running;
     volatile int waiting;
     volatile int failStatus;
+    /** When set, {@link #failStatus} answers in older vLLM's flat error shape instead of the OpenAI envelope. */
+    volatile boolean flatErrors;
     volatile Duration stallBeforeAnswer;
     volatile Duration stallMidStream;
     volatile StreamEnding streamEnding;
@@ -85,6 +87,7 @@ final class StubEngine implements AutoCloseable {
         running = 2;
         waiting = 5;
         failStatus = 0;
+        flatErrors = false;
         stallBeforeAnswer = Duration.ZERO;
         stallMidStream = Duration.ZERO;
         streamEnding = StreamEnding.DONE;
@@ -150,7 +153,9 @@ final class StubEngine implements AutoCloseable {
             return;
         }
         if (failStatus > 0) {
-            respond(exchange, failStatus, "application/json", """
+            respond(exchange, failStatus, "application/json", flatErrors ? """
+                    {"object":"error","message":"injected","type":"BadRequestError","param":null,"code":%d}"""
+                    .formatted(failStatus) : """
                     {"error":{"message":"injected","type":"InternalServerError","code":%d}}""".formatted(failStatus));
             return;
         }

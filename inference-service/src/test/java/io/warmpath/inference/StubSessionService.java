@@ -24,7 +24,8 @@ import tools.jackson.databind.node.MissingNode;
 /**
  * A stand-in for session-service's internal reservation API that records every call: reserve
  * ({@code POST /internal/sessions/{id}/reservations}), settle ({@code POST /internal/reservations/{rid}/settle}) and
- * release ({@code DELETE /internal/reservations/{rid}}). Grants by default; scriptable refusals, failures and stalls.
+ * release ({@code DELETE /internal/reservations/{rid}}, or by request id:
+ * {@code DELETE /internal/sessions/{id}/reservations/by-request/{requestId}}). Grants by default; scriptable refusals, failures and stalls.
  */
 final class StubSessionService implements AutoCloseable {
 
@@ -101,6 +102,10 @@ final class StubSessionService implements AutoCloseable {
 
     private void reserve(HttpExchange exchange) throws IOException {
         Call call = record(exchange);
+        if ("DELETE".equals(call.method()) && call.path().contains("/reservations/by-request/")) {
+            respond(exchange, 204, "");
+            return;
+        }
         if (!"POST".equals(call.method()) || !call.path().endsWith("/reservations")) {
             respond(exchange, 404, "");
             return;

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Builds routing keys. A session key is scoped by tenant, so the same affinity value sent by two tenants is two
- * keys. Without a session, requests that share a prompt skeleton (model, system messages, tools) share a key, and
- * so the cell that holds that skeleton's prefix in cache.
+ * keys. Without a session, a tenant's requests that share a prompt skeleton (model, system messages, tools) share a
+ * key, and so the cell that holds that skeleton's prefix in cache.
  */
 public final class RoutingKeys {
 
@@ -22,17 +22,20 @@ public final class RoutingKeys {
     }
 
     /**
-     * The key of a prompt skeleton. Parts are length-prefixed before hashing so that no two different skeletons
-     * produce the same input; callers pass canonical text (for tools, canonical JSON) so that equal skeletons are
-     * equal strings.
+     * The key of a prompt skeleton within a tenant. Parts are length-prefixed before hashing so that no two different
+     * skeletons produce the same input; callers pass canonical text (for tools, canonical JSON) so that equal
+     * skeletons are equal strings. The tenant is part of the key so that tenants never share a cell's prefix cache
+     * through it: a cache hit's shorter time to first token would tell one tenant another's prompt.
      *
+     * @param tenant         the caller's tenant
      * @param model          the requested model
      * @param systemMessages the text of the system (and developer) messages, in order
      * @param tools          the canonical JSON of each tool definition, in order
      * @return {@code k:} followed by 128 bits of SHA-256 in hex
      */
-    public static String skeleton(String model, List<String> systemMessages, List<String> tools) {
+    public static String skeleton(String tenant, String model, List<String> systemMessages, List<String> tools) {
         MessageDigest digest = sha256();
+        update(digest, tenant);
         update(digest, model);
         digest.update((byte) 'S');
         for (String system : systemMessages) {

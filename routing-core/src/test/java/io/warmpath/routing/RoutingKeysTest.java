@@ -17,17 +17,27 @@ class RoutingKeysTest {
 
     @Test
     void equalSkeletonsShareAKeyAndAnyDifferenceSeparatesThem() {
-        String key = RoutingKeys.skeleton("kimi-k2.5", List.of("You are helpful."), List.of("{\"name\":\"search\"}"));
-        assertThat(RoutingKeys.skeleton("kimi-k2.5", List.of("You are helpful."), List.of("{\"name\":\"search\"}")))
+        List<String> system = List.of("You are helpful.");
+        List<String> tools = List.of("{\"name\":\"search\"}");
+        String key = RoutingKeys.skeleton("acme", "kimi-k2.5", system, tools);
+        assertThat(RoutingKeys.skeleton("acme", "kimi-k2.5", List.of("You are helpful."), tools))
                 .isEqualTo(key).startsWith("k:").hasSize(2 + 32);
-        assertThat(RoutingKeys.skeleton("other", List.of("You are helpful."), List.of("{\"name\":\"search\"}")))
-                .isNotEqualTo(key);
-        assertThat(RoutingKeys.skeleton("kimi-k2.5", List.of("You are helpful!"), List.of("{\"name\":\"search\"}")))
-                .isNotEqualTo(key);
-        assertThat(RoutingKeys.skeleton("kimi-k2.5", List.of("You are helpful."), List.of())).isNotEqualTo(key);
+        assertThat(RoutingKeys.skeleton("acme", "other", system, tools)).isNotEqualTo(key);
+        assertThat(RoutingKeys.skeleton("acme", "kimi-k2.5", List.of("You are helpful!"), tools)).isNotEqualTo(key);
+        assertThat(RoutingKeys.skeleton("acme", "kimi-k2.5", system, List.of())).isNotEqualTo(key);
         // A system message moved into the tools list is a different skeleton, not the same bytes concatenated.
-        assertThat(RoutingKeys.skeleton("m", List.of("ab"), List.of()))
-                .isNotEqualTo(RoutingKeys.skeleton("m", List.of("a"), List.of("b")));
+        assertThat(RoutingKeys.skeleton("acme", "m", List.of("ab"), List.of()))
+                .isNotEqualTo(RoutingKeys.skeleton("acme", "m", List.of("a"), List.of("b")));
+    }
+
+    @Test
+    void sameSkeletonFromTwoTenantsIsTwoKeys() {
+        List<String> system = List.of("You are helpful.");
+        assertThat(RoutingKeys.skeleton("acme", "m", system, List.of()))
+                .isNotEqualTo(RoutingKeys.skeleton("globex", "m", system, List.of()));
+        // Length-prefixed: the tenant cannot run into the model.
+        assertThat(RoutingKeys.skeleton("ab", "c", system, List.of()))
+                .isNotEqualTo(RoutingKeys.skeleton("a", "bc", system, List.of()));
     }
 
     @Test

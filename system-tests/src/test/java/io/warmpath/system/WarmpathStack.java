@@ -144,7 +144,9 @@ final class WarmpathStack implements AutoCloseable {
         int enginePort = ServiceProcess.freePort();
         int cellPort = ServiceProcess.freePort();
         engines.put(cellId, ServiceProcess.start(logs, "engine-" + cellId, "engine-sim", enginePort, List.of(
-                "--port=" + enginePort, "--served-model-name=" + MODEL, "--time-scale=" + timeScale)));
+                "--port=" + enginePort, "--served-model-name=" + MODEL, "--time-scale=" + timeScale,
+                // WarmpathSystemIT injects engine faults; the admin API is off by default.
+                "--engine.admin.enabled=true")));
         cells.put(cellId, ServiceProcess.start(logs, cellId, "inference-service", cellPort, List.of(
                 "--server.port=" + cellPort, "--warmpath.cell.id=" + cellId,
                 "--warmpath.cell.engine-url=http://127.0.0.1:" + enginePort,

@@ -5,6 +5,7 @@ import io.warmpath.enginesim.engine.SimulatedEngine;
 import io.warmpath.redaction.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -21,9 +22,15 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Fault injection admin (not part of vLLM): {@code GET} shows, {@code PUT} replaces and {@code DELETE} clears the
  * engine's {@link FaultSettings}. Bad bodies get RFC 9457 problem details.
+ * <p>
+ * Off unless {@code engine.admin.enabled=true}: anyone who reaches the engine's port could otherwise fail, stall or
+ * cut every request. Tests and the system test stack switch it on.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(FaultAdminRoutes.ENABLED_PROPERTY)
 class FaultAdminRoutes {
+
+    static final String ENABLED_PROPERTY = "engine.admin.enabled";
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultAdminRoutes.class);
 

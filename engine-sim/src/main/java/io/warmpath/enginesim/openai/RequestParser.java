@@ -17,6 +17,7 @@ import java.util.List;
 @Component
 final class RequestParser {
 
+    /** vLLM's completions default for {@code max_tokens}; also the simulated natural answer length (see below). */
     private static final int DEFAULT_MAX_TOKENS = 16;
 
     private final ServedModel servedModel;
@@ -35,11 +36,28 @@ final class RequestParser {
         String model = model(json);
         requireSingleChoice(json);
         int[] prompt = chatPrompt(json, true);
-        int maxTokens = maxTokens(json, json.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
+        String limitField = json.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        int maxTokens = json.hasNonNull(limitField) ? maxTokens(json, limitField) : chatDefaultLength(json, prompt);
         PlannedToolCall toolCall = toolCallPlanner.plan(json.path("tools"), json.path("tool_choice"),
                 OutputGenerator.seedOf(prompt));
         int outputTokens = toolCall != null ? toolCall.tokens() : maxTokens;
         return request(json, model, prompt, outputTokens, toolCall);
+    }
+
+    /**
+     * A chat without a completion limit, as in vLLM: the limit is the rest of the context ({@code max_model_len}
+     * minus the prompt), and a prompt that leaves no room is a 400. vLLM then stops at the model's end of sequence;
+     * the simulated one comes after {@value #DEFAULT_MAX_TOKENS} tokens (or the rest of the context, if shorter), and
+     * with {@code ignore_eos} the answer runs to the end of the context.
+     */
+    private int chatDefaultLength(JsonNode json, int[] prompt) {
+        int rest = servedModel.maxModelLen() - prompt.length;
+        if (rest < 1) {
+            throw OpenAiException.badRequest("context_length_exceeded", "This model's maximum context length is "
+                    + servedModel.maxModelLen() + " tokens. However, your messages resulted in " + prompt.length
+                    + " tokens. Please reduce the length of the messages.");
+        }
+        return flag(json, "ignore_eos", false) ? rest : Math.min(DEFAULT_MAX_TOKENS, rest);
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"time-scale=0.01", "num-gpu-blocks-override=2048"})
+        properties = {"time-scale=0.01", "num-gpu-blocks-override=2048", "engine.admin.enabled=true"})
 @AutoConfigureWebTestClient
 class FaultAdminIntegrationTest {
 

@@ -75,6 +75,14 @@ class ServerEndpointsIntegrationTest {
     }
 
     @Test
+    void faultAdminIsOffUnlessEnabled() {
+        client.get().uri("/admin/faults").exchange().expectStatus().isNotFound();
+        client.put().uri("/admin/faults").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"failNext\": 5}").exchange().expectStatus().isNotFound();
+        client.delete().uri("/admin/faults").exchange().expectStatus().isNotFound();
+    }
+
+    @Test
     void healthIsAnEmptyOk() {
         client.get().uri("/health").exchange()
                 .expectStatus().isOk()

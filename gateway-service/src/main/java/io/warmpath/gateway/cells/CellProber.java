@@ -72,8 +72,17 @@ public final class CellProber implements SmartLifecycle {
     public void start() {
         ticking = Flux.interval(Duration.ZERO, interval)
                 .onBackpressureDrop()
-                .concatMap(tick -> refresh(), 1)
+                .concatMap(tick -> guardedRefresh(), 1)
                 .subscribe(null, failure -> log.error("Cell probing stopped", failure));
+    }
+
+    /** One round that cannot end the polling: an unexpected failure is logged and the next tick tries again. */
+    private Mono<Void> guardedRefresh() {
+        return Mono.defer(this::refresh)
+                .onErrorResume(failure -> {
+                    log.error("Cell probe round failed; probing again next tick", failure);
+                    return Mono.empty();
+                });
     }
 
     @Override

@@ -18,11 +18,13 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.PrematureCloseException;
 
 /**
  * Runs right after the load balancer chose a cell: counts the request in flight on that cell and ejects the cell
- * when the call shows it is down (connection refused or timed out, or a 503 the cell marks as its own). A refused connection then
- * propagates to the route's Retry filter, and the next attempt skips this cell.
+ * when the call shows it is down (connection refused or timed out, closed before any response, or a 503 the cell
+ * marks as its own). A refused connection then propagates to the route's Retry filter, and the next attempt skips
+ * this cell.
  */
 @Component
 class CellCallFilter implements GlobalFilter, Ordered {
@@ -64,18 +66,23 @@ class CellCallFilter implements GlobalFilter, Ordered {
                     }
                 })
                 .doOnError(failure -> {
-                    if (isConnectFailure(failure)) {
+                    // Refused or timed-out connects (Netty's ConnectTimeoutException is a ConnectException too).
+                    if (causedBy(failure, ConnectException.class)) {
                         registry.eject(cellId, EjectionReason.CONNECT_FAILURE);
                         // Nothing reached the cell, so this attempt is not in flight there.
                         lease.release();
+                    } else if (causedBy(failure, PrematureCloseException.class)) {
+                        // Errors reach here only until the response headers are in: a cell that drops a request it
+                        // accepted without answering is crashing or overwhelmed. Not retried: the cell may have
+                        // started on it.
+                        registry.eject(cellId, EjectionReason.PREMATURE_CLOSE);
                     }
                 });
     }
 
-    /** Refused or timed-out connects (Netty's ConnectTimeoutException is a ConnectException too). */
-    static boolean isConnectFailure(Throwable failure) {
+    private static boolean causedBy(Throwable failure, Class<? extends Exception> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) {
+            if (type.isInstance(t)) {
                 return true;
             }
         }

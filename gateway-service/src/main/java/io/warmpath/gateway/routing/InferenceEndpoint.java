@@ -4,24 +4,34 @@ import java.util.Arrays;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpMethod;
 
-/** The OpenAI-compatible endpoints the gateway routes to cells, with the body field each one requires. */
+/**
+ * The OpenAI-compatible endpoints the gateway routes to cells, with the method each accepts (as the routes'
+ * {@code Method} predicates in application.yml) and the body field each one requires.
+ */
 enum InferenceEndpoint {
 
-    CHAT_COMPLETIONS("/v1/chat/completions", "messages"),
-    COMPLETIONS("/v1/completions", "prompt"),
-    MODELS("/v1/models", null);
+    CHAT_COMPLETIONS("/v1/chat/completions", HttpMethod.POST, "messages"),
+    COMPLETIONS("/v1/completions", HttpMethod.POST, "prompt"),
+    MODELS("/v1/models", HttpMethod.GET, null);
 
     private final String path;
+    private final HttpMethod method;
     private final @Nullable String requiredInput;
 
-    InferenceEndpoint(String path, @Nullable String requiredInput) {
+    InferenceEndpoint(String path, HttpMethod method, @Nullable String requiredInput) {
         this.path = path;
+        this.method = method;
         this.requiredInput = requiredInput;
     }
 
     static Optional<InferenceEndpoint> forPath(String path) {
         return Arrays.stream(values()).filter(endpoint -> endpoint.path.equals(path)).findFirst();
+    }
+
+    HttpMethod method() {
+        return method;
     }
 
     /** Whether requests carry a JSON body to validate and route by; {@code /v1/models} does not. */

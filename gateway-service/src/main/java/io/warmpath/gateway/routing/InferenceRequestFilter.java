@@ -13,6 +13,8 @@ import io.warmpath.gateway.web.ApiError;
 import io.warmpath.gateway.web.ApiErrorException;
 import io.warmpath.routing.RoutingKeys;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
@@ -31,10 +33,11 @@ import reactor.core.publisher.Mono;
  *
  * <p>With {@code x-session-affinity} it resolves the session through session-service (tenant from the token,
  * {@code x-workflow} as the workflow) and adds a {@link SessionTurn} for sticky routing. An unknown token is 404
- * {@code session_not_found}, another workflow's session 403 {@code workflow_mismatch}. When session-service is
- * unavailable, a token ({@code wpt_...}) fails closed with 503 {@code session_service_unavailable}, since only
- * session-service can say whose it is; any other value is routed statelessly by its tenant-scoped key, without
- * {@code x-warmpath-session}, and counted as degraded.
+ * {@code session_not_found}, another workflow's session 403 {@code workflow_mismatch}; session-service refusing the
+ * gateway's own headers (401) is 500 {@code internal_error}, logged. When session-service is unavailable, a token
+ * ({@code wpt_...}) fails closed with 503 {@code session_service_unavailable}, since only session-service can say
+ * whose it is; any other value is routed statelessly by its tenant-scoped key, without {@code x-warmpath-session},
+ * and counted as degraded.
  *
  * <p>Before routing, {@link RegionGuard} decides which regions may process the request's data (403
  * {@code region_not_allowed} when none) and adds the policy headers the cell re-checks with.
@@ -44,6 +47,8 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class InferenceRequestFilter implements GlobalFilter, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(InferenceRequestFilter.class);
 
     static final String AFFINITY_HEADER = "x-session-affinity";
     static final String WORKFLOW_HEADER = "x-workflow";
@@ -128,6 +133,13 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
             case Resolution.Rejected rejected -> Mono.error(new ApiErrorException(ApiError.invalidRequest(
                     "invalid_session_header", "The x-session-affinity value (too long) or the x-workflow value "
                             + "(it must match [a-z0-9._-]{1,64}) is not acceptable.")));
+            case Resolution.Refused refused -> {
+                // The tenant was validated with the token, so session-service should never refuse it: a bug or a
+                // misdeployment (another header contract), which retrying or another cell will not cure.
+                log.error("session-service refused the gateway's trusted tenant header (401): a gateway fault or "
+                        + "mismatched deployments");
+                yield Mono.error(new ApiErrorException(ApiError.internal()));
+            }
             case Resolution.Unavailable unavailable -> {
                 if (affinity.startsWith(TOKEN_PREFIX)) {
                     failedClosed.increment();

@@ -19,10 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Reads an inference request body once: validates what routing needs and derives the routing key.
  *
- * <p>With an affinity value the key is the session's, scoped by tenant. Without one it is the prompt skeleton's:
- * the model, the text of the leading system and developer messages (the prefix every turn repeats; a system message
- * later in the conversation belongs to the history, not the skeleton) and each tool as canonical JSON with sorted
- * keys, so that clients serialising the same tools differently still share a key and a warm cache.
+ * <p>With an affinity value the key is the session's, scoped by tenant. Without one it is the prompt skeleton's,
+ * also scoped by tenant (so that cache timing reveals nothing across tenants): the model, the text of the leading
+ * system and developer messages (the prefix every turn repeats; a system message later in the conversation belongs
+ * to the history, not the skeleton) and each tool as canonical JSON with sorted keys, so that clients serialising the
+ * same tools differently still share a key and a warm cache.
  */
 final class InferenceRequestReader {
 
@@ -32,7 +33,8 @@ final class InferenceRequestReader {
     /**
      * @param tenant   the caller's tenant, from its token
      * @param affinity the {@code x-session-affinity} value, or {@code null}
-     * @throws ApiErrorException (400) when the body is not JSON, not an object, or lacks what the endpoint requires
+     * @throws ApiErrorException (400) when the body is not JSON, not an object, lacks what the endpoint requires, or
+     *                           has a chat message that is not an object with a string {@code role}
      */
     RoutingTarget read(InferenceEndpoint endpoint, byte[] body, String tenant, @Nullable String affinity) {
         JsonNode root = parse(body);
@@ -44,10 +46,14 @@ final class InferenceRequestReader {
         if (input != null && !isNonEmptyInput(root.get(input))) {
             throw invalid("missing_required_parameter", "'" + input + "' is required and must not be empty.");
         }
+        if (endpoint == InferenceEndpoint.CHAT_COMPLETIONS) {
+            requireMessagesWithRoles(root.get("messages"));
+        }
         String modelName = model.stringValue();
         String key = affinity != null
                 ? RoutingKeys.session(tenant, affinity)
-                : RoutingKeys.skeleton(modelName, leadingSystemTexts(root.get("messages")), canonicalTools(root.get("tools")));
+                : RoutingKeys.skeleton(tenant, modelName, leadingSystemTexts(root.get("messages")),
+                        canonicalTools(root.get("tools")));
         return new RoutingTarget(modelName, key);
     }
 
@@ -77,6 +83,21 @@ final class InferenceRequestReader {
         return input.isArray() && !input.isEmpty();
     }
 
+    /** The skeleton reads each message's role, so a role that is not a string is the client's mistake, said so. */
+    private static void requireMessagesWithRoles(JsonNode messages) {
+        if (!messages.isArray()) {
+            throw invalid("invalid_request_body", "'messages' must be an array of message objects.");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode message = messages.get(i);
+            JsonNode role = message.get("role");
+            if (!message.isObject() || role == null || !role.isString()) {
+                throw invalid("invalid_request_body",
+                        "'messages[" + i + "]' must be an object with a string 'role'.");
+            }
+        }
+    }
+
     private static List<String> leadingSystemTexts(@Nullable JsonNode messages) {
         List<String> texts = new ArrayList<>();
         if (messages == null || !messages.isArray()) {
@@ -84,7 +105,8 @@ final class InferenceRequestReader {
         }
         for (JsonNode message : messages.values()) {
             JsonNode role = message.get("role");
-            if (role == null || !("system".equals(role.asString()) || "developer".equals(role.asString()))) {
+            String name = role != null && role.isString() ? role.stringValue() : null;
+            if (!"system".equals(name) && !"developer".equals(name)) {
                 break;
             }
             texts.add(text(message.get("content")));

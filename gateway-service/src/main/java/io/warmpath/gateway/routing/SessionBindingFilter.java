@@ -10,6 +10,7 @@ import io.warmpath.gateway.sessions.SessionDirectory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -17,8 +18,8 @@ import reactor.core.publisher.Mono;
 /**
  * Runs after the load balancer chose a cell for a session's turn, once per attempt: tells the cell which session this
  * is and how many of its prompt tokens routing expects the cell to hold ({@code x-warmpath-session},
- * {@code x-warmpath-predicted-cached-tokens}), counts the binding outcome, and stores the binding when the decision
- * created or moved it.
+ * {@code x-warmpath-predicted-cached-tokens}), counts the binding outcome, and, once the cell has answered with a
+ * status below 500, stores the binding when the decision created or moved it.
  */
 @Component
 class SessionBindingFilter implements GlobalFilter, Ordered {
@@ -49,17 +50,27 @@ class SessionBindingFilter implements GlobalFilter, Ordered {
         long predictedCached = choice == null ? 0 : choice.decision().predictedCachedTokens();
         if (choice != null) {
             outcome(choice).increment();
-            if (choice.decision().bindingChanged()) {
-                sessions.storeBinding(turn.caller, turn.affinity, turn.session, choice.cellId(), turn.model,
-                        choice.reason());
-            }
         }
         return chain.filter(exchange.mutate()
                 .request(request -> request.headers(headers -> {
                     headers.set(TrustedHeaders.SESSION, turn.session.id());
                     headers.set(TrustedHeaders.PREDICTED_CACHED_TOKENS, Long.toString(predictedCached));
                 }))
-                .build());
+                .build())
+                // The routing filter completes once the cell's status and headers are in (the body follows): only
+                // a cell that answered, and not with a 5xx, gets the binding. A refused connect errors instead, and
+                // the retry's own attempt decides again.
+                .doOnSuccess(done -> {
+                    if (choice != null && choice.decision().bindingChanged() && answered(exchange)) {
+                        sessions.storeBinding(turn.caller, turn.affinity, turn.session, choice.cellId(), turn.model,
+                                choice.reason());
+                    }
+                });
+    }
+
+    private static boolean answered(ServerWebExchange exchange) {
+        HttpStatusCode status = exchange.getResponse().getStatusCode();
+        return status != null && !status.is5xxServerError();
     }
 
     private Counter outcome(SessionTurn.Choice choice) {

@@ -69,10 +69,11 @@ class SecurityConfiguration {
                 .build();
     }
 
-    /** Every token must name its tenant: routing keys and budgets are scoped by it. */
+    /** Every token must name a valid tenant: routing keys and budgets are scoped by it, and it travels as a header. */
     @Bean
     OAuth2TokenValidator<Jwt> tenantClaimValidator() {
-        return new JwtClaimValidator<String>(Tenants.CLAIM, tenant -> tenant != null && !tenant.isBlank());
+        return new JwtClaimValidator<Object>(Tenants.CLAIM,
+                tenant -> tenant instanceof String name && Tenants.isValid(name));
     }
 
     @Bean

@@ -18,6 +18,13 @@ public sealed interface Resolution {
     record Rejected() implements Resolution {
     }
 
+    /**
+     * session-service refused the gateway's own call as unauthenticated (401: its trusted tenant header missing or
+     * malformed). A fault of the gateway or its deployment, not an outage: nothing the client or a retry can fix.
+     */
+    record Refused() implements Resolution {
+    }
+
     /** session-service did not answer in time, could not be reached, or failed. */
     record Unavailable(String cause) implements Resolution {
     }

@@ -37,7 +37,7 @@ final class SessionClient {
                 .onErrorResume(failure -> Mono.just(new Resolution.Unavailable(failure.getClass().getSimpleName())));
     }
 
-    /** {@code PUT /internal/sessions/{id}/binding}, compare-and-set on the expected epoch when there is one. */
+    /** {@code PUT /internal/sessions/{id}/binding}, compare-and-set on the expected epoch. */
     Mono<BindingWrite> bind(Caller caller, String sessionId, SessionServiceMessages.BindingUpdate update) {
         return webClient.put()
                 .uri("/internal/sessions/{id}/binding", sessionId)
@@ -59,6 +59,7 @@ final class SessionClient {
             case 404 -> response.releaseBody().thenReturn(new Resolution.NotFound());
             case 403 -> response.releaseBody().thenReturn(new Resolution.WorkflowMismatch());
             case 400 -> response.releaseBody().thenReturn(new Resolution.Rejected());
+            case 401 -> response.releaseBody().thenReturn(new Resolution.Refused());
             default -> response.releaseBody()
                     .thenReturn(new Resolution.Unavailable("status " + response.statusCode().value()));
         };

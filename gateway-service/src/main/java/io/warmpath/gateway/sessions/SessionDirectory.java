@@ -74,7 +74,7 @@ public final class SessionDirectory {
 
     /**
      * Stores the cell routing chose for a session whose binding is new or moved. Returns at once: the write runs in
-     * the background, compare-and-set on the binding's epoch. The near cache has the new cell immediately and the
+     * the background, compare-and-set on the binding's epoch (0 for a session never bound). The near cache has the new cell immediately and the
      * stored epoch when the write returns; a conflict or failure drops the session from the near cache, so its next
      * turn asks session-service again.
      *
@@ -85,8 +85,9 @@ public final class SessionDirectory {
             String reason) {
         Key key = new Key(caller.tenant(), affinity);
         StoredBinding previous = session.binding();
-        Long expectedEpoch = previous == null ? null : previous.epoch();
-        StoredBinding optimistic = new StoredBinding(cellId, model, previous == null ? 0 : previous.epoch(),
+        // Epoch 0 is "never bound": of two concurrent first turns, the second write conflicts instead of winning.
+        long expectedEpoch = previous == null ? 0 : previous.epoch();
+        StoredBinding optimistic = new StoredBinding(cellId, model, expectedEpoch,
                 previous == null ? 0 : previous.lastPromptTokens());
         nearCache.asMap().computeIfPresent(key, (k, known) -> sameSession(known, session) ? known.withBinding(optimistic) : known);
         client.bind(caller, session.id(), new SessionServiceMessages.BindingUpdate(cellId, model, expectedEpoch, reason))
@@ -115,6 +116,7 @@ public final class SessionDirectory {
             case Resolution.NotFound notFound -> "not_found";
             case Resolution.WorkflowMismatch mismatch -> "workflow_mismatch";
             case Resolution.Rejected rejected -> "rejected";
+            case Resolution.Refused refused -> "refused";
             case Resolution.Unavailable unavailable -> "unavailable";
         };
         Counter.builder("warmpath.gateway.sessions.resolutions")

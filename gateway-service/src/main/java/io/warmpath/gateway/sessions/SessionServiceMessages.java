@@ -35,6 +35,6 @@ final class SessionServiceMessages {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record BindingUpdate(String cellId, String model, @Nullable Long expectedEpoch, String reason) {
+    record BindingUpdate(String cellId, String model, long expectedEpoch, String reason) {
     }
 }

@@ -40,6 +40,11 @@ public record ApiError(HttpStatus status, String type, String code, String messa
         return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "server_error", code, message, retryAfter);
     }
 
+    /** An upstream (a cell, session-service) failed mid-call: reached, but it broke off without a usable answer. */
+    public static ApiError badGateway(String code, String message) {
+        return new ApiError(HttpStatus.BAD_GATEWAY, "server_error", code, message, null);
+    }
+
     public static ApiError timeout(String message) {
         return new ApiError(HttpStatus.GATEWAY_TIMEOUT, "server_error", "upstream_timeout", message, null);
     }

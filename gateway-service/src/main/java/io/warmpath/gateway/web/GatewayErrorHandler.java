@@ -1,5 +1,6 @@
 package io.warmpath.gateway.web;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,7 +18,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Turns every failure that reaches the web layer into a clean error response: the gateway's own
- * {@link ApiErrorException}s, unknown routes, oversized bodies, cells that cannot be reached and upstream timeouts.
+ * {@link ApiErrorException}s, unknown routes, oversized bodies, upstreams that cannot be reached (503), that break off
+ * a call (502) or that answer too late (504).
  * Runs before Boot's default handler (order -1), so clients never see Boot's error JSON.
  */
 @Component
@@ -51,21 +53,30 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
         if (failure instanceof ApiErrorException apiError) {
             return apiError.error();
         }
-        if (causedByConnectFailure(failure)) {
-            return exchange.getRequest().getPath().value().startsWith(SESSIONS_PATH)
+        boolean sessionsRoute = exchange.getRequest().getPath().value().startsWith(SESSIONS_PATH);
+        if (causedBy(failure, ConnectException.class)) {
+            return sessionsRoute
                     ? ApiError.unavailable("session_service_unavailable", "The session service could not be reached.",
                             CELL_RETRY_AFTER)
                     : ApiError.unavailable("cell_unavailable", "No inference cell could be reached.", CELL_RETRY_AFTER);
         }
+        if (causedBy(failure, IOException.class)) {
+            // Reached, then the connection broke (closed early, reset): the upstream failed, not the gateway.
+            log.warn("{} call broke off: {}", sessionsRoute ? "session-service" : "Cell",
+                    failure.getClass().getSimpleName());
+            return sessionsRoute
+                    ? ApiError.badGateway("session_service_failed", "The session service broke off the call.")
+                    : ApiError.badGateway("cell_failed", "The inference cell broke off the call before answering.");
+        }
         if (failure instanceof ResponseStatusException statusException) {
-            return fromStatus(statusException.getStatusCode(), exchange);
+            return fromStatus(statusException.getStatusCode(), sessionsRoute, exchange);
         }
         log.error("Unhandled failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
                 failure);
         return ApiError.internal();
     }
 
-    private static ApiError fromStatus(HttpStatusCode code, ServerWebExchange exchange) {
+    private static ApiError fromStatus(HttpStatusCode code, boolean sessionsRoute, ServerWebExchange exchange) {
         HttpStatus status = HttpStatus.resolve(code.value());
         if (status == null) {
             return ApiError.internal();
@@ -76,7 +87,8 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
             // The gateway's load-balancer filter answers 503 when no instance was returned.
             case SERVICE_UNAVAILABLE -> ApiError.unavailable("no_healthy_cell", "No inference cell is available.",
                     CELL_RETRY_AFTER);
-            case GATEWAY_TIMEOUT -> ApiError.timeout("The inference cell did not answer in time.");
+            case GATEWAY_TIMEOUT -> ApiError.timeout(sessionsRoute ? "The session service did not answer in time."
+                    : "The inference cell did not answer in time.");
             default -> status.is4xxClientError()
                     ? new ApiError(status, "invalid_request_error", status.name().toLowerCase(Locale.ROOT),
                             status.getReasonPhrase(), null)
@@ -84,9 +96,9 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
         };
     }
 
-    private static boolean causedByConnectFailure(Throwable failure) {
+    private static boolean causedBy(Throwable failure, Class<? extends Exception> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) {
+            if (type.isInstance(t)) {
                 return true;
             }
         }

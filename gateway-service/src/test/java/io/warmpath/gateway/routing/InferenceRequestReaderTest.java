@@ -45,8 +45,8 @@ class InferenceRequestReaderTest {
     }
 
     @Test
-    void skeletonKeyIsSharedAcrossTenants() {
-        assertThat(chat(CHAT, "acme", null).key()).isEqualTo(chat(CHAT, "globex", null).key());
+    void skeletonKeyIsScopedByTenant() {
+        assertThat(chat(CHAT, "acme", null).key()).isNotEqualTo(chat(CHAT, "globex", null).key());
     }
 
     @Test
@@ -95,6 +95,16 @@ class InferenceRequestReaderTest {
     @Test
     void emptyMessagesAreRejected() {
         assertBadRequest(() -> chat("{\"model\":\"m\",\"messages\":[]}", "t", null), "missing_required_parameter");
+    }
+
+    @Test
+    void messageWhoseRoleIsNotAStringIsRejected() {
+        assertBadRequest(() -> chat("{\"model\":\"m\",\"messages\":[{\"role\":{\"x\":1}}]}", "t", null),
+                "invalid_request_body");
+        assertBadRequest(() -> chat("{\"model\":\"m\",\"messages\":[{\"role\":[\"system\"]}]}", "t", null),
+                "invalid_request_body");
+        assertBadRequest(() -> chat("{\"model\":\"m\",\"messages\":[\"hi\"]}", "t", null), "invalid_request_body");
+        assertBadRequest(() -> chat("{\"model\":\"m\",\"messages\":\"hi\"}", "t", null), "invalid_request_body");
     }
 
     @Test

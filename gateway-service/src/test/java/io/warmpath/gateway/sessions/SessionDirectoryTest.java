@@ -93,7 +93,7 @@ class SessionDirectoryTest {
         StubSessionService.BindingPut put = SERVICE.bindingPuts(session.id()).getFirst();
         assertThat(put.cellId()).isEqualTo("cell-2");
         assertThat(put.reason()).isEqualTo("new");
-        assertThat(put.expectedEpoch()).as("no binding yet: nothing to compare").isNull();
+        assertThat(put.expectedEpoch()).as("no binding yet: epoch 0").isZero();
         assertThat(put.tenant()).isEqualTo("acme");
         ResolvedSession cached = found(directory.resolve(ACME, "implicit-bind-1", null).block());
         assertThat(cached.binding()).isEqualTo(new StoredBinding("cell-2", "kimi-k2.5", 1, 0));
@@ -122,6 +122,34 @@ class SessionDirectoryTest {
         assertThat(SERVICE.resolveCalls()).isEqualTo(callsBefore + 1);
         assertThat(fresh.binding().cellId()).isEqualTo("cell-3");
         assertThat(fresh.binding().epoch()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentFirstBindingsConflictInsteadOfOverwritingEachOther() {
+        SessionDirectory otherGateway = directory(SERVICE.url(), new SimpleMeterRegistry());
+        ResolvedSession seenHere = found(directory.resolve(ACME, "implicit-first-race", null).block());
+        ResolvedSession seenThere = found(otherGateway.resolve(ACME, "implicit-first-race", null).block());
+
+        directory.storeBinding(ACME, "implicit-first-race", seenHere, "cell-1", "kimi-k2.5", "new");
+        awaitUntil(() -> SERVICE.epoch(seenHere.id()) == 1, "first binding stored");
+        otherGateway.storeBinding(ACME, "implicit-first-race", seenThere, "cell-2", "kimi-k2.5", "new");
+        awaitUntil(() -> SERVICE.bindingPuts(seenHere.id()).size() == 2, "second write sent");
+
+        assertThat(SERVICE.bindingPuts(seenHere.id())).extracting(StubSessionService.BindingPut::expectedEpoch)
+                .containsExactly(0L, 0L);
+        assertThat(SERVICE.boundCell(seenHere.id())).as("the first writer keeps the session").isEqualTo("cell-1");
+        assertThat(SERVICE.epoch(seenHere.id())).isEqualTo(1);
+    }
+
+    @Test
+    void sessionServiceRefusingTheGatewaysHeadersIsRefusedNotUnavailable() {
+        SERVICE.refuseResolutions(true);
+        try {
+            assertThat(directory.resolve(ACME, "implicit-refused", null).block()).isInstanceOf(Resolution.Refused.class);
+        } finally {
+            SERVICE.refuseResolutions(false);
+        }
+        assertThat(resolutions("refused")).isEqualTo(1.0);
     }
 
     @Test

@@ -40,6 +40,7 @@ public final class StubSessionService {
     private final int port;
     private volatile HttpServer server;
     private volatile long delayMillis;
+    private volatile boolean refuseResolutions;
     private final Map<String, Session> sessionsById = new ConcurrentHashMap<>();
     private final Map<String, String> sessionIdByToken = new ConcurrentHashMap<>();
     private final Map<String, String> sessionIdByImplicitKey = new ConcurrentHashMap<>();
@@ -72,6 +73,11 @@ public final class StubSessionService {
     /** Delays every answer, to make the gateway's timeout fire. */
     public void delay(long millis) {
         this.delayMillis = millis;
+    }
+
+    /** Answers every resolution 401, as session-service does when the trusted tenant header is missing or malformed. */
+    public void refuseResolutions(boolean enabled) {
+        this.refuseResolutions = enabled;
     }
 
     /** Creates a token session (as {@code POST /v1/sessions} would) and returns its affinity token. */
@@ -147,7 +153,7 @@ public final class StubSessionService {
         pause();
         resolveCalls.incrementAndGet();
         String tenant = exchange.getRequestHeaders().getFirst("x-warmpath-tenant");
-        if (tenant == null) {
+        if (tenant == null || refuseResolutions) {
             json(exchange, 401, "{\"title\":\"no tenant\"}");
             return;
         }

@@ -61,9 +61,15 @@ public class EngineMonitor implements SmartLifecycle {
     public void start() {
         polling = Flux.interval(Duration.ZERO, interval)
                 .onBackpressureDrop()
-                // One poll at a time; ticks that arrive while a slow poll runs are dropped.
-                .concatMap(tick -> poll(), 1)
-                .subscribe(this::update);
+                // One poll at a time; ticks that arrive while a slow poll runs are dropped. A tick that fails in an
+                // unforeseen way is skipped: one error must not end polling (readiness would then go stale for good).
+                .concatMap(tick -> poll()
+                        .doOnNext(this::update)
+                        .onErrorResume(failure -> {
+                            log.warn("Engine status poll failed: {}", failure.getClass().getName());
+                            return Mono.empty();
+                        }), 1)
+                .subscribe();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.warmpath.inference.openai;
 
+import java.util.function.Predicate;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -7,7 +9,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A completion request checked just enough to turn client mistakes into a 400 here instead of an opaque engine error,
- * and rewritten only where the cell needs it: a stream always asks the engine for usage.
+ * and rewritten only where the cell needs it: a stream always asks the engine for usage, and a request of a session
+ * that sets no completion limit gets the one its budget was reserved for ({@link #withCompletionLimit}).
  *
  * @param endpoint         which completion API was called
  * @param model            the requested model, or {@code null} to let the engine pick its default
@@ -75,6 +78,25 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
                 clientWantsUsage, maxTokens(endpoint, tree), engineBody);
     }
 
+    /**
+     * This request with {@code limit} written into the engine body as {@code max_tokens} when the client set neither
+     * {@code max_tokens} nor {@code max_completion_tokens}: vLLM's chat default is the whole remaining context, so
+     * without it a reservation would not bound what the engine generates. A limit the client set, valid or not, stays.
+     * {@code max_tokens} rather than the newer name because every vLLM version honours it on both endpoints.
+     */
+    CompletionRequest withCompletionLimit(int limit, JsonMapper json) {
+        JsonNode tree = json.readTree(engineBody);
+        if (isSet(tree, "max_tokens") || (endpoint == Endpoint.CHAT && isSet(tree, "max_completion_tokens"))) {
+            return this;
+        }
+        ((ObjectNode) tree).put("max_tokens", limit);
+        return new CompletionRequest(endpoint, model, stream, clientWantsUsage, limit, json.writeValueAsBytes(tree));
+    }
+
+    private static boolean isSet(JsonNode tree, String field) {
+        return tree.hasNonNull(field);
+    }
+
     /** Chat's newer {@code max_completion_tokens} wins over {@code max_tokens}, as in vLLM. */
     private static Integer maxTokens(Endpoint endpoint, JsonNode tree) {
         JsonNode limit = endpoint == Endpoint.CHAT && tree.hasNonNull("max_completion_tokens")
@@ -96,6 +118,10 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
         }
     }
 
+    /**
+     * vLLM's completion prompt: a string, token ids, a batch of strings or a batch of token id arrays (one kind per
+     * request). Anything else is the client's mistake, found here rather than while counting the prompt.
+     */
     private static void requirePrompt(JsonNode tree) {
         JsonNode prompt = tree.path("prompt");
         boolean present = (prompt.isString() && !prompt.stringValue().isEmpty())
@@ -103,5 +129,25 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
         if (!present) {
             throw new InvalidRequestException("'prompt' must be a non-empty string or array", "missing_prompt");
         }
+        if (prompt.isArray() && !(allMatch(prompt, CompletionRequest::isTokenId)
+                || allMatch(prompt, JsonNode::isString)
+                || allMatch(prompt, part -> part.isArray() && !part.isEmpty()
+                        && allMatch(part, CompletionRequest::isTokenId)))) {
+            throw new InvalidRequestException("'prompt' must be a string, an array of token ids, an array of strings "
+                    + "or an array of non-empty token id arrays", "invalid_prompt");
+        }
+    }
+
+    private static boolean allMatch(JsonNode array, Predicate<JsonNode> test) {
+        for (JsonNode element : array) {
+            if (!test.test(element)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isTokenId(JsonNode node) {
+        return node.isIntegralNumber() && node.canConvertToInt() && node.intValue() >= 0;
     }
 }

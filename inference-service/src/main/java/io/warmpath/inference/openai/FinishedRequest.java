@@ -10,6 +10,9 @@ import java.util.Optional;
  * @param usage            the engine's usage, when it reported one (JSON answer or a stream's usage chunk)
  * @param timeToFirstToken until the first content chunk of a stream; for an answer without one (non-streamed, or a
  *                         stream that never carried content), until the request ended
+ * @param engineCalled     whether the request was sent to the engine (it may then have cost tokens)
+ * @param contentChunks    stream chunks that carried content; vLLM sends about one per generated token
  */
-record FinishedRequest(Outcome outcome, Optional<TokenUsage> usage, Duration timeToFirstToken) {
+record FinishedRequest(Outcome outcome, Optional<TokenUsage> usage, Duration timeToFirstToken, boolean engineCalled,
+        int contentChunks) {
 }

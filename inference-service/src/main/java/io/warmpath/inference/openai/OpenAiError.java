@@ -32,6 +32,16 @@ record OpenAiError(String message, String type, String code) {
         return new OpenAiError(message, "server_error", ENGINE_UNAVAILABLE);
     }
 
+    /** The engine answered, but not with something the cell can relay: a 5xx, or an answer it cannot read. */
+    static OpenAiError engineError(String message) {
+        return new OpenAiError(message, "server_error", "engine_error");
+    }
+
+    /** A failure of the cell itself; says nothing about the engine or the client's request. */
+    static OpenAiError internalError(String message) {
+        return new OpenAiError(message, "server_error", "internal_error");
+    }
+
     static OpenAiError engineTimeout(String message) {
         return new OpenAiError(message, "server_error", "engine_timeout");
     }

@@ -1,5 +1,8 @@
 package io.warmpath.inference.openai;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -38,16 +41,22 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientException;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientRequest;
 
 /**
  * The OpenAI-compatible API of the cell: validates, forwards to the engine, relays the answer and records usage.
- * Failures before the engine answered become 503/504 with {@code Retry-After}; the engine's own 4xx pass through.
+ * An engine that cannot be reached (or that the {@link EngineMonitor} already sees as down) is a 503 with
+ * {@code Retry-After} and the {@value #CELL_UNAVAILABLE_HEADER} marker; no answer in time is a 504; an engine 5xx or
+ * an unreadable answer is a 502; the engine's own 4xx pass through in the OpenAI envelope; anything else is the
+ * cell's own 500. Only the marked 503 tells the gateway that this cell cannot serve at all.
  * A request of a session ({@code x-warmpath-session}) first reserves its budget at session-service and settles it
  * afterwards; a refusal is the client's 400/429, and a budget that cannot be checked is a 503 (fail closed).
  * Before either, {@link RegionCheck} asks policy-service whether this cell's region may process the request's data:
@@ -63,7 +72,7 @@ class OpenAiHandler {
 
     /** Request headers worth carrying to the engine; everything else (notably Authorization) stays at the cell. */
     private static final Set<String> FORWARDED_HEADERS = Set.of("x-request-id", "traceparent", "tracestate",
-            "x-session-affinity", "x-request-timeout-ms", "idempotency-key");
+            "x-request-timeout-ms", "idempotency-key");
 
     /** Trusted headers set by the gateway (it strips any a client sends). */
     private static final String SESSION_HEADER = "x-warmpath-session";
@@ -87,6 +96,7 @@ class OpenAiHandler {
     private final int defaultMaxTokens;
     private final int maxBodyBytes;
     private final String retryAfterSeconds;
+    private final Duration unaryResponseTimeout;
 
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
@@ -104,6 +114,7 @@ class OpenAiHandler {
         this.defaultMaxTokens = cell.defaultMaxTokens();
         this.maxBodyBytes = Math.toIntExact(cell.maxBodySize().toBytes());
         this.retryAfterSeconds = Long.toString(Math.max(1, ceilSeconds(cell.retryAfter())));
+        this.unaryResponseTimeout = cell.timeouts().unaryResponse();
     }
 
     Mono<ServerResponse> chatCompletions(ServerRequest request) {
@@ -135,10 +146,16 @@ class OpenAiHandler {
                     metrics.rejected("unknown", false);
                     return error(HttpStatus.CONTENT_TOO_LARGE, OpenAiError.invalidRequest(
                             "Request body exceeds " + maxBodyBytes + " bytes", "request_too_large"));
-                });
+                })
+                // Only a failure of the cell itself gets here (forward renders everything after validation).
+                .onErrorResume(failure -> internalError(failure, endpoint.path()));
     }
 
-    private Mono<ServerResponse> forward(CompletionRequest completion, ServerRequest request) {
+    private Mono<ServerResponse> forward(CompletionRequest requested, ServerRequest request) {
+        // A session's turn may generate no more than its reservation, whatever the engine's own default.
+        CompletionRequest completion = header(request, SESSION_HEADER).isPresent()
+                ? requested.withCompletionLimit(defaultMaxTokens, json)
+                : requested;
         String modelTag = modelTag(completion.model());
         Optional<SessionTurn> turn = header(request, SESSION_HEADER).map(sessionId -> new SessionTurn(sessions,
                 sessionId, header(request, TENANT_HEADER).orElse(null), servedModel(completion.model()), cellId));
@@ -155,6 +172,7 @@ class OpenAiHandler {
         Mono<Void> admission = regionCheck.admit(request.headers().asHttpHeaders()).then(Mono.defer(() -> turn
                 .map(sessionTurn -> sessionTurn.reserve(
                         tokenCounter.count(completion, headers -> forwardHeaders(request, headers)),
+                        // Null only for a limit the engine will reject; nothing is generated then.
                         completion.maxTokens() != null ? completion.maxTokens() : defaultMaxTokens))
                 .orElse(Mono.empty())));
         return admission
@@ -171,8 +189,16 @@ class OpenAiHandler {
             RequestObservation observation) {
         log.debug("Forwarding {} stream={} bodyBytes={}", completion.endpoint().path(), completion.stream(),
                 completion.engineBody().length);
+        observation.engineCalled();
         WebClient.ResponseSpec response = engine.post().uri(completion.endpoint().path())
                 .headers(headers -> forwardHeaders(request, headers))
+                .httpRequest(httpRequest -> {
+                    if (!completion.stream()) {
+                        // A whole answer arrives only when generation ends: silence is normal for much longer
+                        // than between two chunks of a stream, which keep the general response timeout.
+                        httpRequest.<HttpClientRequest>getNativeRequest().responseTimeout(unaryResponseTimeout);
+                    }
+                })
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(completion.engineBody())
                 .retrieve();
@@ -237,23 +263,47 @@ class OpenAiHandler {
                     "Regional policy cannot be checked right now"));
         }
         if (failure instanceof WebClientResponseException answered && answered.getStatusCode().is4xxClientError()) {
-            // The engine judged the request; its verdict and body go back unchanged.
+            // The engine judged the request; its verdict goes back with its status, in the OpenAI envelope.
             return ServerResponse.status(answered.getStatusCode())
-                    .contentType(Optional.ofNullable(answered.getHeaders().getContentType())
-                            .orElse(MediaType.APPLICATION_JSON))
-                    .bodyValue(answered.getResponseBodyAsByteArray());
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(EngineErrors.envelope(answered.getResponseBodyAsByteArray(),
+                            answered.getStatusCode().value(), json));
         }
         if (failure instanceof WebClientResponseException answered) {
+            // One request failed; the engine is still up (its monitor decides that), so the cell stays in routing.
             log.warn("Engine answered {} with status {}", what, answered.getStatusCode().value());
-            return unavailable(HttpStatus.SERVICE_UNAVAILABLE,
-                    OpenAiError.engineUnavailable("The engine failed with status " + answered.getStatusCode().value()));
+            return error(HttpStatus.BAD_GATEWAY,
+                    OpenAiError.engineError("The engine failed with status " + answered.getStatusCode().value()));
+        }
+        if (failure instanceof MalformedEngineAnswerException malformed) {
+            log.warn("Engine answered {} with something unreadable: {}", what, malformed.getMessage());
+            return error(HttpStatus.BAD_GATEWAY, OpenAiError.engineError("The engine's answer could not be read"));
+        }
+        if (isConnectFailure(failure)) {
+            log.warn("Engine unreachable for {}: {}", what, failure.getClass().getSimpleName());
+            return unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.engineUnavailable("The engine is unavailable"));
         }
         if (isTimeout(failure)) {
             log.warn("Engine timed out on {}", what);
             return unavailable(HttpStatus.GATEWAY_TIMEOUT, OpenAiError.engineTimeout("The engine did not answer in time"));
         }
-        log.warn("Engine unreachable for {}: {}", what, failure.toString());
-        return unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.engineUnavailable("The engine is unavailable"));
+        if (failure instanceof WebClientRequestException broken) {
+            // Connected, then the exchange broke (connection closed early, reset): the engine is down only if its
+            // monitor says so too; otherwise this one request failed.
+            log.warn("Engine exchange for {} broke off: {}", what, broken.getMostSpecificCause().getClass().getSimpleName());
+            return engineMonitor.engineReady()
+                    ? error(HttpStatus.BAD_GATEWAY, OpenAiError.engineError("The engine's answer broke off"))
+                    : unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.engineUnavailable("The engine is unavailable"));
+        }
+        return internalError(failure, what);
+    }
+
+    /** A bug in the cell: a 500 that names no engine trouble, logged by type and place (messages may quote prompts). */
+    private Mono<ServerResponse> internalError(Throwable failure, String what) {
+        StackTraceElement[] trace = failure.getStackTrace();
+        log.error("Unexpected failure on {}: {} at {}", what, failure.getClass().getName(),
+                trace.length > 0 ? trace[0] : "unknown");
+        return error(HttpStatus.INTERNAL_SERVER_ERROR, OpenAiError.internalError("The inference cell failed unexpectedly"));
     }
 
     private Mono<ServerResponse> unavailable(HttpStatusCode status, OpenAiError error) {
@@ -310,9 +360,12 @@ class OpenAiHandler {
         if (failure instanceof SessionServiceUnavailableException) {
             return Outcome.SESSION_UNAVAILABLE;
         }
-        return failure instanceof WebClientResponseException answered && answered.getStatusCode().is4xxClientError()
-                ? Outcome.CLIENT_ERROR
-                : Outcome.ENGINE_ERROR;
+        if (failure instanceof WebClientResponseException answered && answered.getStatusCode().is4xxClientError()) {
+            return Outcome.CLIENT_ERROR;
+        }
+        boolean engineFailure = failure instanceof WebClientException || failure instanceof MalformedEngineAnswerException
+                || isTimeout(failure);
+        return engineFailure ? Outcome.ENGINE_ERROR : Outcome.INTERNAL_ERROR;
     }
 
     /** The model a reservation is priced at: the one asked for, else the engine's default (its first served). */
@@ -339,6 +392,17 @@ class OpenAiHandler {
         catch (NumberFormatException notACount) {
             return OptionalLong.empty();
         }
+    }
+
+    /** The engine could not be connected to at all: nothing listens, no route, no such host, connect timeout. */
+    private static boolean isConnectFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
+                    || cause instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isTimeout(Throwable failure) {

@@ -8,6 +8,8 @@ enum Outcome {
     CLIENT_ERROR,
     /** The engine failed, timed out or could not be reached before answering. */
     ENGINE_ERROR,
+    /** The cell itself failed unexpectedly (a bug, not the engine's or the client's doing). */
+    INTERNAL_ERROR,
     /** A stream that had started broke off before [DONE]. */
     STREAM_BROKEN,
     /** The client went away first. */

@@ -3,6 +3,7 @@ package io.warmpath.inference.openai;
 import java.util.List;
 import java.util.function.Consumer;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -95,9 +96,15 @@ class PromptTokenCounter {
                 .retrieve()
                 .bodyToMono(byte[].class)
                 .map(answer -> {
-                    JsonNode count = json.readTree(answer).path("count");
+                    JsonNode count;
+                    try {
+                        count = json.readTree(answer).path("count");
+                    }
+                    catch (JacksonException notJson) {
+                        throw new MalformedEngineAnswerException("The engine's /tokenize answer is not JSON");
+                    }
                     if (!count.isIntegralNumber()) {
-                        throw new IllegalStateException("The engine's /tokenize answered without a count");
+                        throw new MalformedEngineAnswerException("The engine's /tokenize answered without a count");
                     }
                     return count.longValue();
                 });

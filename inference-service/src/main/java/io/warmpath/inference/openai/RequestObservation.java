@@ -3,6 +3,7 @@ package io.warmpath.inference.openai;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -25,6 +26,8 @@ class RequestObservation {
     private final AtomicReference<Duration> timeToFirstToken = new AtomicReference<>();
     private final AtomicReference<TokenUsage> usage = new AtomicReference<>();
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicInteger contentChunks = new AtomicInteger();
+    private volatile boolean engineCalled;
 
     /** @param onFinish runs once when the request ends, whichever way, after the metrics are recorded */
     RequestObservation(MeterRegistry registry, String model, boolean stream, Consumer<FinishedRequest> onFinish) {
@@ -34,8 +37,19 @@ class RequestObservation {
         this.onFinish = onFinish;
     }
 
+    /** The request is on its way to the engine: from here on it may cost tokens even if it never ends cleanly. */
+    void engineCalled() {
+        engineCalled = true;
+    }
+
+    /** A stream chunk carrying content; the first one is the time to first token. */
+    void contentChunk() {
+        contentChunks.incrementAndGet();
+        firstToken();
+    }
+
     /** Records time to first token; only the first call counts. */
-    void firstToken() {
+    private void firstToken() {
         Duration ttft = elapsed();
         if (timeToFirstToken.compareAndSet(null, ttft)) {
             Timer.builder(InferenceMetrics.TTFT)
@@ -75,7 +89,8 @@ class RequestObservation {
         }
         finally {
             Duration ttft = timeToFirstToken.get();
-            onFinish.accept(new FinishedRequest(outcome, Optional.ofNullable(usage.get()), ttft != null ? ttft : total));
+            onFinish.accept(new FinishedRequest(outcome, Optional.ofNullable(usage.get()), ttft != null ? ttft : total,
+                    engineCalled, contentChunks.get()));
         }
     }
 

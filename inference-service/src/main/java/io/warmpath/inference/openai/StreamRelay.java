@@ -13,7 +13,7 @@ import reactor.core.publisher.Flux;
 /**
  * Relays an engine's SSE stream to the client event by event, never buffering the response. It watches the stream
  * for the first content token and the usage chunk (for metrics), drops that usage chunk when the client did not ask
- * for it, and terminates honestly: a stream that ends without {@code [DONE]} or fails mid-way ends with an error
+ * for it, and terminates honestly (an engine error event in vLLM's older flat shape is put into the OpenAI envelope): a stream that ends without {@code [DONE]} or fails mid-way ends with an error
  * event and no {@code [DONE]}, so a client can never mistake a truncated answer for a complete one.
  */
 class StreamRelay {
@@ -100,9 +100,10 @@ class StreamRelay {
                 // Not ours to judge: pass it on unchanged, it just cannot be observed.
                 return List.of(frame(data));
             }
-            if (chunk.has("error")) {
+            if (EngineErrors.isError(chunk)) {
                 engineReportedError = true;
-                return List.of(frame(data));
+                var normalised = EngineErrors.normalisedOrNull(chunk, json);
+                return List.of(frame(normalised == null ? data : json.writeValueAsString(normalised)));
             }
             JsonNode choices = chunk.path("choices");
             if (chunk.path("usage").isObject() && choices.isEmpty()) {
@@ -111,7 +112,7 @@ class StreamRelay {
                 return clientWantsUsage ? List.of(frame(data)) : List.of();
             }
             if (carriesContent(choices)) {
-                observation.firstToken();
+                observation.contentChunk();
             }
             return List.of(frame(data));
         }

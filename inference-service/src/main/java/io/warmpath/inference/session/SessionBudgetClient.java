@@ -1,5 +1,6 @@
 package io.warmpath.inference.session;
 
+import java.net.ConnectException;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.Counter;
@@ -31,6 +32,10 @@ import reactor.util.retry.Retry;
  * <ul>
  *   <li>{@link #reserve} fails closed: anything but a grant or a refusal (400, 404, 429) becomes
  *       {@link SessionServiceUnavailableException}, so the engine is never called on an unchecked budget.</li>
+ *   <li>A reserve that timed out, failed with an unexpected answer or was cancelled (the client left) may still have
+ *       been applied, and the cell never learnt its id: it is released by its request id in the background
+ *       ({@code DELETE /internal/sessions/{id}/reservations/by-request/{requestId}}), so the hold does not sit until
+ *       it expires.</li>
  *   <li>{@link #settle} and {@link #release} are fire-and-forget: they never delay a response, are retried a couple
  *       of times, and a final failure is counted (the reservation then expires at session-service).</li>
  * </ul>
@@ -84,6 +89,12 @@ public class SessionBudgetClient {
                 .bodyValue(request)
                 .exchangeToMono(this::reservationOf)
                 .timeout(timeout)
+                .doOnError(failure -> {
+                    if (mayHaveReserved(failure)) {
+                        releaseByRequest(sessionId, request.requestId(), tenant);
+                    }
+                })
+                .doOnCancel(() -> releaseByRequest(sessionId, request.requestId(), tenant))
                 .onErrorMap(failure -> !(failure instanceof ReservationRefusedException
                                 || failure instanceof SessionServiceUnavailableException),
                         failure -> new SessionServiceUnavailableException(
@@ -112,6 +123,26 @@ public class SessionBudgetClient {
     public void release(Reservation reservation, String tenant) {
         followUp("release", sessions.delete().uri("/internal/reservations/{rid}", reservation.id())
                 .headers(headers -> tenant(headers, tenant)));
+    }
+
+    /** Gives back whatever a reserve whose answer never arrived may hold; in the background. */
+    private void releaseByRequest(String sessionId, String requestId, String tenant) {
+        followUp("release", sessions.delete()
+                .uri("/internal/sessions/{id}/reservations/by-request/{requestId}", sessionId, requestId)
+                .headers(headers -> tenant(headers, tenant)));
+    }
+
+    /** A refusal reserved nothing, and neither did a reserve that never connected; anything else may have. */
+    private static boolean mayHaveReserved(Throwable failure) {
+        if (failure instanceof ReservationRefusedException) {
+            return false;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Mono<Reservation> reservationOf(ClientResponse response) {

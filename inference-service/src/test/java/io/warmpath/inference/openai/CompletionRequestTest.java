@@ -53,6 +53,38 @@ class CompletionRequestTest {
         assertRejected(Endpoint.CHAT, "{\"model\":7,\"messages\":[{\"role\":\"user\"}]}", "invalid_model");
     }
 
+    @Test
+    void acceptsEveryPromptShapeOfVllmAndRejectsOthers() {
+        for (String prompt : new String[] {"\"once\"", "[1,2,3]", "[\"a\",\"b\"]", "[[1,2],[3]]"}) {
+            assertThat(parse(Endpoint.COMPLETIONS, "{\"prompt\":" + prompt + "}").endpoint()).as(prompt)
+                    .isEqualTo(Endpoint.COMPLETIONS);
+        }
+        for (String prompt : new String[] {"[{\"a\":1}]", "[1,\"a\"]", "[[1],\"a\"]", "[[]]", "[-1]", "[1.5]",
+                "[[\"a\"]]", "[null]", "[true]"}) {
+            assertRejected(Endpoint.COMPLETIONS, "{\"prompt\":" + prompt + "}", "invalid_prompt");
+        }
+    }
+
+    @Test
+    void completionLimitIsWrittenOnlyWhenTheClientSetNone() {
+        var capped = parse(Endpoint.CHAT, """
+                {"model":"m","messages":[{"role":"user","content":"hi"}]}""").withCompletionLimit(777, json);
+        assertThat(capped.maxTokens()).isEqualTo(777);
+        assertThat(json.readTree(capped.engineBody()).path("max_tokens").asInt()).isEqualTo(777);
+
+        for (String limit : new String[] {"\"max_tokens\":5", "\"max_completion_tokens\":5", "\"max_tokens\":-3"}) {
+            String body = "{\"model\":\"m\"," + limit + ",\"messages\":[{\"role\":\"user\"}]}";
+            var request = parse(Endpoint.CHAT, body);
+            assertThat(request.withCompletionLimit(777, json).engineBody()).as(limit)
+                    .isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+        }
+        var completion = parse(Endpoint.COMPLETIONS, "{\"prompt\":\"once\",\"stream\":true}")
+                .withCompletionLimit(9, json);
+        var engineBody = json.readTree(completion.engineBody());
+        assertThat(engineBody.path("max_tokens").asInt()).isEqualTo(9);
+        assertThat(engineBody.path("stream_options").path("include_usage").asBoolean()).isTrue();
+    }
+
     private void assertRejected(Endpoint endpoint, String body, String code) {
         assertThatThrownBy(() -> parse(endpoint, body))
                 .isInstanceOfSatisfying(InvalidRequestException.class,

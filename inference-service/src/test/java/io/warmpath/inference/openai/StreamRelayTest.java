@@ -107,6 +107,35 @@ class StreamRelayTest {
     }
 
     @Test
+    void flatErrorEventOfOlderVllmIsPutIntoTheOpenAiEnvelope() {
+        String flat = "{\"object\":\"error\",\"message\":\"boom\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}";
+
+        List<String> frames = relay(Flux.just(ROLE, flat, "[DONE]"), false);
+
+        assertThat(frames).hasSize(3);
+        var error = JsonMapper.shared().readTree(frames.get(1).substring("data: ".length())).path("error");
+        assertThat(error.path("message").asString()).isEqualTo("boom");
+        assertThat(error.path("type").asString()).isEqualTo("BadRequestError");
+        assertThat(error.has("object")).isFalse();
+        assertThat(requests("engine_error")).isEqualTo(1);
+    }
+
+    @Test
+    void contentChunksAreCountedForAnAnswerThatEndsWithoutUsage() {
+        var finished = new java.util.concurrent.atomic.AtomicReference<FinishedRequest>();
+        var observation = new RequestObservation(registry, "m", true, finished::set);
+        observation.engineCalled();
+
+        relay.relay(Flux.concat(Flux.just(ROLE, HELLO, WORLD), Flux.error(new IOException("reset"))), false,
+                observation).collectList().block();
+
+        assertThat(finished.get().outcome()).isEqualTo(Outcome.STREAM_BROKEN);
+        assertThat(finished.get().usage()).isEmpty();
+        assertThat(finished.get().engineCalled()).isTrue();
+        assertThat(finished.get().contentChunks()).isEqualTo(2);
+    }
+
+    @Test
     void clientGoingAwayCountsAsCancelledOnce() {
         var observation = new RequestObservation(registry, "m", true, finished -> finishCalls.incrementAndGet());
 

@@ -34,11 +34,11 @@ class BindingController {
     }
 
     @GetMapping("/internal/cells/{cellId}/sessions")
-    CellSessions cellSessions(Tenant tenant, @PathVariable String cellId) {
+    CellSessions cellSessions(@PathVariable String cellId) {
         if (!BindRequest.CELL_ID.matcher(cellId).matches()) {
             throw new ApiErrorException(ApiError.invalidField("cell_id", "must match [A-Za-z0-9._:-]{1,128}"));
         }
-        return new CellSessions(cellId, bindings.sessionsOn(tenant.id(), cellId));
+        return new CellSessions(cellId, bindings.sessionsOn(cellId));
     }
 
     /** Response of {@code GET /internal/cells/{cellId}/sessions}. */

@@ -2,6 +2,8 @@ package io.warmpath.session.bindings;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 import io.warmpath.session.Ids;
 import io.warmpath.session.redis.RedisKeys;
@@ -10,24 +12,32 @@ import io.warmpath.session.sessions.Binding;
 import io.warmpath.session.sessions.Sessions;
 import io.warmpath.session.web.ApiError;
 import io.warmpath.session.web.ApiErrorException;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
 
 /**
- * Session-to-cell bindings and the per-cell index ({@code wp:c:<cell>}), kept together by one script per change so
- * that a session is in exactly the index of the cell it is bound to.
+ * Session-to-cell bindings and the per-cell index ({@code wp:b:<cell>}, a sorted set scored by session expiry), kept
+ * together by one script per change so that a session is in exactly the index of the cell it is bound to.
  */
 @Service
 class Bindings {
 
     private static final RedisScript<List> BIND = SessionScripts.load("bind", List.class);
-    private static final RedisScript<List> CELL_SESSIONS = SessionScripts.load("cell_sessions", List.class);
+
+    /** Index entries per ZSCAN round trip: a crowded cell is read in steps, never in one long Redis call. */
+    private static final long SCAN_BATCH = 500;
 
     private final SessionScripts scripts;
+    private final StringRedisTemplate redis;
     private final BindingMetrics metrics;
 
-    Bindings(SessionScripts scripts, BindingMetrics metrics) {
+    Bindings(SessionScripts scripts, StringRedisTemplate redis, BindingMetrics metrics) {
         this.scripts = scripts;
+        this.redis = redis;
         this.metrics = metrics;
     }
 
@@ -38,7 +48,7 @@ class Bindings {
         }
         long now = scripts.nowMillis();
         List<?> reply = scripts.run(BIND, tenant, List.of(RedisKeys.session(sessionId),
-                RedisKeys.cell(request.cellId())), sessionId, request.cellId(), request.model(),
+                RedisKeys.cellIndex(request.cellId())), sessionId, request.cellId(), request.model(),
                 request.expectedEpoch());
         switch (String.valueOf(reply.getFirst())) {
             case "ok" -> {
@@ -56,9 +66,24 @@ class Bindings {
         }
     }
 
-    /** Ids of the live sessions bound to the cell, of every tenant, sorted; drops stale index entries. */
-    List<String> sessionsOn(String tenant, String cellId) {
-        List<?> ids = scripts.run(CELL_SESSIONS, tenant, List.of(RedisKeys.cell(cellId)), cellId);
-        return ids == null ? List.of() : ids.stream().map(String::valueOf).sorted().toList();
+    /**
+     * Ids of the live sessions bound to the cell, of every tenant, sorted. Expired entries are trimmed first; bind,
+     * rebind, close and every resolve keep the rest exact, so no session needs to be looked up.
+     */
+    List<String> sessionsOn(String cellId) {
+        String index = RedisKeys.cellIndex(cellId);
+        long now = scripts.nowMillis();
+        redis.opsForZSet().removeRangeByScore(index, 0, now);
+        SortedSet<String> live = new TreeSet<>();
+        // ZSCAN returns every entry present for the whole scan at least once, even while sessions come and go.
+        try (Cursor<TypedTuple<String>> entries = redis.opsForZSet().scan(index,
+                ScanOptions.scanOptions().count(SCAN_BATCH).build())) {
+            entries.forEachRemaining(entry -> {
+                if (entry.getScore() != null && entry.getScore() > now) {
+                    live.add(entry.getValue());
+                }
+            });
+        }
+        return List.copyOf(live);
     }
 }

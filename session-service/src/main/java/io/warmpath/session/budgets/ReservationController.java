@@ -43,4 +43,15 @@ class ReservationController {
     void release(Tenant tenant, @PathVariable String reservationId) {
         reservations.release(tenant.id(), reservationId);
     }
+
+    /**
+     * Releases by the {@code request_id} given to the reserve, for a cell whose reserve call timed out or was
+     * cancelled before it learned the reservation id: 204 when released (again: still 204), 404 when that request
+     * reserved nothing on the session (a reserve arriving later is then refused with 409 {@code request_id_reused}).
+     */
+    @DeleteMapping("/internal/sessions/{id}/reservations/by-request/{requestId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void releaseByRequest(Tenant tenant, @PathVariable String id, @PathVariable String requestId) {
+        reservations.releaseByRequest(tenant.id(), id, requestId);
+    }
 }

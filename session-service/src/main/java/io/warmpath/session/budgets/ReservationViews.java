@@ -29,8 +29,8 @@ final class ReservationViews {
             @Nullable Long maxTokens) {
 
         ReserveRequest validated() {
-            if (requestId != null && !REQUEST_ID.matcher(requestId).matches()) {
-                throw invalid("request_id", "must be 1 to 128 printable ASCII characters");
+            if (requestId != null) {
+                requireRequestId(requestId);
             }
             requireModel(model);
             requireCount("prompt_tokens", promptTokens);
@@ -75,6 +75,12 @@ final class ReservationViews {
 
     /** Answer to a settle: {@code settled}, or {@code already_settled} for a repeated call (nothing changed). */
     record Settled(String reservationId, String status) {
+    }
+
+    static void requireRequestId(String requestId) {
+        if (!REQUEST_ID.matcher(requestId).matches()) {
+            throw invalid("request_id", "must be 1 to 128 printable ASCII characters");
+        }
     }
 
     private static void requireModel(@Nullable String model) {

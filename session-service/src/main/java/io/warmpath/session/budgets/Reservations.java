@@ -30,12 +30,16 @@ class Reservations {
 
     static final String ID_PREFIX = "rsv_";
 
-    /** How long a reservation's record outlives its hold, so that a late settle still counts and stays idempotent. */
+    /**
+     * How long a reservation's record outlives its hold, so that a late settle still counts and stays idempotent. The
+     * hold itself does not depend on the record: its amounts are in the session's reservation set (see reserve.lua).
+     */
     private static final Duration RECORD_GRACE = Duration.ofHours(1);
 
     private static final RedisScript<List> RESERVE = SessionScripts.load("reserve", List.class);
     private static final RedisScript<List> SETTLE = SessionScripts.load("settle", List.class);
     private static final RedisScript<Long> RELEASE = SessionScripts.load("release", Long.class);
+    private static final RedisScript<Long> RELEASE_REQUEST = SessionScripts.load("release_request", Long.class);
 
     private final SessionScripts scripts;
     private final StringRedisTemplate redis;
@@ -57,13 +61,12 @@ class Reservations {
             throw new ApiErrorException(ApiError.sessionNotFound());
         }
         String reservationId = request.requestId() == null ? Ids.random(ID_PREFIX)
-                : Ids.derived(ID_PREFIX, sessionId, request.requestId());
+                : reservationIdOf(sessionId, request.requestId());
         long tokens = request.promptTokens() + request.maxTokens();
         long cost = prices.estimateNanos(request.model(), request.promptTokens(), request.maxTokens());
         long expiresAt = scripts.nowMillis() + properties.reservationTtl().toMillis();
-        long recordTtl = properties.reservationTtl().plus(RECORD_GRACE).toMillis();
         List<?> reply = scripts.run(RESERVE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
-                reservationId, request.promptTokens(), tokens, cost, expiresAt, recordTtl, request.model());
+                reservationId, request.promptTokens(), tokens, cost, expiresAt, recordTtlMillis(), request.model());
         String outcome = String.valueOf(reply.getFirst());
         if (outcome.equals("admitted")) {
             metrics.admitted();
@@ -100,6 +103,31 @@ class Reservations {
         if (released == null || released == 0) {
             throw reservationNotFound();
         }
+    }
+
+    /**
+     * Releases the reservation that {@code requestId} produced on the session, for a caller whose reserve call timed
+     * out or was cancelled before it learned the reservation id. When the reserve has not arrived yet, the request id
+     * is marked released (a late reserve with it is refused as {@code request_id_reused}) and the answer is a 404.
+     */
+    void releaseByRequest(String tenant, String sessionId, String requestId) {
+        ReservationViews.requireRequestId(requestId);
+        Long released = Ids.isValid(Sessions.ID_PREFIX, sessionId)
+                ? scripts.run(RELEASE_REQUEST, tenant, List.of(), sessionId, reservationIdOf(sessionId, requestId),
+                        recordTtlMillis())
+                : null;
+        if (released == null || released == 0) {
+            throw reservationNotFound();
+        }
+    }
+
+    /** The same request id on the same session always names the same reservation. */
+    private static String reservationIdOf(String sessionId, String requestId) {
+        return Ids.derived(ID_PREFIX, sessionId, requestId);
+    }
+
+    private long recordTtlMillis() {
+        return properties.reservationTtl().plus(RECORD_GRACE).toMillis();
     }
 
     private ApiError refusal(String limit, List<?> reply, String model) {

@@ -8,8 +8,10 @@ package io.warmpath.session.redis;
  * <li>{@code wp:s:<session id>} hash: the session (see {@code SessionRecord} for the fields)</li>
  * <li>{@code wp:t:<sha-256 of the token>} string: session id (the token itself is never stored)</li>
  * <li>{@code wp:i:<sha-256 of tenant and affinity value>} string: session id of an implicit session</li>
- * <li>{@code wp:c:<cell id>} set: ids of the sessions bound to the cell</li>
- * <li>{@code wp:r:<session id>} sorted set: open reservation ids by expiry (epoch ms)</li>
+ * <li>{@code wp:b:<cell id>} sorted set: ids of the sessions bound to the cell, scored by session expiry (epoch ms)
+ * </li>
+ * <li>{@code wp:r:<session id>} sorted set: open reservations by expiry (epoch ms); each member is
+ * {@code <reservation id>:<tokens>:<nano-USD>}, so a hold can be reclaimed without its record</li>
  * <li>{@code wp:v:<reservation id>} hash: one reservation (session, tokens, cost, expiry, model, state)</li>
  * <li>{@code wp:f:<session id>} list: the latest time-to-first-token samples in ms, newest first</li>
  * </ul>
@@ -33,8 +35,12 @@ public final class RedisKeys {
         return PREFIX + "i:" + implicitHash;
     }
 
-    public static String cell(String cellId) {
-        return PREFIX + "c:" + cellId;
+    /**
+     * The per-cell index. {@code b:} rather than the {@code c:} of the plain set it replaced: Redis refuses sorted-set
+     * commands on a key of another type, so the old sets are left to expire on their own.
+     */
+    public static String cellIndex(String cellId) {
+        return PREFIX + "b:" + cellId;
     }
 
     public static String reservation(String reservationId) {

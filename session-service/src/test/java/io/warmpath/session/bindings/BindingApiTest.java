@@ -1,12 +1,19 @@
 package io.warmpath.session.bindings;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
+import io.warmpath.session.Ids;
 import io.warmpath.session.SessionServiceTest;
+import io.warmpath.session.redis.RedisKeys;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +22,9 @@ class BindingApiTest extends SessionServiceTest {
 
     private final String cellA = "cell-a-" + UUID.randomUUID();
     private final String cellB = "cell-b-" + UUID.randomUUID();
+
+    @Autowired
+    StringRedisTemplate redis;
 
     @Test
     void everyBindIncrementsTheEpochAndResolveShowsTheBinding() {
@@ -63,6 +73,56 @@ class BindingApiTest extends SessionServiceTest {
 
         delete(tenant, "/v1/sessions/" + second).expectStatus().isNoContent();
         assertThat(sessionsOn(cellA)).isEmpty();
+    }
+
+    @Test
+    void expiredSessionsLeaveTheCellIndexOnTheNextWriteWithoutAnyRead() {
+        for (int i = 0; i < 3; i++) {
+            String shortLived = (String) createSession(tenant, Map.of("workflow", "agent", "ttl_seconds", 60))
+                    .get("id");
+            bind(shortLived, cellA, null).expectStatus().isOk();
+        }
+        clock.advance(Duration.ofMinutes(2));
+
+        String fresh = (String) createSession(tenant, Map.of("workflow", "agent")).get("id");
+        bind(fresh, cellA, null).expectStatus().isOk();
+
+        assertThat(redis.opsForZSet().size(RedisKeys.cellIndex(cellA))).isEqualTo(1);
+        assertThat(sessionsOn(cellA)).containsExactly(fresh);
+    }
+
+    @Test
+    void aResolvedSessionStaysListedPastItsFirstExpiry() {
+        Map<String, Object> created = createSession(tenant, Map.of("workflow", "agent", "ttl_seconds", 60));
+        String id = (String) created.get("id");
+        bind(id, cellA, null).expectStatus().isOk();
+        String other = (String) createSession(tenant, Map.of("workflow", "agent", "ttl_seconds", 60)).get("id");
+        bind(other, cellA, null).expectStatus().isOk();
+
+        clock.advance(Duration.ofSeconds(50));
+        resolve(tenant, (String) created.get("affinity_token"));
+        clock.advance(Duration.ofSeconds(20));
+
+        assertThat(sessionsOn(cellA)).containsExactly(id);
+    }
+
+    @Test
+    void aCrowdedCellIsListedCompletelyAndSorted() {
+        // More entries than one index read returns, filed straight into the index as binds would file them.
+        String index = RedisKeys.cellIndex(cellA);
+        double expiry = clock.millis() + Duration.ofHours(1).toMillis();
+        Set<String> filed = new HashSet<>();
+        for (int i = 0; i < 1200; i++) {
+            String id = Ids.random("ses_");
+            filed.add(id);
+            redis.opsForZSet().add(index, id, expiry);
+        }
+        redis.expire(index, Duration.ofHours(1));
+
+        List<String> listed = sessionsOn(cellA);
+
+        assertThat(listed).hasSize(1200).isSorted();
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(filed);
     }
 
     @Test

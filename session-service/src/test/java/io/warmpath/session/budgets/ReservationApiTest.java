@@ -12,8 +12,10 @@ import java.util.concurrent.Future;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.warmpath.session.SessionServiceTest;
+import io.warmpath.session.redis.RedisKeys;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +24,9 @@ class ReservationApiTest extends SessionServiceTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    StringRedisTemplate redis;
 
     @Test
     void fiftyConcurrentReservationsAdmitExactlyWhatTheBudgetHolds() throws Exception {
@@ -111,6 +116,67 @@ class ReservationApiTest extends SessionServiceTest {
         // A late settle of the reclaimed reservation still records its usage: the tokens were spent.
         settle(stale, Map.of("prompt_tokens", 10, "completion_tokens", 5)).expectStatus().isOk();
         assertThat(usage(id)).containsEntry("reserved_tokens", 1000).containsEntry("prompt_tokens", 10);
+    }
+
+    @Test
+    void aHoldOrphanedPastItsRecordsTtlIsStillReclaimedWithItsAmounts() throws InterruptedException {
+        // kimi-k2.5: 500 prompt at 0.60/M + 500 output at 3.00/M = 0.0018 USD per reservation.
+        String id = sessionWith(Map.of("max_total_tokens", 1000, "max_cost_usd", 0.003));
+        String orphan = reservationId(reserve(id, 500, 500).expectStatus().isCreated());
+        // The request died without settling; its record's TTL runs out (made to happen now) before the next reserve.
+        redis.expire(RedisKeys.reservation(orphan), Duration.ofMillis(1));
+        while (Boolean.TRUE.equals(redis.hasKey(RedisKeys.reservation(orphan)))) {
+            Thread.sleep(5);
+        }
+        clock.advance(Duration.ofMinutes(11));
+
+        reserve(id, 500, 500).expectStatus().isCreated();
+
+        assertThat(usage(id)).containsEntry("reserved_tokens", 1000).containsEntry("reserved_cost_usd", 0.0018);
+    }
+
+    @Test
+    void releaseByRequestIdFreesTheHoldOfAReserveWhoseAnswerWasLost() {
+        String id = sessionWith(Map.of("max_total_tokens", 1000));
+        post(tenant, "/internal/sessions/" + id + "/reservations", Map.of("request_id", "req-lost",
+                "model", "kimi-k2.5", "prompt_tokens", 500, "max_tokens", 500)).expectStatus().isCreated();
+        reserve(id, 1, 0).expectStatus().isEqualTo(429);
+
+        delete(tenant, "/internal/sessions/" + id + "/reservations/by-request/req-lost").expectStatus().isNoContent();
+        // Idempotent: the cell may retry the release.
+        delete(tenant, "/internal/sessions/" + id + "/reservations/by-request/req-lost").expectStatus().isNoContent();
+
+        assertThat(usage(id)).containsEntry("reserved_tokens", 0).containsEntry("turns", 0);
+        reserve(id, 500, 500).expectStatus().isCreated();
+    }
+
+    @Test
+    void releaseByRequestIdIsANotFoundForUnknownRequestsSessionsAndTenants() {
+        String id = sessionWith(Map.of("max_total_tokens", 1000));
+        post(tenant, "/internal/sessions/" + id + "/reservations", Map.of("request_id", "req-1",
+                "model", "kimi-k2.5", "prompt_tokens", 10, "max_tokens", 10)).expectStatus().isCreated();
+
+        delete(tenant, "/internal/sessions/" + id + "/reservations/by-request/req-other").expectStatus()
+                .isNotFound().expectBody().jsonPath("$.error.code").isEqualTo("reservation_not_found");
+        delete("intruder-" + tenant, "/internal/sessions/" + id + "/reservations/by-request/req-1")
+                .expectStatus().isNotFound();
+        delete(tenant, "/internal/sessions/ses_aaaaaaaaaaaaaaaaaaaaaaaaaa/reservations/by-request/req-1")
+                .expectStatus().isNotFound();
+        assertThat(usage(id)).containsEntry("reserved_tokens", 20);
+    }
+
+    @Test
+    void aReserveArrivingAfterItsReleaseByRequestIdHoldsNothing() {
+        String id = sessionWith(Map.of("max_total_tokens", 1000));
+        // The cell gave up on a slow reserve and released it before the reserve itself reached the store.
+        delete(tenant, "/internal/sessions/" + id + "/reservations/by-request/req-slow").expectStatus().isNotFound();
+
+        post(tenant, "/internal/sessions/" + id + "/reservations", Map.of("request_id", "req-slow",
+                "model", "kimi-k2.5", "prompt_tokens", 500, "max_tokens", 500)).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.error.code").isEqualTo("request_id_reused");
+
+        assertThat(usage(id)).containsEntry("reserved_tokens", 0);
+        delete(tenant, "/internal/sessions/" + id + "/reservations/by-request/req-slow").expectStatus().isNotFound();
     }
 
     @Test

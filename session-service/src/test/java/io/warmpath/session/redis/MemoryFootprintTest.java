@@ -46,7 +46,7 @@ class MemoryFootprintTest extends SessionServiceTest {
         Map<String, Long> explicit = new LinkedHashMap<>();
         explicit.put("session hash", usage("wp:s:" + id));
         explicit.put("token key", usage(tokenKey));
-        explicit.put("cell index (a set holding this one session)", usage("wp:c:" + cell));
+        explicit.put("cell index (a sorted set holding this one session)", usage("wp:b:" + cell));
         long explicitTotal = report("explicit session, budgets, binding", explicit);
 
         String implicitId = (String) resolve(tenant, "implicit-footprint").get("session_id");
@@ -100,7 +100,7 @@ class MemoryFootprintTest extends SessionServiceTest {
             put(tenant, "/internal/sessions/" + sessionId + "/binding", Map.of("cell_id", cell, "model",
                     "kimi-k2.5", "reason", "new")).expectStatus().isOk();
         }
-        return usage("wp:c:" + cell) / sessions;
+        return usage("wp:b:" + cell) / sessions;
     }
 
     /** A list like a session's TTFT samples when full: values of two to four digits. */
