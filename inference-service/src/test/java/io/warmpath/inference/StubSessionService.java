@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -32,11 +34,15 @@ final class StubSessionService implements AutoCloseable {
     record Call(String method, String path, Headers headers, JsonNode body) {
     }
 
+    private static final Pattern GRANTED_ID = Pattern.compile("/reservations/res-(\\d+)(/|$)");
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final JsonMapper json = JsonMapper.shared();
     private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
     private final AtomicInteger reservations = new AtomicInteger();
+    /** Reservations granted before the last reset: their late settles and releases belong to an earlier test. */
+    private volatile int grantedBeforeReset;
 
     /** 0 grants; otherwise reservations answer this status with {@link #refusalBody}. */
     volatile int reserveStatus;
@@ -70,6 +76,7 @@ final class StubSessionService implements AutoCloseable {
         refusalBody = "";
         stallReserve = Duration.ZERO;
         followUpFailures = 0;
+        grantedBeforeReset = reservations.get();
         calls.clear();
     }
 
@@ -123,6 +130,12 @@ final class StubSessionService implements AutoCloseable {
     }
 
     private void followUp(HttpExchange exchange) throws IOException {
+        // Settles and releases are sent in the background, so one can arrive after its test has ended.
+        if (fromAnEarlierTest(exchange.getRequestURI().getPath())) {
+            exchange.getRequestBody().readAllBytes();
+            respond(exchange, "POST".equals(exchange.getRequestMethod()) ? 200 : 204, "");
+            return;
+        }
         record(exchange);
         if (followUpFailures > 0) {
             followUpFailures--;
@@ -131,6 +144,11 @@ final class StubSessionService implements AutoCloseable {
         }
         boolean settle = "POST".equals(exchange.getRequestMethod());
         respond(exchange, settle ? 200 : 204, settle ? "{}" : "");
+    }
+
+    private boolean fromAnEarlierTest(String path) {
+        Matcher id = GRANTED_ID.matcher(path);
+        return id.find() && Integer.parseInt(id.group(1)) <= grantedBeforeReset;
     }
 
     private Call record(HttpExchange exchange) throws IOException {
