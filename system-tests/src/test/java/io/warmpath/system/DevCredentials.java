@@ -32,7 +32,8 @@ final class DevCredentials {
     /** Runs the scripted agent demo in process; 0 when every turn after the first was served from cache. */
     static int runDemo(String gateway, Path dir, String model) throws IOException {
         DemoSettings settings = new DemoSettings(URI.create(gateway), model, 2, 5, 16, Duration.ofSeconds(60));
-        DemoReport report = new AgentDemo(settings, DevTokens.mint(dir)).run(turn -> { });
+        String token = DevTokens.mint(dir, TokenSpec.devDefaults().withScopes(AgentDemo.requiredScopes()));
+        DemoReport report = new AgentDemo(settings, token).run(turn -> { });
         System.out.println(report.render());
         return report.passed() ? 0 : 1;
     }

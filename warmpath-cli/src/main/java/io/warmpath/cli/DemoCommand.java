@@ -5,6 +5,7 @@ import io.warmpath.cli.demo.DemoReport;
 import io.warmpath.cli.demo.DemoSettings;
 import io.warmpath.cli.token.DevTokens;
 import io.warmpath.cli.token.MissingDevKeyException;
+import io.warmpath.cli.token.TokenSpec;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -51,7 +52,8 @@ final class DemoCommand implements Command {
         DemoSettings settings = settings(commandLine);
         String token;
         try {
-            token = DevTokens.mint(Path.of(commandLine.text("--dir", KeysCommand.DEFAULT_DIR)));
+            token = DevTokens.mint(Path.of(commandLine.text("--dir", KeysCommand.DEFAULT_DIR)),
+                    TokenSpec.devDefaults().withScopes(AgentDemo.requiredScopes()));
         } catch (MissingDevKeyException e) {
             err.println("warmpath-cli demo: " + e.getMessage());
             return 1;

@@ -191,7 +191,7 @@ class SessionDirectoryTest {
 
     private static SessionDirectory directory(String url, SimpleMeterRegistry meters) {
         return new SessionsConfiguration().sessionDirectory(new SessionProperties(java.net.URI.create(url),
-                Duration.ofMillis(200), Duration.ofSeconds(30), 1_000, Duration.ofSeconds(2)), meters);
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 1_000, Duration.ofSeconds(2)), meters);
     }
 
     private static void awaitUntil(BooleanSupplier condition, String description) {

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PolicyClientTest {
 
-    private static final Duration DEADLINE = Duration.ofMillis(150);
+    // Generous for a busy CI machine; the slow-service test waits far longer than this.
+    private static final Duration DEADLINE = Duration.ofSeconds(1);
     private static final Duration ALLOW_TTL = Duration.ofSeconds(5);
 
     private static final DecisionRequest EU_REGULATED = new DecisionRequest(
@@ -144,14 +145,14 @@ class PolicyClientTest {
 
     @Test
     void slowServiceDeniesAtTheDeadline() {
-        policyService.delay(Duration.ofMillis(600));
+        policyService.delay(Duration.ofSeconds(5));
 
         long started = System.nanoTime();
         Decision decision = client.decide(EU_REGULATED).block();
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         assertThat(decision.outcome()).isEqualTo(Outcome.TIMEOUT);
-        assertThat(tookMillis).isLessThan(500);
+        assertThat(tookMillis).isLessThan(3_000);
         assertThat(counter("deny", "timeout")).isEqualTo(1.0);
     }
 

@@ -32,6 +32,17 @@ public final class AgentDemo {
     /** Response header naming the inference cell that served the request. */
     public static final String CELL_HEADER = "x-warmpath-cell";
 
+    /**
+     * The scopes the demo's token needs: inference, and {@code tools:<name>} for each tool it sends, since the
+     * gateway removes from a chat request every tool the token is not scoped for.
+     */
+    public static List<String> requiredScopes() {
+        List<String> scopes = new ArrayList<>();
+        scopes.add("inference:invoke");
+        AgentScript.tools().forEach(tool -> scopes.add("tools:" + tool.asFunction().function().name()));
+        return List.copyOf(scopes);
+    }
+
     private static final int MAX_ERROR_CHARS = 300;
 
     private final DemoSettings settings;

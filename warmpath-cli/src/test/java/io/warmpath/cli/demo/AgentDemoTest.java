@@ -28,6 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AgentDemoTest {
 
+    @Test
+    void tokenScopesCoverEveryToolTheDemoSendsSoTheGatewayKeepsThemInThePrompt() {
+        List<String> toolNames = AgentScript.tools().stream().map(tool -> tool.asFunction().function().name()).toList();
+
+        assertThat(toolNames).isNotEmpty();
+        assertThat(AgentDemo.requiredScopes()).startsWith("inference:invoke")
+                .containsAll(toolNames.stream().map(name -> "tools:" + name).toList())
+                .hasSize(toolNames.size() + 1);
+    }
+
     private HttpServer server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Long> previousPromptBySession = new HashMap<>();
