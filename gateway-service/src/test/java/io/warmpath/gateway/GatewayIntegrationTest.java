@@ -507,12 +507,7 @@ class GatewayIntegrationTest {
 
         failing.answer503(true);
         try {
-            client.post().uri("/v1/chat/completions")
-                    .headers(bearer(TOKENS.forTenant("acme")))
-                    .header("x-session-affinity", session)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(chatBody(false))
-                    .exchange()
+            sessionTurn("acme", session)
                     .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
                     .expectHeader().valueEquals("x-warmpath-cell", failing.id);
         } finally {
@@ -533,12 +528,7 @@ class GatewayIntegrationTest {
 
         crashing.dropRequests(true);
         try {
-            client.post().uri("/v1/chat/completions")
-                    .headers(bearer(TOKENS.forTenant("acme")))
-                    .header("x-session-affinity", session)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(chatBody(false))
-                    .exchange()
+            sessionTurn("acme", session)
                     .expectStatus().isEqualTo(HttpStatus.BAD_GATEWAY)
                     .expectBody()
                     .jsonPath("$.error.type").isEqualTo("server_error")
@@ -560,12 +550,7 @@ class GatewayIntegrationTest {
 
         refusing.refuseWithUnmarked503(true);
         try {
-            client.post().uri("/v1/chat/completions")
-                    .headers(bearer(TOKENS.forTenant("acme")))
-                    .header("x-session-affinity", session)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(chatBody(false))
-                    .exchange()
+            sessionTurn("acme", session)
                     .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
                     .expectBody().jsonPath("$.error.code").isEqualTo("session_service_unavailable");
         } finally {
@@ -598,14 +583,17 @@ class GatewayIntegrationTest {
     }
 
     private EntityExchangeResult<byte[]> chat(String tenant, String affinity) {
+        return sessionTurn(tenant, affinity).expectStatus().isOk().expectBody().returnResult();
+    }
+
+    /** One non-streamed turn of a session, whatever its outcome. */
+    private WebTestClient.ResponseSpec sessionTurn(String tenant, String affinity) {
         return client.post().uri("/v1/chat/completions")
                 .headers(bearer(TOKENS.forTenant(tenant)))
                 .header("x-session-affinity", affinity)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(chatBody(false))
-                .exchange()
-                .expectStatus().isOk()
-                .expectBody().returnResult();
+                .exchange();
     }
 
     private String sessionServedBy(String cellId) {
