@@ -46,7 +46,7 @@ import reactor.core.publisher.Flux;
  * covers routing with session-service up.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class GatewayIntegrationTest {
 
     private static final String MODEL = "kimi-k2.5";

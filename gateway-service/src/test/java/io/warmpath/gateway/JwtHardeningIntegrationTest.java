@@ -38,7 +38,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * error="invalid_token"}, on the inference, session and tool routes alike, before any of them does work.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class JwtHardeningIntegrationTest {
 
     private static final TestTokens TOKENS = new TestTokens();

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * class, pinned region and caller facts reach both policy-service and the cell.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class RegionalRoutingIntegrationTest {
 
     private static final String MODEL = "kimi-k2.5";

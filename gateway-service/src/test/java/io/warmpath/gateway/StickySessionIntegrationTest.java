@@ -47,7 +47,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * edit to add a cell at run time.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class StickySessionIntegrationTest {
 
     private static final String MODEL = "kimi-k2.5";

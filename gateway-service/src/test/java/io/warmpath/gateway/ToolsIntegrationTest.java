@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * a recording server that must never be reached, a stub policy-service, and a stub cell for chat requests.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class ToolsIntegrationTest {
 
     private static final TestTokens TOKENS = new TestTokens();

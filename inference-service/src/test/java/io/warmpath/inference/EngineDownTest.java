@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
         "warmpath.cell.id=cell-orphan",
         "warmpath.cell.status-interval=100ms",
         "warmpath.cell.retry-after=2s"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class EngineDownTest {
 
     @Autowired

@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
         "warmpath.cell.policy-enabled=false",
         "warmpath.cell.id=cell-sim",
         "warmpath.cell.status-interval=200ms"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class EngineSimCellIntegrationTest {
 
     private static final String MODEL = "kimi-k2.5";

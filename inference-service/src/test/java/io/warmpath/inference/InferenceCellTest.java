@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
         "warmpath.cell.retry-after=3s",
         "warmpath.cell.timeouts.response=1s",
         "warmpath.cell.timeouts.unary-response=4s"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class InferenceCellTest {
 
     private static final StubEngine engine = new StubEngine();

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         // Generous for a cold test JVM; no allow caching, so each test's answer applies at once.
         "warmpath.cell.policy-deadline=2s",
         "warmpath.cell.policy-allow-ttl=0s"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class RegionCheckTest {
 
     private static final StubEngine engine = new StubEngine();

@@ -47,7 +47,7 @@ import static org.awaitility.Awaitility.await;
         // Generous for a loaded build machine; the stall test waits well past it.
         "warmpath.cell.sessions-timeout=1s",
         "warmpath.cell.default-max-tokens=777"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 @ExtendWith(OutputCaptureExtension.class)
 class SessionBudgetTest {
 

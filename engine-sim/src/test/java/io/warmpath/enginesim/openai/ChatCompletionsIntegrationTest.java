@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"time-scale=0.01", "num-gpu-blocks-override=2048"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class ChatCompletionsIntegrationTest {
 
     @Autowired

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"time-scale=0.001", "max-model-len=64"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class ChatDefaultLimitIntegrationTest {
 
     private static final int MAX_MODEL_LEN = 64;

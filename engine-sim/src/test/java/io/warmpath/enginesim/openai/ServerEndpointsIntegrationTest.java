@@ -13,7 +13,7 @@ import java.util.Map;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"time-scale=0.01", "num-gpu-blocks-override=2048"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class ServerEndpointsIntegrationTest {
 
     @Autowired
