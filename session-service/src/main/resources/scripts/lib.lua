@@ -81,3 +81,20 @@ local function reclaim(sid, skey)
   end
 end
 
+
+-- Appends one turn's usage to the session's ledger: counts, cost (nano-USD), the prompt size the next turn's growth
+-- is measured from, and a time-to-first-token sample ('' for none) in a list trimmed to the newest `samples`.
+local function append_turn(sid, skey, prompt, cached, completion, cost, ttft, samples)
+  redis.call('HINCRBY', skey, 'n', 1)
+  redis.call('HINCRBY', skey, 'pt', prompt)
+  redis.call('HINCRBY', skey, 'ct', cached)
+  redis.call('HINCRBY', skey, 'ot', completion)
+  redis.call('HINCRBY', skey, 'uc', cost)
+  redis.call('HSET', skey, 'lp', prompt)
+  if ttft ~= '' then
+    local list = key('f', sid)
+    redis.call('LPUSH', list, ttft)
+    redis.call('LTRIM', list, 0, tonumber(samples) - 1)
+    redis.call('PEXPIRE', list, redis.call('PTTL', skey))
+  end
+end

@@ -19,16 +19,5 @@ else
   -- Reclaimed on expiry ('e'): the hold is gone already, but the tokens were spent, so the usage still counts.
   redis.call('HSET', rkey, 'st', 's')
 end
-redis.call('HINCRBY', skey, 'n', 1)
-redis.call('HINCRBY', skey, 'pt', ARGV[5])
-redis.call('HINCRBY', skey, 'ct', ARGV[6])
-redis.call('HINCRBY', skey, 'ot', ARGV[7])
-redis.call('HINCRBY', skey, 'uc', ARGV[8])
-redis.call('HSET', skey, 'lp', ARGV[5])
-if ARGV[9] ~= '' then
-  local samples = key('f', sid)
-  redis.call('LPUSH', samples, ARGV[9])
-  redis.call('LTRIM', samples, 0, tonumber(ARGV[10]) - 1)
-  redis.call('PEXPIRE', samples, redis.call('PTTL', skey))
-end
+append_turn(sid, skey, ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
 return {'settled'}

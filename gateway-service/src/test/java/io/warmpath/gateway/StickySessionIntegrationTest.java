@@ -71,6 +71,8 @@ class StickySessionIntegrationTest {
         registry.add("warmpath.gateway.cells-file", CELLS_FILE::toString);
         registry.add("warmpath.gateway.sessions.url", SESSIONS::url);
         registry.add("warmpath.gateway.sessions.near-cache-ttl", () -> NEAR_CACHE_TTL.toMillis() + "ms");
+        // Turns past the ttl wait for session-service, so the turn after a settle sees its context size.
+        registry.add("warmpath.gateway.sessions.near-cache-max-stale", () -> "0s");
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", TOKENS::publicKeyLocation);
         registry.add("warmpath.gateway.health.probe-interval", () -> "1h");
         registry.add("warmpath.gateway.health.ejection-cooldown", () -> COOLDOWN.toMillis() + "ms");
@@ -108,6 +110,7 @@ class StickySessionIntegrationTest {
         assertThat(bound.lastHeader("x-warmpath-session")).isEqualTo(sessionId);
         assertThat(bound.lastHeader("x-warmpath-tenant")).isEqualTo("acme");
         assertThat(bound.lastHeader("x-warmpath-predicted-cached-tokens")).isEqualTo("0");
+        assertThat(bound.lastHeader("x-warmpath-session-limits")).as("a budget to reserve against").isNull();
         awaitUntil(() -> first.equals(SESSIONS.boundCell(sessionId)), "binding stored");
         assertThat(SESSIONS.bindingPuts(sessionId)).singleElement().satisfies(put -> {
             assertThat(put.reason()).isEqualTo("new");
@@ -123,6 +126,16 @@ class StickySessionIntegrationTest {
         }
         assertThat(bound.lastHeader("x-warmpath-predicted-cached-tokens")).isEqualTo("1200");
         assertThat(SESSIONS.bindingPuts(sessionId)).as("hits write nothing").hasSize(1);
+    }
+
+    @Test
+    void cellsAreToldWhenASessionHasNoLimitsAndAClientCannotSayItForThem() {
+        StubCell implicitCell = stub(servedBy(chat("no-limits-1", headers -> { })));
+        assertThat(implicitCell.lastHeader("x-warmpath-session-limits")).isEqualTo("none");
+
+        String token = SESSIONS.createTokenSession("acme", "code-review");
+        StubCell tokenCell = stub(servedBy(chat(token, headers -> headers.set("x-warmpath-session-limits", "none"))));
+        assertThat(tokenCell.lastHeader("x-warmpath-session-limits")).isNull();
     }
 
     @Test
@@ -245,7 +258,8 @@ class StickySessionIntegrationTest {
                 .expectBody()
                 .jsonPath("$.error.code").isEqualTo("workflow_mismatch");
         send(SESSIONS.createTokenSession("globex", "code-review"), headers -> { })
-                .expectStatus().isNotFound();
+                .expectStatus().isNotFound()
+                .expectBody(Void.class);
         send(token, headers -> headers.set("x-workflow", "Not A Workflow!"))
                 .expectStatus().isBadRequest()
                 .expectBody()
@@ -282,14 +296,19 @@ class StickySessionIntegrationTest {
                 .expectStatus().isForbidden()
                 .expectBody().jsonPath("$.error.code").isEqualTo("insufficient_scope");
         client.post().uri("/v1/sessions/ses_1/rotate").headers(bearer(invokeOnly)).exchange()
-                .expectStatus().isForbidden();
+                .expectStatus().isForbidden()
+                .expectBody(Void.class);
         client.delete().uri("/v1/sessions/ses_1").headers(bearer(invokeOnly)).exchange()
-                .expectStatus().isForbidden();
+                .expectStatus().isForbidden()
+                .expectBody(Void.class);
         assertThat(SESSIONS.publicCalls()).as("refused at the gateway").hasSize(callsBefore);
 
-        client.get().uri("/v1/sessions/ses_1").headers(bearer(invokeOnly)).exchange().expectStatus().isOk();
-        client.get().uri("/v1/sessions/ses_1/usage").headers(bearer(writer)).exchange().expectStatus().isOk();
-        client.delete().uri("/v1/sessions/ses_1").headers(bearer(writer)).exchange().expectStatus().isNoContent();
+        client.get().uri("/v1/sessions/ses_1").headers(bearer(invokeOnly)).exchange().expectStatus().isOk()
+                .expectBody(Void.class);
+        client.get().uri("/v1/sessions/ses_1/usage").headers(bearer(writer)).exchange().expectStatus().isOk()
+                .expectBody(Void.class);
+        client.delete().uri("/v1/sessions/ses_1").headers(bearer(writer)).exchange().expectStatus().isNoContent()
+                .expectBody(Void.class);
         assertThat(SESSIONS.publicCalls().subList(callsBefore, SESSIONS.publicCalls().size()))
                 .extracting(StubSessionService.PublicCall::method).containsExactly("GET", "GET", "DELETE");
     }
@@ -307,7 +326,7 @@ class StickySessionIntegrationTest {
         assertThat(metrics)
                 .contains("warmpath_gateway_binding_total{outcome=\"new\",reason=\"new\"}")
                 .contains("warmpath_gateway_binding_total{outcome=\"hit\",reason=\"bound\"}")
-                .contains("warmpath_gateway_sessions_resolutions_total")
+                .contains("warmpath_gateway_sessions_resolutions_seconds_bucket")
                 .doesNotContain(sessionId)
                 .doesNotContain(affinity);
     }

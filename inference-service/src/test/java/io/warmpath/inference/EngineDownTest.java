@@ -67,7 +67,8 @@ class EngineDownTest {
                 client.get().uri("/actuator/health/readiness").exchange()
                         .expectStatus().isEqualTo(503)
                         .expectBody().jsonPath("$.status").isEqualTo("DOWN"));
-        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk()
+                .expectBody(Void.class);
         client.get().uri("/cell/status").exchange()
                 .expectStatus().isOk()
                 .expectBody()

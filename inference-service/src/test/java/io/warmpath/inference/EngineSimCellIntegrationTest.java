@@ -180,7 +180,8 @@ class EngineSimCellIntegrationTest {
                 .jsonPath("$.models[0]").isEqualTo(MODEL)
                 .jsonPath("$.running").isEqualTo(0)
                 .jsonPath("$.inFlight").isEqualTo(0));
-        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+                .expectBody(Void.class);
     }
 
     private JsonNode completeThroughCell(ArrayNode messages) {

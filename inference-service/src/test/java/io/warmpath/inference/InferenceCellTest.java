@@ -354,7 +354,8 @@ class InferenceCellTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> readinessStatus() == 503);
         assertThat(cellStatus().path("ready").asBoolean()).isFalse();
-        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk()
+                .expectBody(Void.class);
 
         engine.healthy = true;
 
@@ -367,7 +368,8 @@ class InferenceCellTest {
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(CHAT)
                 .exchange()
-                .expectStatus().isOk();
+                .expectStatus().isOk()
+                .expectBody(Void.class);
 
         String scrape = client.get().uri("/actuator/prometheus")
                 .exchange()

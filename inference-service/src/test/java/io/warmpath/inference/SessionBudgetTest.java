@@ -172,7 +172,8 @@ class SessionBudgetTest {
     void completionsCountTheirPromptAndChatReservesMaxCompletionTokens() throws Exception {
         engine.tokenizeCount = 5;
         post("/v1/completions", """
-                {"model":"stub-model","prompt":"once upon","max_tokens":9}""").expectStatus().isOk();
+                {"model":"stub-model","prompt":"once upon","max_tokens":9}""").expectStatus().isOk()
+                .expectBody(Void.class);
 
         JsonNode tokenize = json.readTree(engine.nextTokenized().body());
         assertThat(tokenize.path("prompt").asString()).isEqualTo("once upon");
@@ -184,7 +185,8 @@ class SessionBudgetTest {
 
         post("/v1/chat/completions", """
                 {"model":"stub-model","max_tokens":9,"max_completion_tokens":33,"messages":[{"role":"user","content":"x"}]}""")
-                .expectStatus().isOk();
+                .expectStatus().isOk()
+                .expectBody(Void.class);
         assertThat(sessions.nextCall().body().path("max_tokens").asLong()).isEqualTo(33);
     }
 
@@ -367,13 +369,48 @@ class SessionBudgetTest {
     }
 
     @Test
+    void turnOfASessionWithoutLimitsReservesNothingAndIsRecordedWithTheEnginesUsage() throws Exception {
+        postWithoutLimits(CHAT_WITH_TOOLS).expectStatus().isOk().expectBody(Void.class);
+
+        StubSessionService.Call recorded = sessions.nextCall();
+        assertThat(recorded.method()).isEqualTo("POST");
+        assertThat(recorded.path()).isEqualTo("/internal/sessions/" + SESSION + "/turns");
+        assertThat(recorded.headers().getFirst("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(recorded.body().path("request_id").asString()).isNotBlank();
+        assertThat(recorded.body().path("prompt_tokens").asLong()).isEqualTo(11);
+        assertThat(recorded.body().path("cached_tokens").asLong()).isEqualTo(7);
+        assertThat(recorded.body().path("completion_tokens").asLong()).isEqualTo(2);
+        assertThat(recorded.body().path("cell_id").asString()).isEqualTo("cell-budget");
+        assertThat(recorded.body().path("model").asString()).isEqualTo(StubEngine.MODEL);
+        assertThat(engine.tokenizedCount()).as("nothing to reserve, nothing to count").isZero();
+        assertNoFurtherSessionCalls();
+    }
+
+    @Test
+    void brokenStreamOfASessionWithoutLimitsIsRecordedWithItsPromptCountedAfterwards() throws Exception {
+        engine.streamEnding = StubEngine.StreamEnding.CUT_AFTER_FIRST_TOKEN;
+        engine.tokenizeCount = 4242;
+
+        List<String> events = events(postWithoutLimits(STREAMED_CHAT));
+
+        assertThat(events.getLast()).contains("stream_broken");
+        StubSessionService.Call recorded = sessions.nextCall();
+        assertThat(recorded.path()).isEqualTo("/internal/sessions/" + SESSION + "/turns");
+        assertThat(recorded.body().path("prompt_tokens").asLong()).isEqualTo(4242);
+        assertThat(recorded.body().path("cached_tokens").asLong()).isZero();
+        assertThat(recorded.body().path("completion_tokens").asLong()).isEqualTo(1);
+        assertThat(engine.tokenizedCount()).isEqualTo(1);
+    }
+
+    @Test
     void requestWithoutASessionMakesNoSessionCallsAtAll() throws Exception {
         client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
                 .header("x-warmpath-tenant", "acme")
                 .bodyValue(CHAT_WITH_TOOLS)
                 .exchange()
-                .expectStatus().isOk();
+                .expectStatus().isOk()
+                .expectBody(Void.class);
 
         assertNoFurtherSessionCalls();
         assertThat(engine.tokenizedCount()).isZero();
@@ -411,7 +448,8 @@ class SessionBudgetTest {
         sessions.followUpFailures = 2;
         double failuresBefore = followUpFailures("settle");
 
-        post("/v1/chat/completions", CHAT_WITH_TOOLS).expectStatus().isOk();
+        post("/v1/chat/completions", CHAT_WITH_TOOLS).expectStatus().isOk()
+                .expectBody(Void.class);
 
         sessions.nextCall();
         for (int attempt = 1; attempt <= 3; attempt++) {
@@ -426,7 +464,8 @@ class SessionBudgetTest {
         sessions.followUpFailures = 100;
         double failuresBefore = followUpFailures("settle");
 
-        post("/v1/chat/completions", CHAT_WITH_TOOLS).expectStatus().isOk();
+        post("/v1/chat/completions", CHAT_WITH_TOOLS).expectStatus().isOk()
+                .expectBody(Void.class);
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(followUpFailures("settle") - failuresBefore).isEqualTo(1));
@@ -444,8 +483,23 @@ class SessionBudgetTest {
                 .exchange();
     }
 
+    /** A chat request of a session the gateway marked as having no limits. */
+    private WebTestClient.ResponseSpec postWithoutLimits(String body) {
+        return client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("x-warmpath-session", SESSION)
+                .header("x-warmpath-tenant", "acme")
+                .header("x-warmpath-session-limits", "none")
+                .bodyValue(body)
+                .exchange();
+    }
+
     private List<String> stream(String body) {
-        return post("/v1/chat/completions", body)
+        return events(post("/v1/chat/completions", body));
+    }
+
+    private static List<String> events(WebTestClient.ResponseSpec response) {
+        return response
                 .expectStatus().isOk()
                 .returnResult(String.class)
                 .getResponseBody()

@@ -113,6 +113,10 @@ final class StubSessionService implements AutoCloseable {
             respond(exchange, 204, "");
             return;
         }
+        if ("POST".equals(call.method()) && call.path().endsWith("/turns")) {
+            respond(exchange, 201, "{\"status\":\"recorded\"}");
+            return;
+        }
         if (!"POST".equals(call.method()) || !call.path().endsWith("/reservations")) {
             respond(exchange, 404, "");
             return;

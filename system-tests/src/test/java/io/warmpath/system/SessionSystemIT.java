@@ -253,7 +253,8 @@ class SessionSystemIT {
     @Test
     @Order(100)
     void withRedisDownImplicitSessionsAreStillAnsweredAndBudgetedSessionsFailClosed() throws Exception {
-        JsonNode session = createSession(acmeSessions, "{\"workflow\":\"outage\"}");
+        JsonNode session = createSession(acmeSessions,
+                "{\"workflow\":\"outage\",\"budgets\":{\"max_total_tokens\":1000000}}");
         String token = session.path("affinity_token").asString();
         ObjectNode body = new Conversation(MODEL, "You are agent outage.").turn("Hi");
         assertThat(gateway.chat(acme, token, body).status()).isEqualTo(200);
@@ -262,9 +263,13 @@ class SessionSystemIT {
         try {
             Reply implicit = awaitStatus(() -> gateway.chat(acme, "outage-implicit-" + System.nanoTime(), body), 200);
             assertThat(implicit.cell()).isIn(stack.cellIds());
+            // The gateway still knows the token from its near cache; the cell cannot reserve its budget.
             Reply budgeted = awaitStatus(() -> gateway.chat(acme, token, body), 503);
             assertThat(budgeted.headers()).containsKey("retry-after");
-            assertThat(budgeted.json().path("error").path("code").asString()).isNotBlank();
+            assertThat(budgeted.json().path("error").path("code").asString()).isEqualTo("session_service_unavailable");
+            // A token the gateway has not seen cannot be checked at all.
+            Reply unknown = awaitStatus(() -> gateway.chat(acme, "wpt_" + "a".repeat(43), body), 503);
+            assertThat(unknown.headers()).containsKey("retry-after");
         } finally {
             stack.startRedis();
         }

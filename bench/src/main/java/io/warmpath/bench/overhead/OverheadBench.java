@@ -1,5 +1,6 @@
 package io.warmpath.bench.overhead;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,12 +40,14 @@ public final class OverheadBench {
      * One target of the comparison: where requests go and the headers they carry.
      *
      * @param sessionHeader whether requests carry {@code x-session-affinity} (one of {@link #SESSIONS} values)
+     * @param resolutions   whether the target is a gateway whose session-resolution timer is read around its run
      */
-    public record Target(String name, URI baseUrl, Map<String, String> headers, boolean sessionHeader) {
+    public record Target(String name, URI baseUrl, Map<String, String> headers, boolean sessionHeader,
+                         boolean resolutions) {
 
         /** A target whose requests carry the session header. */
         public Target(String name, URI baseUrl, Map<String, String> headers) {
-            this(name, baseUrl, headers, true);
+            this(name, baseUrl, headers, true, false);
         }
     }
 
@@ -55,9 +58,17 @@ public final class OverheadBench {
     public Map<String, LatencyStats> compare(List<Target> targets, String model, double rate, Duration duration,
                                              Duration warmup) throws InterruptedException {
         Map<String, LatencyStats> results = new LinkedHashMap<>();
+        Map<String, ResolutionTimes> resolutions = new LinkedHashMap<>();
         for (Target target : targets) {
             load.run(requests(target, model), rate, warmup);
+            ResolutionTimes before = target.resolutions() ? scrapeResolutions(target) : null;
             results.put(target.name(), load.run(requests(target, model), rate, duration));
+            if (before != null) {
+                ResolutionTimes after = scrapeResolutions(target);
+                if (after != null) {
+                    resolutions.put(target.name(), after.minus(before));
+                }
+            }
         }
         out.printf(Locale.ROOT, "%n%d requests/s for %.1f s per target, small prompts, max_tokens 1%n%n",
                 Math.round(rate), duration.toMillis() / 1000.0);
@@ -74,7 +85,24 @@ public final class OverheadBench {
                     stats.p99Millis(), stats.p50Millis() - baseline.p50Millis(),
                     stats.p99Millis() - baseline.p99Millis(), stats.failed());
         });
+        resolutions.forEach((name, times) -> out.printf(Locale.ROOT, "%nSession resolution at the gateway during "
+                + "'%s' (the gateway's own timer; p99 as its bucket's upper bound): %d turns answered by the near "
+                + "cache, p99 <= %.3f ms; %d asked session-service%s%n", name, times.nearCacheCount(),
+                times.nearCacheP99Millis(), times.remoteCount(), times.remoteCount() == 0 ? ""
+                        : String.format(Locale.ROOT, ", p99 <= %.1f ms", times.remoteP99Millis())));
         return results;
+    }
+
+    /** The gateway's resolution timer, or null (with a note) when its metrics cannot be read. */
+    private ResolutionTimes scrapeResolutions(Target target) throws InterruptedException {
+        try {
+            return ResolutionTimes.scrape(http, target.baseUrl());
+        }
+        catch (IOException unreadable) {
+            out.printf(Locale.ROOT, "(session resolution times of '%s' not read: %s)%n", target.name(),
+                    unreadable.getMessage());
+            return null;
+        }
     }
 
     /**

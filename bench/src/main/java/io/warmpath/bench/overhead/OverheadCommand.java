@@ -13,9 +13,10 @@ import java.util.Map;
 /**
  * {@code bench overhead}: the same small requests at one fixed rate straight to an engine, to a cell, through the
  * gateway with and without a session header, and through nginx when one is given; then the highest rate the engine,
- * the gateway and nginx each sustain (a rate ladder). The two gateway rows differ by session resolution: with the
- * header the gateway resolves the session through its near cache and the cell reserves and settles its budget;
- * without it the key is the prompt skeleton and no session is involved.
+ * the gateway and nginx each sustain (a rate ladder). The two gateway rows differ by everything a session costs: with
+ * the header the gateway resolves the session through its near cache and the cell records the turn in the session's
+ * ledger (the bench's implicit sessions have no limits, so nothing is reserved); without it the key is the prompt
+ * skeleton and no session is involved. The gateway's own timer gives the resolution's share.
  */
 public final class OverheadCommand {
 
@@ -69,8 +70,8 @@ public final class OverheadCommand {
         }
         URI gateway = URI.create(required(options, "gateway"));
         Map<String, String> token = Map.of("authorization", "Bearer " + required(options, "token"));
-        targets.add(new Target(GATEWAY, gateway, token, true));
-        targets.add(new Target(GATEWAY_NO_SESSION, gateway, token, false));
+        targets.add(new Target(GATEWAY, gateway, token, true, true));
+        targets.add(new Target(GATEWAY_NO_SESSION, gateway, token, false, false));
         if (options.containsKey("nginx")) {
             targets.add(new Target(NGINX, URI.create(options.get("nginx")), Map.of()));
         }

@@ -32,7 +32,8 @@ class FaultAdminIntegrationTest {
 
     @AfterEach
     void clearFaults() {
-        client.delete().uri("/admin/faults").exchange().expectStatus().isNoContent();
+        client.delete().uri("/admin/faults").exchange().expectStatus().isNoContent()
+                .expectBody(Void.class);
     }
 
     @Test
@@ -44,7 +45,8 @@ class FaultAdminIntegrationTest {
             chat(false).expectStatus().isEqualTo(503)
                     .expectBody().jsonPath("$.error.type").isEqualTo("ServiceUnavailableError");
         }
-        chat(false).expectStatus().isOk();
+        chat(false).expectStatus().isOk()
+                .expectBody(Void.class);
         client.get().uri("/admin/faults").exchange()
                 .expectBody().jsonPath("$.failNext").isEqualTo(0);
     }
@@ -77,14 +79,16 @@ class FaultAdminIntegrationTest {
         putFaults("{\"failStatus\": 200}").expectStatus().isBadRequest()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.status").isEqualTo(400).jsonPath("$.detail").isNotEmpty();
-        putFaults("{not json").expectStatus().isBadRequest();
+        putFaults("{not json").expectStatus().isBadRequest()
+                .expectBody(Void.class);
     }
 
     @Test
     void deleteClearsEveryFault() {
         putFaults("{\"failNext\": 5, \"stallMs\": 10, \"cutAfterTokens\": 1, \"slowdown\": 3.0}");
 
-        client.delete().uri("/admin/faults").exchange().expectStatus().isNoContent();
+        client.delete().uri("/admin/faults").exchange().expectStatus().isNoContent()
+                .expectBody(Void.class);
 
         client.get().uri("/admin/faults").exchange()
                 .expectStatus().isOk()

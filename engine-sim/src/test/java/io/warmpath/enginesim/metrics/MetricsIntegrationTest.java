@@ -65,7 +65,8 @@ class MetricsIntegrationTest {
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("prompt", List.of(prompt), "max_tokens", 2))
                 .exchange()
-                .expectStatus().isOk();
+                .expectStatus().isOk()
+                .expectBody(Void.class);
     }
 
     private String scrape() {

@@ -76,10 +76,13 @@ class ServerEndpointsIntegrationTest {
 
     @Test
     void faultAdminIsOffUnlessEnabled() {
-        client.get().uri("/admin/faults").exchange().expectStatus().isNotFound();
+        client.get().uri("/admin/faults").exchange().expectStatus().isNotFound()
+                .expectBody(Void.class);
         client.put().uri("/admin/faults").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"failNext\": 5}").exchange().expectStatus().isNotFound();
-        client.delete().uri("/admin/faults").exchange().expectStatus().isNotFound();
+                .bodyValue("{\"failNext\": 5}").exchange().expectStatus().isNotFound()
+                .expectBody(Void.class);
+        client.delete().uri("/admin/faults").exchange().expectStatus().isNotFound()
+                .expectBody(Void.class);
     }
 
     @Test

@@ -17,8 +17,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Runs after the load balancer chose a cell for a session's turn, once per attempt: tells the cell which session this
- * is and how many of its prompt tokens routing expects the cell to hold ({@code x-warmpath-session},
- * {@code x-warmpath-predicted-cached-tokens}), counts the binding outcome, and, once the cell has answered with a
+ * is, how many of its prompt tokens routing expects the cell to hold and, for a session without limits, that there is
+ * nothing to reserve ({@code x-warmpath-session}, {@code x-warmpath-predicted-cached-tokens},
+ * {@code x-warmpath-session-limits}), counts the binding outcome, and, once the cell has answered with a
  * status below 500, stores the binding when the decision created or moved it.
  */
 @Component
@@ -55,6 +56,9 @@ class SessionBindingFilter implements GlobalFilter, Ordered {
                 .request(request -> request.headers(headers -> {
                     headers.set(TrustedHeaders.SESSION, turn.session.id());
                     headers.set(TrustedHeaders.PREDICTED_CACHED_TOKENS, Long.toString(predictedCached));
+                    if (!turn.session.limited()) {
+                        headers.set(TrustedHeaders.SESSION_LIMITS, "none");
+                    }
                 }))
                 .build())
                 // The routing filter completes once the cell's status and headers are in (the body follows): only

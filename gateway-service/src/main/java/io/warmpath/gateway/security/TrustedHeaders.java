@@ -24,6 +24,8 @@ public class TrustedHeaders implements GlobalFilter, Ordered {
     public static final String SUBJECT = PREFIX + "subject";
     public static final String SESSION = PREFIX + "session";
     public static final String PREDICTED_CACHED_TOKENS = PREFIX + "predicted-cached-tokens";
+    /** {@code none} for a session without context limits or budgets: its cell has nothing to reserve. */
+    public static final String SESSION_LIMITS = PREFIX + "session-limits";
 
     @Override
     public int getOrder() {

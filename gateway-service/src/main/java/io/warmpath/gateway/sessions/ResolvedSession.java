@@ -12,16 +12,18 @@ import org.jspecify.annotations.Nullable;
  * @param dataClass the class of its data ({@code public}, {@code internal}, {@code confidential},
  *                  {@code regulated}); {@code null} when session-service did not say
  * @param region    the region its data must stay in; {@code null} when it is not pinned
+ * @param limited   whether it has a context limit or a budget, so that its cell must reserve before each turn;
+ *                  {@code true} when session-service did not say
  */
 public record ResolvedSession(String id, @Nullable String workflow, boolean implicit, @Nullable StoredBinding binding,
-        @Nullable String dataClass, @Nullable String region) {
+        @Nullable String dataClass, @Nullable String region, boolean limited) {
 
-    /** A session with no data class or region of its own. */
+    /** A session with limits and no data class or region of its own. */
     public ResolvedSession(String id, @Nullable String workflow, boolean implicit, @Nullable StoredBinding binding) {
-        this(id, workflow, implicit, binding, null, null);
+        this(id, workflow, implicit, binding, null, null, true);
     }
 
     ResolvedSession withBinding(StoredBinding newBinding) {
-        return new ResolvedSession(id, workflow, implicit, newBinding, dataClass, region);
+        return new ResolvedSession(id, workflow, implicit, newBinding, dataClass, region, limited);
     }
 }

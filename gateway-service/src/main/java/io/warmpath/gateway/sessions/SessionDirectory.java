@@ -3,39 +3,48 @@ package io.warmpath.gateway.sessions;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.warmpath.gateway.security.Caller;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Sessions as routing sees them: resolutions from session-service, kept in a near cache for a short while so that a
- * busy session costs session-service one call every few seconds rather than one per turn, and binding writes, which
- * update the near cache so the next turn through this gateway sees the new cell at once.
+ * Sessions as routing sees them: resolutions from session-service, kept in a near cache so that a turn of a known
+ * session never waits for session-service, and binding writes, which update the near cache so the next turn through
+ * this gateway sees the new cell at once.
  *
- * <p>The near cache is keyed by tenant and affinity value. A token revoked or rotated at session-service may
- * therefore keep resolving here for up to the cache's time to live.
+ * <p>The near cache is keyed by tenant and affinity value. A resolution is fresh for {@code ttl}; after that, for up
+ * to {@code maxStale} more, a turn is answered from it while a refresh runs in the background (stale while
+ * revalidate), so a session whose turns are minutes apart still resolves in microseconds. The refresh drops a
+ * session that session-service no longer knows. A token revoked or rotated at session-service may therefore keep
+ * resolving here for one more turn, at most {@code ttl + maxStale} after it was last resolved; {@code maxStale} of
+ * zero makes every turn after {@code ttl} wait for session-service.
  */
 public final class SessionDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(SessionDirectory.class);
 
     private final SessionClient client;
-    private final Cache<Key, ResolvedSession> nearCache;
+    private final Cache<Key, Entry> nearCache;
+    private final long ttlNanos;
     private final ConcurrentMap<Lookup, Mono<Resolution>> inFlight = new ConcurrentHashMap<>();
     private final Duration retryAfter;
     private final MeterRegistry meters;
 
-    SessionDirectory(SessionClient client, Duration nearCacheTtl, long nearCacheSize, Duration retryAfter,
+    SessionDirectory(SessionClient client, Duration ttl, Duration maxStale, long nearCacheSize, Duration retryAfter,
             MeterRegistry meters) {
         this.client = client;
-        this.nearCache = Caffeine.newBuilder().expireAfterWrite(nearCacheTtl).maximumSize(nearCacheSize).build();
+        this.ttlNanos = ttl.toNanos();
+        this.nearCache = Caffeine.newBuilder().expireAfterWrite(ttl.plus(maxStale)).maximumSize(nearCacheSize).build();
         this.retryAfter = retryAfter;
         this.meters = meters;
     }
@@ -51,22 +60,45 @@ public final class SessionDirectory {
      * @param workflow the request's {@code x-workflow}, checked against the session's; {@code null} to skip the check
      */
     public Mono<Resolution> resolve(Caller caller, String affinity, @Nullable String workflow) {
-        ResolvedSession cached = nearCache.getIfPresent(new Key(caller.tenant(), affinity));
+        long start = System.nanoTime();
+        Key key = new Key(caller.tenant(), affinity);
+        Entry cached = nearCache.getIfPresent(key);
         if (cached != null) {
+            boolean fresh = start - cached.resolvedAtNanos() < ttlNanos;
+            ResolvedSession session = cached.session();
             // As session-service checks: a session opened without a workflow accepts any.
-            Resolution answer = workflow != null && cached.workflow() != null && !workflow.equals(cached.workflow())
-                    ? new Resolution.WorkflowMismatch() : new Resolution.Found(cached);
-            count(answer, true);
+            Resolution answer = workflow != null && session.workflow() != null && !workflow.equals(session.workflow())
+                    ? new Resolution.WorkflowMismatch() : new Resolution.Found(session);
+            record(answer, fresh ? "cached" : "stale", start);
+            if (!fresh) {
+                // Sending a request costs the calling thread most of a millisecond: not this turn's thread.
+                Schedulers.parallel().schedule(() -> refresh(caller, affinity, key));
+            }
             return Mono.just(answer);
         }
-        // Concurrent turns of one session (an agent fanning out tool calls) share one call to session-service.
+        return lookup(caller, affinity, workflow, key)
+                .doOnNext(resolution -> record(resolution, null, start));
+    }
+
+    /** Asks session-service again in the background; the stale entry answers meanwhile. */
+    private void refresh(Caller caller, String affinity, Key key) {
+        lookup(caller, affinity, null, key).subscribe(resolution -> {
+            // A session that session-service no longer knows (closed, revoked, rotated away) leaves the near cache;
+            // an outage does not: the next turn past the ttl tries again.
+            if (!(resolution instanceof Resolution.Found || resolution instanceof Resolution.Unavailable)) {
+                nearCache.invalidate(key);
+            }
+        });
+    }
+
+    /** One call to session-service; concurrent turns of one session (an agent fanning out tool calls) share it. */
+    private Mono<Resolution> lookup(Caller caller, String affinity, @Nullable String workflow, Key key) {
         Lookup lookup = new Lookup(caller.tenant(), affinity, workflow);
         return inFlight.computeIfAbsent(lookup, ignored -> client.resolve(caller, affinity, workflow)
                 .doOnNext(resolution -> {
                     if (resolution instanceof Resolution.Found found) {
-                        nearCache.put(new Key(caller.tenant(), affinity), found.session());
+                        nearCache.put(key, new Entry(found.session(), System.nanoTime()));
                     }
-                    count(resolution, false);
                 })
                 .doFinally(signal -> inFlight.remove(lookup))
                 .cache());
@@ -89,12 +121,11 @@ public final class SessionDirectory {
         long expectedEpoch = previous == null ? 0 : previous.epoch();
         StoredBinding optimistic = new StoredBinding(cellId, model, expectedEpoch,
                 previous == null ? 0 : previous.lastPromptTokens());
-        nearCache.asMap().computeIfPresent(key, (k, known) -> sameSession(known, session) ? known.withBinding(optimistic) : known);
+        rebind(key, session, optimistic);
         client.bind(caller, session.id(), new SessionServiceMessages.BindingUpdate(cellId, model, expectedEpoch, reason))
                 .subscribe(write -> {
                     switch (write) {
-                        case SessionClient.BindingWrite.Stored stored -> nearCache.asMap().computeIfPresent(key,
-                                (k, known) -> sameSession(known, session) ? known.withBinding(stored.binding()) : known);
+                        case SessionClient.BindingWrite.Stored stored -> rebind(key, session, stored.binding());
                         case SessionClient.BindingWrite.Conflict conflict -> nearCache.invalidate(key);
                         case SessionClient.BindingWrite.Failed failed -> {
                             nearCache.invalidate(key);
@@ -106,24 +137,35 @@ public final class SessionDirectory {
                 });
     }
 
-    private static boolean sameSession(ResolvedSession known, ResolvedSession session) {
-        return known.id().equals(session.id());
+    /** Puts a binding into the near cache's entry for the session, unless the value names another session by now. */
+    private void rebind(Key key, ResolvedSession session, StoredBinding binding) {
+        nearCache.asMap().computeIfPresent(key, (k, known) -> known.session().id().equals(session.id())
+                ? new Entry(known.session().withBinding(binding), known.resolvedAtNanos()) : known);
     }
 
-    private void count(Resolution resolution, boolean fromNearCache) {
+    /**
+     * Times a resolution by outcome; {@code fromNearCache} is {@code cached} or {@code stale} for a session answered
+     * from the near cache, {@code null} when session-service was asked.
+     */
+    private void record(Resolution resolution, @Nullable String fromNearCache, long startNanos) {
         String outcome = switch (resolution) {
-            case Resolution.Found found -> fromNearCache ? "cached" : "resolved";
+            case Resolution.Found found -> fromNearCache != null ? fromNearCache : "resolved";
             case Resolution.NotFound notFound -> "not_found";
             case Resolution.WorkflowMismatch mismatch -> "workflow_mismatch";
             case Resolution.Rejected rejected -> "rejected";
             case Resolution.Refused refused -> "refused";
             case Resolution.Unavailable unavailable -> "unavailable";
         };
-        Counter.builder("warmpath.gateway.sessions.resolutions")
-                .description("Affinity values resolved, by outcome (cached = answered by the near cache)")
+        Timer.builder("warmpath.gateway.sessions.resolutions")
+                .description("Time to resolve an affinity value, by outcome (cached and stale: answered by the near "
+                        + "cache; stale also started a refresh)")
                 .tag("outcome", outcome)
+                // Buckets from 1 us: the near cache answers in microseconds, session-service in milliseconds.
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(1_000))
+                .maximumExpectedValue(Duration.ofSeconds(1))
                 .register(meters)
-                .increment();
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
     private Counter writes(SessionClient.BindingWrite write) {
@@ -143,5 +185,8 @@ public final class SessionDirectory {
     }
 
     private record Key(String tenant, String affinity) {
+    }
+
+    private record Entry(ResolvedSession session, long resolvedAtNanos) {
     }
 }

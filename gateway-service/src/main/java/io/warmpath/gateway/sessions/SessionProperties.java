@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param url           session-service's base URL, for the internal API and the {@code /v1/sessions} route
  * @param timeout       how long a resolution or binding write may take before session-service counts as down
  * @param nearCacheTtl  how long a resolution is reused without asking session-service again
+ * @param nearCacheMaxStale how much longer a resolution still answers a turn while it is refreshed in the
+ *                      background; zero makes turns past the ttl wait for session-service
  * @param nearCacheSize the most resolutions kept
  * @param retryAfter    the {@code Retry-After} of the 503 sent when a token cannot be resolved
  */
@@ -20,6 +22,7 @@ record SessionProperties(
         @DefaultValue("http://127.0.0.1:8081") URI url,
         @DefaultValue("500ms") Duration timeout,
         @DefaultValue("2s") Duration nearCacheTtl,
+        @DefaultValue("60s") Duration nearCacheMaxStale,
         @DefaultValue("100000") long nearCacheSize,
         @DefaultValue("2s") Duration retryAfter) {
 }

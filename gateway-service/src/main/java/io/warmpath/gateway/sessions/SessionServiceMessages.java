@@ -1,5 +1,8 @@
 package io.warmpath.gateway.sessions;
 
+import java.util.Map;
+import java.util.Objects;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -17,11 +20,17 @@ final class SessionServiceMessages {
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ResolveResponse(String sessionId, @Nullable String workflow, boolean implicit,
-            @Nullable BindingResponse binding, @Nullable String dataClass, @Nullable String region) {
+            @Nullable BindingResponse binding, @Nullable String dataClass, @Nullable String region,
+            @Nullable Map<String, Object> budgets) {
 
         ResolvedSession toSession() {
             return new ResolvedSession(sessionId, workflow, implicit, binding == null ? null : binding.toBinding(),
-                    dataClass, region);
+                    dataClass, region, limited());
+        }
+
+        /** Any limit set, or no budgets in the answer at all: the cell then reserves, as it must when unsure. */
+        private boolean limited() {
+            return budgets == null || budgets.values().stream().anyMatch(Objects::nonNull);
         }
     }
 

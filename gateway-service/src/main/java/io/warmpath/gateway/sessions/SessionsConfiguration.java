@@ -21,6 +21,6 @@ class SessionsConfiguration {
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
                 .build();
         return new SessionDirectory(new SessionClient(webClient, sessions.timeout()), sessions.nearCacheTtl(),
-                sessions.nearCacheSize(), sessions.retryAfter(), meterRegistry);
+                sessions.nearCacheMaxStale(), sessions.nearCacheSize(), sessions.retryAfter(), meterRegistry);
     }
 }

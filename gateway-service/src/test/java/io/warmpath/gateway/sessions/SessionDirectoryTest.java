@@ -46,6 +46,58 @@ class SessionDirectoryTest {
     }
 
     @Test
+    void resolutionPastItsTtlAnswersAtOnceAndIsRefreshedInTheBackground() {
+        SessionDirectory shortLived = directory(SERVICE.url(), meters, Duration.ofMillis(50), Duration.ofSeconds(30));
+        String token = SERVICE.createTokenSession("acme", "code-review");
+        shortLived.resolve(ACME, token, null).block();
+        int callsBefore = SERVICE.resolveCalls();
+        sleep(Duration.ofMillis(100));
+
+        SERVICE.delay(300);
+        try {
+            long start = System.nanoTime();
+            Resolution stale = shortLived.resolve(ACME, token, null).block();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not waiting for session-service")
+                    .isLessThan(Duration.ofMillis(250));
+            assertThat(stale).isInstanceOf(Resolution.Found.class);
+            assertThat(resolutions("stale")).isEqualTo(1.0);
+            awaitUntil(() -> SERVICE.resolveCalls() == callsBefore + 1, "refreshed in the background");
+        } finally {
+            SERVICE.delay(0);
+        }
+        awaitUntil(() -> {
+            shortLived.resolve(ACME, token, null).block();
+            return resolutions("cached") >= 1.0;
+        }, "fresh again after the refresh");
+    }
+
+    @Test
+    void refreshDropsATokenTheServiceNoLongerKnows() {
+        SessionDirectory shortLived = directory(SERVICE.url(), meters, Duration.ofMillis(50), Duration.ofSeconds(30));
+        String token = SERVICE.createTokenSession("acme", "code-review");
+        shortLived.resolve(ACME, token, null).block();
+        SERVICE.revoke(token);
+        sleep(Duration.ofMillis(100));
+
+        assertThat(shortLived.resolve(ACME, token, null).block()).as("one more turn from the near cache")
+                .isInstanceOf(Resolution.Found.class);
+        awaitUntil(() -> shortLived.resolve(ACME, token, null).block() instanceof Resolution.NotFound,
+                "revocation seen after the refresh");
+    }
+
+    @Test
+    void withoutStalenessATurnPastTheTtlWaitsForTheService() {
+        SessionDirectory strict = directory(SERVICE.url(), meters, Duration.ofMillis(50), Duration.ZERO);
+        String token = SERVICE.createTokenSession("acme", "code-review");
+        strict.resolve(ACME, token, null).block();
+        SERVICE.revoke(token);
+        sleep(Duration.ofMillis(100));
+
+        assertThat(strict.resolve(ACME, token, null).block()).isInstanceOf(Resolution.NotFound.class);
+        assertThat(resolutions("stale")).isZero();
+    }
+
+    @Test
     void concurrentTurnsOfOneSessionShareOneResolution() {
         String token = SERVICE.createTokenSession("acme", "code-review");
         int callsBefore = SERVICE.resolveCalls();
@@ -176,7 +228,8 @@ class SessionDirectoryTest {
     }
 
     private double resolutions(String outcome) {
-        return meters.get("warmpath.gateway.sessions.resolutions").tag("outcome", outcome).counter().count();
+        var timer = meters.find("warmpath.gateway.sessions.resolutions").tag("outcome", outcome).timer();
+        return timer == null ? 0 : timer.count();
     }
 
     private double writes(String result) {
@@ -190,8 +243,17 @@ class SessionDirectoryTest {
     }
 
     private static SessionDirectory directory(String url, SimpleMeterRegistry meters) {
+        return directory(url, meters, Duration.ofSeconds(30), Duration.ofSeconds(30));
+    }
+
+    private static SessionDirectory directory(String url, SimpleMeterRegistry meters, Duration ttl,
+            Duration maxStale) {
         return new SessionsConfiguration().sessionDirectory(new SessionProperties(java.net.URI.create(url),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), 1_000, Duration.ofSeconds(2)), meters);
+                Duration.ofSeconds(1), ttl, maxStale, 1_000, Duration.ofSeconds(2)), meters);
+    }
+
+    private static void sleep(Duration duration) {
+        LockSupport.parkNanos(duration.toNanos());
     }
 
     private static void awaitUntil(BooleanSupplier condition, String description) {

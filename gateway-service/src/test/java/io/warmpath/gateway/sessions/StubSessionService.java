@@ -89,6 +89,11 @@ public final class StubSessionService {
         return token;
     }
 
+    /** Revokes a token, as closing its session or rotating it away would: it no longer resolves. */
+    public void revoke(String token) {
+        sessionIdByToken.remove(token);
+    }
+
     /** Gives a session a data class and a pinned region (null: none), as {@code POST /v1/sessions} could. */
     public void classify(String sessionId, String dataClass, String region) {
         Session session = sessionsById.get(sessionId);
@@ -193,6 +198,12 @@ public final class StubSessionService {
                 .put("implicit", session.implicit)
                 .put("data_class", session.dataClass)
                 .put("region", session.region);
+        // Token sessions here have a budget; implicit ones have none (no tenant defaults).
+        body.putObject("budgets")
+                .put("max_context_tokens", (Integer) null)
+                .put("max_growth_tokens_per_turn", (Integer) null)
+                .put("max_total_tokens", session.implicit ? null : 100_000L)
+                .put("max_cost_usd", (Double) null);
         synchronized (session) {
             if (session.cellId == null) {
                 body.putNull("binding");

@@ -58,7 +58,9 @@ import reactor.netty.http.client.HttpClientRequest;
  * an unreadable answer is a 502; the engine's own 4xx pass through in the OpenAI envelope; anything else is the
  * cell's own 500. Only the marked 503 tells the gateway that this cell cannot serve at all.
  * A request of a session ({@code x-warmpath-session}) first reserves its budget at session-service and settles it
- * afterwards; a refusal is the client's 400/429, and a budget that cannot be checked is a 503 (fail closed).
+ * afterwards; a refusal is the client's 400/429, and a budget that cannot be checked is a 503 (fail closed). A
+ * session the gateway marks as without limits ({@code x-warmpath-session-limits: none}) reserves nothing and has its
+ * turn recorded afterwards.
  * Before either, {@link RegionCheck} asks policy-service whether this cell's region may process the request's data:
  * a deny is a 403 {@code region_not_allowed}, no decision a 503 {@code policy_unavailable} (fail closed).
  */
@@ -78,6 +80,8 @@ class OpenAiHandler {
     private static final String SESSION_HEADER = "x-warmpath-session";
     private static final String TENANT_HEADER = "x-warmpath-tenant";
     private static final String PREDICTED_CACHED_HEADER = "x-warmpath-predicted-cached-tokens";
+    /** {@code none}: the session has no context limits or budgets, so there is nothing to reserve. */
+    private static final String SESSION_LIMITS_HEADER = "x-warmpath-session-limits";
 
     private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
             new ParameterizedTypeReference<>() {
@@ -158,7 +162,9 @@ class OpenAiHandler {
                 : requested;
         String modelTag = modelTag(completion.model());
         Optional<SessionTurn> turn = header(request, SESSION_HEADER).map(sessionId -> new SessionTurn(sessions,
-                sessionId, header(request, TENANT_HEADER).orElse(null), servedModel(completion.model()), cellId));
+                sessionId, header(request, TENANT_HEADER).orElse(null), servedModel(completion.model()), cellId,
+                header(request, SESSION_LIMITS_HEADER).filter("none"::equals).isEmpty(),
+                tokenCounter.count(completion, headers -> forwardHeaders(request, headers))));
         OptionalLong predictedCached = predictedCachedTokens(request);
         inFlight.enter();
         RequestObservation observation = metrics.start(modelTag, completion.stream(), finished -> {
@@ -171,7 +177,6 @@ class OpenAiHandler {
         // only on a reserved budget; anonymous requests go straight to the engine.
         Mono<Void> admission = regionCheck.admit(request.headers().asHttpHeaders()).then(Mono.defer(() -> turn
                 .map(sessionTurn -> sessionTurn.reserve(
-                        tokenCounter.count(completion, headers -> forwardHeaders(request, headers)),
                         // Null only for a limit the engine will reject; nothing is generated then.
                         completion.maxTokens() != null ? completion.maxTokens() : defaultMaxTokens))
                 .orElse(Mono.empty())));

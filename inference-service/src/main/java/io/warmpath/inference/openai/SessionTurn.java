@@ -4,16 +4,22 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.warmpath.inference.session.RecordedTurn;
 import io.warmpath.inference.session.Reservation;
 import io.warmpath.inference.session.ReservationRequest;
 import io.warmpath.inference.session.SessionBudgetClient;
 import io.warmpath.inference.session.Settlement;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import reactor.core.publisher.Mono;
 
 /**
- * The budget side of one turn of a session. Before the engine is called the turn's most tokens (exact prompt plus
- * completion limit) are reserved; when the request ends the reservation is settled exactly once:
+ * The budget side of one turn of a session. A session without limits (the gateway says so) reserves nothing and its
+ * turn is recorded in the ledger once the engine has taken it, with the engine's usage or, without one, as below.
+ * For any other session, before the engine is called the turn's most tokens (exact prompt plus completion limit) are
+ * reserved; when the request ends the reservation is settled exactly once:
  * <ul>
  *   <li>with the engine's usage, when it reported one;</li>
  *   <li>otherwise, when the engine took the request and it then ended without usage (the client left, the stream
@@ -25,32 +31,48 @@ import reactor.core.publisher.Mono;
  */
 final class SessionTurn {
 
+    private static final Logger log = LoggerFactory.getLogger(SessionTurn.class);
+
     private final SessionBudgetClient sessions;
     private final String sessionId;
     private final String tenant;
     private final String model;
     private final String cellId;
+    private final boolean limited;
+    private final Mono<Long> promptTokens;
+    private final String requestId = UUID.randomUUID().toString();
     private final AtomicReference<Reservation> reservation = new AtomicReference<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile long reservedPromptTokens;
 
-    SessionTurn(SessionBudgetClient sessions, String sessionId, String tenant, String model, String cellId) {
+    /**
+     * @param limited      whether the session has limits to reserve against; {@code true} unless the gateway said
+     *                     otherwise
+     * @param promptTokens counts the prompt exactly (a call to the engine), when it is needed
+     */
+    SessionTurn(SessionBudgetClient sessions, String sessionId, String tenant, String model, String cellId,
+            boolean limited, Mono<Long> promptTokens) {
         this.sessions = sessions;
         this.sessionId = sessionId;
         this.tenant = tenant;
         this.model = model;
         this.cellId = cellId;
+        this.limited = limited;
+        this.promptTokens = promptTokens;
     }
 
     /**
-     * Reserves budget; completes empty when granted, otherwise fails with session-service's refusal or
-     * unavailability (or the engine's failure to count the prompt).
+     * Reserves budget, for a session with limits; completes empty when granted (or when there is nothing to reserve),
+     * otherwise fails with session-service's refusal or unavailability (or the engine's failure to count the prompt).
      */
-    Mono<Void> reserve(Mono<Long> promptTokens, long maxTokens) {
+    Mono<Void> reserve(long maxTokens) {
+        if (!limited) {
+            return Mono.empty();
+        }
         return promptTokens
                 .doOnNext(tokens -> reservedPromptTokens = tokens)
                 .flatMap(tokens -> sessions.reserve(sessionId, tenant,
-                        new ReservationRequest(UUID.randomUUID().toString(), model, tokens, maxTokens)))
+                        new ReservationRequest(requestId, model, tokens, maxTokens)))
                 .doOnNext(granted -> {
                     reservation.set(granted);
                     // The request may have ended (client gone) while the grant was on its way.
@@ -61,9 +83,15 @@ final class SessionTurn {
                 .then();
     }
 
-    /** Settles or releases the reservation, if one was granted; never blocks. */
+    /** Settles or releases the reservation, if one was granted, or records a turn without one; never blocks. */
     void finished(FinishedRequest finished) {
-        ended.set(true);
+        if (ended.getAndSet(true)) {
+            return;
+        }
+        if (!limited) {
+            record(finished);
+            return;
+        }
         Reservation held = reservation.getAndSet(null);
         if (held == null) {
             return;
@@ -80,6 +108,22 @@ final class SessionTurn {
         }
         else {
             sessions.release(held, tenant);
+        }
+    }
+
+    private void record(FinishedRequest finished) {
+        long ttftMs = finished.timeToFirstToken().toMillis();
+        if (finished.usage().isPresent()) {
+            TokenUsage usage = finished.usage().get();
+            sessions.record(sessionId, tenant, new RecordedTurn(requestId, new Settlement(usage.prompt(),
+                    usage.cached(), usage.completion(), ttftMs, cellId, model)));
+        }
+        else if (spentWithoutUsage(finished)) {
+            // Counted only now: a turn that ends with its usage, as nearly all do, never pays for it.
+            promptTokens.subscribe(tokens -> sessions.record(sessionId, tenant, new RecordedTurn(requestId,
+                    new Settlement(tokens, 0, finished.contentChunks(), ttftMs, cellId, model))),
+                    failure -> log.warn("A turn that ended without usage could not be recorded: its prompt could "
+                            + "not be counted ({})", failure.getClass().getSimpleName()));
         }
     }
 

@@ -36,7 +36,8 @@ import reactor.util.retry.Retry;
  *       been applied, and the cell never learnt its id: it is released by its request id in the background
  *       ({@code DELETE /internal/sessions/{id}/reservations/by-request/{requestId}}), so the hold does not sit until
  *       it expires.</li>
- *   <li>{@link #settle} and {@link #release} are fire-and-forget: they never delay a response, are retried a couple
+ *   <li>A session without limits reserves nothing: {@link #record} adds its turns to the ledger afterwards.</li>
+ *   <li>{@link #settle}, {@link #record} and {@link #release} are fire-and-forget: they never delay a response, are retried a couple
  *       of times, and a final failure is counted (the reservation then expires at session-service).</li>
  * </ul>
  * Session ids end up in URLs, so failures are logged by status or exception type only, never by message or URL.
@@ -117,6 +118,17 @@ public class SessionBudgetClient {
                 .headers(headers -> tenant(headers, tenant))
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(settlement));
+    }
+
+    /**
+     * Records a served turn of a session without limits, which reserved nothing; in the background, and idempotent
+     * by the turn's request id, so the retries of a lost answer count it once.
+     */
+    public void record(String sessionId, String tenant, RecordedTurn turn) {
+        followUp("record", sessions.post().uri("/internal/sessions/{id}/turns", sessionId)
+                .headers(headers -> tenant(headers, tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(turn));
     }
 
     /** Gives a reservation back unused (the request failed before usage was known); in the background. */

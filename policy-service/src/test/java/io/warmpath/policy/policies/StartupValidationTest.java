@@ -69,9 +69,8 @@ class StartupValidationTest {
     }
 
     private static ConfigurableApplicationContext start(Path directory) {
+        // Arguments, not default properties: application.yml's server.port would win over those.
         return new SpringApplicationBuilder(PolicyServiceApplication.class)
-                .properties("server.port=0", "warmpath.policy.directory=" + directory,
-                        "spring.main.banner-mode=off")
-                .run();
+                .run("--server.port=0", "--warmpath.policy.directory=" + directory, "--spring.main.banner-mode=off");
     }
 }

@@ -1,11 +1,14 @@
 package io.warmpath.session.budgets;
 
+import io.warmpath.session.budgets.ReservationViews.Recorded;
 import io.warmpath.session.budgets.ReservationViews.Reservation;
 import io.warmpath.session.budgets.ReservationViews.ReserveRequest;
 import io.warmpath.session.budgets.ReservationViews.SettleRequest;
 import io.warmpath.session.budgets.ReservationViews.Settled;
+import io.warmpath.session.budgets.ReservationViews.TurnRequest;
 import io.warmpath.session.web.Tenant;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -36,6 +39,17 @@ class ReservationController {
     @PostMapping("/internal/reservations/{reservationId}/settle")
     Settled settle(Tenant tenant, @PathVariable String reservationId, @RequestBody SettleRequest request) {
         return reservations.settle(tenant.id(), reservationId, request.validated());
+    }
+
+    /**
+     * A served turn of a session without limits (nothing was reserved for it): 201 {@code recorded}, 200
+     * {@code already_recorded} for the same request id again, 404 for a session that is gone or another tenant's.
+     */
+    @PostMapping("/internal/sessions/{id}/turns")
+    ResponseEntity<Recorded> record(Tenant tenant, @PathVariable String id, @RequestBody TurnRequest request) {
+        Recorded recorded = reservations.record(tenant.id(), id, request);
+        return ResponseEntity.status(recorded.status().equals("recorded") ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(recorded);
     }
 
     @DeleteMapping("/internal/reservations/{reservationId}")

@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.stereotype.Component;
 
-/** Counts reservations by outcome: admitted, budget_exceeded, context_exceeded (no session labels). */
+/**
+ * Counts reservations by outcome: admitted, budget_exceeded, context_exceeded, and recorded for a turn of a session
+ * without limits, which reserves nothing (no session labels).
+ */
 @Component
 class ReservationMetrics {
 
@@ -14,11 +17,17 @@ class ReservationMetrics {
     private final Counter admitted;
     private final Counter budgetExceeded;
     private final Counter contextExceeded;
+    private final Counter recorded;
 
     ReservationMetrics(MeterRegistry registry) {
         this.admitted = counter(registry, "admitted");
         this.budgetExceeded = counter(registry, "budget_exceeded");
         this.contextExceeded = counter(registry, "context_exceeded");
+        this.recorded = counter(registry, "recorded");
+    }
+
+    void recorded() {
+        recorded.increment();
     }
 
     void admitted() {

@@ -77,6 +77,29 @@ final class ReservationViews {
     record Settled(String reservationId, String status) {
     }
 
+    /**
+     * Body of {@code POST /internal/sessions/{id}/turns}: a served turn of a session without limits, which reserved
+     * nothing. The fields are a settle's, plus the request id that makes the call idempotent.
+     *
+     * @param requestId the cell's id for the request; the same id on the same session is recorded once
+     * @param model     prices the turn; required, as there is no reservation to take it from
+     */
+    record TurnRequest(@Nullable String requestId, @Nullable Long promptTokens, @Nullable Long cachedTokens,
+            @Nullable Long completionTokens, @Nullable Long ttftMs, @Nullable String cellId,
+            @Nullable String model) {
+
+        /** The request id and model checked; the usage as a settle checks it. */
+        SettleRequest validatedUsage() {
+            requireRequestId(requestId == null ? "" : requestId);
+            requireModel(model);
+            return new SettleRequest(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model).validated();
+        }
+    }
+
+    /** Answer to a recorded turn: {@code recorded}, or {@code already_recorded} for a repeated call. */
+    record Recorded(String turnId, String status) {
+    }
+
     static void requireRequestId(String requestId) {
         if (!REQUEST_ID.matcher(requestId).matches()) {
             throw invalid("request_id", "must be 1 to 128 printable ASCII characters");

@@ -7,10 +7,12 @@ import java.util.List;
 import io.warmpath.session.Ids;
 import io.warmpath.session.SessionProperties;
 import io.warmpath.session.Usd;
+import io.warmpath.session.budgets.ReservationViews.Recorded;
 import io.warmpath.session.budgets.ReservationViews.Reservation;
 import io.warmpath.session.budgets.ReservationViews.ReserveRequest;
 import io.warmpath.session.budgets.ReservationViews.SettleRequest;
 import io.warmpath.session.budgets.ReservationViews.Settled;
+import io.warmpath.session.budgets.ReservationViews.TurnRequest;
 import io.warmpath.session.redis.RedisKeys;
 import io.warmpath.session.redis.SessionScripts;
 import io.warmpath.session.sessions.Sessions;
@@ -29,6 +31,7 @@ import org.springframework.stereotype.Service;
 class Reservations {
 
     static final String ID_PREFIX = "rsv_";
+    static final String TURN_PREFIX = "trn_";
 
     /**
      * How long a reservation's record outlives its hold, so that a late settle still counts and stays idempotent. The
@@ -40,6 +43,7 @@ class Reservations {
     private static final RedisScript<List> SETTLE = SessionScripts.load("settle", List.class);
     private static final RedisScript<Long> RELEASE = SessionScripts.load("release", Long.class);
     private static final RedisScript<Long> RELEASE_REQUEST = SessionScripts.load("release_request", Long.class);
+    private static final RedisScript<String> RECORD = SessionScripts.load("record", String.class);
 
     private final SessionScripts scripts;
     private final StringRedisTemplate redis;
@@ -93,6 +97,32 @@ class Reservations {
             case "released" -> throw new ApiErrorException(ApiError.conflict("reservation_released",
                     "The reservation was released; there is nothing to settle."));
             default -> throw reservationNotFound();
+        };
+    }
+
+    /**
+     * Records a served turn of a session without limits, which reserved nothing. Its usage counts whatever limits
+     * the session has: a turn that skipped the reservation it needed is still paid for, and the next reserve sees it.
+     * The turn's marker, which makes a retried call harmless, lives for {@code warmpath.session.reservation-ttl}.
+     */
+    Recorded record(String tenant, String sessionId, TurnRequest request) {
+        SettleRequest usage = request.validatedUsage();
+        if (!Ids.isValid(Sessions.ID_PREFIX, sessionId)) {
+            throw new ApiErrorException(ApiError.sessionNotFound());
+        }
+        String turnId = Ids.derived(TURN_PREFIX, sessionId, request.requestId());
+        long cost = prices.actualNanos(usage.model(), usage.promptTokens(), usage.cachedTokens(),
+                usage.completionTokens());
+        String outcome = scripts.run(RECORD, tenant, List.of(RedisKeys.session(sessionId)), sessionId, turnId,
+                properties.reservationTtl().toMillis(), usage.promptTokens(), usage.cachedTokens(),
+                usage.completionTokens(), cost, usage.ttftMs(), properties.ttftSamples());
+        return switch (String.valueOf(outcome)) {
+            case "recorded" -> {
+                metrics.recorded();
+                yield new Recorded(turnId, "recorded");
+            }
+            case "already_recorded" -> new Recorded(turnId, "already_recorded");
+            default -> throw new ApiErrorException(ApiError.sessionNotFound());
         };
     }
 

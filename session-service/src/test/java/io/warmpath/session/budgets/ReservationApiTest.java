@@ -261,6 +261,56 @@ class ReservationApiTest extends SessionServiceTest {
                 Map.of("prompt_tokens", 10, "completion_tokens", 1)).expectStatus().isNotFound();
     }
 
+    @Test
+    void aTurnWithoutReservationIsRecordedOnceAndPricedInTheLedger() {
+        String id = sessionWith(Map.of());
+        Map<String, Object> turn = Map.of("request_id", "req-1", "model", "kimi-k2.5", "prompt_tokens", 1000,
+                "cached_tokens", 800, "completion_tokens", 100, "ttft_ms", 25, "cell_id", "cell-1");
+        double recordedBefore = counted("recorded");
+
+        post(tenant, "/internal/sessions/" + id + "/turns", turn).expectStatus().isCreated()
+                .expectBody().jsonPath("$.status").isEqualTo("recorded").jsonPath("$.turn_id").value(turnId ->
+                        assertThat((String) turnId).startsWith("trn_"));
+        post(tenant, "/internal/sessions/" + id + "/turns", turn).expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("already_recorded");
+
+        // 200 uncached x 0.60 + 800 cached x 0.10 + 100 x 3.00 per million = 0.00012 + 0.00008 + 0.0003
+        assertThat(usage(id)).containsEntry("turns", 1).containsEntry("prompt_tokens", 1000)
+                .containsEntry("cached_tokens", 800).containsEntry("completion_tokens", 100)
+                .containsEntry("cost_usd", 0.0005).containsEntry("ttft_p50_ms", 25)
+                .containsEntry("reserved_tokens", 0);
+        assertThat(counted("recorded") - recordedBefore).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordedTurnCountsAgainstLimitsItShouldHaveReservedFor() {
+        String id = sessionWith(Map.of("max_total_tokens", 1000));
+
+        post(tenant, "/internal/sessions/" + id + "/turns", Map.of("request_id", "req-1", "model", "kimi-k2.5",
+                "prompt_tokens", 900, "completion_tokens", 50)).expectStatus().isCreated();
+
+        reserve(id, 40, 20).expectStatus().isEqualTo(429);
+        reserve(id, 30, 20).expectStatus().isCreated();
+    }
+
+    @Test
+    void recordingATurnNeedsARequestIdAModelAndTheCallersSession() {
+        String id = sessionWith(Map.of());
+        Map<String, Object> turn = Map.of("request_id", "req-1", "model", "kimi-k2.5", "prompt_tokens", 10,
+                "completion_tokens", 1);
+
+        post("intruder-" + tenant, "/internal/sessions/" + id + "/turns", turn).expectStatus().isNotFound();
+        post(tenant, "/internal/sessions/ses_aaaaaaaaaaaaaaaaaaaaaaaaaa/turns", turn).expectStatus().isNotFound();
+        post(tenant, "/internal/sessions/" + id + "/turns", Map.of("model", "kimi-k2.5", "prompt_tokens", 10,
+                "completion_tokens", 1)).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.message").value(message -> assertThat((String) message).contains("request_id"));
+        post(tenant, "/internal/sessions/" + id + "/turns", Map.of("request_id", "req-2", "prompt_tokens", 10,
+                "completion_tokens", 1)).expectStatus().isBadRequest();
+        post(tenant, "/internal/sessions/" + id + "/turns", Map.of("request_id", "req-3", "model", "kimi-k2.5",
+                "prompt_tokens", 10, "cached_tokens", 11, "completion_tokens", 1)).expectStatus().isBadRequest();
+        assertThat(usage(id)).containsEntry("turns", 0);
+    }
+
     private String sessionWith(Map<String, Object> budgets) {
         return (String) createSession(tenant, Map.of("workflow", "agent", "budgets", budgets)).get("id");
     }
