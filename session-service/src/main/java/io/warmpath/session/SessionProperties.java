@@ -16,7 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reservationTtl how long a reservation holds budget before the next reservation reclaims it
  * @param ttftSamples    how many recent time-to-first-token samples each session keeps for its p50/p95 (128 take
  *                       about 0.6 KB of Redis per session; 512 about 2.2 KB)
- * @param retryAfter     the {@code Retry-After} sent with a 503 when Redis cannot be reached
+ * @param retryAfter     the {@code Retry-After} sent with a 503 when Redis cannot be reached or the service is at its
+ *                       concurrency limit
+ * @param maxConcurrentRequests API requests handled at once; one more is refused with 503 at once (load shedding)
  * @param tenantDefaults per tenant: the ttl, data class and budgets of its implicit sessions
  * @param prices         per model: USD per million tokens; a model missing here costs nothing unless a cost budget
  *                       applies, which then refuses it
@@ -28,6 +30,7 @@ public record SessionProperties(
         @DefaultValue("10m") Duration reservationTtl,
         @DefaultValue("128") int ttftSamples,
         @DefaultValue("1s") Duration retryAfter,
+        @DefaultValue("64") int maxConcurrentRequests,
         @Nullable Map<String, TenantDefaults> tenantDefaults,
         @Nullable Map<String, Price> prices,
         @DefaultValue EmbeddedRedis embeddedRedis) {
@@ -35,6 +38,9 @@ public record SessionProperties(
     public SessionProperties {
         tenantDefaults = tenantDefaults == null ? Map.of() : Map.copyOf(tenantDefaults);
         prices = prices == null ? Map.of() : Map.copyOf(prices);
+        if (maxConcurrentRequests < 1) {
+            throw new IllegalArgumentException("warmpath.session.max-concurrent-requests must be at least 1");
+        }
         if (ttftSamples < 1) {
             throw new IllegalArgumentException("warmpath.session.ttft-samples must be at least 1");
         }

@@ -28,6 +28,9 @@ import reactor.core.scheduler.Schedulers;
  * session that session-service no longer knows. A token revoked or rotated at session-service may therefore keep
  * resolving here for one more turn, at most {@code ttl + maxStale} after it was last resolved; {@code maxStale} of
  * zero makes every turn after {@code ttl} wait for session-service.
+ *
+ * <p>A value session-service failed to resolve (timeout, connection failure, 5xx) is not asked about again for
+ * {@code retryAfter}: its turns meanwhile get the same {@link Resolution.Unavailable} at once.
  */
 public final class SessionDirectory {
 
@@ -37,6 +40,8 @@ public final class SessionDirectory {
     private final Cache<Key, Entry> nearCache;
     private final long ttlNanos;
     private final ConcurrentMap<Lookup, Mono<Resolution>> inFlight = new ConcurrentHashMap<>();
+    /** Values session-service just failed to resolve: not asked again until retryAfter has passed. */
+    private final Cache<Key, Resolution.Unavailable> recentlyUnavailable;
     private final Duration retryAfter;
     private final MeterRegistry meters;
 
@@ -46,6 +51,8 @@ public final class SessionDirectory {
         this.ttlNanos = ttl.toNanos();
         this.nearCache = Caffeine.newBuilder().expireAfterWrite(ttl.plus(maxStale)).maximumSize(nearCacheSize).build();
         this.retryAfter = retryAfter;
+        this.recentlyUnavailable = Caffeine.newBuilder().expireAfterWrite(retryAfter).maximumSize(nearCacheSize)
+                .build();
         this.meters = meters;
     }
 
@@ -76,6 +83,13 @@ public final class SessionDirectory {
             }
             return Mono.just(answer);
         }
+        Resolution.Unavailable unavailable = recentlyUnavailable.getIfPresent(key);
+        if (unavailable != null) {
+            // An overloaded or failing session-service is not sent the same question again on every turn: each
+            // retry would add to the load it cannot serve, and every turn would wait out the timeout.
+            record(unavailable, null, start);
+            return Mono.just(unavailable);
+        }
         return lookup(caller, affinity, workflow, key)
                 .doOnNext(resolution -> record(resolution, null, start));
     }
@@ -96,8 +110,12 @@ public final class SessionDirectory {
         Lookup lookup = new Lookup(caller.tenant(), affinity, workflow);
         return inFlight.computeIfAbsent(lookup, ignored -> client.resolve(caller, affinity, workflow)
                 .doOnNext(resolution -> {
-                    if (resolution instanceof Resolution.Found found) {
-                        nearCache.put(key, new Entry(found.session(), System.nanoTime()));
+                    switch (resolution) {
+                        case Resolution.Found found -> nearCache.put(key, new Entry(found.session(), System.nanoTime()));
+                        case Resolution.Unavailable unavailable -> recentlyUnavailable.put(key, unavailable);
+                        default -> {
+                            // nothing to remember: not found, mismatch and refusals are decided again each turn
+                        }
                     }
                 })
                 .doFinally(signal -> inFlight.remove(lookup))

@@ -227,6 +227,27 @@ class SessionDirectoryTest {
         }
     }
 
+    @Test
+    void valueTheServiceFailedToResolveIsNotAskedAgainUntilRetryAfter() {
+        StubSessionService slow = StubSessionService.start();
+        slow.delay(5_000);
+        try {
+            SessionDirectory directory = directory(slow.url(), meters);
+            assertThat(directory.resolve(ACME, "implicit-overloaded", null).block())
+                    .isInstanceOf(Resolution.Unavailable.class);
+
+            long start = System.nanoTime();
+            Resolution again = directory.resolve(ACME, "implicit-overloaded", null).block();
+
+            assertThat(again).isInstanceOf(Resolution.Unavailable.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered without waiting for the timeout")
+                    .isLessThan(Duration.ofMillis(500));
+            assertThat(resolutions("unavailable")).isEqualTo(2.0);
+        } finally {
+            slow.stop();
+        }
+    }
+
     private double resolutions(String outcome) {
         var timer = meters.find("warmpath.gateway.sessions.resolutions").tag("outcome", outcome).timer();
         return timer == null ? 0 : timer.count();

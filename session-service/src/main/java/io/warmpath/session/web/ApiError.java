@@ -54,6 +54,11 @@ public record ApiError(HttpStatus status, String type, String code, String messa
                 "The session store is unavailable; retry later.", retryAfter);
     }
 
+    static ApiError overloaded(Duration retryAfter) {
+        return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "session_service_overloaded",
+                "The session service is at its limit of concurrent requests; retry later.", retryAfter);
+    }
+
     static ApiError internal() {
         return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "server_error", "internal_error",
                 "The session service failed to handle the request.", null);

@@ -2,6 +2,8 @@ package io.warmpath.session.web;
 
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.session.SessionProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -11,9 +13,17 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 class WebConfiguration implements WebMvcConfigurer {
 
     private final TenantHeader tenantHeader = new TenantHeader();
+    private final ConcurrencyLimit concurrencyLimit;
+
+    WebConfiguration(SessionProperties properties, MeterRegistry meters) {
+        this.concurrencyLimit = new ConcurrencyLimit(properties.maxConcurrentRequests(), properties.retryAfter(),
+                meters);
+    }
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
+        // First, so that a request refused for load costs nothing else.
+        registry.addInterceptor(concurrencyLimit).addPathPatterns("/v1/**", "/internal/**");
         registry.addInterceptor(tenantHeader).addPathPatterns("/v1/**", "/internal/**");
     }
 
