@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param sessionsUrl      base URL of session-service, where requests of a session reserve and settle their budget
  * @param sessionsTimeout  longest wait for one session-service call; a reservation that takes longer fails closed
  * @param defaultMaxTokens completion tokens reserved for a request that names no {@code max_tokens}
+ * @param ledgerFlushInterval how long turns of sessions without limits are gathered before they are sent to
+ *                         session-service's ledger in one call per tenant
  */
 @ConfigurationProperties("warmpath.cell")
 public record CellProperties(
@@ -32,7 +34,8 @@ public record CellProperties(
         @DefaultValue("16MB") DataSize maxBodySize,
         @DefaultValue("http://127.0.0.1:8081") URI sessionsUrl,
         @DefaultValue("1s") Duration sessionsTimeout,
-        @DefaultValue("1024") int defaultMaxTokens) {
+        @DefaultValue("1024") int defaultMaxTokens,
+        @DefaultValue("20ms") Duration ledgerFlushInterval) {
 
     /**
      * @param connect  TCP connect to the engine

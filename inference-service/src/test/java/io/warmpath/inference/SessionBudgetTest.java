@@ -372,16 +372,19 @@ class SessionBudgetTest {
     void turnOfASessionWithoutLimitsReservesNothingAndIsRecordedWithTheEnginesUsage() throws Exception {
         postWithoutLimits(CHAT_WITH_TOOLS).expectStatus().isOk().expectBody(Void.class);
 
-        StubSessionService.Call recorded = sessions.nextCall();
-        assertThat(recorded.method()).isEqualTo("POST");
-        assertThat(recorded.path()).isEqualTo("/internal/sessions/" + SESSION + "/turns");
-        assertThat(recorded.headers().getFirst("x-warmpath-tenant")).isEqualTo("acme");
-        assertThat(recorded.body().path("request_id").asString()).isNotBlank();
-        assertThat(recorded.body().path("prompt_tokens").asLong()).isEqualTo(11);
-        assertThat(recorded.body().path("cached_tokens").asLong()).isEqualTo(7);
-        assertThat(recorded.body().path("completion_tokens").asLong()).isEqualTo(2);
-        assertThat(recorded.body().path("cell_id").asString()).isEqualTo("cell-budget");
-        assertThat(recorded.body().path("model").asString()).isEqualTo(StubEngine.MODEL);
+        StubSessionService.Call batch = sessions.nextCall();
+        assertThat(batch.method()).isEqualTo("POST");
+        assertThat(batch.path()).isEqualTo("/internal/turns");
+        assertThat(batch.headers().getFirst("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(batch.body().path("turns").size()).isEqualTo(1);
+        JsonNode recorded = batch.body().path("turns").get(0);
+        assertThat(recorded.path("session_id").asString()).isEqualTo(SESSION);
+        assertThat(recorded.path("request_id").asString()).isNotBlank();
+        assertThat(recorded.path("prompt_tokens").asLong()).isEqualTo(11);
+        assertThat(recorded.path("cached_tokens").asLong()).isEqualTo(7);
+        assertThat(recorded.path("completion_tokens").asLong()).isEqualTo(2);
+        assertThat(recorded.path("cell_id").asString()).isEqualTo("cell-budget");
+        assertThat(recorded.path("model").asString()).isEqualTo(StubEngine.MODEL);
         assertThat(engine.tokenizedCount()).as("nothing to reserve, nothing to count").isZero();
         assertNoFurtherSessionCalls();
     }
@@ -394,11 +397,12 @@ class SessionBudgetTest {
         List<String> events = events(postWithoutLimits(STREAMED_CHAT));
 
         assertThat(events.getLast()).contains("stream_broken");
-        StubSessionService.Call recorded = sessions.nextCall();
-        assertThat(recorded.path()).isEqualTo("/internal/sessions/" + SESSION + "/turns");
-        assertThat(recorded.body().path("prompt_tokens").asLong()).isEqualTo(4242);
-        assertThat(recorded.body().path("cached_tokens").asLong()).isZero();
-        assertThat(recorded.body().path("completion_tokens").asLong()).isEqualTo(1);
+        StubSessionService.Call batch = sessions.nextCall();
+        assertThat(batch.path()).isEqualTo("/internal/turns");
+        JsonNode recorded = batch.body().path("turns").get(0);
+        assertThat(recorded.path("prompt_tokens").asLong()).isEqualTo(4242);
+        assertThat(recorded.path("cached_tokens").asLong()).isZero();
+        assertThat(recorded.path("completion_tokens").asLong()).isEqualTo(1);
         assertThat(engine.tokenizedCount()).isEqualTo(1);
     }
 

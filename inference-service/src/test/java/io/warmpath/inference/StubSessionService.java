@@ -63,6 +63,7 @@ final class StubSessionService implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/internal/sessions/", this::reserve);
         server.createContext("/internal/reservations/", this::followUp);
+        server.createContext("/internal/turns", this::followUp);
         reset();
         server.start();
     }
@@ -111,10 +112,6 @@ final class StubSessionService implements AutoCloseable {
         Call call = record(exchange);
         if ("DELETE".equals(call.method()) && call.path().contains("/reservations/by-request/")) {
             respond(exchange, 204, "");
-            return;
-        }
-        if ("POST".equals(call.method()) && call.path().endsWith("/turns")) {
-            respond(exchange, 201, "{\"status\":\"recorded\"}");
             return;
         }
         if (!"POST".equals(call.method()) || !call.path().endsWith("/reservations")) {

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfter     the {@code Retry-After} sent with a 503 when Redis cannot be reached or the service is at its
  *                       concurrency limit
  * @param maxConcurrentRequests API requests handled at once; one more is refused with 503 at once (load shedding)
+ * @param warmUpRounds   turns the service sends itself at startup, before it reports ready; 0 skips the warm-up
  * @param tenantDefaults per tenant: the ttl, data class and budgets of its implicit sessions
  * @param prices         per model: USD per million tokens; a model missing here costs nothing unless a cost budget
  *                       applies, which then refuses it
@@ -31,6 +32,7 @@ public record SessionProperties(
         @DefaultValue("128") int ttftSamples,
         @DefaultValue("1s") Duration retryAfter,
         @DefaultValue("64") int maxConcurrentRequests,
+        @DefaultValue("500") int warmUpRounds,
         @Nullable Map<String, TenantDefaults> tenantDefaults,
         @Nullable Map<String, Price> prices,
         @DefaultValue EmbeddedRedis embeddedRedis) {
@@ -38,6 +40,9 @@ public record SessionProperties(
     public SessionProperties {
         tenantDefaults = tenantDefaults == null ? Map.of() : Map.copyOf(tenantDefaults);
         prices = prices == null ? Map.of() : Map.copyOf(prices);
+        if (warmUpRounds < 0) {
+            throw new IllegalArgumentException("warmpath.session.warm-up-rounds must not be negative");
+        }
         if (maxConcurrentRequests < 1) {
             throw new IllegalArgumentException("warmpath.session.max-concurrent-requests must be at least 1");
         }

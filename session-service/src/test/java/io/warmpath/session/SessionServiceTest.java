@@ -19,6 +19,8 @@ import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
  * subclasses share one application context; each test uses its own tenant, so they do not see each other's data.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // WarmUpTest covers the warm-up; the API tests need none.
+        "warmpath.session.warm-up-rounds=0",
         "warmpath.session.tenant-defaults.budgeted.ttl=10m",
         "warmpath.session.tenant-defaults.budgeted.data-class=confidential",
         "warmpath.session.tenant-defaults.budgeted.max-total-tokens=5000",

@@ -20,6 +20,7 @@ import io.warmpath.inference.policy.RegionCheck;
 import io.warmpath.inference.policy.RegionNotAllowedException;
 import io.warmpath.inference.session.ReservationRefusedException;
 import io.warmpath.inference.session.SessionBudgetClient;
+import io.warmpath.inference.session.TurnLedger;
 import io.warmpath.inference.session.SessionServiceUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,7 @@ class OpenAiHandler {
     private final StreamRelay relay;
     private final PromptTokenCounter tokenCounter;
     private final SessionBudgetClient sessions;
+    private final TurnLedger ledger;
     private final RegionCheck regionCheck;
     private final String cellId;
     private final int defaultMaxTokens;
@@ -104,7 +106,7 @@ class OpenAiHandler {
 
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
-            RegionCheck regionCheck, CellProperties cell) {
+            TurnLedger ledger, RegionCheck regionCheck, CellProperties cell) {
         this.engine = engineWebClient;
         this.engineMonitor = engineMonitor;
         this.metrics = metrics;
@@ -113,6 +115,7 @@ class OpenAiHandler {
         this.relay = new StreamRelay(json);
         this.tokenCounter = tokenCounter;
         this.sessions = sessions;
+        this.ledger = ledger;
         this.regionCheck = regionCheck;
         this.cellId = cell.id();
         this.defaultMaxTokens = cell.defaultMaxTokens();
@@ -162,8 +165,8 @@ class OpenAiHandler {
                 : requested;
         String modelTag = modelTag(completion.model());
         Optional<SessionTurn> turn = header(request, SESSION_HEADER).map(sessionId -> new SessionTurn(sessions,
-                sessionId, header(request, TENANT_HEADER).orElse(null), servedModel(completion.model()), cellId,
-                header(request, SESSION_LIMITS_HEADER).filter("none"::equals).isEmpty(),
+                ledger, sessionId, header(request, TENANT_HEADER).orElse(null), servedModel(completion.model()),
+                cellId, header(request, SESSION_LIMITS_HEADER).filter("none"::equals).isEmpty(),
                 tokenCounter.count(completion, headers -> forwardHeaders(request, headers))));
         OptionalLong predictedCached = predictedCachedTokens(request);
         inFlight.enter();

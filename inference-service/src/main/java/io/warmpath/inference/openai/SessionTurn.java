@@ -9,6 +9,7 @@ import io.warmpath.inference.session.Reservation;
 import io.warmpath.inference.session.ReservationRequest;
 import io.warmpath.inference.session.SessionBudgetClient;
 import io.warmpath.inference.session.Settlement;
+import io.warmpath.inference.session.TurnLedger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ final class SessionTurn {
     private static final Logger log = LoggerFactory.getLogger(SessionTurn.class);
 
     private final SessionBudgetClient sessions;
+    private final TurnLedger ledger;
     private final String sessionId;
     private final String tenant;
     private final String model;
@@ -50,9 +52,10 @@ final class SessionTurn {
      *                     otherwise
      * @param promptTokens counts the prompt exactly (a call to the engine), when it is needed
      */
-    SessionTurn(SessionBudgetClient sessions, String sessionId, String tenant, String model, String cellId,
-            boolean limited, Mono<Long> promptTokens) {
+    SessionTurn(SessionBudgetClient sessions, TurnLedger ledger, String sessionId, String tenant, String model,
+            String cellId, boolean limited, Mono<Long> promptTokens) {
         this.sessions = sessions;
+        this.ledger = ledger;
         this.sessionId = sessionId;
         this.tenant = tenant;
         this.model = model;
@@ -115,12 +118,12 @@ final class SessionTurn {
         long ttftMs = finished.timeToFirstToken().toMillis();
         if (finished.usage().isPresent()) {
             TokenUsage usage = finished.usage().get();
-            sessions.record(sessionId, tenant, new RecordedTurn(requestId, new Settlement(usage.prompt(),
+            ledger.record(tenant, new RecordedTurn(sessionId, requestId, new Settlement(usage.prompt(),
                     usage.cached(), usage.completion(), ttftMs, cellId, model)));
         }
         else if (spentWithoutUsage(finished)) {
             // Counted only now: a turn that ends with its usage, as nearly all do, never pays for it.
-            promptTokens.subscribe(tokens -> sessions.record(sessionId, tenant, new RecordedTurn(requestId,
+            promptTokens.subscribe(tokens -> ledger.record(tenant, new RecordedTurn(sessionId, requestId,
                     new Settlement(tokens, 0, finished.contentChunks(), ttftMs, cellId, model))),
                     failure -> log.warn("A turn that ended without usage could not be recorded: its prompt could "
                             + "not be counted ({})", failure.getClass().getSimpleName()));

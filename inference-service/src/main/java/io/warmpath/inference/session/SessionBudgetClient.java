@@ -2,6 +2,8 @@ package io.warmpath.inference.session;
 
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,8 +38,9 @@ import reactor.util.retry.Retry;
  *       been applied, and the cell never learnt its id: it is released by its request id in the background
  *       ({@code DELETE /internal/sessions/{id}/reservations/by-request/{requestId}}), so the hold does not sit until
  *       it expires.</li>
- *   <li>A session without limits reserves nothing: {@link #record} adds its turns to the ledger afterwards.</li>
- *   <li>{@link #settle}, {@link #record} and {@link #release} are fire-and-forget: they never delay a response, are retried a couple
+ *   <li>A session without limits reserves nothing: {@link TurnLedger} adds its turns to the ledger afterwards,
+ *       through {@link #recordAll}.</li>
+ *   <li>{@link #settle}, {@link #recordAll} and {@link #release} are fire-and-forget: they never delay a response, are retried a couple
  *       of times, and a final failure is counted (the reservation then expires at session-service).</li>
  * </ul>
  * Session ids end up in URLs, so failures are logged by status or exception type only, never by message or URL.
@@ -121,14 +124,14 @@ public class SessionBudgetClient {
     }
 
     /**
-     * Records a served turn of a session without limits, which reserved nothing; in the background, and idempotent
-     * by the turn's request id, so the retries of a lost answer count it once.
+     * Records turns of sessions without limits, which reserved nothing, in one call for one tenant; in the background,
+     * and idempotent by each turn's request id, so the retries of a lost answer count each turn once.
      */
-    public void record(String sessionId, String tenant, RecordedTurn turn) {
-        followUp("record", sessions.post().uri("/internal/sessions/{id}/turns", sessionId)
+    void recordAll(String tenant, List<RecordedTurn> turns) {
+        followUp("record", sessions.post().uri("/internal/turns")
                 .headers(headers -> tenant(headers, tenant))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(turn));
+                .bodyValue(Map.of("turns", turns)));
     }
 
     /** Gives a reservation back unused (the request failed before usage was known); in the background. */

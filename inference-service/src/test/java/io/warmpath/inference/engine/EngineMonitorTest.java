@@ -71,6 +71,6 @@ class EngineMonitorTest {
                 new CellProperties.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
                         Duration.ofSeconds(1)),
                 INTERVAL, Duration.ofSeconds(1), DataSize.ofMegabytes(1), URI.create("http://127.0.0.1:1"),
-                Duration.ofSeconds(1), 1024);
+                Duration.ofSeconds(1), 1024, Duration.ofMillis(20));
     }
 }

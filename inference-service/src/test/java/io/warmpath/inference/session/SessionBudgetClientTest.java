@@ -89,7 +89,7 @@ class SessionBudgetClientTest {
                 new CellProperties.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
                         Duration.ofSeconds(1)),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), DataSize.ofMegabytes(1), sessionsUrl,
-                Duration.ofMillis(500), 1024);
+                Duration.ofMillis(500), 1024, Duration.ofMillis(20));
         return new SessionBudgetClient(cell, registry, JsonMapper.shared());
     }
 

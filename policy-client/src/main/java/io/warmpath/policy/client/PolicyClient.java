@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeoutException;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -54,15 +56,17 @@ public final class PolicyClient {
     private final WebClient webClient;
     private final Duration deadline;
     private final Cache<DecisionRequest, Decision> allows;
+    private final ConcurrentMap<List<DecisionRequest>, Mono<List<Decision>>> inFlight = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Counter servedFromCache;
 
     PolicyClient(PolicyClientSettings settings, MeterRegistry meters, Ticker ticker) {
         this.deadline = settings.deadline();
         int deadlineMillis = Math.toIntExact(Math.max(1, deadline.toMillis()));
+        // The deadline is the Mono's timeout below, over the whole call; a response timeout on the connection too
+        // would fire after it had cancelled the call, as an error nobody is left to handle.
         HttpClient httpClient = HttpClient.create()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, deadlineMillis)
-                .responseTimeout(deadline);
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, deadlineMillis);
         this.webClient = WebClient.builder()
                 .baseUrl(settings.url().toString())
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
@@ -107,7 +111,13 @@ public final class PolicyClient {
             return Mono.just(List.of(answers));
         }
         List<DecisionRequest> asked = missing.stream().map(requests::get).toList();
-        return ask(asked).map(fresh -> {
+        // Requests that miss the cache at once (it just expired, and every turn in flight asks the same questions)
+        // share one call.
+        // Removed before the answer reaches anyone: a caller that asks again after its answer must make a new call.
+        Mono<List<Decision>> call = inFlight.computeIfAbsent(asked, questions -> ask(questions)
+                .doOnEach(signal -> inFlight.remove(questions))
+                .cache());
+        return call.map(fresh -> {
             for (int j = 0; j < fresh.size(); j++) {
                 Decision decision = fresh.get(j);
                 answers[missing.get(j)] = decision;

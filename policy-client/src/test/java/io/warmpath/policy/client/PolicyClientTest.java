@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +81,19 @@ class PolicyClientTest {
 
         assertThat(afterExpiry.outcome()).isEqualTo(Outcome.DENIED);
         assertThat(policyService.bodies()).hasSize(2);
+    }
+
+    @Test
+    void concurrentMissesOfTheSameQuestionsShareOneCall() {
+        policyService.delay(Duration.ofMillis(200));
+
+        List<Decision> answers = Flux.range(0, 20)
+                .flatMap(turn -> client.decide(EU_REGULATED))
+                .collectList()
+                .block();
+
+        assertThat(answers).hasSize(20).allSatisfy(decision -> assertThat(decision.allowed()).isTrue());
+        assertThat(policyService.bodies()).hasSize(1);
     }
 
     @Test

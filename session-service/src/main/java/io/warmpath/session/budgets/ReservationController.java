@@ -1,10 +1,12 @@
 package io.warmpath.session.budgets;
 
+import io.warmpath.session.budgets.ReservationViews.BatchResults;
 import io.warmpath.session.budgets.ReservationViews.Recorded;
 import io.warmpath.session.budgets.ReservationViews.Reservation;
 import io.warmpath.session.budgets.ReservationViews.ReserveRequest;
 import io.warmpath.session.budgets.ReservationViews.SettleRequest;
 import io.warmpath.session.budgets.ReservationViews.Settled;
+import io.warmpath.session.budgets.ReservationViews.TurnBatch;
 import io.warmpath.session.budgets.ReservationViews.TurnRequest;
 import io.warmpath.session.web.Tenant;
 import org.springframework.http.HttpStatus;
@@ -50,6 +52,12 @@ class ReservationController {
         Recorded recorded = reservations.record(tenant.id(), id, request);
         return ResponseEntity.status(recorded.status().equals("recorded") ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(recorded);
+    }
+
+    /** Many turns of sessions without limits at once: {@code 200} with one result per turn, in order. */
+    @PostMapping("/internal/turns")
+    BatchResults recordAll(Tenant tenant, @RequestBody TurnBatch batch) {
+        return reservations.recordAll(tenant.id(), batch);
     }
 
     @DeleteMapping("/internal/reservations/{reservationId}")

@@ -2,6 +2,7 @@ package io.warmpath.session.budgets;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import io.warmpath.session.web.ApiError;
@@ -98,6 +99,42 @@ final class ReservationViews {
 
     /** Answer to a recorded turn: {@code recorded}, or {@code already_recorded} for a repeated call. */
     record Recorded(String turnId, String status) {
+    }
+
+    /**
+     * Body of {@code POST /internal/turns}: turns of sessions without limits, from one cell and one tenant, sent
+     * together so that a busy cell makes one call every few milliseconds instead of one per turn.
+     */
+    record TurnBatch(@Nullable List<BatchedTurn> turns) {
+
+        static final int MAX_TURNS = 1000;
+
+        List<BatchedTurn> validated() {
+            if (turns == null || turns.isEmpty() || turns.size() > MAX_TURNS) {
+                throw invalid("turns", "must hold 1 to " + MAX_TURNS + " turns");
+            }
+            return turns;
+        }
+    }
+
+    /** One turn of a {@link TurnBatch}: the session it belongs to and the fields of {@link TurnRequest}. */
+    record BatchedTurn(@Nullable String sessionId, @Nullable String requestId, @Nullable Long promptTokens,
+            @Nullable Long cachedTokens, @Nullable Long completionTokens, @Nullable Long ttftMs,
+            @Nullable String cellId, @Nullable String model) {
+
+        TurnRequest turn() {
+            return new TurnRequest(requestId, promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model);
+        }
+    }
+
+    /**
+     * Answer to a batch: one result per turn, in order. {@code status} is {@code recorded}, {@code already_recorded},
+     * {@code session_not_found} or {@code invalid_request} (then {@code message} says why).
+     */
+    record BatchResults(List<BatchResult> results) {
+    }
+
+    record BatchResult(@Nullable String turnId, String status, @Nullable String message) {
     }
 
     static void requireRequestId(String requestId) {

@@ -2,16 +2,21 @@ package io.warmpath.session.budgets;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.warmpath.session.Ids;
 import io.warmpath.session.SessionProperties;
 import io.warmpath.session.Usd;
+import io.warmpath.session.budgets.ReservationViews.BatchResult;
+import io.warmpath.session.budgets.ReservationViews.BatchResults;
+import io.warmpath.session.budgets.ReservationViews.BatchedTurn;
 import io.warmpath.session.budgets.ReservationViews.Recorded;
 import io.warmpath.session.budgets.ReservationViews.Reservation;
 import io.warmpath.session.budgets.ReservationViews.ReserveRequest;
 import io.warmpath.session.budgets.ReservationViews.SettleRequest;
 import io.warmpath.session.budgets.ReservationViews.Settled;
+import io.warmpath.session.budgets.ReservationViews.TurnBatch;
 import io.warmpath.session.budgets.ReservationViews.TurnRequest;
 import io.warmpath.session.redis.RedisKeys;
 import io.warmpath.session.redis.SessionScripts;
@@ -124,6 +129,22 @@ class Reservations {
             case "already_recorded" -> new Recorded(turnId, "already_recorded");
             default -> throw new ApiErrorException(ApiError.sessionNotFound());
         };
+    }
+
+    /** Records each turn of a batch as {@link #record} would; one turn's failure does not stop the others. */
+    BatchResults recordAll(String tenant, TurnBatch batch) {
+        List<BatchResult> results = new ArrayList<>();
+        for (BatchedTurn turn : batch.validated()) {
+            try {
+                Recorded recorded = record(tenant, turn.sessionId() == null ? "" : turn.sessionId(), turn.turn());
+                results.add(new BatchResult(recorded.turnId(), recorded.status(), null));
+            }
+            catch (ApiErrorException refused) {
+                results.add(new BatchResult(null, refused.error().code().equals("session_not_found")
+                        ? "session_not_found" : "invalid_request", refused.error().message()));
+            }
+        }
+        return new BatchResults(results);
     }
 
     void release(String tenant, String reservationId) {

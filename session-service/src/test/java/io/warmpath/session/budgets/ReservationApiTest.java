@@ -311,6 +311,38 @@ class ReservationApiTest extends SessionServiceTest {
         assertThat(usage(id)).containsEntry("turns", 0);
     }
 
+    @Test
+    void aBatchOfTurnsIsRecordedTurnByTurnWithOneResultEach() {
+        String id = sessionWith(Map.of());
+        String other = sessionWith(Map.of());
+        Map<String, Object> batch = Map.of("turns", List.of(
+                Map.of("session_id", id, "request_id", "req-1", "model", "kimi-k2.5", "prompt_tokens", 1000,
+                        "cached_tokens", 800, "completion_tokens", 100, "ttft_ms", 25),
+                Map.of("session_id", "ses_aaaaaaaaaaaaaaaaaaaaaaaaaa", "request_id", "req-2", "model", "kimi-k2.5",
+                        "prompt_tokens", 1, "completion_tokens", 1),
+                Map.of("session_id", other, "request_id", "req-3", "prompt_tokens", 1, "completion_tokens", 1),
+                Map.of("session_id", id, "request_id", "req-4", "model", "kimi-k2.5", "prompt_tokens", 1200,
+                        "completion_tokens", 10)));
+
+        post(tenant, "/internal/turns", batch).expectStatus().isOk().expectBody()
+                .jsonPath("$.results.length()").isEqualTo(4)
+                .jsonPath("$.results[0].status").isEqualTo("recorded")
+                .jsonPath("$.results[1].status").isEqualTo("session_not_found")
+                .jsonPath("$.results[2].status").isEqualTo("invalid_request")
+                .jsonPath("$.results[3].status").isEqualTo("recorded");
+        // A retried batch changes nothing.
+        post(tenant, "/internal/turns", batch).expectStatus().isOk().expectBody()
+                .jsonPath("$.results[0].status").isEqualTo("already_recorded")
+                .jsonPath("$.results[3].status").isEqualTo("already_recorded");
+
+        assertThat(usage(id)).containsEntry("turns", 2).containsEntry("prompt_tokens", 2200)
+                .containsEntry("completion_tokens", 110);
+        assertThat(usage(other)).containsEntry("turns", 0);
+        post("intruder-" + tenant, "/internal/turns", batch).expectStatus().isOk().expectBody()
+                .jsonPath("$.results[0].status").isEqualTo("session_not_found");
+        post(tenant, "/internal/turns", Map.of("turns", List.of())).expectStatus().isBadRequest();
+    }
+
     private String sessionWith(Map<String, Object> budgets) {
         return (String) createSession(tenant, Map.of("workflow", "agent", "budgets", budgets)).get("id");
     }

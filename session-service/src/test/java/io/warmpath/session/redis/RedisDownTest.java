@@ -19,7 +19,7 @@ import redis.embedded.RedisServer;
  * every call fails closed with 503 and Retry-After, never a 500.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "warmpath.session.embedded-redis.enabled=true")
+        properties = {"warmpath.session.embedded-redis.enabled=true", "warmpath.session.warm-up-rounds=0"})
 @AutoConfigureRestTestClient
 class RedisDownTest {
 

@@ -1,0 +1,91 @@
+package io.warmpath.inference.session;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.inference.CellProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns of sessions without limits on their way to session-service's ledger. A turn is queued when its request ends
+ * and the queue is sent every {@code ledger-flush-interval} (20 ms), as one {@code POST /internal/turns} per tenant:
+ * a busy cell then costs session-service a few calls a second instead of one per turn. Delivery is as for a settle
+ * (retried, idempotent per request id, a final failure counted). The queue is bounded: past
+ * {@value #CAPACITY} waiting turns, more are dropped and counted rather than held until the cell runs out of memory.
+ * On shutdown the queue is sent once more.
+ */
+@Component
+public class TurnLedger implements DisposableBean {
+
+    static final String DROPPED = "warmpath.inference.ledger.dropped";
+    static final int CAPACITY = 10_000;
+    private static final int MAX_BATCH = 500;
+
+    private static final Logger log = LoggerFactory.getLogger(TurnLedger.class);
+
+    private final SessionBudgetClient sessions;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(CAPACITY);
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "turn-ledger");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Counter dropped;
+
+    TurnLedger(SessionBudgetClient sessions, CellProperties cell, MeterRegistry meters) {
+        this.sessions = sessions;
+        this.dropped = Counter.builder(DROPPED)
+                .description("Turns of sessions without limits never sent to the ledger: the queue was full")
+                .register(meters);
+        long interval = Math.max(1, cell.ledgerFlushInterval().toMillis());
+        flusher.scheduleWithFixedDelay(this::flush, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Queues a served turn for the ledger; never blocks. */
+    public void record(String tenant, RecordedTurn turn) {
+        if (!queue.offer(new Pending(tenant, turn))) {
+            dropped.increment();
+        }
+    }
+
+    /** Sends what is queued, in batches of at most {@value #MAX_BATCH} turns of one tenant. */
+    void flush() {
+        try {
+            List<Pending> drained = new ArrayList<>();
+            while (queue.drainTo(drained, MAX_BATCH) > 0) {
+                Map<String, List<RecordedTurn>> byTenant = new LinkedHashMap<>();
+                for (Pending pending : drained) {
+                    byTenant.computeIfAbsent(pending.tenant(), tenant -> new ArrayList<>()).add(pending.turn());
+                }
+                byTenant.forEach(sessions::recordAll);
+                drained.clear();
+            }
+        }
+        catch (RuntimeException unexpected) {
+            // A scheduled task that throws is never run again: log, and keep flushing.
+            log.error("Sending turns to the ledger failed", unexpected);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        flusher.shutdown();
+        flush();
+    }
+
+    private record Pending(String tenant, RecordedTurn turn) {
+    }
+}

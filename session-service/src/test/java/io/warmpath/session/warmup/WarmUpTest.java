@@ -1,0 +1,55 @@
+package io.warmpath.session.warmup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import io.warmpath.session.TestRedis;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "warmpath.session.warm-up-rounds=20")
+@AutoConfigureRestTestClient
+class WarmUpTest {
+
+    @Autowired
+    RestTestClient client;
+
+    @Autowired
+    ApplicationAvailability availability;
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.port", TestRedis::port);
+    }
+
+    @Test
+    void startupSendsTurnsThroughTheRealApiBeforeTheServiceIsReady() {
+        assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
+
+        // 20 rounds over 16 sessions: warm-up-0 had rounds 0 and 16 (recorded turns), warm-up-1 rounds 1 and 17
+        // (reserved and settled).
+        assertThat(usageOf("warm-up-0")).containsEntry("turns", 2).containsEntry("reserved_tokens", 0);
+        assertThat(usageOf("warm-up-1")).containsEntry("turns", 2).containsEntry("reserved_tokens", 0)
+                .containsEntry("prompt_tokens", 200);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> usageOf(String affinity) {
+        Map<String, Object> session = client.post().uri("/internal/resolve").header("x-warmpath-tenant", WarmUp.TENANT)
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("affinity", affinity)).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        return client.get().uri("/v1/sessions/" + session.get("session_id") + "/usage")
+                .header("x-warmpath-tenant", WarmUp.TENANT).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+    }
+}
