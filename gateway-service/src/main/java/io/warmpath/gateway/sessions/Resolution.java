@@ -27,5 +27,12 @@ public sealed interface Resolution {
 
     /** session-service did not answer in time, could not be reached, or failed. */
     record Unavailable(String cause) implements Resolution {
+
+        static final String OVERLOADED = "overloaded";
+
+        /** session-service turned the call away at its concurrency limit, before doing anything. */
+        boolean overloaded() {
+            return OVERLOADED.equals(cause);
+        }
     }
 }

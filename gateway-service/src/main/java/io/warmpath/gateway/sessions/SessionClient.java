@@ -60,6 +60,9 @@ final class SessionClient {
             case 403 -> response.releaseBody().thenReturn(new Resolution.WorkflowMismatch());
             case 400 -> response.releaseBody().thenReturn(new Resolution.Rejected());
             case 401 -> response.releaseBody().thenReturn(new Resolution.Refused());
+            case 503 -> response.bodyToMono(String.class).defaultIfEmpty("")
+                    .map(body -> new Resolution.Unavailable(body.contains("\"session_service_overloaded\"")
+                            ? Resolution.Unavailable.OVERLOADED : "status 503"));
             default -> response.releaseBody()
                     .thenReturn(new Resolution.Unavailable("status " + response.statusCode().value()));
         };

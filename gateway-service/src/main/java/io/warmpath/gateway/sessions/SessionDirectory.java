@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -77,7 +78,7 @@ public final class SessionDirectory {
             Resolution answer = workflow != null && session.workflow() != null && !workflow.equals(session.workflow())
                     ? new Resolution.WorkflowMismatch() : new Resolution.Found(session);
             record(answer, fresh ? "cached" : "stale", start);
-            if (!fresh) {
+            if (!fresh && recentlyUnavailable.getIfPresent(key) == null) {
                 // Sending a request costs the calling thread most of a millisecond: not this turn's thread.
                 Schedulers.parallel().schedule(() -> refresh(caller, affinity, key));
             }
@@ -108,18 +109,28 @@ public final class SessionDirectory {
     /** One call to session-service; concurrent turns of one session (an agent fanning out tool calls) share it. */
     private Mono<Resolution> lookup(Caller caller, String affinity, @Nullable String workflow, Key key) {
         Lookup lookup = new Lookup(caller.tenant(), affinity, workflow);
-        return inFlight.computeIfAbsent(lookup, ignored -> client.resolve(caller, affinity, workflow)
-                .doOnNext(resolution -> {
-                    switch (resolution) {
-                        case Resolution.Found found -> nearCache.put(key, new Entry(found.session(), System.nanoTime()));
-                        case Resolution.Unavailable unavailable -> recentlyUnavailable.put(key, unavailable);
-                        default -> {
-                            // nothing to remember: not found, mismatch and refusals are decided again each turn
+        return inFlight.computeIfAbsent(lookup, ignored -> {
+            AtomicReference<Mono<Resolution>> self = new AtomicReference<>();
+            self.set(client.resolve(caller, affinity, workflow)
+                    .doOnNext(resolution -> {
+                        switch (resolution) {
+                            case Resolution.Found found ->
+                                    nearCache.put(key, new Entry(found.session(), System.nanoTime()));
+                            // Shedding load is cheap for session-service, and the next turn may well get through: a
+                            // turn routed without its session skips its budget, so that is kept as rare as possible.
+                            case Resolution.Unavailable unavailable when !unavailable.overloaded() ->
+                                    recentlyUnavailable.put(key, unavailable);
+                            default -> {
+                                // nothing to remember: not found, mismatch and refusals are decided again each turn
+                            }
                         }
-                    }
-                })
-                .doFinally(signal -> inFlight.remove(lookup))
-                .cache());
+                    })
+                    // Gone before the answer reaches anyone: a turn asking after it got its answer starts a new call.
+                    // Only this call's entry: a new one may have taken its place between the answer and the completion.
+                    .doOnEach(signal -> inFlight.remove(lookup, self.get()))
+                    .cache());
+            return self.get();
+        });
     }
 
     /**

@@ -248,6 +248,20 @@ class SessionDirectoryTest {
         }
     }
 
+    @Test
+    void sheddingForLoadIsUnavailableButTheNextTurnAsksAgain() {
+        SERVICE.overloaded(true);
+        try {
+            assertThat(directory.resolve(ACME, "implicit-shed", null).block())
+                    .isInstanceOfSatisfying(Resolution.Unavailable.class, unavailable ->
+                            assertThat(unavailable.overloaded()).isTrue());
+        } finally {
+            SERVICE.overloaded(false);
+        }
+
+        assertThat(directory.resolve(ACME, "implicit-shed", null).block()).isInstanceOf(Resolution.Found.class);
+    }
+
     private double resolutions(String outcome) {
         var timer = meters.find("warmpath.gateway.sessions.resolutions").tag("outcome", outcome).timer();
         return timer == null ? 0 : timer.count();

@@ -41,6 +41,7 @@ public final class StubSessionService {
     private volatile HttpServer server;
     private volatile long delayMillis;
     private volatile boolean refuseResolutions;
+    private volatile boolean overloaded;
     private final Map<String, Session> sessionsById = new ConcurrentHashMap<>();
     private final Map<String, String> sessionIdByToken = new ConcurrentHashMap<>();
     private final Map<String, String> sessionIdByImplicitKey = new ConcurrentHashMap<>();
@@ -78,6 +79,11 @@ public final class StubSessionService {
     /** Answers every resolution 401, as session-service does when the trusted tenant header is missing or malformed. */
     public void refuseResolutions(boolean enabled) {
         this.refuseResolutions = enabled;
+    }
+
+    /** Answers every resolution 503 {@code session_service_overloaded}, as session-service does when it sheds load. */
+    public void overloaded(boolean enabled) {
+        this.overloaded = enabled;
     }
 
     /** Creates a token session (as {@code POST /v1/sessions} would) and returns its affinity token. */
@@ -158,6 +164,11 @@ public final class StubSessionService {
         pause();
         resolveCalls.incrementAndGet();
         String tenant = exchange.getRequestHeaders().getFirst("x-warmpath-tenant");
+        if (overloaded) {
+            json(exchange, 503, "{\"error\":{\"message\":\"busy\",\"type\":\"server_error\","
+                    + "\"code\":\"session_service_overloaded\"}}");
+            return;
+        }
         if (tenant == null || refuseResolutions) {
             json(exchange, 401, "{\"title\":\"no tenant\"}");
             return;

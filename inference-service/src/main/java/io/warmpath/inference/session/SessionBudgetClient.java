@@ -124,11 +124,12 @@ public class SessionBudgetClient {
     }
 
     /**
-     * Records turns of sessions without limits, which reserved nothing, in one call for one tenant; in the background,
-     * and idempotent by each turn's request id, so the retries of a lost answer count each turn once.
+     * Records turns of sessions without limits, which reserved nothing, in one call for one tenant, idempotent by each
+     * turn's request id, so the retries of a lost answer count each turn once. Sent when subscribed; completes once
+     * acknowledged or given up on.
      */
-    void recordAll(String tenant, List<RecordedTurn> turns) {
-        followUp("record", sessions.post().uri("/internal/turns")
+    Mono<Void> recordAll(String tenant, List<RecordedTurn> turns) {
+        return delivered("record", sessions.post().uri("/internal/turns")
                 .headers(headers -> tenant(headers, tenant))
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("turns", turns)));
@@ -149,7 +150,8 @@ public class SessionBudgetClient {
 
     /** A refusal reserved nothing, and neither did a reserve that never connected; anything else may have. */
     private static boolean mayHaveReserved(Throwable failure) {
-        if (failure instanceof ReservationRefusedException) {
+        if (failure instanceof ReservationRefusedException
+                || failure instanceof SessionServiceUnavailableException unavailable && !unavailable.mayHaveReserved()) {
             return false;
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -172,6 +174,12 @@ public class SessionBudgetClient {
             return response.bodyToMono(byte[].class)
                     .defaultIfEmpty(new byte[0])
                     .flatMap(body -> Mono.error(refusal(status.value(), body)));
+        }
+        if (status.value() == 503) {
+            // Shed for load before anything ran: there is no hold to release.
+            return response.bodyToMono(String.class).defaultIfEmpty("").flatMap(body -> Mono.error(
+                    new SessionServiceUnavailableException("Session service answered status 503", null,
+                            !body.contains("\"session_service_overloaded\""))));
         }
         return response.releaseBody().then(Mono.error(() -> new SessionServiceUnavailableException(
                 "Session service answered status " + status.value(), null)));
@@ -201,7 +209,12 @@ public class SessionBudgetClient {
     }
 
     private void followUp(String operation, WebClient.RequestHeadersSpec<?> call) {
-        call.exchangeToMono(response -> {
+        delivered(operation, call).subscribe();
+    }
+
+    /** The call with its retries; completes once it is acknowledged or given up on (counted and logged). */
+    private Mono<Void> delivered(String operation, WebClient.RequestHeadersSpec<?> call) {
+        return call.exchangeToMono(response -> {
                     HttpStatusCode status = response.statusCode();
                     // 404: already settled, released or expired; nothing is left to do.
                     if (status.is2xxSuccessful() || status.value() == 404) {
@@ -214,7 +227,7 @@ public class SessionBudgetClient {
                         // A 4xx will not change on a retry; everything else might.
                         .filter(failure -> !(failure instanceof FollowUpRefusedException refused)
                                 || refused.status.is5xxServerError()))
-                .subscribe(null, failure -> {
+                .onErrorResume(failure -> {
                     Counter.builder(FOLLOW_UP_FAILURES)
                             .description("Settlements and releases that session-service never acknowledged")
                             .tag("operation", operation)
@@ -223,6 +236,7 @@ public class SessionBudgetClient {
                     Throwable cause = failure.getCause() != null && Exceptions.isRetryExhausted(failure)
                             ? failure.getCause() : failure;
                     log.warn("Reservation {} failed: {}", operation, describe(cause));
+                    return Mono.empty();
                 });
     }
 

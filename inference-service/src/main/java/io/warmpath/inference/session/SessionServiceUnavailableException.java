@@ -6,7 +6,19 @@ package io.warmpath.inference.session;
  */
 public class SessionServiceUnavailableException extends RuntimeException {
 
+    private final boolean mayHaveReserved;
+
     SessionServiceUnavailableException(String message, Throwable cause) {
+        this(message, cause, true);
+    }
+
+    SessionServiceUnavailableException(String message, Throwable cause, boolean mayHaveReserved) {
         super(message, cause);
+        this.mayHaveReserved = mayHaveReserved;
+    }
+
+    /** False only when session-service said it turned the call away before running it (load shedding). */
+    boolean mayHaveReserved() {
+        return mayHaveReserved;
     }
 }

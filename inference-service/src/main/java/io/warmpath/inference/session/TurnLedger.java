@@ -1,5 +1,6 @@
 package io.warmpath.inference.session;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,20 +20,25 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 /**
  * Turns of sessions without limits on their way to session-service's ledger. A turn is queued when its request ends
  * and the queue is sent every {@code ledger-flush-interval} (20 ms), as one {@code POST /internal/turns} per tenant:
  * a busy cell then costs session-service a few calls a second instead of one per turn. Delivery is as for a settle
  * (retried, idempotent per request id, a final failure counted). The queue is bounded: past
  * {@value #CAPACITY} waiting turns, more are dropped and counted rather than held until the cell runs out of memory.
- * On shutdown the queue is sent once more.
+ * On shutdown the queue is sent once more, and the cell waits a few seconds for the answers.
  */
 @Component
 public class TurnLedger implements DisposableBean {
 
     static final String DROPPED = "warmpath.inference.ledger.dropped";
     static final int CAPACITY = 10_000;
-    private static final int MAX_BATCH = 500;
+    /** Small enough that session-service answers a batch well within the cell's timeout even when busy. */
+    private static final int MAX_BATCH = 100;
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(TurnLedger.class);
 
@@ -61,18 +67,10 @@ public class TurnLedger implements DisposableBean {
         }
     }
 
-    /** Sends what is queued, in batches of at most {@value #MAX_BATCH} turns of one tenant. */
+    /** Sends what is queued, in batches of at most {@value #MAX_BATCH} turns of one tenant, in the background. */
     void flush() {
         try {
-            List<Pending> drained = new ArrayList<>();
-            while (queue.drainTo(drained, MAX_BATCH) > 0) {
-                Map<String, List<RecordedTurn>> byTenant = new LinkedHashMap<>();
-                for (Pending pending : drained) {
-                    byTenant.computeIfAbsent(pending.tenant(), tenant -> new ArrayList<>()).add(pending.turn());
-                }
-                byTenant.forEach(sessions::recordAll);
-                drained.clear();
-            }
+            sends().forEach(Mono::subscribe);
         }
         catch (RuntimeException unexpected) {
             // A scheduled task that throws is never run again: log, and keep flushing.
@@ -80,10 +78,27 @@ public class TurnLedger implements DisposableBean {
         }
     }
 
+    /** The calls that send what is queued now; nothing is sent until they are subscribed. */
+    private List<Mono<Void>> sends() {
+        List<Mono<Void>> sends = new ArrayList<>();
+        List<Pending> drained = new ArrayList<>();
+        while (queue.drainTo(drained, MAX_BATCH) > 0) {
+            Map<String, List<RecordedTurn>> byTenant = new LinkedHashMap<>();
+            for (Pending pending : drained) {
+                byTenant.computeIfAbsent(pending.tenant(), tenant -> new ArrayList<>()).add(pending.turn());
+            }
+            byTenant.forEach((tenant, turns) -> sends.add(sessions.recordAll(tenant, turns)));
+            drained.clear();
+        }
+        return sends;
+    }
+
+    /** Stops the timer and sends what is left, waiting a few seconds for the answers. */
     @Override
-    public void destroy() {
+    public void destroy() throws InterruptedException {
         flusher.shutdown();
-        flush();
+        flusher.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Flux.merge(sends()).then().block(SHUTDOWN_WAIT);
     }
 
     private record Pending(String tenant, RecordedTurn turn) {

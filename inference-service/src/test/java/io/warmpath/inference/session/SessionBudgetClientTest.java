@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Counter;
@@ -30,6 +31,7 @@ class SessionBudgetClientTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
 
     @AfterEach
     void stopServer() {
@@ -76,6 +78,32 @@ class SessionBudgetClientTest {
     }
 
     @Test
+    void reserveShedForLoadFailsClosedAndReleasesNothing() throws IOException {
+        var client = clientFor(answering(503, "application/json",
+                "{\"error\":{\"code\":\"session_service_overloaded\"}}"));
+
+        StepVerifier.create(client.reserve("ses_1", "acme", REQUEST))
+                .expectError(SessionServiceUnavailableException.class)
+                .verify(Duration.ofSeconds(5));
+
+        // Only the reserve reached the service: nothing ran, so nothing is released by request id.
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> requests.get() == 1);
+    }
+
+    @Test
+    void reserveFailingWith503OtherwiseIsReleasedByRequestId() throws IOException {
+        var client = clientFor(answering(503, "application/json",
+                "{\"error\":{\"code\":\"session_store_unavailable\"}}"));
+
+        StepVerifier.create(client.reserve("ses_1", "acme", REQUEST))
+                .expectError(SessionServiceUnavailableException.class)
+                .verify(Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> requests.get() > 1);
+    }
+
+    @Test
     void grantWithoutAReservationIdFailsClosed() throws IOException {
         var client = clientFor(answering(201, "application/json", "{\"tokens\":150}"));
 
@@ -96,6 +124,7 @@ class SessionBudgetClientTest {
     private URI answering(int status, String contentType, String body) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
+            requests.incrementAndGet();
             exchange.getRequestBody().readAllBytes();
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", contentType);

@@ -58,13 +58,24 @@ class TurnLedgerTest {
     }
 
     @Test
-    void queuedTurnsAreSentOnTheirOwnWithinTheFlushInterval() {
+    void queuedTurnsAreSentOnTheirOwnWithinTheFlushInterval() throws InterruptedException {
         TurnLedger ledger = ledger(Duration.ofMillis(20));
 
         ledger.record("acme", turn("ses_a", "req-1"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 1);
         ledger.destroy();
+    }
+
+    @Test
+    void shutdownSendsWhatIsLeftAndWaitsForTheAnswer() throws InterruptedException {
+        TurnLedger ledger = ledger(Duration.ofHours(1));
+        ledger.record("acme", turn("ses_a", "req-1"));
+        ledger.record("acme", turn("ses_a", "req-2"));
+
+        ledger.destroy();
+
+        assertThat(batches).singleElement().satisfies(batch -> assertThat(batch.turns()).hasSize(2));
     }
 
     @Test

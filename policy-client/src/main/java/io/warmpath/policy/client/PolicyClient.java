@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -113,10 +114,13 @@ public final class PolicyClient {
         List<DecisionRequest> asked = missing.stream().map(requests::get).toList();
         // Requests that miss the cache at once (it just expired, and every turn in flight asks the same questions)
         // share one call.
-        // Removed before the answer reaches anyone: a caller that asks again after its answer must make a new call.
-        Mono<List<Decision>> call = inFlight.computeIfAbsent(asked, questions -> ask(questions)
-                .doOnEach(signal -> inFlight.remove(questions))
-                .cache());
+        // Removed before the answer reaches anyone (a caller that asks again after its answer makes a new call), and
+        // only if it is still this call: a later one may have taken its place between the answer and the completion.
+        Mono<List<Decision>> call = inFlight.computeIfAbsent(asked, questions -> {
+            AtomicReference<Mono<List<Decision>>> self = new AtomicReference<>();
+            self.set(ask(questions).doOnEach(signal -> inFlight.remove(questions, self.get())).cache());
+            return self.get();
+        });
         return call.map(fresh -> {
             for (int j = 0; j < fresh.size(); j++) {
                 Decision decision = fresh.get(j);

@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
 import io.warmpath.session.SessionProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
@@ -39,13 +42,19 @@ class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
     private static final int CONCURRENCY = 8;
     private static final int SESSIONS = 16;
+    /** A warm-up that keeps failing (Redis dropping packets, say) stops rather than delay readiness for minutes. */
+    private static final int MAX_FAILURES = 20;
+    private static final Duration MAX_DURATION = Duration.ofSeconds(60);
     private static final Pattern SESSION_ID = Pattern.compile("\"session_id\":\"(ses_[a-z2-7]+)\"");
     private static final Pattern RESERVATION_ID = Pattern.compile("\"reservation_id\":\"(rsv_[a-z2-7]+)\"");
 
     private final int rounds;
     private final String model;
+    private final ApplicationAvailability availability;
+    private volatile @Nullable ReadinessState readinessWhileWarming;
 
-    WarmUp(SessionProperties properties) {
+    WarmUp(SessionProperties properties, ApplicationAvailability availability) {
+        this.availability = availability;
         this.rounds = properties.warmUpRounds();
         // A priced model, so that the cost paths run too.
         this.model = properties.prices().keySet().stream().sorted().findFirst().orElse("warm-up");
@@ -57,21 +66,29 @@ class WarmUp {
             return;
         }
         URI base = URI.create("http://127.0.0.1:" + web.getWebServer().getPort());
+        readinessWhileWarming = availability.getReadinessState();
         AtomicInteger failed = new AtomicInteger();
         long start = System.nanoTime();
+        long deadline = start + MAX_DURATION.toNanos();
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
                 ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY, Thread.ofVirtual().factory())) {
             for (int round = 0; round < rounds; round++) {
                 int current = round;
                 workers.execute(() -> {
-                    if (!turn(http, base, current)) {
+                    if (failed.get() < MAX_FAILURES && System.nanoTime() < deadline && !turn(http, base, current)) {
                         failed.incrementAndGet();
                     }
                 });
             }
         }
-        log.info("Warmed up with {} turns in {} ms ({} failed)", rounds,
-                Duration.ofNanos(System.nanoTime() - start).toMillis(), failed.get());
+        log.info("Warmed up with {} turns in {} ms ({} failed; gives up after {} failures or {} s)", rounds,
+                Duration.ofNanos(System.nanoTime() - start).toMillis(), failed.get(), MAX_FAILURES,
+                MAX_DURATION.toSeconds());
+    }
+
+    /** The readiness state while the warm-up ran, {@code null} before it did: for tests of the startup order. */
+    @Nullable ReadinessState readinessWhileWarming() {
+        return readinessWhileWarming;
     }
 
     /** One turn as the gateway and a cell make it: resolve, then record it, or reserve and settle it. */

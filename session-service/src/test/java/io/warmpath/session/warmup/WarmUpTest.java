@@ -27,6 +27,9 @@ class WarmUpTest {
     @Autowired
     ApplicationAvailability availability;
 
+    @Autowired
+    WarmUp warmUp;
+
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.port", TestRedis::port);
@@ -34,6 +37,8 @@ class WarmUpTest {
 
     @Test
     void startupSendsTurnsThroughTheRealApiBeforeTheServiceIsReady() {
+        assertThat(warmUp.readinessWhileWarming()).as("not ready while warming up")
+                .isEqualTo(ReadinessState.REFUSING_TRAFFIC);
         assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
 
         // 20 rounds over 16 sessions: warm-up-0 had rounds 0 and 16 (recorded turns), warm-up-1 rounds 1 and 17
