@@ -267,6 +267,22 @@ class StickySessionIntegrationTest {
     }
 
     @Test
+    void sessionClosedThroughThisGatewayStopsResolvingHereAtOnce() {
+        String token = SESSIONS.createTokenSession("acme", "code-review");
+        String sessionId = SESSIONS.sessionIdOfToken(token);
+        send(token, headers -> { }).expectStatus().isOk().expectBody(Void.class);
+
+        client.delete().uri("/v1/sessions/" + sessionId)
+                .headers(bearer(TOKENS.token(claims -> claims.claim("scope", "sessions:write"))))
+                .exchange()
+                .expectStatus().isNoContent()
+                .expectBody(Void.class);
+
+        // Well within the near cache's ttl: only the close seen on the way through drops the session.
+        send(token, headers -> { }).expectStatus().isNotFound().expectBody(Void.class);
+    }
+
+    @Test
     void sessionApiIsProxiedWithTrustedHeadersAndNoToken() {
         client.post().uri("/v1/sessions")
                 .headers(bearer(TOKENS.token(claims -> claims.claim("scope", "sessions:write"))))

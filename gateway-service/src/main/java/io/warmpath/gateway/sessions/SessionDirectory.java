@@ -166,6 +166,16 @@ public final class SessionDirectory {
                 });
     }
 
+    /**
+     * Drops what the near cache holds of a session that was just closed, or whose token was rotated, through this
+     * gateway, so that its old values stop resolving here at once rather than after the near cache's staleness. A
+     * scan of the near cache: closing and rotating are rare next to turns.
+     */
+    public void forget(String tenant, String sessionId) {
+        nearCache.asMap().entrySet().removeIf(entry -> entry.getKey().tenant().equals(tenant)
+                && entry.getValue().session().id().equals(sessionId));
+    }
+
     /** Puts a binding into the near cache's entry for the session, unless the value names another session by now. */
     private void rebind(Key key, ResolvedSession session, StoredBinding binding) {
         nearCache.asMap().computeIfPresent(key, (k, known) -> known.session().id().equals(session.id())

@@ -98,6 +98,25 @@ class SessionDirectoryTest {
     }
 
     @Test
+    void forgottenSessionIsResolvedAgainAndOnlyForItsTenant() {
+        String token = SERVICE.createTokenSession("acme", "code-review");
+        ResolvedSession session = found(directory.resolve(ACME, token, null).block());
+        String otherToken = SERVICE.createTokenSession("acme", "code-review");
+        directory.resolve(ACME, otherToken, null).block();
+        SERVICE.revoke(token);
+
+        directory.forget("globex", session.id());
+        assertThat(directory.resolve(ACME, token, null).block()).as("another tenant forgets nothing of acme's")
+                .isInstanceOf(Resolution.Found.class);
+
+        directory.forget("acme", session.id());
+        int callsBefore = SERVICE.resolveCalls();
+        assertThat(directory.resolve(ACME, token, null).block()).isInstanceOf(Resolution.NotFound.class);
+        assertThat(directory.resolve(ACME, otherToken, null).block()).isInstanceOf(Resolution.Found.class);
+        assertThat(SERVICE.resolveCalls()).as("only the forgotten session asked again").isEqualTo(callsBefore + 1);
+    }
+
+    @Test
     void concurrentTurnsOfOneSessionShareOneResolution() {
         String token = SERVICE.createTokenSession("acme", "code-review");
         int callsBefore = SERVICE.resolveCalls();

@@ -262,6 +262,9 @@ public final class StubSessionService {
         publicCalls.add(new PublicCall(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers));
         exchange.getRequestBody().readAllBytes();
         if ("DELETE".equals(exchange.getRequestMethod())) {
+            // Closing a session revokes its token.
+            String closed = exchange.getRequestURI().getPath().substring("/v1/sessions/".length());
+            sessionIdByToken.values().removeIf(closed::equals);
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
             return;
