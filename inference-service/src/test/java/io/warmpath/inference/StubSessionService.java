@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,8 +43,12 @@ final class StubSessionService implements AutoCloseable {
     private final JsonMapper json = JsonMapper.shared();
     private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
     private final AtomicInteger reservations = new AtomicInteger();
-    /** Reservations granted before the last reset: their late settles and releases belong to an earlier test. */
-    private volatile int grantedBeforeReset;
+    /**
+     * Which test a reservation belongs to: the number of resets before its reserve call arrived. A reserve that was
+     * stalled across a reset is granted in the next test's time but still belongs to the earlier one.
+     */
+    private final Map<String, Integer> grantedInTest = new ConcurrentHashMap<>();
+    private volatile int test;
 
     /** 0 grants; otherwise reservations answer this status with {@link #refusalBody}. */
     volatile int reserveStatus;
@@ -77,7 +83,7 @@ final class StubSessionService implements AutoCloseable {
         refusalBody = "";
         stallReserve = Duration.ZERO;
         followUpFailures = 0;
-        grantedBeforeReset = reservations.get();
+        test++;
         calls.clear();
     }
 
@@ -109,6 +115,7 @@ final class StubSessionService implements AutoCloseable {
     }
 
     private void reserve(HttpExchange exchange) throws IOException {
+        int arrivedInTest = test;
         Call call = record(exchange);
         if ("DELETE".equals(call.method()) && call.path().contains("/reservations/by-request/")) {
             respond(exchange, 204, "");
@@ -125,6 +132,7 @@ final class StubSessionService implements AutoCloseable {
         }
         long tokens = call.body().path("prompt_tokens").asLong() + call.body().path("max_tokens").asLong();
         lastGranted = "res-" + reservations.incrementAndGet();
+        grantedInTest.put(lastGranted, arrivedInTest);
         respond(exchange, 201, """
                 {"reservation_id":"%s","tokens":%d,"cost_usd":0.01,"expires_at":"2030-01-01T00:00:00Z"}"""
                 .formatted(lastGranted, tokens));
@@ -149,7 +157,7 @@ final class StubSessionService implements AutoCloseable {
 
     private boolean fromAnEarlierTest(String path) {
         Matcher id = GRANTED_ID.matcher(path);
-        return id.find() && Integer.parseInt(id.group(1)) <= grantedBeforeReset;
+        return id.find() && grantedInTest.getOrDefault("res-" + id.group(1), test) != test;
     }
 
     private Call record(HttpExchange exchange) throws IOException {
