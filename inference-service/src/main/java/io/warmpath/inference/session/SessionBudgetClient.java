@@ -40,8 +40,9 @@ import reactor.util.retry.Retry;
  *       it expires.</li>
  *   <li>A session without limits reserves nothing: {@link TurnLedger} adds its turns to the ledger afterwards,
  *       through {@link #recordAll}.</li>
- *   <li>{@link #settle}, {@link #recordAll} and {@link #release} are fire-and-forget: they never delay a response, are retried a couple
- *       of times, and a final failure is counted (the reservation then expires at session-service).</li>
+ *   <li>{@link #settle}, {@link #recordAll} and {@link #release} run in the background: they never delay a response,
+ *       are retried a couple of times, and a final failure is counted (the reservation then expires at
+ *       session-service).</li>
  * </ul>
  * Session ids end up in URLs, so failures are logged by status or exception type only, never by message or URL.
  */

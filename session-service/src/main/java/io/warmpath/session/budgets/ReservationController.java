@@ -1,16 +1,13 @@
 package io.warmpath.session.budgets;
 
 import io.warmpath.session.budgets.ReservationViews.BatchResults;
-import io.warmpath.session.budgets.ReservationViews.Recorded;
 import io.warmpath.session.budgets.ReservationViews.Reservation;
 import io.warmpath.session.budgets.ReservationViews.ReserveRequest;
 import io.warmpath.session.budgets.ReservationViews.SettleRequest;
 import io.warmpath.session.budgets.ReservationViews.Settled;
 import io.warmpath.session.budgets.ReservationViews.TurnBatch;
-import io.warmpath.session.budgets.ReservationViews.TurnRequest;
 import io.warmpath.session.web.Tenant;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -44,17 +41,9 @@ class ReservationController {
     }
 
     /**
-     * A served turn of a session without limits (nothing was reserved for it): 201 {@code recorded}, 200
-     * {@code already_recorded} for the same request id again, 404 for a session that is gone or another tenant's.
+     * Served turns of sessions without limits (nothing was reserved for them), as cells send them in batches:
+     * {@code 200} with one result per turn, in order; an empty or oversized batch is a 400.
      */
-    @PostMapping("/internal/sessions/{id}/turns")
-    ResponseEntity<Recorded> record(Tenant tenant, @PathVariable String id, @RequestBody TurnRequest request) {
-        Recorded recorded = reservations.record(tenant.id(), id, request);
-        return ResponseEntity.status(recorded.status().equals("recorded") ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(recorded);
-    }
-
-    /** Many turns of sessions without limits at once: {@code 200} with one result per turn, in order. */
     @PostMapping("/internal/turns")
     BatchResults recordAll(Tenant tenant, @RequestBody TurnBatch batch) {
         return reservations.recordAll(tenant.id(), batch);

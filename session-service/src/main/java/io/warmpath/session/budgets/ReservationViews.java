@@ -79,8 +79,8 @@ final class ReservationViews {
     }
 
     /**
-     * Body of {@code POST /internal/sessions/{id}/turns}: a served turn of a session without limits, which reserved
-     * nothing. The fields are a settle's, plus the request id that makes the call idempotent.
+     * A served turn of a session without limits, which reserved nothing: the fields of a settle, plus the request id
+     * that makes recording it idempotent.
      *
      * @param requestId the cell's id for the request; the same id on the same session is recorded once
      * @param model     prices the turn; required, as there is no reservation to take it from
@@ -97,7 +97,7 @@ final class ReservationViews {
         }
     }
 
-    /** Answer to a recorded turn: {@code recorded}, or {@code already_recorded} for a repeated call. */
+    /** A recorded turn: {@code recorded}, or {@code already_recorded} for a repeated one. */
     record Recorded(String turnId, String status) {
     }
 

@@ -110,7 +110,7 @@ class Reservations {
      * the session has: a turn that skipped the reservation it needed is still paid for, and the next reserve sees it.
      * The turn's marker, which makes a retried call harmless, lives for {@code warmpath.session.reservation-ttl}.
      */
-    Recorded record(String tenant, String sessionId, TurnRequest request) {
+    private Recorded record(String tenant, String sessionId, TurnRequest request) {
         SettleRequest usage = request.validatedUsage();
         if (!Ids.isValid(Sessions.ID_PREFIX, sessionId)) {
             throw new ApiErrorException(ApiError.sessionNotFound());

@@ -100,8 +100,8 @@ class WarmUp {
             String usage = "\"model\":\"" + model + "\",\"prompt_tokens\":100,\"cached_tokens\":50,"
                     + "\"completion_tokens\":1,\"ttft_ms\":1,\"cell_id\":\"warm-up\"";
             if (round % 2 == 0) {
-                post(http, base.resolve("/internal/sessions/" + sessionId + "/turns"),
-                        "{\"request_id\":\"warm-up-" + round + "\"," + usage + "}");
+                post(http, base.resolve("/internal/turns"), "{\"turns\":[{\"session_id\":\"" + sessionId
+                        + "\",\"request_id\":\"warm-up-" + round + "\"," + usage + "}]}");
             } else {
                 String reserved = post(http, base.resolve("/internal/sessions/" + sessionId + "/reservations"),
                         "{\"model\":\"" + model + "\",\"prompt_tokens\":100,\"max_tokens\":1}");

@@ -16,6 +16,7 @@ import io.warmpath.session.redis.RedisKeys;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.web.servlet.client.RestTestClient.BodyContentSpec;
 import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -268,11 +269,9 @@ class ReservationApiTest extends SessionServiceTest {
                 "cached_tokens", 800, "completion_tokens", 100, "ttft_ms", 25, "cell_id", "cell-1");
         double recordedBefore = counted("recorded");
 
-        post(tenant, "/internal/sessions/" + id + "/turns", turn).expectStatus().isCreated()
-                .expectBody().jsonPath("$.status").isEqualTo("recorded").jsonPath("$.turn_id").value(turnId ->
-                        assertThat((String) turnId).startsWith("trn_"));
-        post(tenant, "/internal/sessions/" + id + "/turns", turn).expectStatus().isOk()
-                .expectBody().jsonPath("$.status").isEqualTo("already_recorded");
+        recordTurn(tenant, id, turn).jsonPath("$.results[0].status").isEqualTo("recorded")
+                .jsonPath("$.results[0].turn_id").value(turnId -> assertThat((String) turnId).startsWith("trn_"));
+        recordTurn(tenant, id, turn).jsonPath("$.results[0].status").isEqualTo("already_recorded");
 
         // 200 uncached x 0.60 + 800 cached x 0.10 + 100 x 3.00 per million = 0.00012 + 0.00008 + 0.0003
         assertThat(usage(id)).containsEntry("turns", 1).containsEntry("prompt_tokens", 1000)
@@ -286,8 +285,8 @@ class ReservationApiTest extends SessionServiceTest {
     void aRecordedTurnCountsAgainstLimitsItShouldHaveReservedFor() {
         String id = sessionWith(Map.of("max_total_tokens", 1000));
 
-        post(tenant, "/internal/sessions/" + id + "/turns", Map.of("request_id", "req-1", "model", "kimi-k2.5",
-                "prompt_tokens", 900, "completion_tokens", 50)).expectStatus().isCreated();
+        recordTurn(tenant, id, Map.of("request_id", "req-1", "model", "kimi-k2.5", "prompt_tokens", 900,
+                "completion_tokens", 50)).jsonPath("$.results[0].status").isEqualTo("recorded");
 
         reserve(id, 40, 20).expectStatus().isEqualTo(429);
         reserve(id, 30, 20).expectStatus().isCreated();
@@ -299,15 +298,16 @@ class ReservationApiTest extends SessionServiceTest {
         Map<String, Object> turn = Map.of("request_id", "req-1", "model", "kimi-k2.5", "prompt_tokens", 10,
                 "completion_tokens", 1);
 
-        post("intruder-" + tenant, "/internal/sessions/" + id + "/turns", turn).expectStatus().isNotFound();
-        post(tenant, "/internal/sessions/ses_aaaaaaaaaaaaaaaaaaaaaaaaaa/turns", turn).expectStatus().isNotFound();
-        post(tenant, "/internal/sessions/" + id + "/turns", Map.of("model", "kimi-k2.5", "prompt_tokens", 10,
-                "completion_tokens", 1)).expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.error.message").value(message -> assertThat((String) message).contains("request_id"));
-        post(tenant, "/internal/sessions/" + id + "/turns", Map.of("request_id", "req-2", "prompt_tokens", 10,
-                "completion_tokens", 1)).expectStatus().isBadRequest();
-        post(tenant, "/internal/sessions/" + id + "/turns", Map.of("request_id", "req-3", "model", "kimi-k2.5",
-                "prompt_tokens", 10, "cached_tokens", 11, "completion_tokens", 1)).expectStatus().isBadRequest();
+        recordTurn("intruder-" + tenant, id, turn).jsonPath("$.results[0].status").isEqualTo("session_not_found");
+        recordTurn(tenant, "ses_aaaaaaaaaaaaaaaaaaaaaaaaaa", turn)
+                .jsonPath("$.results[0].status").isEqualTo("session_not_found");
+        recordTurn(tenant, id, Map.of("model", "kimi-k2.5", "prompt_tokens", 10, "completion_tokens", 1))
+                .jsonPath("$.results[0].status").isEqualTo("invalid_request")
+                .jsonPath("$.results[0].message").value(message -> assertThat((String) message).contains("request_id"));
+        recordTurn(tenant, id, Map.of("request_id", "req-2", "prompt_tokens", 10, "completion_tokens", 1))
+                .jsonPath("$.results[0].status").isEqualTo("invalid_request");
+        recordTurn(tenant, id, Map.of("request_id", "req-3", "model", "kimi-k2.5", "prompt_tokens", 10,
+                "cached_tokens", 11, "completion_tokens", 1)).jsonPath("$.results[0].status").isEqualTo("invalid_request");
         assertThat(usage(id)).containsEntry("turns", 0);
     }
 
@@ -341,6 +341,14 @@ class ReservationApiTest extends SessionServiceTest {
         post("intruder-" + tenant, "/internal/turns", batch).expectStatus().isOk().expectBody()
                 .jsonPath("$.results[0].status").isEqualTo("session_not_found");
         post(tenant, "/internal/turns", Map.of("turns", List.of())).expectStatus().isBadRequest();
+    }
+
+    /** Records one turn through the batch API; the body of the answer, whose one result is the turn's. */
+    private BodyContentSpec recordTurn(String tenant, String sessionId, Map<String, Object> turn) {
+        Map<String, Object> withSession = new HashMap<>(turn);
+        withSession.put("session_id", sessionId);
+        return post(tenant, "/internal/turns", Map.of("turns", List.of(withSession))).expectStatus().isOk()
+                .expectBody().jsonPath("$.results.length()").isEqualTo(1);
     }
 
     private String sessionWith(Map<String, Object> budgets) {
