@@ -86,8 +86,8 @@ public final class SessionDirectory {
         }
         Resolution.Unavailable unavailable = recentlyUnavailable.getIfPresent(key);
         if (unavailable != null) {
-            // An overloaded or failing session-service is not sent the same question again on every turn: each
-            // retry would add to the load it cannot serve, and every turn would wait out the timeout.
+            // A failing session-service is not sent the same question again on every turn: each retry would add to
+            // the load it cannot serve, and every turn would wait out the timeout.
             record(unavailable, null, start);
             return Mono.just(unavailable);
         }
@@ -99,7 +99,7 @@ public final class SessionDirectory {
     private void refresh(Caller caller, String affinity, Key key) {
         lookup(caller, affinity, null, key).subscribe(resolution -> {
             // A session that session-service no longer knows (closed, revoked, rotated away) leaves the near cache;
-            // an outage does not: the next turn past the ttl tries again.
+            // an outage does not: a turn past the ttl tries again once retry-after has passed.
             if (!(resolution instanceof Resolution.Found || resolution instanceof Resolution.Unavailable)) {
                 nearCache.invalidate(key);
             }
