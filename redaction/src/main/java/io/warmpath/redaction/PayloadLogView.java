@@ -3,6 +3,8 @@ package io.warmpath.redaction;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+
+import io.warmpath.contracts.DataClass;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -47,7 +49,12 @@ public final class PayloadLogView {
 
     /** A new tree that a log may hold for a payload of {@code dataClass}; see the class comment for the rule. */
     public JsonNode of(JsonNode payload, DataClass dataClass) {
-        return copy(payload, null, dataClass.allowsRedactedText());
+        return copy(payload, null, allowsRedactedText(dataClass));
+    }
+
+    /** Whether a log may hold text of this class once the {@link Redactor} has gone over it. */
+    static boolean allowsRedactedText(DataClass dataClass) {
+        return dataClass.atMost(DataClass.INTERNAL);
     }
 
     /** Sizes, counts and roles of a payload. */

@@ -1,0 +1,70 @@
+package io.warmpath.contracts;
+
+/**
+ * The HTTP header names Warmpath defines or relies on. Every {@code x-warmpath-*} name lives here and nowhere else
+ * (a test fails the build on a literal outside this module); the gateway removes any {@code x-warmpath-*} header a
+ * client sends before a request goes further.
+ */
+public final class WarmpathHeaders {
+
+    /** The prefix of Warmpath's own headers. */
+    public static final String PREFIX = "x-warmpath-";
+
+    // Sent by clients.
+
+    /** The session: an affinity token from {@code POST /v1/sessions}, or any client-chosen key. */
+    public static final String SESSION_AFFINITY = "x-session-affinity";
+    /** The workflow the caller acts for; a session token presented for another workflow is refused. */
+    public static final String WORKFLOW = "x-workflow";
+    /** The client's deadline for the whole request, in milliseconds. */
+    public static final String REQUEST_TIMEOUT_MS = "x-request-timeout-ms";
+    /** A hint of the request's shape: {@code light}, {@code standard} or {@code heavy}. */
+    public static final String WORKLOAD_CLASS = "x-workload-class";
+    /** IETF httpapi draft semantics: the same key is the same operation. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    // Sent to clients.
+
+    /** The cell that served a request. */
+    public static final String CELL = PREFIX + "cell";
+
+    // Between services.
+
+    /**
+     * A cell's mark on a 503 that means the cell itself cannot serve (value {@value #UNAVAILABLE_ENGINE}): the gateway
+     * may eject it. A 503 without it refuses one request for another reason and says nothing about the cell.
+     */
+    public static final String UNAVAILABLE = PREFIX + "unavailable";
+    /** The value of {@link #UNAVAILABLE}: the cell's engine is down. */
+    public static final String UNAVAILABLE_ENGINE = "engine";
+    /** Gateway to cell: how many of the prompt's tokens routing expects the cell to hold (a measurement hint). */
+    public static final String PREDICTED_CACHED_TOKENS = PREFIX + "predicted-cached-tokens";
+    /** The calling tenant, as the gateway derives it from the caller's token. */
+    public static final String TENANT = PREFIX + "tenant";
+    /** The caller's subject ({@code sub}), when its token has one. */
+    public static final String SUBJECT = PREFIX + "subject";
+    /** The session id ({@code ses_...}) of a turn. */
+    public static final String SESSION = PREFIX + "session";
+    /** {@link #SESSION_LIMITS_NONE} for a session without context limits or budgets: its cell has nothing to reserve. */
+    public static final String SESSION_LIMITS = PREFIX + "session-limits";
+    /** The value of {@link #SESSION_LIMITS} for a session without limits. */
+    public static final String SESSION_LIMITS_NONE = "none";
+    /** The class of the request's data: {@link DataClass#wireName()}. */
+    public static final String DATA_CLASS = PREFIX + "data-class";
+    /** The region the session's data must stay in, when it has one. */
+    public static final String DATA_REGION = PREFIX + "data-region";
+    /** The caller's roles, comma-separated. */
+    public static final String ROLES = PREFIX + "roles";
+    /** The caller's clearance: the highest data class it may touch. */
+    public static final String CLEARANCE = PREFIX + "clearance";
+    /** The caller's home region. */
+    public static final String HOME_REGION = PREFIX + "home-region";
+
+    private WarmpathHeaders() {
+    }
+
+    /** Whether a header name is one of Warmpath's own, which only Warmpath's services may set. */
+    public static boolean isWarmpathHeader(String name) {
+        return name.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+    }
+}

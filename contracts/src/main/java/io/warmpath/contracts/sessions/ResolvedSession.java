@@ -1,0 +1,34 @@
+package io.warmpath.contracts.sessions;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.warmpath.contracts.DataClass;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * Answer to {@code POST /internal/resolve}: the session an affinity value names.
+ *
+ * @param sessionId the session id ({@code ses_...})
+ * @param tenant    its tenant (the caller's)
+ * @param workflow  its workflow, when it has one
+ * @param implicit  opened from a plain affinity value rather than created with a token
+ * @param dataClass the class of its data; a missing or unknown value reads as the strictest
+ * @param region    the region its data must stay in; {@code null} when it is not pinned
+ * @param limited   whether it has a context limit or a budget, so that its cell must reserve before each turn
+ * @param binding   the cell it is bound to; {@code null} until its first turn is routed
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record ResolvedSession(String sessionId, @Nullable String tenant, @Nullable String workflow, boolean implicit,
+        DataClass dataClass, @Nullable String region, boolean limited, @Nullable Binding binding) {
+
+    public ResolvedSession {
+        dataClass = dataClass == null ? DataClass.STRICTEST : dataClass;
+    }
+
+    /** The same session with another binding (after the gateway stored one). */
+    public ResolvedSession withBinding(Binding newBinding) {
+        return new ResolvedSession(sessionId, tenant, workflow, implicit, dataClass, region, limited, newBinding);
+    }
+}

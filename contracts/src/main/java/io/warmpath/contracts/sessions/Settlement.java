@@ -1,0 +1,46 @@
+package io.warmpath.contracts.sessions;
+
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * Body of {@code POST /internal/reservations/{id}/settle}: what the request actually used.
+ *
+ * @param promptTokens     prompt tokens the engine processed
+ * @param cachedTokens     of those, served from the engine's prefix cache; 0 when absent
+ * @param completionTokens tokens generated
+ * @param ttftMs           time to first token as the cell saw it (for a non-streamed answer, time to the answer)
+ * @param cellId           the cell that served the request; informational
+ * @param model            prices the turn; the reservation's model when absent
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record Settlement(
+        @NotNull @PositiveOrZero @Max(WireFormats.MAX_TOKENS_PER_REQUEST) @Nullable Long promptTokens,
+        @PositiveOrZero @Max(WireFormats.MAX_TOKENS_PER_REQUEST) @Nullable Long cachedTokens,
+        @NotNull @PositiveOrZero @Max(WireFormats.MAX_TOKENS_PER_REQUEST) @Nullable Long completionTokens,
+        @PositiveOrZero @Nullable Long ttftMs,
+        @Pattern(regexp = WireFormats.CELL_ID) @Nullable String cellId,
+        @Pattern(regexp = WireFormats.MODEL) @Nullable String model) {
+
+    public static Settlement of(long promptTokens, long cachedTokens, long completionTokens, long ttftMs,
+            String cellId, String model) {
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model);
+    }
+
+    /** Bean validation: cached tokens are part of the prompt. */
+    @AssertTrue(message = "must be between 0 and prompt_tokens")
+    public boolean isCachedTokensWithinPrompt() {
+        return cachedTokens == null || promptTokens == null || cachedTokens <= promptTokens;
+    }
+
+    /** {@link #cachedTokens()}, 0 when absent. */
+    public long cached() {
+        return cachedTokens == null ? 0 : cachedTokens;
+    }
+}
