@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * </pre>
  * <ul>
  *   <li>At most {@code maxNumSeqs} requests run; the rest wait FIFO and are admitted as running ones finish.</li>
- *   <li>On admission the prompt is matched against the {@link PrefixCache}; its blocks stay pinned until it ends.</li>
+ *   <li>On admission the prompt is matched against the {@link PrefixCache} (under its cache salt, if any); its
+ *       blocks stay pinned until it ends.</li>
  *   <li>Concurrent prefills share the prefill rate equally (processor sharing), re-evaluated whenever one starts
  *       or ends; only uncached tokens cost prefill time.</li>
  *   <li>Decode emits one token per inter-token time, which grows with the running batch.</li>
@@ -84,7 +85,8 @@ public final class SimulatedEngine {
             return NOTHING_TO_CANCEL;
         }
         // Hashing is O(prompt); do it on the caller's thread, not the event loop.
-        Sequence sequence = new Sequence(request, listener, cache.blockHashes(request.promptTokens()), arrivalSeconds);
+        Sequence sequence = new Sequence(request, listener,
+                cache.blockHashes(request.promptTokens(), request.cacheSalt()), arrivalSeconds);
         scheduler.execute(() -> arrive(sequence));
         return () -> scheduler.execute(() -> cancel(sequence));
     }
@@ -180,7 +182,8 @@ public final class SimulatedEngine {
         runningCount++;
         sequence.state = State.PREFILLING;
         sequence.admittedSeconds = now;
-        sequence.allocation = cache.allocate(sequence.request.promptTokens(), sequence.blockHashes);
+        sequence.allocation = cache.allocate(sequence.request.promptTokens(), sequence.request.cacheSalt(),
+                sequence.blockHashes);
         sequence.remainingPrefillTokens = sequence.allocation.uncachedTokens();
         sequence.cutAfterTokens = faults.get().cutAfterTokens();
         prefilling.add(sequence);

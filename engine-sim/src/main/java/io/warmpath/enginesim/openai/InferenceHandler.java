@@ -71,7 +71,8 @@ final class InferenceHandler {
         GeneratedText text = parsed.toolCall() != null
                 ? null
                 : outputGenerator.generate(OutputGenerator.seedOf(parsed.promptTokens()), parsed.maxTokens());
-        EngineCall call = EngineCall.start(engine, new GenerationRequest(parsed.promptTokens(), parsed.maxTokens()));
+        EngineCall call = EngineCall.start(engine,
+                new GenerationRequest(parsed.promptTokens(), parsed.maxTokens(), parsed.cacheSalt()));
         if (call.injectedFailure() != null) {
             return OpenAiErrors.toResponse(call.injectedFailure());
         }

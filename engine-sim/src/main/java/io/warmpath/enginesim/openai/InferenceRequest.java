@@ -10,6 +10,7 @@ package io.warmpath.enginesim.openai;
  * @param includeUsage whether a streamed answer ends with a usage chunk
  * @param ignoreEos    vLLM's ignore_eos; decides only the finish reason, output length is always maxTokens
  * @param toolCall     the tool call to return, or null for text
+ * @param cacheSalt    vLLM's cache_salt, validated; null when the request has none
  */
 record InferenceRequest(
         String model,
@@ -18,7 +19,8 @@ record InferenceRequest(
         boolean stream,
         boolean includeUsage,
         boolean ignoreEos,
-        PlannedToolCall toolCall) {
+        PlannedToolCall toolCall,
+        String cacheSalt) {
 
     /** "length" with ignore_eos (vLLM stops at max_tokens); otherwise the simulated EOS lands exactly there. */
     String textFinishReason() {

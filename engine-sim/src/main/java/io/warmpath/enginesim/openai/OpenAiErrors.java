@@ -12,6 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Turns failures into OpenAI-shaped error responses. */
@@ -41,12 +42,16 @@ final class OpenAiErrors {
 
     /** Messages can quote the request (an unknown model name), so they are redacted like a log line. */
     static Mono<ServerResponse> render(OpenAiException error) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", Redactor.standard().messageOf(error));
+        body.put("type", error.type());
+        if (error.param() != null) {
+            body.put("param", error.param());
+        }
+        body.put("code", error.code());
         return ServerResponse.status(error.status())
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("error", Map.of(
-                        "message", Redactor.standard().messageOf(error),
-                        "type", error.type(),
-                        "code", error.code())));
+                .bodyValue(Map.of("error", body));
     }
 
     /** vLLM's error type names by status. */

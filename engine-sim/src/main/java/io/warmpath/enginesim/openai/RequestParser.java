@@ -19,6 +19,8 @@ final class RequestParser {
 
     /** vLLM's completions default for {@code max_tokens}; also the simulated natural answer length (see below). */
     private static final int DEFAULT_MAX_TOKENS = 16;
+    /** vLLM's limit on {@code cache_salt}, in characters (code points, as Python counts them). */
+    private static final int MAX_CACHE_SALT_LENGTH = 128;
 
     private final ServedModel servedModel;
     private final PromptTokenizer tokenizer;
@@ -33,6 +35,7 @@ final class RequestParser {
     /** A {@code /v1/chat/completions} body. */
     InferenceRequest parseChat(String body) {
         JsonNode json = OpenAiJson.readObject(body);
+        String cacheSalt = cacheSalt(json);
         String model = model(json);
         requireSingleChoice(json);
         int[] prompt = chatPrompt(json, true);
@@ -41,7 +44,7 @@ final class RequestParser {
         PlannedToolCall toolCall = toolCallPlanner.plan(json.path("tools"), json.path("tool_choice"),
                 OutputGenerator.seedOf(prompt));
         int outputTokens = toolCall != null ? toolCall.tokens() : maxTokens;
-        return request(json, model, prompt, outputTokens, toolCall);
+        return request(json, model, prompt, outputTokens, toolCall, cacheSalt);
     }
 
     /**
@@ -66,13 +69,18 @@ final class RequestParser {
      */
     InferenceRequest parseCompletion(String body) {
         JsonNode json = OpenAiJson.readObject(body);
+        String cacheSalt = cacheSalt(json);
         String model = model(json);
         requireSingleChoice(json);
         int[] prompt = completionPrompt(json.path("prompt"));
-        return request(json, model, prompt, maxTokens(json, "max_tokens"), null);
+        return request(json, model, prompt, maxTokens(json, "max_tokens"), null, cacheSalt);
     }
 
-    /** A {@code /tokenize} body: {@code prompt}, or {@code messages} (plus optional tools, add_generation_prompt). */
+    /**
+     * A {@code /tokenize} body: {@code prompt}, or {@code messages} (plus optional tools, add_generation_prompt).
+     * Any {@code cache_salt} is ignored, as vLLM's tokenize request has no such field: a salt changes which cached
+     * blocks a prompt may reuse, not its tokens.
+     */
     int[] parseTokenize(String body) {
         JsonNode json = OpenAiJson.readObject(body);
         model(json);
@@ -83,7 +91,7 @@ final class RequestParser {
     }
 
     private InferenceRequest request(JsonNode json, String model, int[] prompt, int outputTokens,
-                                     PlannedToolCall toolCall) {
+                                     PlannedToolCall toolCall, String cacheSalt) {
         long needed = (long) prompt.length + outputTokens;
         if (needed > servedModel.maxModelLen()) {
             throw OpenAiException.badRequest("context_length_exceeded", "This model's maximum context length is "
@@ -93,7 +101,36 @@ final class RequestParser {
         }
         JsonNode streamOptions = json.path("stream_options");
         return new InferenceRequest(model, prompt, outputTokens, flag(json, "stream", false),
-                flag(streamOptions, "include_usage", false), flag(json, "ignore_eos", false), toolCall);
+                flag(streamOptions, "include_usage", false), flag(json, "ignore_eos", false), toolCall, cacheSalt);
+    }
+
+    /**
+     * vLLM's {@code cache_salt} check ({@code validate_cache_salt}), which vLLM runs before the request's fields are
+     * validated, so it comes first here too: absent or null means no salt; otherwise a non-empty string of at most
+     * {@value #MAX_CACHE_SALT_LENGTH} characters without {@code @}, {@code /}, {@code \} or NUL. The messages are
+     * vLLM's (whose second one prints the backslash doubled) and never quote the salt, which is meant to be secret.
+     */
+    private static String cacheSalt(JsonNode json) {
+        JsonNode value = json.path("cache_salt");
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isString() || value.stringValue().isEmpty()) {
+            throw OpenAiException.invalidParameter("cache_salt",
+                    "Parameter 'cache_salt' must be a non-empty string if provided.");
+        }
+        String salt = value.stringValue();
+        if (salt.codePointCount(0, salt.length()) > MAX_CACHE_SALT_LENGTH
+                || salt.chars().anyMatch(RequestParser::forbiddenInCacheSalt)) {
+            throw OpenAiException.invalidParameter("cache_salt", "Parameter 'cache_salt' must be at most "
+                    + MAX_CACHE_SALT_LENGTH + " characters and must not contain '@', '/', '\\', or NUL.");
+        }
+        return salt;
+    }
+
+    /** vLLM's forbidden characters, rejected "before they reach downstream cache backends". */
+    private static boolean forbiddenInCacheSalt(int character) {
+        return character == '@' || character == '/' || character == '\\' || character == 0;
     }
 
     /** The requested model; vLLM falls back to the served model when none is given. */

@@ -160,6 +160,120 @@ class PrefixCacheTest {
         cache.release(second);
     }
 
+    @Test
+    void samePromptUnderTheSameSaltIsServedFromCache() {
+        PrefixCache cache = new PrefixCache(BLOCK, 64);
+        int[] firstTurn = tokens(0, 48);
+        cache.release(cache.allocate(firstTurn, "tenant-a"));
+
+        CacheAllocation secondTurn = cache.allocate(concat(firstTurn, tokens(1000, 20)), "tenant-a");
+
+        assertThat(secondTurn.cachedTokens()).isEqualTo(48);
+    }
+
+    @Test
+    void samePromptUnderAnotherSaltGetsNothingFromCache() {
+        PrefixCache cache = new PrefixCache(BLOCK, 64);
+        int[] prompt = tokens(0, 49);
+        cache.release(cache.allocate(prompt, "tenant-a"));
+
+        CacheAllocation otherTenant = cache.allocate(prompt, "tenant-b");
+
+        assertThat(otherTenant.cachedTokens()).isZero();
+        assertThat(cache.cachedBlocks()).isEqualTo(6); // three blocks per salt, none shared
+    }
+
+    @Test
+    void saltedAndUnsaltedPromptsShareNoBlocks() {
+        PrefixCache cache = new PrefixCache(BLOCK, 64);
+        int[] prompt = tokens(0, 49);
+        cache.release(cache.allocate(prompt));
+
+        CacheAllocation salted = cache.allocate(prompt, "tenant-a");
+        cache.release(salted);
+
+        assertThat(salted.cachedTokens()).isZero();
+        assertThat(cache.cachedPrefixTokens(concat(tokens(0, 48), tokens(5000, 20)))).isEqualTo(48);
+        assertThat(cache.cachedPrefixTokens(prompt, "tenant-a")).isEqualTo(48);
+        assertThat(cache.cachedPrefixTokens(prompt, "tenant-c")).isZero();
+    }
+
+    @Test
+    void anUnsaltedPromptDoesNotReachBlocksCachedUnderASalt() {
+        PrefixCache cache = new PrefixCache(BLOCK, 64);
+        int[] prompt = tokens(0, 49);
+        cache.release(cache.allocate(prompt, "tenant-a"));
+
+        assertThat(cache.allocate(prompt).cachedTokens()).isZero();
+    }
+
+    @Test
+    void theSaltChangesEveryBlockOfTheChainThroughTheFirst() {
+        PrefixCache cache = new PrefixCache(BLOCK, 64);
+        int[] prompt = tokens(0, 64);
+
+        long[] unsalted = cache.blockHashes(prompt);
+        long[] salted = cache.blockHashes(prompt, "tenant-a");
+        long[] otherSalt = cache.blockHashes(prompt, "tenant-b");
+
+        assertThat(salted).hasSize(4);
+        for (int block = 0; block < salted.length; block++) {
+            assertThat(salted[block]).isNotEqualTo(unsalted[block]).isNotEqualTo(otherSalt[block]);
+        }
+        assertThat(cache.blockHashes(prompt, "tenant-a")).containsExactly(salted);
+    }
+
+    @Test
+    void anEmptySaltIsNoSaltAsInVllm() {
+        PrefixCache cache = new PrefixCache(BLOCK, 64);
+        int[] prompt = tokens(0, 49);
+        cache.release(cache.allocate(prompt));
+
+        assertThat(cache.blockHashes(prompt, "")).containsExactly(cache.blockHashes(prompt));
+        assertThat(cache.allocate(prompt, "").cachedTokens()).isEqualTo(48);
+    }
+
+    @Test
+    void saltsDoNotEvictEachOtherWhileCapacityAllows() {
+        PrefixCache cache = new PrefixCache(BLOCK, 7); // both salts' three full blocks, plus the partial one
+        int[] prompt = tokens(0, 49);
+        cache.release(cache.allocate(prompt, "tenant-a"));
+        CacheAllocation otherTenant = cache.allocate(prompt, "tenant-b");
+        cache.release(otherTenant);
+
+        CacheAllocation firstTenantAgain = cache.allocate(prompt, "tenant-a");
+
+        assertThat(otherTenant.cachedTokens()).isZero();
+        assertThat(firstTenantAgain.cachedTokens()).isEqualTo(48);
+        assertThat(cache.cachedPrefixTokens(prompt, "tenant-b")).isEqualTo(48);
+    }
+
+    @Test
+    void saltedBlocksAreEvictedLikeAnyOthersWhenCapacityRunsOut() {
+        PrefixCache cache = new PrefixCache(BLOCK, 5); // two salts' two full blocks, plus the partial one
+        int[] prompt = tokens(0, 33);
+        cache.release(cache.allocate(prompt, "tenant-a"));
+        cache.release(cache.allocate(prompt, "tenant-b"));
+
+        cache.release(cache.allocate(prompt, "tenant-c")); // evicts tenant-a's, the least recently used
+
+        assertThat(cache.cachedPrefixTokens(prompt, "tenant-a")).isZero();
+        assertThat(cache.cachedPrefixTokens(prompt, "tenant-b")).isEqualTo(32);
+        assertThat(cache.cachedPrefixTokens(prompt, "tenant-c")).isEqualTo(32);
+    }
+
+    @Test
+    void saltedQueriesAndHitsAreCountedLikeUnsaltedOnes() {
+        PrefixCache cache = new PrefixCache(BLOCK, 64);
+        int[] prompt = tokens(0, 40);
+        cache.release(cache.allocate(prompt, "tenant-a"));
+        cache.release(cache.allocate(prompt, "tenant-a"));
+        cache.release(cache.allocate(prompt, "tenant-b"));
+
+        assertThat(cache.queriedTokens()).isEqualTo(120);
+        assertThat(cache.hitTokens()).isEqualTo(32);
+    }
+
     private static int[] tokens(int start, int count) {
         return IntStream.range(start, start + count).toArray();
     }

@@ -42,6 +42,23 @@ class SimulatedEngineTest {
     }
 
     @Test
+    void aPromptUnderAnotherSaltIsPrefilledInFullAndTheFirstSaltStillHits() {
+        SimulatedEngine engine = engine(256);
+        int[] prompt = IntStream.range(0, 1_000).toArray();
+        finish(engine.submit(new GenerationRequest(prompt, 1, "tenant-a")));
+
+        GenerationResult otherSalt = finish(engine.submit(new GenerationRequest(prompt, 1, "tenant-b")));
+        GenerationResult unsalted = finish(engine.submit(new GenerationRequest(prompt, 1)));
+        GenerationResult sameSalt = finish(engine.submit(new GenerationRequest(prompt, 1, "tenant-a")));
+
+        assertThat(otherSalt.cachedTokens()).isZero();
+        assertThat(otherSalt.ttftSeconds()).isCloseTo(1.0 + OVERHEAD, within(1e-9));
+        assertThat(unsalted.cachedTokens()).isZero();
+        assertThat(sameSalt.cachedTokens()).isEqualTo(992);
+        assertThat(sameSalt.ttftSeconds()).isCloseTo(8 / 1_000.0 + OVERHEAD, within(1e-9));
+    }
+
+    @Test
     void concurrentPrefillsShareThePrefillRate() {
         SimulatedEngine engine = engine(256);
 
