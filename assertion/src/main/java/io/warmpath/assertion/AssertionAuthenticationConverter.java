@@ -1,0 +1,28 @@
+package io.warmpath.assertion;
+
+import java.util.List;
+
+import io.warmpath.contracts.assertion.Assertion;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import reactor.core.publisher.Mono;
+
+/** A verified assertion as an {@link AssertionAuthentication}: the claims read once, scopes as authorities. */
+public final class AssertionAuthenticationConverter implements Converter<Jwt, AssertionAuthentication> {
+
+    @Override
+    public AssertionAuthentication convert(Jwt jwt) {
+        Assertion assertion = AssertionJwtDecoder.assertionOf(jwt);
+        List<GrantedAuthority> authorities = assertion.scopes().stream()
+                .<GrantedAuthority>map(scope -> new SimpleGrantedAuthority("SCOPE_" + scope))
+                .toList();
+        return new AssertionAuthentication(jwt, assertion, authorities);
+    }
+
+    /** The same, for a reactive resource server. */
+    public Converter<Jwt, Mono<AssertionAuthentication>> reactive() {
+        return jwt -> Mono.just(convert(jwt));
+    }
+}

@@ -1,0 +1,52 @@
+package io.warmpath.assertion;
+
+import java.net.URL;
+import java.time.Clock;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+
+/**
+ * Verification of internal assertions for a service that sets {@code warmpath.assertion.audience}: the
+ * {@link AssertionJwtDecoder} (and its reactive view), which also keep Boot from configuring a password login. The
+ * service's own security configuration applies {@link AssertionSecurity} with it.
+ */
+@AutoConfiguration(beforeName = {
+        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",
+        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration"})
+@ConditionalOnProperty(prefix = "warmpath.assertion", name = "audience")
+@EnableConfigurationProperties(AssertionProperties.class)
+public class AssertionAutoConfiguration {
+
+    @Bean
+    AssertionJwtDecoder assertionJwtDecoder(AssertionProperties properties) {
+        URL keys;
+        if (properties.jwkSetUri() != null) {
+            keys = AssertionKeys.urlOf(properties.jwkSetUri());
+        }
+        else if (properties.jwkSetLocation() != null) {
+            keys = AssertionKeys.urlOf(properties.jwkSetLocation());
+        }
+        else {
+            throw new IllegalStateException("Internal assertions cannot be verified without keys: set "
+                    + "warmpath.assertion.jwk-set-location (a mounted JWK set) or warmpath.assertion.jwk-set-uri "
+                    + "(the gateway's /.well-known/jwks.json)");
+        }
+        return new AssertionJwtDecoder(AssertionKeys.keySet(keys, properties.keySetRefresh()), properties.issuer(),
+                properties.audience(), properties.clockSkew(), properties.maxCacheAge(), Clock.systemUTC(),
+                Ticker.systemTicker());
+    }
+
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    ReactiveJwtDecoder reactiveAssertionJwtDecoder(AssertionJwtDecoder decoder) {
+        return decoder.reactive();
+    }
+}
