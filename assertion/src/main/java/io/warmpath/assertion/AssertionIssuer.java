@@ -95,11 +95,7 @@ public final class AssertionIssuer {
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString());
-        AssertionClaims.write(key.assertion(), (name, value) -> {
-            if (value != null) {
-                claims.claim(name, value);
-            }
-        });
+        key.assertion().toClaims().forEach(claims::claim);
         SignedJWT jwt = new SignedJWT(header, claims.build());
         try {
             jwt.sign(signer);

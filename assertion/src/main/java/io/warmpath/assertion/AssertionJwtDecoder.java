@@ -102,7 +102,7 @@ public final class AssertionJwtDecoder implements JwtDecoder {
 
     /** The assertion a verified token carries. */
     public static Assertion assertionOf(Jwt jwt) {
-        return AssertionClaims.read(jwt.getClaims());
+        return Assertion.fromClaims(jwt.getClaims());
     }
 
     private Jwt verify(String token) {

@@ -15,6 +15,8 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
 import org.springframework.core.io.Resource;
 
 /** Where assertion keys come from: the gateway's signing key from a JWK file, verifiers' key sets from a URL. */
@@ -51,7 +53,18 @@ public final class AssertionKeys {
      * the set does not hold yet, so a key added during a rollover is picked up with its first token.
      */
     public static JWKSource<SecurityContext> keySet(URL location, Duration refresh) {
-        return JWKSourceBuilder.<SecurityContext>create(location)
+        String scheme = location.getProtocol();
+        ResourceRetriever retriever = "http".equals(scheme) || "https".equals(scheme)
+                ? new DefaultResourceRetriever(JWKSourceBuilder.DEFAULT_HTTP_CONNECT_TIMEOUT,
+                        JWKSourceBuilder.DEFAULT_HTTP_READ_TIMEOUT, JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT)
+                // A mounted file, or a classpath resource (tests): read as it is.
+                : url -> {
+                    try (InputStream in = url.openStream()) {
+                        return new com.nimbusds.jose.util.Resource(new String(in.readAllBytes(),
+                                StandardCharsets.UTF_8), "application/json");
+                    }
+                };
+        return JWKSourceBuilder.<SecurityContext>create(location, retriever)
                 .cache(refresh.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
                 .refreshAheadCache(true)
                 .rateLimited(UNKNOWN_KEY_REFETCH.toMillis())

@@ -17,6 +17,7 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -43,7 +44,7 @@ public final class AssertionSecurity {
     }
 
     /** The filter chain of a servlet service: {@code rules} first, then any other request needs an assertion. */
-    public static SecurityFilterChain servlet(HttpSecurity http, AssertionJwtDecoder decoder, JsonMapper json,
+    public static SecurityFilterChain servlet(HttpSecurity http, JwtDecoder decoder, JsonMapper json,
             Customizer<AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry> rules)
             throws Exception {
         AuthenticationEntryPoint unauthenticated = (request, response, failure) -> write(response,

@@ -37,6 +37,13 @@ public final class WarmpathHeaders {
     public static final String UNAVAILABLE = PREFIX + "unavailable";
     /** The value of {@link #UNAVAILABLE}: the cell's engine is down. */
     public static final String UNAVAILABLE_ENGINE = "engine";
+    /**
+     * Gateway to cell: the internal assertion (audience {@code session-service}) the cell makes this request's calls
+     * to session-service with. Read only on a request whose own assertion is valid.
+     */
+    public static final String SESSIONS_ASSERTION = PREFIX + "sessions-assertion";
+    /** Gateway to cell: the internal assertion (audience {@code policy-service}) for this request's policy checks. */
+    public static final String POLICY_ASSERTION = PREFIX + "policy-assertion";
     /** Gateway to cell: how many of the prompt's tokens routing expects the cell to hold (a measurement hint). */
     public static final String PREDICTED_CACHED_TOKENS = PREFIX + "predicted-cached-tokens";
     /** The calling tenant, as the gateway derives it from the caller's token. */

@@ -1,7 +1,5 @@
 package io.warmpath.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +15,8 @@ import java.util.function.Consumer;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.assertion.Audiences;
 import io.warmpath.gateway.cells.CellProber;
 import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -39,6 +40,8 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.FluxExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole gateway against stub cells, with session-service down (nothing listens at its URL): implicit sessions
@@ -83,6 +86,9 @@ class GatewayIntegrationTest {
 
     @Autowired
     WebTestClient client;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Autowired
     CellProber prober;
@@ -155,11 +161,13 @@ class GatewayIntegrationTest {
                 .exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.served_by").exists()
-                .returnResult().getResponseHeaders().getFirst("x-warmpath-cell");
+                .returnResult().getResponseHeaders().getFirst(WarmpathHeaders.CELL);
 
         StubCell served = stub(servedBy);
         assertThat(served.lastBody()).isEqualTo(body);
-        assertThat(served.lastHeader("authorization")).isNull();
+        // The caller's token stays at the gateway: the cell gets the gateway's assertion instead.
+        assertThat(served.lastHeader("authorization")).doesNotContain(TOKENS.forTenant("acme"));
+        assertThat(served.lastAssertion().path("aud").toString()).contains(Audiences.INFERENCE);
         assertThat(served.lastHeader("x-session-affinity")).isEqualTo("headers-1");
         assertThat(served.lastHeader("x-request-timeout-ms")).isEqualTo("30000");
         assertThat(served.lastHeader("x-workload-class")).isEqualTo("light");
@@ -173,9 +181,10 @@ class GatewayIntegrationTest {
         String servedBy = servedBy(chat("acme", "down-implicit-1"));
 
         StubCell served = stub(servedBy);
-        assertThat(served.lastHeader("x-warmpath-tenant")).isEqualTo("acme");
-        assertThat(served.lastHeader("x-warmpath-session")).as("no session was resolved").isNull();
-        assertThat(served.lastHeader("x-warmpath-predicted-cached-tokens")).isNull();
+        assertThat(served.lastAssertion().path("tenant").asString()).isEqualTo("acme");
+        assertThat(served.lastAssertion().has("session")).as("no session was resolved").isFalse();
+        assertThat(served.lastHeader(WarmpathHeaders.SESSIONS_ASSERTION)).isNull();
+        assertThat(served.lastHeader(WarmpathHeaders.PREDICTED_CACHED_TOKENS)).isNull();
         assertThat(degraded("stateless")).isEqualTo(degradedBefore + 1);
         assertThat(servedBy(chat("acme", "down-implicit-1"))).as("still placed by its key").isEqualTo(servedBy);
     }
@@ -213,25 +222,29 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void clientSuppliedTrustedHeadersAreReplacedOrRemoved() {
+    void clientSuppliedWarmpathHeadersAreRemovedAndTheAssertionSaysWhoCalls() {
         String servedBy = client.post().uri("/v1/chat/completions")
                 .headers(bearer(TOKENS.forTenant("acme")))
-                .header("x-warmpath-tenant", "globex")
-                .header("X-Warmpath-Session", "ses_someone_elses")
-                .header("x-warmpath-predicted-cached-tokens", "999999")
-                .header("x-warmpath-anything", "forged")
+                .header(WarmpathHeaders.TENANT, "globex")
+                .header(WarmpathHeaders.SESSION.toUpperCase(java.util.Locale.ROOT), "ses_someone_elses")
+                .header(WarmpathHeaders.PREDICTED_CACHED_TOKENS, "999999")
+                .header(WarmpathHeaders.SESSIONS_ASSERTION, "forged")
+                .header(WarmpathHeaders.PREFIX + "anything", "forged")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(chatBody(false))
                 .exchange()
                 .expectStatus().isOk()
-                .expectBody().returnResult().getResponseHeaders().getFirst("x-warmpath-cell");
+                .expectBody().returnResult().getResponseHeaders().getFirst(WarmpathHeaders.CELL);
 
         StubCell served = stub(servedBy);
-        assertThat(served.lastHeader("x-warmpath-tenant")).isEqualTo("acme");
-        assertThat(served.lastHeader("x-warmpath-subject")).isEqualTo("agent-1");
-        assertThat(served.lastHeader("x-warmpath-session")).isNull();
-        assertThat(served.lastHeader("x-warmpath-predicted-cached-tokens")).isNull();
-        assertThat(served.lastHeader("x-warmpath-anything")).isNull();
+        assertThat(served.lastAssertion().path("tenant").asString()).isEqualTo("acme");
+        assertThat(served.lastAssertion().path("sub").asString()).isEqualTo("agent-1");
+        assertThat(served.lastAssertion().has("session")).isFalse();
+        assertThat(served.lastHeader(WarmpathHeaders.TENANT)).isNull();
+        assertThat(served.lastHeader(WarmpathHeaders.SESSION)).isNull();
+        assertThat(served.lastHeader(WarmpathHeaders.SESSIONS_ASSERTION)).isNull();
+        assertThat(served.lastHeader(WarmpathHeaders.PREDICTED_CACHED_TOKENS)).isNull();
+        assertThat(served.lastHeader(WarmpathHeaders.PREFIX + "anything")).isNull();
     }
 
     @Test
@@ -245,9 +258,9 @@ class GatewayIntegrationTest {
                 .exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
-                .expectHeader().exists("x-warmpath-cell")
+                .expectHeader().exists(WarmpathHeaders.CELL)
                 .returnResult(String.class);
-        String servedBy = result.getResponseHeaders().getFirst("x-warmpath-cell");
+        String servedBy = result.getResponseHeaders().getFirst(WarmpathHeaders.CELL);
 
         List<String> events = new ArrayList<>();
         Iterator<String> stream = result.getResponseBody().toIterable().iterator();
@@ -269,7 +282,7 @@ class GatewayIntegrationTest {
                 .headers(bearer(TOKENS.forTenant("acme")))
                 .exchange()
                 .expectStatus().isOk()
-                .expectHeader().exists("x-warmpath-cell")
+                .expectHeader().exists(WarmpathHeaders.CELL)
                 .expectBody().jsonPath("$.object").isEqualTo("list");
     }
 
@@ -418,7 +431,7 @@ class GatewayIntegrationTest {
                 .exchange()
                 .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED)
                 .expectHeader().valueEquals(HttpHeaders.ALLOW, "GET")
-                .expectHeader().doesNotExist("x-warmpath-cell");
+                .expectHeader().doesNotExist(WarmpathHeaders.CELL);
     }
 
     @Test
@@ -461,11 +474,14 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void healthAndPrometheusNeedNoToken() {
+    void healthAndPrometheusAreServedOnTheManagementPortOnlyAndNeedNoToken() {
         chat("acme", "metrics-1");
-        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+        client.get().uri("/actuator/prometheus").exchange().expectStatus().isNotFound().expectBody(Void.class);
+        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isNotFound().expectBody(Void.class);
+        WebTestClient management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
+        management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
                 .expectBody(Void.class);
-        client.get().uri("/actuator/prometheus")
+        management.get().uri("/actuator/prometheus")
                 .exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class)
@@ -511,7 +527,7 @@ class GatewayIntegrationTest {
         try {
             sessionTurn("acme", session)
                     .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-                    .expectHeader().valueEquals("x-warmpath-cell", failing.id);
+                    .expectHeader().valueEquals(WarmpathHeaders.CELL, failing.id);
         } finally {
             failing.answer503(false);
         }
@@ -609,7 +625,7 @@ class GatewayIntegrationTest {
     }
 
     private static String servedBy(EntityExchangeResult<byte[]> result) {
-        return result.getResponseHeaders().getFirst("x-warmpath-cell");
+        return result.getResponseHeaders().getFirst(WarmpathHeaders.CELL);
     }
 
     private static StubCell stub(String id) {

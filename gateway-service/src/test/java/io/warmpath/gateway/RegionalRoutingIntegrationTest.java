@@ -1,5 +1,8 @@
 package io.warmpath.gateway;
 
+import io.warmpath.contracts.testing.StubPolicyService;
+import io.warmpath.contracts.assertion.Audiences;
+import io.warmpath.contracts.WarmpathHeaders;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -8,7 +11,7 @@ import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.warmpath.gateway.cells.CellProber;
-import io.warmpath.gateway.sessions.StubSessionService;
+import io.warmpath.contracts.testing.StubSessionService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,7 +94,7 @@ class RegionalRoutingIntegrationTest {
     @Test
     void requestWithoutSessionIsCheckedAsInternalDataForEachRegion() {
         String servedBy = chat(TOKENS.forTenant("acme"), null).expectStatus().isOk()
-                .returnResult(String.class).getResponseHeaders().getFirst("x-warmpath-cell");
+                .returnResult(String.class).getResponseHeaders().getFirst(WarmpathHeaders.CELL);
 
         assertThat(POLICY.requests()).extracting(request -> request.path("resource").path("region").asString())
                 .containsExactly("eu-west", "us-east");
@@ -102,7 +105,7 @@ class RegionalRoutingIntegrationTest {
             assertThat(request.path("principal").path("tenant").asString()).isEqualTo("acme");
             assertThat(request.path("principal").path("id").asString()).isEqualTo("agent-1");
         });
-        assertThat(stub(servedBy).lastHeader("x-warmpath-data-class")).isEqualTo("internal");
+        assertThat(stub(servedBy).lastAssertion().path("data_class").asString()).isEqualTo("internal");
     }
 
     @Test
@@ -113,7 +116,7 @@ class RegionalRoutingIntegrationTest {
         Set<String> servedBy = new HashSet<>();
         for (int session = 0; session < 30; session++) {
             servedBy.add(chat(TOKENS.forTenant("acme"), "regional-" + session).expectStatus().isOk()
-                    .returnResult(String.class).getResponseHeaders().getFirst("x-warmpath-cell"));
+                    .returnResult(String.class).getResponseHeaders().getFirst(WarmpathHeaders.CELL));
         }
 
         assertThat(servedBy).isNotEmpty().isSubsetOf("cell-eu-1", "cell-eu-2");
@@ -129,7 +132,7 @@ class RegionalRoutingIntegrationTest {
                 .expectStatus().isForbidden()
                 .expectBody()
                 .jsonPath("$.error.code").isEqualTo("region_not_allowed")
-                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.type").isEqualTo("permission_error")
                 .jsonPath("$.error.message").value(String.class, message -> assertThat(message)
                         .contains("internal data", "eu-west", "us-east", "stub denies"));
 
@@ -164,12 +167,12 @@ class RegionalRoutingIntegrationTest {
         String servedBy = client.post().uri("/v1/chat/completions")
                 .headers(bearer(token))
                 .header("x-session-affinity", affinity)
-                .header("x-warmpath-data-class", "public") // a client cannot declassify its data
+                .header(WarmpathHeaders.DATA_CLASS, "public") // a client cannot declassify its data
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(chatBody())
                 .exchange()
                 .expectStatus().isOk()
-                .returnResult(String.class).getResponseHeaders().getFirst("x-warmpath-cell");
+                .returnResult(String.class).getResponseHeaders().getFirst(WarmpathHeaders.CELL);
 
         JsonNode asked = POLICY.requests().getFirst();
         assertThat(asked.path("resource").path("data_class").asString()).isEqualTo("regulated");
@@ -180,11 +183,18 @@ class RegionalRoutingIntegrationTest {
                 .containsExactly("analyst", "data:regulated");
         assertThat(servedBy).isIn("cell-eu-1", "cell-eu-2");
         StubCell cell = stub(servedBy);
-        assertThat(cell.lastHeader("x-warmpath-data-class")).isEqualTo("regulated");
-        assertThat(cell.lastHeader("x-warmpath-data-region")).isEqualTo("eu-west");
-        assertThat(cell.lastHeader("x-warmpath-roles")).isEqualTo("analyst,data:regulated");
-        assertThat(cell.lastHeader("x-warmpath-clearance")).isEqualTo("regulated");
-        assertThat(cell.lastHeader("x-warmpath-home-region")).isEqualTo("eu-west");
+        JsonNode assertion = cell.lastAssertion();
+        assertThat(assertion.path("data_class").asString()).isEqualTo("regulated");
+        assertThat(assertion.path("data_region").asString()).isEqualTo("eu-west");
+        assertThat(assertion.path("roles").values()).extracting(JsonNode::asString)
+                .containsExactly("analyst", "data:regulated");
+        assertThat(assertion.path("clearance").asString()).isEqualTo("regulated");
+        assertThat(assertion.path("region").asString()).isEqualTo("eu-west");
+        assertThat(assertion.path("session").asString()).isEqualTo(SESSIONS.sessionIdOfToken(affinity));
+        assertThat(cell.lastOnwardAssertion(WarmpathHeaders.POLICY_ASSERTION).path("data_class").asString())
+                .isEqualTo("regulated");
+        assertThat(cell.lastOnwardAssertion(WarmpathHeaders.SESSIONS_ASSERTION).path("aud").toString())
+                .contains(Audiences.SESSIONS);
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.warmpath.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,10 +18,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.assertion.Audiences;
+import io.warmpath.contracts.testing.StubSessionService;
 import io.warmpath.gateway.cells.CellProber;
 import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
-import io.warmpath.gateway.sessions.StubSessionService;
 import io.warmpath.routing.CellPool;
 import io.warmpath.routing.PickRequest;
 import io.warmpath.routing.RoutingKeys;
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -41,6 +42,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Sticky routing with session-service up (a stub on a random port) and the cells listed in a cells file, which tests
@@ -95,6 +99,13 @@ class StickySessionIntegrationTest {
         SESSIONS.stop();
     }
 
+    @LocalManagementPort
+    int managementPort;
+
+    private WebTestClient management() {
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
+    }
+
     @BeforeEach
     void fileCellsHealthy() {
         awaitHealthy(Set.of(CELL_A.id, CELL_B.id));
@@ -107,10 +118,14 @@ class StickySessionIntegrationTest {
 
         String first = servedBy(chat(token, headers -> headers.set("x-workflow", "code-review")));
         StubCell bound = stub(first);
-        assertThat(bound.lastHeader("x-warmpath-session")).isEqualTo(sessionId);
-        assertThat(bound.lastHeader("x-warmpath-tenant")).isEqualTo("acme");
-        assertThat(bound.lastHeader("x-warmpath-predicted-cached-tokens")).isEqualTo("0");
-        assertThat(bound.lastHeader("x-warmpath-session-limits")).as("a budget to reserve against").isNull();
+        assertThat(bound.lastAssertion().path("session").asString()).isEqualTo(sessionId);
+        assertThat(bound.lastAssertion().path("tenant").asString()).isEqualTo("acme");
+        assertThat(bound.lastAssertion().path("workflow").asString()).isEqualTo("code-review");
+        assertThat(bound.lastAssertion().path("session_limited").asBoolean()).as("a budget to reserve against")
+                .isTrue();
+        assertThat(bound.lastOnwardAssertion(WarmpathHeaders.SESSIONS_ASSERTION).path("session").asString())
+                .isEqualTo(sessionId);
+        assertThat(bound.lastHeader(WarmpathHeaders.PREDICTED_CACHED_TOKENS)).isEqualTo("0");
         awaitUntil(() -> first.equals(SESSIONS.boundCell(sessionId)), "binding stored");
         assertThat(SESSIONS.bindingPuts(sessionId)).singleElement().satisfies(put -> {
             assertThat(put.reason()).isEqualTo("new");
@@ -119,23 +134,25 @@ class StickySessionIntegrationTest {
         });
 
         // The cell settles the turn; once the near cache expires the next turn learns the context size.
-        SESSIONS.settle(sessionId, 1_200);
+        SESSIONS.holdPromptTokens(sessionId, 1_200);
         sleep(NEAR_CACHE_TTL.plusMillis(100));
         for (int turn = 2; turn <= 6; turn++) {
             assertThat(servedBy(chat(token, headers -> { }))).as("turn %d", turn).isEqualTo(first);
         }
-        assertThat(bound.lastHeader("x-warmpath-predicted-cached-tokens")).isEqualTo("1200");
+        assertThat(bound.lastHeader(WarmpathHeaders.PREDICTED_CACHED_TOKENS)).isEqualTo("1200");
         assertThat(SESSIONS.bindingPuts(sessionId)).as("hits write nothing").hasSize(1);
     }
 
     @Test
     void cellsAreToldWhenASessionHasNoLimitsAndAClientCannotSayItForThem() {
         StubCell implicitCell = stub(servedBy(chat("no-limits-1", headers -> { })));
-        assertThat(implicitCell.lastHeader("x-warmpath-session-limits")).isEqualTo("none");
+        assertThat(implicitCell.lastAssertion().path("session_limited").asBoolean(true)).isFalse();
 
         String token = SESSIONS.createTokenSession("acme", "code-review");
-        StubCell tokenCell = stub(servedBy(chat(token, headers -> headers.set("x-warmpath-session-limits", "none"))));
-        assertThat(tokenCell.lastHeader("x-warmpath-session-limits")).isNull();
+        StubCell tokenCell = stub(servedBy(chat(token, headers -> headers.set(WarmpathHeaders.SESSION_LIMITS,
+                WarmpathHeaders.SESSION_LIMITS_NONE))));
+        assertThat(tokenCell.lastAssertion().path("session_limited").asBoolean()).isTrue();
+        assertThat(tokenCell.lastHeader(WarmpathHeaders.SESSION_LIMITS)).isNull();
     }
 
     @Test
@@ -283,10 +300,11 @@ class StickySessionIntegrationTest {
     }
 
     @Test
-    void sessionApiIsProxiedWithTrustedHeadersAndNoToken() {
+    void sessionApiIsProxiedWithTheCallersAssertionAndNotItsToken() {
+        String token = TOKENS.token(claims -> claims.claim("scope", "sessions:write"));
         client.post().uri("/v1/sessions")
-                .headers(bearer(TOKENS.token(claims -> claims.claim("scope", "sessions:write"))))
-                .header("x-warmpath-tenant", "globex")
+                .headers(bearer(token))
+                .header(WarmpathHeaders.TENANT, "globex")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"workflow\":\"code-review\"}")
                 .exchange()
@@ -296,9 +314,13 @@ class StickySessionIntegrationTest {
         StubSessionService.PublicCall call = SESSIONS.publicCalls().getLast();
         assertThat(call.method()).isEqualTo("POST");
         assertThat(call.path()).isEqualTo("/v1/sessions");
-        assertThat(call.headers()).containsEntry("x-warmpath-tenant", "acme")
-                .containsEntry("x-warmpath-subject", "agent-1")
-                .doesNotContainKey("authorization");
+        assertThat(call.headers()).doesNotContainKey(WarmpathHeaders.TENANT);
+        assertThat(call.headers().get("authorization")).doesNotContain(token);
+        JsonNode assertion = StubSessionService.claimsOf(call.headers().get("authorization"));
+        assertThat(assertion.path("tenant").asString()).isEqualTo("acme");
+        assertThat(assertion.path("sub").asString()).isEqualTo("agent-1");
+        assertThat(assertion.path("scope").asString()).isEqualTo("sessions:write");
+        assertThat(assertion.path("aud").toString()).contains(Audiences.SESSIONS);
     }
 
     @Test
@@ -336,7 +358,7 @@ class StickySessionIntegrationTest {
         chat(affinity, headers -> { });
         String sessionId = SESSIONS.sessionIdOfImplicit("acme", affinity);
 
-        String metrics = client.get().uri("/actuator/prometheus").exchange()
+        String metrics = management().get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 
         assertThat(metrics)
@@ -390,7 +412,7 @@ class StickySessionIntegrationTest {
     }
 
     private static String servedBy(EntityExchangeResult<byte[]> result) {
-        return result.getResponseHeaders().getFirst("x-warmpath-cell");
+        return result.getResponseHeaders().getFirst(WarmpathHeaders.CELL);
     }
 
     private static StubCell stub(String id) {

@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.testing.StubSessionService;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A fake inference cell on a random port: answers {@code /cell/status}, {@code /v1/models} and
- * {@code /v1/chat/completions} (JSON, or SSE when the body asks to stream), always with {@code x-warmpath-cell}, and
+ * {@code /v1/chat/completions} (JSON, or SSE when the body asks to stream), always with its cell header, and
  * remembers what it was sent.
  */
 final class StubCell {
@@ -87,6 +90,17 @@ final class StubCell {
         return lastHeaders.get(name);
     }
 
+    /** The claims of the latest completion request's assertion (unverified); empty without one. */
+    JsonNode lastAssertion() {
+        return StubSessionService.claimsOf(lastHeaders.get("authorization"));
+    }
+
+    /** The claims of an onward assertion of the latest completion request (unverified); empty without one. */
+    JsonNode lastOnwardAssertion(String header) {
+        String token = lastHeaders.get(header.toLowerCase(java.util.Locale.ROOT));
+        return StubSessionService.claimsOf(token == null ? null : "Bearer " + token);
+    }
+
     String lastBody() {
         return lastBody;
     }
@@ -108,7 +122,7 @@ final class StubCell {
 
     private void status(HttpExchange exchange) throws IOException {
         json(exchange, 200, """
-                {"cellId":"%s","region":"local","models":["%s"],"ready":%s,"running":0,"waiting":0,"inFlight":0}"""
+                {"cell_id":"%s","region":"local","models":["%s"],"ready":%s,"running":0,"waiting":0,"in_flight":0}"""
                 .formatted(id, model, ready));
     }
 
@@ -124,7 +138,7 @@ final class StubCell {
         } else if (answer503) {
             exchange.getResponseHeaders().set("Retry-After", "1");
             if (markCellDown) {
-                exchange.getResponseHeaders().set("x-warmpath-unavailable", "engine");
+                exchange.getResponseHeaders().set(WarmpathHeaders.UNAVAILABLE, WarmpathHeaders.UNAVAILABLE_ENGINE);
                 json(exchange, 503, "{\"error\":{\"message\":\"engine down\",\"type\":\"server_error\","
                         + "\"code\":\"engine_unavailable\"}}");
             } else {
@@ -145,7 +159,7 @@ final class StubCell {
     private void stream(HttpExchange exchange) throws IOException {
         Headers headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "text/event-stream");
-        headers.set("x-warmpath-cell", id);
+        headers.set(WarmpathHeaders.CELL, id);
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
             for (String piece : SSE_CHUNKS) {
@@ -163,7 +177,7 @@ final class StubCell {
     private void json(HttpExchange exchange, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.getResponseHeaders().set("x-warmpath-cell", id);
+        exchange.getResponseHeaders().set(WarmpathHeaders.CELL, id);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -1,5 +1,7 @@
 package io.warmpath.gateway;
 
+import io.warmpath.contracts.testing.StubPolicyService;
+import io.warmpath.contracts.WarmpathHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
@@ -180,7 +182,7 @@ class ToolsIntegrationTest {
         assertThat(TOOL.lastUri()).isEqualTo("/weather");
         assertThat(TOOL.lastHeader("host")).isEqualTo("127.0.0.1:" + TOOL.port());
         assertThat(TOOL.lastHeader("content-type")).isEqualTo("application/json");
-        assertThat(TOOL.lastHeader("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(TOOL.lastHeader(WarmpathHeaders.TENANT)).isEqualTo("acme");
         assertThat(TOOL.lastHeader("authorization")).as("the caller's token stays at the gateway").isNull();
     }
 
@@ -206,7 +208,7 @@ class ToolsIntegrationTest {
         invoke("weather", scopes("tools:lookup inference:invoke"), "{\"input\":{\"city\":\"Lyon\"}}")
                 .expectStatus().isForbidden()
                 .expectBody()
-                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.type").isEqualTo("permission_error")
                 .jsonPath("$.error.code").isEqualTo("insufficient_scope");
 
         assertThat(TOOL.hits()).isEqualTo(before);
@@ -333,7 +335,7 @@ class ToolsIntegrationTest {
         invoke(tool, scopes("tools:" + tool), "{\"input\":{}}")
                 .expectStatus().isForbidden()
                 .expectBody()
-                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.type").isEqualTo("permission_error")
                 .jsonPath("$.error.code").isEqualTo("egress_refused");
 
         assertThat(FORBIDDEN.hits()).isZero();

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 
+import io.warmpath.contracts.WarmpathHeaders;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -30,6 +32,14 @@ class EngineDownTest {
     @Autowired
     private WebTestClient client;
 
+    @LocalManagementPort
+    private int managementPort;
+
+    @BeforeEach
+    void authenticate() {
+        client = client.mutate().defaultHeaders(CellCalls.caller()).build();
+    }
+
     @DynamicPropertySource
     static void engineUrl(DynamicPropertyRegistry registry) throws IOException {
         int port = closedPort();
@@ -44,8 +54,8 @@ class EngineDownTest {
                 .exchange()
                 .expectStatus().isEqualTo(503)
                 .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "2")
-                .expectHeader().valueEquals("x-warmpath-unavailable", "engine")
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-orphan")
+                .expectHeader().valueEquals(WarmpathHeaders.UNAVAILABLE, "engine")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-orphan")
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
                 .expectBody()
                 .jsonPath("$.error.code").isEqualTo("engine_unavailable")
@@ -64,16 +74,16 @@ class EngineDownTest {
     void cellIsAliveButNotReady() {
         // Give the poller a few rounds, so that DOWN reflects failed probes, not merely "not polled yet".
         await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                client.get().uri("/actuator/health/readiness").exchange()
+                CellCalls.management(managementPort).get().uri("/actuator/health/readiness").exchange()
                         .expectStatus().isEqualTo(503)
                         .expectBody().jsonPath("$.status").isEqualTo("DOWN"));
-        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk()
+        CellCalls.management(managementPort).get().uri("/actuator/health/liveness").exchange().expectStatus().isOk()
                 .expectBody(Void.class);
-        client.get().uri("/cell/status").exchange()
+        client.get().uri("/cell/status").headers(CellCalls.prober()).exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.ready").isEqualTo(false)
-                .jsonPath("$.cellId").isEqualTo("cell-orphan");
+                .jsonPath("$.cell_id").isEqualTo("cell-orphan");
     }
 
     /** A port nobody listens on (bound, then released). */

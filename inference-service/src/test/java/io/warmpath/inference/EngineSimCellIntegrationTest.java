@@ -6,19 +6,17 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.testing.StubSessionService;
 import io.warmpath.enginesim.EngineSimApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -26,6 +24,10 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,14 +50,28 @@ class EngineSimCellIntegrationTest {
                     "--server.port=0", "--spring.main.banner-mode=off",
                     "--engine.served-model-name=" + MODEL, "--engine.time-scale=0.01",
                     // The fault admin is off by default; these tests inject faults through it.
-                    "--engine.admin.enabled=true");
+                    "--engine.admin.enabled=true",
+                    // The cell's security is on this test's classpath; the engine has none, as in production.
+                    "--spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure."
+                            + "SecurityAutoConfiguration,org.springframework.boot.security.autoconfigure.web.reactive."
+                            + "ReactiveWebSecurityAutoConfiguration,org.springframework.boot.security.autoconfigure."
+                            + "ReactiveUserDetailsServiceAutoConfiguration,org.springframework.boot.security."
+                            + "autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration");
 
-    private static final StubSessionService sessions = new StubSessionService();
+    private static final StubSessionService sessions = StubSessionService.start();
 
     private final JsonMapper json = JsonMapper.shared();
 
     @Autowired
     private WebTestClient client;
+
+    @LocalManagementPort
+    private int managementPort;
+
+    @BeforeEach
+    void authenticate() {
+        client = client.mutate().defaultHeaders(CellCalls.caller()).build();
+    }
 
     @Autowired
     private MeterRegistry meters;
@@ -123,8 +139,7 @@ class EngineSimCellIntegrationTest {
 
         byte[] body = client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
-                .header("x-warmpath-session", "ses_integration")
-                .header("x-warmpath-tenant", "acme")
+                .headers(CellCalls.turnOf("ses_integration"))
                 .bodyValue(json.writeValueAsString(request))
                 .exchange()
                 .expectStatus().isOk()
@@ -165,22 +180,22 @@ class EngineSimCellIntegrationTest {
                 .bodyValue("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .exchange()
                 .expectStatus().isEqualTo(502)
-                .expectHeader().doesNotExist("x-warmpath-unavailable")
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-sim")
+                .expectHeader().doesNotExist(WarmpathHeaders.UNAVAILABLE)
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-sim")
                 .expectBody().jsonPath("$.error.code").isEqualTo("engine_error");
     }
 
     @Test
     void cellStatusReflectsTheRealEngine() {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> client.get().uri("/cell/status").exchange()
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> client.get().uri("/cell/status").headers(CellCalls.prober()).exchange()
                 .expectStatus().isOk()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-sim")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-sim")
                 .expectBody()
                 .jsonPath("$.ready").isEqualTo(true)
                 .jsonPath("$.models[0]").isEqualTo(MODEL)
                 .jsonPath("$.running").isEqualTo(0)
-                .jsonPath("$.inFlight").isEqualTo(0));
-        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+                .jsonPath("$.in_flight").isEqualTo(0));
+        CellCalls.management(managementPort).get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
                 .expectBody(Void.class);
     }
 
@@ -192,7 +207,7 @@ class EngineSimCellIntegrationTest {
                 .bodyValue(json.writeValueAsString(request))
                 .exchange()
                 .expectStatus().isOk()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-sim")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-sim")
                 .expectBody().returnResult().getResponseBody();
         return json.readTree(body);
     }
@@ -206,7 +221,7 @@ class EngineSimCellIntegrationTest {
                 .bodyValue(json.writeValueAsString(request))
                 .exchange()
                 .expectStatus().isOk()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-sim")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-sim")
                 .returnResult(String.class)
                 .getResponseBody()
                 .collectList()

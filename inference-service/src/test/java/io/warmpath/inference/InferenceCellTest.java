@@ -6,23 +6,24 @@ import java.util.concurrent.CountDownLatch;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.WarmpathHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
-
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,6 +49,14 @@ class InferenceCellTest {
 
     @Autowired
     private WebTestClient client;
+
+    @LocalManagementPort
+    private int managementPort;
+
+    @BeforeEach
+    void authenticate() {
+        client = client.mutate().defaultHeaders(CellCalls.caller()).build();
+    }
 
     @Autowired
     private MeterRegistry meters;
@@ -76,12 +85,12 @@ class InferenceCellTest {
 
         client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
-                .header(HttpHeaders.AUTHORIZATION, "Bearer client-token")
-                .header("x-session-affinity", "session-42")
+                .headers(CellCalls.caller())
+                .header(WarmpathHeaders.SESSION_AFFINITY, "session-42")
                 .bodyValue(CHAT)
                 .exchange()
                 .expectStatus().isOk()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-test")
                 .expectBody()
                 .jsonPath("$.choices[0].message.content").isEqualTo("Hello")
                 .jsonPath("$.usage.prompt_tokens_details.cached_tokens").isEqualTo(7);
@@ -89,7 +98,7 @@ class InferenceCellTest {
         StubEngine.Received received = engine.nextReceived();
         assertThat(received.headers().containsKey(HttpHeaders.AUTHORIZATION)).isFalse();
         // The affinity value can be a session's bearer-like token: it stays at the cell like Authorization.
-        assertThat(received.headers().containsKey("x-session-affinity")).isFalse();
+        assertThat(received.headers().containsKey(WarmpathHeaders.SESSION_AFFINITY)).isFalse();
         assertThat(received.body()).isEqualTo(CHAT);
         assertThat(tokens("cached") - cachedBefore).isEqualTo(7);
         assertThat(tokens("prompt") - promptBefore).isEqualTo(11);
@@ -106,7 +115,7 @@ class InferenceCellTest {
                 .bodyValue(STREAMED_CHAT)
                 .exchange()
                 .expectStatus().isOk()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-test")
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
                 .returnResult(String.class)
                 .getResponseBody();
@@ -115,7 +124,7 @@ class InferenceCellTest {
                 .assertNext(role -> assertThat(role).contains("\"role\":\"assistant\""))
                 // The engine is still holding the rest: this chunk can only arrive if nothing is buffered.
                 .assertNext(first -> assertThat(first).contains("\"content\":\"Hel\""))
-                .then(() -> assertThat(cellStatus().path("inFlight").asInt()).isEqualTo(1))
+                .then(() -> assertThat(cellStatus().path("in_flight").asInt()).isEqualTo(1))
                 .then(hold::countDown)
                 .assertNext(last -> assertThat(last).contains("\"content\":\"lo\""))
                 .expectNext("[DONE]")
@@ -127,7 +136,7 @@ class InferenceCellTest {
         // Usage was observed on the way although the client never saw it.
         assertThat(tokens("cached") - cachedBefore).isEqualTo(7);
         assertThat(meters.get("warmpath.inference.ttft").tag("model", "stub-model").timer().count()).isPositive();
-        await().untilAsserted(() -> assertThat(cellStatus().path("inFlight").asInt()).isZero());
+        await().untilAsserted(() -> assertThat(cellStatus().path("in_flight").asInt()).isZero());
     }
 
     @Test
@@ -187,8 +196,8 @@ class InferenceCellTest {
                 .exchange()
                 .expectStatus().isEqualTo(504)
                 .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "3")
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
-                .expectHeader().doesNotExist("x-warmpath-unavailable")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-test")
+                .expectHeader().doesNotExist(WarmpathHeaders.UNAVAILABLE)
                 .expectBody()
                 .jsonPath("$.error.code").isEqualTo("engine_timeout");
     }
@@ -229,9 +238,9 @@ class InferenceCellTest {
                 .bodyValue(STREAMED_CHAT)
                 .exchange()
                 .expectStatus().isEqualTo(502)
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-test")
                 // Only an engine the cell cannot reach takes the cell out of routing (see EngineDownTest).
-                .expectHeader().doesNotExist("x-warmpath-unavailable")
+                .expectHeader().doesNotExist(WarmpathHeaders.UNAVAILABLE)
                 .expectBody()
                 .jsonPath("$.error.code").isEqualTo("engine_error")
                 .jsonPath("$.error.type").isEqualTo("server_error")
@@ -265,8 +274,8 @@ class InferenceCellTest {
                 .bodyValue("{\"model\":\"stub-model\",\"prompt\":[{\"a\":1}]}")
                 .exchange()
                 .expectStatus().isBadRequest()
-                .expectHeader().doesNotExist("x-warmpath-unavailable")
-                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_prompt");
+                .expectHeader().doesNotExist(WarmpathHeaders.UNAVAILABLE)
+                .expectBody().jsonPath("$.error.param").isEqualTo("prompt");
         assertThat(engine.receivedCount()).isZero();
     }
 
@@ -277,7 +286,7 @@ class InferenceCellTest {
                 .bodyValue("{\"model\":\"" + StubEngine.UNKNOWN_MODEL + "\",\"messages\":[{\"role\":\"user\"}]}")
                 .exchange()
                 .expectStatus().isNotFound()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-test")
                 .expectBody()
                 .jsonPath("$.error.code").isEqualTo("model_not_found")
                 .jsonPath("$.error.type").isEqualTo("NotFoundError");
@@ -290,7 +299,7 @@ class InferenceCellTest {
                 .bodyValue("{\"messages\": [")
                 .exchange()
                 .expectStatus().isBadRequest()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-test")
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
                 .expectBody()
                 .jsonPath("$.error.type").isEqualTo("invalid_request_error")
@@ -306,7 +315,7 @@ class InferenceCellTest {
                 .exchange()
                 .expectStatus().isBadRequest()
                 .expectBody()
-                .jsonPath("$.error.code").isEqualTo("missing_prompt");
+                .jsonPath("$.error.param").isEqualTo("prompt");
 
         client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
@@ -314,7 +323,7 @@ class InferenceCellTest {
                 .exchange()
                 .expectStatus().isBadRequest()
                 .expectBody()
-                .jsonPath("$.error.code").isEqualTo("invalid_body");
+                .jsonPath("$.error.code").isEqualTo("invalid_request_body");
         assertThat(engine.receivedCount()).isZero();
     }
 
@@ -323,7 +332,7 @@ class InferenceCellTest {
         client.get().uri("/v1/models")
                 .exchange()
                 .expectStatus().isOk()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-test")
                 .expectBody()
                 .jsonPath("$.data[0].id").isEqualTo(StubEngine.MODEL);
     }
@@ -339,11 +348,11 @@ class InferenceCellTest {
             assertThat(status.path("waiting").asInt()).isEqualTo(9);
         });
         JsonNode status = cellStatus();
-        assertThat(status.path("cellId").asString()).isEqualTo("cell-test");
+        assertThat(status.path("cell_id").asString()).isEqualTo("cell-test");
         assertThat(status.path("region").asString()).isEqualTo("eu-test");
         assertThat(status.path("models").get(0).asString()).isEqualTo(StubEngine.MODEL);
         assertThat(status.path("ready").asBoolean()).isTrue();
-        assertThat(status.path("inFlight").asInt()).isZero();
+        assertThat(status.path("in_flight").asInt()).isZero();
     }
 
     @Test
@@ -354,7 +363,7 @@ class InferenceCellTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> readinessStatus() == 503);
         assertThat(cellStatus().path("ready").asBoolean()).isFalse();
-        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk()
+        CellCalls.management(managementPort).get().uri("/actuator/health/liveness").exchange().expectStatus().isOk()
                 .expectBody(Void.class);
 
         engine.healthy = true;
@@ -371,7 +380,7 @@ class InferenceCellTest {
                 .expectStatus().isOk()
                 .expectBody(Void.class);
 
-        String scrape = client.get().uri("/actuator/prometheus")
+        String scrape = CellCalls.management(managementPort).get().uri("/actuator/prometheus")
                 .exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class)
@@ -392,10 +401,10 @@ class InferenceCellTest {
     void responsesTheCellDidNotRenderItselfCarryTheCellHeaderToo() {
         client.get().uri("/v1/no-such-api").exchange()
                 .expectStatus().isNotFound()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-test");
-        client.get().uri("/actuator/health/liveness").exchange()
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-test");
+        CellCalls.management(managementPort).get().uri("/actuator/health/liveness").exchange()
                 .expectStatus().isOk()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-test");
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-test");
     }
 
     private java.util.List<String> streamedEvents() {
@@ -411,10 +420,10 @@ class InferenceCellTest {
     }
 
     private JsonNode cellStatus() {
-        byte[] body = client.get().uri("/cell/status")
+        byte[] body = client.get().uri("/cell/status").headers(CellCalls.prober())
                 .exchange()
                 .expectStatus().isOk()
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-test")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-test")
                 .expectBody()
                 .returnResult()
                 .getResponseBody();
@@ -422,7 +431,7 @@ class InferenceCellTest {
     }
 
     private int readinessStatus() {
-        return client.get().uri("/actuator/health/readiness").exchange().returnResult(String.class)
+        return CellCalls.management(managementPort).get().uri("/actuator/health/readiness").exchange().returnResult(String.class)
                 .getStatus().value();
     }
 

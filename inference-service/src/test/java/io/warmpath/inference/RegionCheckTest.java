@@ -1,11 +1,21 @@
 package io.warmpath.inference;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.assertion.Audiences;
+import io.warmpath.contracts.testing.StubPolicyService;
+import io.warmpath.contracts.testing.StubSessionService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -31,13 +41,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RegionCheckTest {
 
     private static final StubEngine engine = new StubEngine();
-    private static final StubSessionService sessions = new StubSessionService();
-    private static final StubPolicyService policy = new StubPolicyService();
+    private static final StubSessionService sessions = StubSessionService.start();
+    private static final StubPolicyService policy = StubPolicyService.start();
     private static final String CHAT = """
             {"model":"stub-model","messages":[{"role":"user","content":"secret prompt"}]}""";
 
     @Autowired
     private WebTestClient client;
+
+    @LocalServerPort
+    private int port;
+
+    @BeforeEach
+    void authenticate() {
+        client = client.mutate().defaultHeaders(CellCalls.caller()).build();
+    }
 
     @Autowired
     private MeterRegistry meters;
@@ -86,7 +104,7 @@ class RegionCheckTest {
     }
 
     @Test
-    void requestWithoutGatewayHeadersIsAskedAboutAsAnonymousInternalData() {
+    void aCallerWithoutSessionIsAskedAboutWithItsAssertionsFactsAndCredential() {
         client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(CHAT)
                 .exchange()
                 .expectStatus().isOk()
@@ -94,20 +112,38 @@ class RegionCheckTest {
 
         JsonNode asked = policy.requests().getFirst();
         assertThat(asked.path("resource").path("data_class").asString()).isEqualTo("internal");
-        assertThat(asked.path("principal").path("tenant").asString()).isEqualTo("anonymous");
+        assertThat(asked.path("principal").path("tenant").asString()).isEqualTo(CellCalls.TENANT);
         assertThat(asked.has("context")).isFalse();
+        assertThat(StubSessionService.claimsOf(policy.authorizations().getFirst()).path("aud").toString())
+                .contains(Audiences.POLICY);
+    }
+
+    @Test
+    void theOldTrustedHeadersAloneAreRefused() {
+        WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build()
+                .post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .header(WarmpathHeaders.TENANT, "acme")
+                .header(WarmpathHeaders.SESSION, "ses_01JREGIONCHECK00000000000")
+                .header(WarmpathHeaders.DATA_CLASS, "public")
+                .bodyValue(CHAT)
+                .exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_token");
+
+        assertThat(policy.requests()).isEmpty();
+        assertThat(engine.receivedCount()).isZero();
     }
 
     @Test
     void denyIsA403AndNothingIsReservedOrSent() {
-        policy.decision = "deny";
+        policy.allowAll(false);
 
         chat().expectStatus().isForbidden()
                 .expectBody()
                 .jsonPath("$.error.code").isEqualTo("region_not_allowed")
-                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.type").isEqualTo("permission_error")
                 .jsonPath("$.error.message").value(String.class, message -> assertThat(message)
-                        .contains("stub says deny"));
+                        .contains("stub denies"));
 
         assertThat(engine.receivedCount()).isZero();
         assertThat(sessions.pending()).isZero();
@@ -117,7 +153,7 @@ class RegionCheckTest {
 
     @Test
     void policyServiceFailingIsA503AndNothingIsReservedOrSent() {
-        policy.failStatus = 500;
+        policy.failWith(500);
 
         chat().expectStatus().isEqualTo(503)
                 .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "2")
@@ -132,14 +168,9 @@ class RegionCheckTest {
     private WebTestClient.ResponseSpec chat() {
         return client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
-                .header("x-warmpath-session", "ses_01JREGIONCHECK00000000000")
-                .header("x-warmpath-tenant", "acme")
-                .header("x-warmpath-subject", "agent-1")
-                .header("x-warmpath-roles", "analyst,data:regulated")
-                .header("x-warmpath-clearance", "regulated")
-                .header("x-warmpath-home-region", "eu-west")
-                .header("x-warmpath-data-class", "regulated")
-                .header("x-warmpath-data-region", "eu-west")
+                .headers(CellCalls.as(new Assertion("acme", "agent-1", List.of("inference:invoke"),
+                        List.of("analyst", "data:regulated"), "regulated", "eu-west", null, DataClass.REGULATED,
+                        "eu-west", "ses_01JREGIONCHECK00000000000", true)))
                 .bodyValue(CHAT)
                 .exchange();
     }

@@ -7,14 +7,14 @@ import java.util.concurrent.CountDownLatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.assertion.testing.TestAssertions;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.testing.StubSessionService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -27,6 +27,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,9 +54,12 @@ import static org.awaitility.Awaitility.await;
 class SessionBudgetTest {
 
     private static final StubEngine engine = new StubEngine();
-    private static final StubSessionService sessions = new StubSessionService();
+    private static final StubSessionService sessions = StubSessionService.start();
 
     private static final String SESSION = "ses_01JSECRETSESSIONID0000000";
+    /** What the cell must send session-service for a turn of {@link #SESSION}. */
+    private static final String TURN_BEARER = CellCalls.sessionsBearer(
+            TestAssertions.sessionTurn(CellCalls.TENANT, SESSION, true));
     private static final String CHAT_WITH_TOOLS = """
             {"model":"stub-model","max_tokens":64,"temperature":0.2,
              "messages":[{"role":"system","content":"You review code."},{"role":"user","content":"secret prompt"}],
@@ -64,6 +69,11 @@ class SessionBudgetTest {
 
     @Autowired
     private WebTestClient client;
+
+    @BeforeEach
+    void authenticate() {
+        client = client.mutate().defaultHeaders(CellCalls.caller()).build();
+    }
 
     @Autowired
     private MeterRegistry meters;
@@ -82,7 +92,7 @@ class SessionBudgetTest {
     @BeforeEach
     void engineModelsKnown() {
         // Model tags name only models the engine serves, which the cell learns from its first poll.
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> client.get().uri("/cell/status").exchange()
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> client.get().uri("/cell/status").headers(CellCalls.prober()).exchange()
                 .expectBody().jsonPath("$.models[0]").isEqualTo(StubEngine.MODEL));
     }
 
@@ -104,8 +114,7 @@ class SessionBudgetTest {
 
         client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
-                .header("x-warmpath-session", SESSION)
-                .header("x-warmpath-tenant", "acme")
+                .headers(CellCalls.turnOf(SESSION))
                 .bodyValue(CHAT_WITH_TOOLS)
                 .exchange()
                 .expectStatus().isOk()
@@ -120,7 +129,7 @@ class SessionBudgetTest {
         StubSessionService.Call reserve = sessions.nextCall();
         assertThat(reserve.method()).isEqualTo("POST");
         assertThat(reserve.path()).isEqualTo("/internal/sessions/" + SESSION + "/reservations");
-        assertThat(reserve.headers().getFirst("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(reserve.headers().getFirst(HttpHeaders.AUTHORIZATION)).isEqualTo(TURN_BEARER);
         assertThat(reserve.body().path("prompt_tokens").asLong()).isEqualTo(4242);
         assertThat(reserve.body().path("max_tokens").asLong()).isEqualTo(64);
         assertThat(reserve.body().path("model").asString()).isEqualTo(StubEngine.MODEL);
@@ -129,7 +138,7 @@ class SessionBudgetTest {
         StubSessionService.Call settle = sessions.nextCall();
         assertThat(settle.method()).isEqualTo("POST");
         assertThat(settle.path()).matches("/internal/reservations/res-\\d+/settle");
-        assertThat(settle.headers().getFirst("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(settle.headers().getFirst(HttpHeaders.AUTHORIZATION)).isEqualTo(TURN_BEARER);
         assertThat(settle.body().path("prompt_tokens").asLong()).isEqualTo(11);
         assertThat(settle.body().path("cached_tokens").asLong()).isEqualTo(7);
         assertThat(settle.body().path("completion_tokens").asLong()).isEqualTo(2);
@@ -221,7 +230,7 @@ class SessionBudgetTest {
         try {
             List<String> firstTwo = client.post().uri("/v1/chat/completions")
                     .contentType(MediaType.APPLICATION_JSON)
-                    .header("x-warmpath-session", SESSION)
+                    .headers(CellCalls.turnOf(SESSION))
                     .bodyValue(STREAMED_CHAT)
                     .exchange()
                     .expectStatus().isOk()
@@ -242,12 +251,11 @@ class SessionBudgetTest {
 
     @Test
     void clientLeavingWhileTheReserveIsOnItsWayReleasesItByRequestId() throws Exception {
-        sessions.stallReserve = Duration.ofSeconds(3);
+        sessions.stallReservations(Duration.ofSeconds(3));
 
         assertThatThrownBy(() -> WebClient.create("http://127.0.0.1:" + port).post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
-                .header("x-warmpath-session", SESSION)
-                .header("x-warmpath-tenant", "acme")
+                .headers(CellCalls.turnOf(SESSION))
                 .bodyValue(CHAT_WITH_TOOLS)
                 .retrieve().toBodilessEntity()
                 .block(Duration.ofMillis(300)))
@@ -259,9 +267,8 @@ class SessionBudgetTest {
 
     @Test
     void budgetRefusalReachesTheClientAs429AndTheEngineIsNeverCalled() throws Exception {
-        sessions.reserveStatus = 429;
-        sessions.refusalBody = """
-                {"error":{"message":"Budget max_total_tokens of 5000 exceeded: used 4900, reserved 0, this request 4306","type":"insufficient_quota","code":"budget_exceeded"}}""";
+        sessions.refuseReservations(429, """
+                {"error":{"message":"Budget max_total_tokens of 5000 exceeded: used 4900, reserved 0, this request 4306","type":"insufficient_quota","code":"budget_exceeded"}}""");
 
         post("/v1/chat/completions", CHAT_WITH_TOOLS)
                 .expectStatus().isEqualTo(429)
@@ -279,9 +286,8 @@ class SessionBudgetTest {
 
     @Test
     void contextLimitRefusalReachesTheClientAs400AndTheEngineIsNeverCalled() {
-        sessions.reserveStatus = 400;
-        sessions.refusalBody = """
-                {"error":{"message":"Prompt grows by 4242 tokens, over max_growth_tokens_per_turn 2000","type":"invalid_request_error","code":"context_growth_exceeded"}}""";
+        sessions.refuseReservations(400, """
+                {"error":{"message":"Prompt grows by 4242 tokens, over max_growth_tokens_per_turn 2000","type":"invalid_request_error","code":"context_growth_exceeded"}}""");
 
         post("/v1/chat/completions", STREAMED_CHAT)
                 .expectStatus().isBadRequest()
@@ -294,9 +300,8 @@ class SessionBudgetTest {
 
     @Test
     void sessionClosedMeanwhileIsNotFoundAndTheEngineIsNeverCalled() {
-        sessions.reserveStatus = 404;
-        sessions.refusalBody = """
-                {"error":{"message":"No such session.","type":"invalid_request_error","code":"session_not_found"}}""";
+        sessions.refuseReservations(404, """
+                {"error":{"message":"No such session.","type":"invalid_request_error","code":"session_not_found"}}""");
 
         post("/v1/chat/completions", CHAT_WITH_TOOLS)
                 .expectStatus().isNotFound()
@@ -309,14 +314,14 @@ class SessionBudgetTest {
 
     @Test
     void sessionServiceTooSlowFailsClosedWithoutCallingTheEngine(CapturedOutput output) throws Exception {
-        sessions.stallReserve = Duration.ofSeconds(3);
+        sessions.stallReservations(Duration.ofSeconds(3));
         double unavailableBefore = reservations("unavailable");
 
         post("/v1/chat/completions", CHAT_WITH_TOOLS)
                 .expectStatus().isEqualTo(503)
                 .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "2")
-                .expectHeader().valueEquals("x-warmpath-cell", "cell-budget")
-                .expectHeader().doesNotExist("x-warmpath-unavailable")
+                .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-budget")
+                .expectHeader().doesNotExist(WarmpathHeaders.UNAVAILABLE)
                 .expectBody()
                 .jsonPath("$.error.code").isEqualTo("session_service_unavailable")
                 .jsonPath("$.error.type").isEqualTo("server_error");
@@ -330,7 +335,7 @@ class SessionBudgetTest {
 
     @Test
     void sessionServiceFailingFailsClosedWithoutCallingTheEngine() throws Exception {
-        sessions.reserveStatus = 500;
+        sessions.refuseReservations(500, "");
 
         post("/v1/chat/completions", STREAMED_CHAT)
                 .expectStatus().isEqualTo(503)
@@ -346,10 +351,10 @@ class SessionBudgetTest {
         post("/v1/completions", """
                 {"model":"stub-model","prompt":[{"a":1}]}""")
                 .expectStatus().isBadRequest()
-                .expectHeader().doesNotExist("x-warmpath-unavailable")
+                .expectHeader().doesNotExist(WarmpathHeaders.UNAVAILABLE)
                 .expectBody()
                 .jsonPath("$.error.type").isEqualTo("invalid_request_error")
-                .jsonPath("$.error.code").isEqualTo("invalid_prompt");
+                .jsonPath("$.error.param").isEqualTo("prompt");
 
         assertThat(engine.tokenizedCount()).isZero();
         assertThat(engine.receivedCount()).isZero();
@@ -375,7 +380,8 @@ class SessionBudgetTest {
         StubSessionService.Call batch = sessions.nextCall();
         assertThat(batch.method()).isEqualTo("POST");
         assertThat(batch.path()).isEqualTo("/internal/turns");
-        assertThat(batch.headers().getFirst("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(StubSessionService.claimsOf(batch.headers().getFirst(HttpHeaders.AUTHORIZATION)).path("tenant")
+                .asString()).isEqualTo("acme");
         assertThat(batch.body().path("turns").size()).isEqualTo(1);
         JsonNode recorded = batch.body().path("turns").get(0);
         assertThat(recorded.path("session_id").asString()).isEqualTo(SESSION);
@@ -410,7 +416,7 @@ class SessionBudgetTest {
     void requestWithoutASessionMakesNoSessionCallsAtAll() throws Exception {
         client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
-                .header("x-warmpath-tenant", "acme")
+                .headers(CellCalls.caller())
                 .bodyValue(CHAT_WITH_TOOLS)
                 .exchange()
                 .expectStatus().isOk()
@@ -432,8 +438,8 @@ class SessionBudgetTest {
 
         client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
-                .header("x-warmpath-session", SESSION)
-                .header("x-warmpath-predicted-cached-tokens", "10")
+                .headers(CellCalls.turnOf(SESSION))
+                .header(WarmpathHeaders.PREDICTED_CACHED_TOKENS, "10")
                 .bodyValue(STREAMED_CHAT)
                 .exchange()
                 .expectStatus().isOk()
@@ -449,7 +455,7 @@ class SessionBudgetTest {
 
     @Test
     void settleIsRetriedUntilSessionServiceTakesIt() throws Exception {
-        sessions.followUpFailures = 2;
+        sessions.failFollowUps(2);
         double failuresBefore = followUpFailures("settle");
 
         post("/v1/chat/completions", CHAT_WITH_TOOLS).expectStatus().isOk()
@@ -465,7 +471,7 @@ class SessionBudgetTest {
 
     @Test
     void settleThatNeverGetsThroughIsCounted() {
-        sessions.followUpFailures = 100;
+        sessions.failFollowUps(100);
         double failuresBefore = followUpFailures("settle");
 
         post("/v1/chat/completions", CHAT_WITH_TOOLS).expectStatus().isOk()
@@ -481,8 +487,7 @@ class SessionBudgetTest {
     private WebTestClient.ResponseSpec post(String path, String body) {
         return client.post().uri(path)
                 .contentType(MediaType.APPLICATION_JSON)
-                .header("x-warmpath-session", SESSION)
-                .header("x-warmpath-tenant", "acme")
+                .headers(CellCalls.turnOf(SESSION))
                 .bodyValue(body)
                 .exchange();
     }
@@ -491,9 +496,7 @@ class SessionBudgetTest {
     private WebTestClient.ResponseSpec postWithoutLimits(String body) {
         return client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
-                .header("x-warmpath-session", SESSION)
-                .header("x-warmpath-tenant", "acme")
-                .header("x-warmpath-session-limits", "none")
+                .headers(CellCalls.turnWithoutLimitsOf(SESSION))
                 .bodyValue(body)
                 .exchange();
     }
@@ -528,13 +531,13 @@ class SessionBudgetTest {
         StubSessionService.Call release = sessions.nextCall();
         assertThat(release.method()).isEqualTo("DELETE");
         assertThat(release.path()).isEqualTo("/internal/sessions/" + SESSION + "/reservations/by-request/" + requestId);
-        assertThat(release.headers().getFirst("x-warmpath-tenant")).isEqualTo("acme");
+        assertThat(release.headers().getFirst(HttpHeaders.AUTHORIZATION)).isEqualTo(TURN_BEARER);
     }
 
     /** The path a reservation is settled or released under, from the stub's grant order. */
     private static String reservationPath(StubSessionService.Call reserve) {
         assertThat(reserve.path()).endsWith("/reservations");
-        return "/internal/reservations/" + sessions.lastGranted;
+        return "/internal/reservations/" + sessions.lastGranted();
     }
 
     private void assertNoFurtherSessionCalls() {

@@ -4,6 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.warmpath.assertion.testing.TestAssertions;
+import io.warmpath.contracts.assertion.Audiences;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
 /** Builds decision request JSON (as maps) for tests. */
 public final class DecisionRequests {
 
@@ -48,5 +52,20 @@ public final class DecisionRequests {
 
     public static Map<String, Object> batch(Object... requests) {
         return Map.of("requests", List.of(requests));
+    }
+
+    /** A client of the service's actuator, on its management port. */
+    public static RestTestClient actuator(int managementPort) {
+        return RestTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
+    }
+
+    /** {@code Bearer} and the internal assertion of a caller of {@code tenant}, for policy-service. */
+    public static String bearer(String tenant) {
+        return TestAssertions.shared().bearer(TestAssertions.caller(tenant), Audiences.POLICY);
+    }
+
+    /** The assertion of the tenant a request asks about. */
+    public static String bearerFor(Map<String, Object> request) {
+        return bearer((String) ((Map<?, ?>) request.get("principal")).get("tenant"));
     }
 }

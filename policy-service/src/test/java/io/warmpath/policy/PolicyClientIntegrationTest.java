@@ -7,11 +7,14 @@ import java.util.List;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.warmpath.policy.client.Decision;
 import io.warmpath.policy.client.Decision.Outcome;
-import io.warmpath.policy.client.DecisionRequest;
+import io.warmpath.assertion.testing.TestAssertions;
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.assertion.Audiences;
+import io.warmpath.contracts.policy.DecisionRequest;
+import io.warmpath.contracts.policy.Principal;
+import io.warmpath.contracts.policy.Resource;
 import io.warmpath.policy.client.PolicyClient;
 import io.warmpath.policy.client.PolicyClientSettings;
-import io.warmpath.policy.client.Principal;
-import io.warmpath.policy.client.Resource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,15 +37,17 @@ class PolicyClientIntegrationTest {
     void connect() {
         // A generous deadline: the first calls of a fresh JVM are slow, and this test is about the wire format.
         client = PolicyClient.create(new PolicyClientSettings(URI.create("http://127.0.0.1:" + port),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), 100), new SimpleMeterRegistry());
+                Duration.ofSeconds(5), Duration.ofSeconds(5), 100), new SimpleMeterRegistry(),
+                principal -> TestAssertions.shared().mint(TestAssertions.caller(principal.tenant()), Audiences.POLICY));
     }
 
     @Test
     void regionalDecisionsComeBackInOrder() {
         List<Decision> decisions = client.decide(List.of(
-                new DecisionRequest(REGULATED_DEV, "infer", Resource.cell("cell-1", "local", "regulated")),
-                new DecisionRequest(REGULATED_DEV, "infer", Resource.cell("cell-2", "eu-west", "regulated")),
-                new DecisionRequest(REGULATED_DEV, "infer", Resource.cell("cell-3", "eu-west", null)))).block();
+                new DecisionRequest(REGULATED_DEV, "infer", Resource.cell("cell-1", "local", DataClass.REGULATED)),
+                new DecisionRequest(REGULATED_DEV, "infer", Resource.cell("cell-2", "eu-west", DataClass.REGULATED)),
+                new DecisionRequest(REGULATED_DEV, "infer", Resource.cell("cell-3", "eu-west", DataClass.INTERNAL))))
+                .block();
 
         assertThat(decisions).extracting(Decision::outcome)
                 .containsExactly(Outcome.ALLOW, Outcome.DENIED, Outcome.ALLOW);
@@ -54,18 +59,18 @@ class PolicyClientIntegrationTest {
     @Test
     void contextFactsReachThePolicies() {
         Decision pinnedElsewhere = client.decide(new DecisionRequest(REGULATED_DEV, "infer",
-                Resource.cell("cell-1", "local", "internal"), java.util.Map.of("data_region", "eu-west"))).block();
+                Resource.cell("cell-1", "local", DataClass.INTERNAL), java.util.Map.of("data_region", "eu-west"))).block();
 
         assertThat(pinnedElsewhere.outcome()).isEqualTo(Outcome.DENIED);
         assertThat(pinnedElsewhere.policies()).containsExactly("data-region-pinned");
     }
 
     @Test
-    void aRequestTheServiceRejectsIsADenyWithCauseError() {
+    void aRequestTheServiceRejectsIsADenyWithCauseRejected() {
         Decision decision = client.decide(new DecisionRequest(REGULATED_DEV, "infer",
                 new Resource("Planet", "mars", null, null))).block();
 
         assertThat(decision.allowed()).isFalse();
-        assertThat(decision.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(decision.outcome()).isEqualTo(Outcome.REJECTED);
     }
 }

@@ -1,18 +1,26 @@
 package io.warmpath.session;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.warmpath.assertion.testing.TestAssertions;
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.assertion.Audiences;
+import io.warmpath.contracts.testing.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
  * Base of the integration tests: the whole service over real HTTP against a real Redis (embedded-redis binary). All
@@ -29,11 +37,17 @@ import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
 @Import(TestClockConfiguration.class)
 public abstract class SessionServiceTest {
 
+    /** The subject of the callers of {@link #bearer(String)}. */
+    public static final String SUBJECT = "alice";
+
     @Autowired
     protected RestTestClient client;
 
     @Autowired
     protected MutableClock clock;
+
+    @LocalManagementPort
+    int managementPort;
 
     /** A tenant of this test alone. */
     protected String tenant;
@@ -48,22 +62,46 @@ public abstract class SessionServiceTest {
         tenant = "tenant-" + UUID.randomUUID();
     }
 
+    /**
+     * {@code Bearer} and the gateway's assertion of a caller of {@code tenant} (subject {@value #SUBJECT}) with
+     * {@code inference:invoke} and {@code sessions:write}.
+     */
+    public static String bearer(String tenant) {
+        return bearer(caller(tenant, SUBJECT, List.of("inference:invoke", "sessions:write")));
+    }
+
+    /** {@code Bearer} and the gateway's assertion for session-service. */
+    public static String bearer(Assertion assertion) {
+        return TestAssertions.shared().bearer(assertion, Audiences.SESSIONS);
+    }
+
+    /** A caller of {@code tenant} with no session. */
+    public static Assertion caller(String tenant, String subject, List<String> scopes) {
+        return new Assertion(tenant, subject, scopes, List.of(), null, null, null, DataClass.INTERNAL, null, null,
+                false);
+    }
+
+    /** The actuator, on its own port. */
+    protected RestTestClient management() {
+        return RestTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
+    }
+
     protected ResponseSpec post(String tenant, String path, Object body) {
-        return client.post().uri(path).header("x-warmpath-tenant", tenant)
+        return client.post().uri(path).header(HttpHeaders.AUTHORIZATION, bearer(tenant))
                 .contentType(MediaType.APPLICATION_JSON).body(body).exchange();
     }
 
     protected ResponseSpec put(String tenant, String path, Object body) {
-        return client.put().uri(path).header("x-warmpath-tenant", tenant)
+        return client.put().uri(path).header(HttpHeaders.AUTHORIZATION, bearer(tenant))
                 .contentType(MediaType.APPLICATION_JSON).body(body).exchange();
     }
 
     protected ResponseSpec get(String tenant, String path) {
-        return client.get().uri(path).header("x-warmpath-tenant", tenant).exchange();
+        return client.get().uri(path).header(HttpHeaders.AUTHORIZATION, bearer(tenant)).exchange();
     }
 
     protected ResponseSpec delete(String tenant, String path) {
-        return client.delete().uri(path).header("x-warmpath-tenant", tenant).exchange();
+        return client.delete().uri(path).header(HttpHeaders.AUTHORIZATION, bearer(tenant)).exchange();
     }
 
     /** Creates an explicit session and returns the response body. */

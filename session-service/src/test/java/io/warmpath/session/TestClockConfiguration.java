@@ -1,5 +1,6 @@
 package io.warmpath.session;
 
+import io.warmpath.contracts.testing.MutableClock;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;

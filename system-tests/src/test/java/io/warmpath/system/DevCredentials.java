@@ -1,15 +1,17 @@
 package io.warmpath.system;
 
-import io.warmpath.cli.demo.AgentDemo;
-import io.warmpath.cli.demo.DemoReport;
-import io.warmpath.cli.demo.DemoSettings;
-import io.warmpath.cli.token.DevKeys;
-import io.warmpath.cli.token.DevTokens;
-import io.warmpath.cli.token.TokenSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+
+import io.warmpath.cli.demo.AgentDemo;
+import io.warmpath.cli.demo.DemoReport;
+import io.warmpath.cli.demo.DemoSettings;
+import io.warmpath.cli.token.DevAssertionKeys;
+import io.warmpath.cli.token.DevKeys;
+import io.warmpath.cli.token.DevTokens;
+import io.warmpath.cli.token.TokenSpec;
 
 /** Development keys, tokens and the agent demo, through the same code {@code ./warmpath} runs. */
 final class DevCredentials {
@@ -19,6 +21,7 @@ final class DevCredentials {
 
     static void createKeys(Path dir) throws IOException {
         DevKeys.ensure(dir);
+        DevAssertionKeys.ensure(dir);
     }
 
     static String token(Path dir, String tenant, String... scopes) throws IOException {

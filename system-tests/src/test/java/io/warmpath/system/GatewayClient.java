@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import io.warmpath.contracts.WarmpathHeaders;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,7 +51,7 @@ final class GatewayClient {
             request.header("authorization", "Bearer " + token);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(response.statusCode(), response.headers().firstValue("x-warmpath-cell").orElse(null),
+        return new Reply(response.statusCode(), response.headers().firstValue(WarmpathHeaders.CELL).orElse(null),
                 response.headers().map(), response.body());
     }
 

@@ -25,17 +25,24 @@ final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, int managementPort, Process process, Path log) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         this.log = log;
     }
 
-    static ServiceProcess start(Path logs, String name, String module, int port, List<String> args) throws IOException {
+    /**
+     * @param managementPort where its actuator listens ({@code management.server.port}, passed by the caller); the
+     *                       service's own port for one without a separate actuator (engine-sim)
+     */
+    static ServiceProcess start(Path logs, String name, String module, int port, int managementPort,
+            List<String> args) throws IOException {
         Path root = Path.of(System.getProperty("warmpath.root", ".."));
         Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version() + "-exec.jar");
         if (!Files.isRegularFile(jar)) {
@@ -52,7 +59,7 @@ final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new ServiceProcess(name, port, process, log);
+        return new ServiceProcess(name, port, managementPort, process, log);
     }
 
     private static String version() {
@@ -78,15 +85,29 @@ final class ServiceProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /** A URL of its actuator, on the management port. */
+    URI managementUrl(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
+    }
+
+    /** Waits until its readiness probe (on the management port) answers 200. */
+    void awaitReady(Duration timeout) throws InterruptedException {
+        awaitOk(managementUrl("/actuator/health/readiness"), timeout);
+    }
+
     /** Waits until {@code path} answers 200, failing with the tail of the log if the process dies or time runs out. */
     void awaitOk(String path, Duration timeout) throws InterruptedException {
+        awaitOk(url(path), timeout);
+    }
+
+    private void awaitOk(URI target, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + logTail());
             }
             try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(url(path))
+                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(target)
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
@@ -96,13 +117,14 @@ final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException(name + " did not answer 200 on " + path + " within " + timeout + ":\n" + logTail());
+        throw new IllegalStateException(name + " did not answer 200 on " + target + " within " + timeout + ":\n"
+                + logTail());
     }
 
-    /** The sum of a Prometheus metric's samples at {@code /actuator/prometheus}, or -1 when it cannot be read. */
+    /** The sum of a Prometheus metric's samples at its actuator's {@code /actuator/prometheus}, or -1 when unreadable. */
     double metric(String name) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(url("/actuator/prometheus"))
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(managementUrl("/actuator/prometheus"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             double sum = 0;
             boolean found = false;

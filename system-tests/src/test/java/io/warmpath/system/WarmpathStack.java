@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
+import io.warmpath.cli.token.DevAssertionKeys;
 import redis.embedded.RedisServer;
 
 /**
@@ -51,34 +53,31 @@ final class WarmpathStack implements AutoCloseable {
         try {
             stack.redisPort = ServiceProcess.freePort();
             stack.startRedis();
-            int policyPort = ServiceProcess.freePort();
-            stack.policy = ServiceProcess.start(stack.logs, "policy", "policy-service", policyPort, List.of(
-                    "--server.port=" + policyPort));
-            int sessionsPort = ServiceProcess.freePort();
-            stack.sessions = ServiceProcess.start(stack.logs, "sessions", "session-service", sessionsPort, List.of(
-                    "--server.port=" + sessionsPort, "--spring.data.redis.port=" + stack.redisPort));
+            stack.policy = stack.service("policy", "policy-service", stack.verifiesAssertions());
+            stack.sessions = stack.service("sessions", "session-service", stack.verifiesAssertions(
+                    "--spring.data.redis.port=" + stack.redisPort));
             for (int i = 1; i <= cellCount; i++) {
                 stack.launchCell("cell-" + i);
             }
             stack.writeCellsFile();
-            int gatewayPort = ServiceProcess.freePort();
-            stack.gateway = ServiceProcess.start(stack.logs, "gateway", "gateway-service", gatewayPort, List.of(
-                    "--server.port=" + gatewayPort,
+            stack.gateway = stack.service("gateway", "gateway-service", List.of(
                     "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
                             + workDir.resolve("dev-public-key.pem").toAbsolutePath(),
+                    "--warmpath.gateway.assertions.signing-key-location=file:"
+                            + workDir.resolve(DevAssertionKeys.SIGNING_KEY_FILE).toAbsolutePath(),
                     "--warmpath.gateway.cells-file=" + stack.cellsFile().toAbsolutePath(),
-                    "--warmpath.gateway.sessions.url=http://127.0.0.1:" + sessionsPort,
+                    "--warmpath.gateway.sessions.url=" + stack.sessionsUrl(),
                     "--warmpath.gateway.policy.url=" + stack.policyUrl(),
                     // CI machines are small and busy: a decision that is merely slow must not fail closed here.
                     "--warmpath.gateway.policy.deadline=5s",
                     "--warmpath.gateway.health.probe-interval=300ms"));
 
             for (ServiceProcess cell : stack.cells.values()) {
-                cell.awaitOk("/actuator/health/readiness", STARTUP);
+                cell.awaitReady(STARTUP);
             }
-            stack.sessions.awaitOk("/actuator/health/readiness", STARTUP);
-            stack.policy.awaitOk("/actuator/health/readiness", STARTUP);
-            stack.gateway.awaitOk("/actuator/health/readiness", STARTUP);
+            stack.sessions.awaitReady(STARTUP);
+            stack.policy.awaitReady(STARTUP);
+            stack.gateway.awaitReady(STARTUP);
             stack.awaitHealthyCells(cellCount);
             return stack;
         } catch (Exception | Error e) {
@@ -97,6 +96,10 @@ final class WarmpathStack implements AutoCloseable {
 
     ServiceProcess gateway() {
         return gateway;
+    }
+
+    ServiceProcess policy() {
+        return policy;
     }
 
     ServiceProcess sessions() {
@@ -119,7 +122,7 @@ final class WarmpathStack implements AutoCloseable {
     String addCell() throws Exception {
         String cellId = "cell-" + (cells.size() + 1);
         launchCell(cellId);
-        cells.get(cellId).awaitOk("/actuator/health/readiness", STARTUP);
+        cells.get(cellId).awaitReady(STARTUP);
         writeCellsFile();
         awaitHealthyCells(cells.size());
         return cellId;
@@ -142,21 +145,39 @@ final class WarmpathStack implements AutoCloseable {
 
     private void launchCell(String cellId) throws IOException {
         int enginePort = ServiceProcess.freePort();
-        int cellPort = ServiceProcess.freePort();
-        engines.put(cellId, ServiceProcess.start(logs, "engine-" + cellId, "engine-sim", enginePort, List.of(
-                "--port=" + enginePort, "--served-model-name=" + MODEL, "--time-scale=" + timeScale,
-                // WarmpathSystemIT injects engine faults; the admin API is off by default.
-                "--engine.admin.enabled=true")));
-        cells.put(cellId, ServiceProcess.start(logs, cellId, "inference-service", cellPort, List.of(
-                "--server.port=" + cellPort, "--warmpath.cell.id=" + cellId,
+        engines.put(cellId, ServiceProcess.start(logs, "engine-" + cellId, "engine-sim", enginePort, enginePort,
+                List.of("--port=" + enginePort, "--served-model-name=" + MODEL, "--time-scale=" + timeScale,
+                        // WarmpathSystemIT injects engine faults; the admin API is off by default.
+                        "--engine.admin.enabled=true")));
+        ServiceProcess cell = service(cellId, "inference-service", verifiesAssertions(
+                "--warmpath.cell.id=" + cellId,
                 "--warmpath.cell.engine-url=http://127.0.0.1:" + enginePort,
                 "--warmpath.cell.sessions-url=" + sessionsUrl(),
                 "--warmpath.cell.policy-url=" + policyUrl(),
                 // CI machines are small and busy: a check that is merely slow must not fail closed here.
                 "--warmpath.cell.policy-deadline=5s",
-                "--warmpath.cell.sessions-timeout=5s")));
-        cellEntries.add("{\"uri\": \"http://127.0.0.1:" + cellPort + "\", \"cell-id\": \"" + cellId
+                "--warmpath.cell.sessions-timeout=5s"));
+        cells.put(cellId, cell);
+        cellEntries.add("{\"uri\": \"http://127.0.0.1:" + cell.port() + "\", \"cell-id\": \"" + cellId
                 + "\", \"model\": \"" + MODEL + "\", \"region\": \"local\"}");
+    }
+
+    /** A Warmpath service on free ports, its actuator on a port of its own, as deployed. */
+    private ServiceProcess service(String name, String module, List<String> args) throws IOException {
+        int port = ServiceProcess.freePort();
+        int managementPort = ServiceProcess.freePort();
+        List<String> all = new ArrayList<>(List.of("--server.port=" + port,
+                "--management.server.port=" + managementPort));
+        all.addAll(args);
+        return ServiceProcess.start(logs, name, module, port, managementPort, all);
+    }
+
+    /** The arguments of a service behind the gateway: it trusts the development assertion key. */
+    private List<String> verifiesAssertions(String... args) {
+        List<String> all = new ArrayList<>(List.of("--warmpath.assertion.jwk-set-location=file:"
+                + workDir.resolve(DevAssertionKeys.KEY_SET_FILE).toAbsolutePath()));
+        all.addAll(List.of(args));
+        return all;
     }
 
     private String policyUrl() {

@@ -19,9 +19,10 @@ public final class WarmpathCli {
 
     private static final String USAGE_TEXT = """
             usage: warmpath-cli <command> [options]
-              keys    create the development RSA key pair if missing
-              token   print a signed development JWT
-              demo    run the scripted multi-turn agent demo through the gateway
+              keys       create the development keys (user tokens, internal assertions) if missing
+              token      print a signed development JWT
+              assertion  print an internal assertion, for calling a service directly
+              demo       run the scripted multi-turn agent demo through the gateway
             Run 'warmpath-cli <command> --help' for a command's options.
             """;
 
@@ -31,9 +32,14 @@ public final class WarmpathCli {
         this.commands = commands.stream().collect(Collectors.toMap(Command::name, Function.identity()));
     }
 
+    /** The command line with every command. */
+    static WarmpathCli standard() {
+        return new WarmpathCli(List.of(new KeysCommand(), new TokenCommand(), new AssertionCommand(),
+                new DemoCommand()));
+    }
+
     public static void main(String[] args) {
-        WarmpathCli cli = new WarmpathCli(List.of(new KeysCommand(), new TokenCommand(), new DemoCommand()));
-        System.exit(cli.run(args, System.out, System.err));
+        System.exit(standard().run(args, System.out, System.err));
     }
 
     /** Runs one command line; returns the exit code instead of exiting, so tests can call it. */

@@ -1,17 +1,20 @@
 package io.warmpath.cli;
 
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import io.warmpath.cli.token.DevKeys;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Date;
-import java.util.List;
+
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.warmpath.cli.token.DevAssertionKeys;
+import io.warmpath.cli.token.DevKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +26,7 @@ class WarmpathCliTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final WarmpathCli cli =
-            new WarmpathCli(List.of(new KeysCommand(), new TokenCommand(), new DemoCommand()));
+            WarmpathCli.standard();
 
     private int run(String... args) {
         return cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -39,9 +42,36 @@ class WarmpathCliTest {
     }
 
     @Test
+    void anAssertionIsSignedWithTheAssertionKeyForTheAudienceAsked() throws Exception {
+        run("keys", "--dir", dir.toString());
+        out.reset();
+
+        assertThat(run("assertion", "--dir", dir.toString(), "--audience", "session-service", "--tenant", "acme"))
+                .isZero();
+
+        SignedJWT jwt = SignedJWT.parse(out().strip());
+        ECKey key = DevAssertionKeys.load(dir);
+        assertThat(jwt.verify(new ECDSAVerifier(key.toPublicJWK()))).isTrue();
+        assertThat(jwt.getHeader().getType().getType()).isEqualTo("warmpath-assertion+jwt");
+        assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("session-service");
+        assertThat(jwt.getJWTClaimsSet().getStringClaim("tenant")).isEqualTo("acme");
+        assertThat(JWKSet.load(dir.resolve(DevAssertionKeys.KEY_SET_FILE).toFile()).getKeys())
+                .singleElement().satisfies(published -> assertThat(published.isPrivate()).isFalse());
+    }
+
+    @Test
+    void anAssertionForAnUnknownAudienceIsAUsageError() {
+        run("keys", "--dir", dir.toString());
+
+        assertThat(run("assertion", "--dir", dir.toString(), "--audience", "somewhere")).isNotZero();
+        assertThat(err()).contains("--audience");
+    }
+
+    @Test
     void keysSaysSoOnlyWhenItCreatedThem() {
         assertThat(run("keys", "--dir", dir.toString())).isZero();
-        assertThat(out()).startsWith("created development key pair in").hasLineCount(1);
+        assertThat(out()).startsWith("created development key pair in").contains("created development assertion key")
+                .hasLineCount(2);
 
         out.reset();
         assertThat(run("keys", "--dir", dir.toString())).isZero();

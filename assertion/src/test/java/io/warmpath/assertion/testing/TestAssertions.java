@@ -16,22 +16,38 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.warmpath.assertion.AssertionIssuer;
+import io.warmpath.assertion.AssertionKeys;
 import io.warmpath.contracts.DataClass;
 import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.assertion.Audiences;
+import org.springframework.core.io.ClassPathResource;
 
 /**
- * Assertion keys and tokens for tests: a fresh signing key, its public key set in a temporary file (for
- * {@code warmpath.assertion.jwk-set-location}), and an issuer that signs with it, as the gateway would.
+ * Assertion keys and tokens for tests, as the gateway would mint them.
+ * <ul>
+ *   <li>{@link #shared()}: the test key committed in this test-jar, which services under test trust through
+ *       {@code warmpath.assertion.jwk-set-location=classpath:}{@value #SHARED_KEY_SET} (their test
+ *       {@code application.properties}); the gateway signs with {@code classpath:}{@value #SHARED_SIGNING_KEY}.</li>
+ *   <li>{@link #create()}: a fresh key whose public key set lives in a temporary file that tests can change (key
+ *       rotation).</li>
+ * </ul>
+ * Test keys only: nothing outside tests trusts them.
  */
 public final class TestAssertions {
+
+    /** The public key set of {@link #shared()}, on the test classpath. */
+    public static final String SHARED_KEY_SET = "test-assertion-jwks.json";
+    /** The private key of {@link #shared()}, on the test classpath. */
+    public static final String SHARED_SIGNING_KEY = "test-assertion-signing-key.json";
+
+    private static volatile TestAssertions shared;
 
     private final Path directory;
     private final ECKey signingKey;
     private final List<JWK> published = new ArrayList<>();
     private final AssertionIssuer issuer;
 
-    private TestAssertions() {
+    private TestAssertions(ECKey signingKey) {
         try {
             this.directory = Files.createTempDirectory("warmpath-assertion-keys");
             directory.toFile().deleteOnExit();
@@ -39,14 +55,27 @@ public final class TestAssertions {
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.signingKey = newKey();
+        this.signingKey = signingKey;
         this.issuer = AssertionIssuer.create(signingKey, Audiences.GATEWAY_ISSUER, Duration.ofMinutes(11),
                 Duration.ofSeconds(30));
         publish(signingKey);
     }
 
+    /** A fresh key, published in its own temporary key set file. */
     public static TestAssertions create() {
-        return new TestAssertions();
+        return new TestAssertions(newKey());
+    }
+
+    /** The committed test key that services under test trust. */
+    public static TestAssertions shared() {
+        if (shared == null) {
+            synchronized (TestAssertions.class) {
+                if (shared == null) {
+                    shared = new TestAssertions(AssertionKeys.signingKey(new ClassPathResource(SHARED_SIGNING_KEY)));
+                }
+            }
+        }
+        return shared;
     }
 
     /** A new EC P-256 key with a random {@code kid}. */

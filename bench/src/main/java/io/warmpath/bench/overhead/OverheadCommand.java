@@ -65,15 +65,18 @@ public final class OverheadCommand {
     static List<Target> targets(Map<String, String> options) {
         List<Target> targets = new ArrayList<>();
         targets.add(new Target(ENGINE, URI.create(required(options, "engine")), Map.of()));
+        // Cells serve only the gateway's internal assertion: a direct call (or nginx's) brings one.
+        Map<String, String> assertion = options.containsKey("cell-token")
+                ? Map.of("authorization", "Bearer " + options.get("cell-token")) : Map.of();
         if (options.containsKey("cell")) {
-            targets.add(new Target(CELL, URI.create(options.get("cell")), Map.of()));
+            targets.add(new Target(CELL, URI.create(options.get("cell")), assertion));
         }
         URI gateway = URI.create(required(options, "gateway"));
         Map<String, String> token = Map.of("authorization", "Bearer " + required(options, "token"));
         targets.add(new Target(GATEWAY, gateway, token, true, true));
         targets.add(new Target(GATEWAY_NO_SESSION, gateway, token, false, false));
         if (options.containsKey("nginx")) {
-            targets.add(new Target(NGINX, URI.create(options.get("nginx")), Map.of()));
+            targets.add(new Target(NGINX, URI.create(options.get("nginx")), assertion));
         }
         return targets;
     }

@@ -1,6 +1,10 @@
 package io.warmpath.contracts.assertion;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import io.warmpath.contracts.DataClass;
@@ -56,6 +60,44 @@ public record Assertion(@Nullable String tenant, @Nullable String subject, List<
                 false);
     }
 
+    /**
+     * The claims of this assertion, without the registered ones its issuer adds ({@code iss}, {@code aud},
+     * {@code iat}, {@code exp}, {@code jti}); absent values are left out.
+     */
+    public Map<String, Object> toClaims() {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        put(claims, TENANT, tenant);
+        put(claims, SUBJECT, subject);
+        if (!scopes.isEmpty()) {
+            claims.put(SCOPE, String.join(" ", scopes));
+        }
+        if (!roles.isEmpty()) {
+            claims.put(ROLES, roles);
+        }
+        put(claims, CLEARANCE, clearance);
+        put(claims, HOME_REGION, homeRegion);
+        put(claims, WORKFLOW, workflow);
+        claims.put(DATA_CLASS, dataClass.wireName());
+        put(claims, DATA_REGION, dataRegion);
+        if (session != null) {
+            claims.put(SESSION, session);
+            claims.put(SESSION_LIMITED, sessionLimited);
+        }
+        return claims;
+    }
+
+    /**
+     * The assertion verified claims carry. A missing data class reads as the strictest; a session whose limits are
+     * not stated has limits (its cell reserves), so a claim lost on the way never weakens a check.
+     */
+    public static Assertion fromClaims(Map<String, ?> claims) {
+        String session = text(claims, SESSION);
+        return new Assertion(text(claims, TENANT), text(claims, SUBJECT), scopes(claims.get(SCOPE)),
+                strings(claims.get(ROLES)), text(claims, CLEARANCE), text(claims, HOME_REGION), text(claims, WORKFLOW),
+                DataClass.fromWire(text(claims, DATA_CLASS)), text(claims, DATA_REGION), session,
+                session != null && !Boolean.FALSE.equals(claims.get(SESSION_LIMITED)));
+    }
+
     /** Whether the caller holds {@code scope}. */
     public boolean hasScope(String scope) {
         return scopes.contains(scope);
@@ -66,5 +108,34 @@ public record Assertion(@Nullable String tenant, @Nullable String subject, List<
             @Nullable String sessionDataRegion) {
         return new Assertion(tenant, subject, scopes, roles, clearance, homeRegion, workflow, sessionDataClass,
                 sessionDataRegion, sessionId, limited);
+    }
+
+    private static void put(Map<String, Object> claims, String name, @Nullable String value) {
+        if (value != null) {
+            claims.put(name, value);
+        }
+    }
+
+    private static @Nullable String text(Map<String, ?> claims, String name) {
+        return claims.get(name) instanceof String value && !value.isEmpty() ? value : null;
+    }
+
+    private static List<String> scopes(@Nullable Object value) {
+        if (value instanceof String text) {
+            return Arrays.stream(text.split(" ")).filter(scope -> !scope.isEmpty()).toList();
+        }
+        return strings(value);
+    }
+
+    private static List<String> strings(@Nullable Object value) {
+        List<String> strings = new ArrayList<>();
+        if (value instanceof Iterable<?> items) {
+            for (Object item : items) {
+                if (item instanceof String text) {
+                    strings.add(text);
+                }
+            }
+        }
+        return strings;
     }
 }

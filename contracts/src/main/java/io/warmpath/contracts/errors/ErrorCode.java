@@ -14,6 +14,8 @@ public enum ErrorCode {
 
     // 400: the request itself.
     INVALID_REQUEST(400, Types.INVALID_REQUEST),
+    /** OpenAI's code for a required field that is missing or empty. */
+    MISSING_REQUIRED_PARAMETER(400, Types.INVALID_REQUEST),
     INVALID_JSON(400, Types.INVALID_REQUEST),
     INVALID_REQUEST_BODY(400, Types.INVALID_REQUEST),
     /** A field the endpoint does not take, or one only an operator may allow (such as {@code chat_template}). */
@@ -56,6 +58,9 @@ public enum ErrorCode {
 
     // 429: limits.
     BUDGET_EXCEEDED(429, "insufficient_quota"),
+
+    /** The engine refused the request; sent with the engine's own 4xx status, when its body said nothing usable. */
+    ENGINE_REJECTED(400, Types.INVALID_REQUEST),
 
     // 5xx: Warmpath or what is behind it.
     INTERNAL_ERROR(500, Types.SERVER),

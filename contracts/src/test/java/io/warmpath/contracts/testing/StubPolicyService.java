@@ -28,6 +28,7 @@ public final class StubPolicyService implements AutoCloseable {
     private final HttpServer server;
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final AtomicInteger calls = new AtomicInteger();
     private volatile Predicate<JsonNode> allows = request -> true;
     private volatile int failWithStatus;
@@ -46,6 +47,8 @@ public final class StubPolicyService implements AutoCloseable {
             calls.incrementAndGet();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             bodies.add(body);
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(authorization == null ? "" : authorization);
             JsonNode batch = JSON.readTree(body);
             sleep(delay);
             String answer;
@@ -119,6 +122,11 @@ public final class StubPolicyService implements AutoCloseable {
         return bodies;
     }
 
+    /** The {@code Authorization} header of every batch received, in order ({@code ""} when there was none). */
+    public List<String> authorizations() {
+        return authorizations;
+    }
+
     /** Every question received, in order. */
     public List<JsonNode> requests() {
         return requests;
@@ -137,6 +145,7 @@ public final class StubPolicyService implements AutoCloseable {
         rawAnswer = null;
         requests.clear();
         bodies.clear();
+        authorizations.clear();
         calls.set(0);
     }
 

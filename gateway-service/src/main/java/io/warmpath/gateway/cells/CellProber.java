@@ -1,7 +1,10 @@
 package io.warmpath.gateway.cells;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
+import io.warmpath.contracts.cells.CellApi;
+import io.warmpath.contracts.cells.CellStatus;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +12,8 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.support.WebClientAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -24,16 +29,22 @@ public final class CellProber implements SmartLifecycle {
 
     private final ReactiveDiscoveryClient discovery;
     private final CellRegistry registry;
-    private final WebClient webClient;
+    private final CellApi cells;
+    private final Supplier<String> assertion;
     private final Duration interval;
     private final Duration timeout;
     private volatile @Nullable Disposable ticking;
 
-    CellProber(ReactiveDiscoveryClient discovery, CellRegistry registry, WebClient webClient, Duration interval,
-            Duration timeout) {
+    /**
+     * @param assertion the gateway's own assertion for reading a cell's status (reused while fresh)
+     */
+    CellProber(ReactiveDiscoveryClient discovery, CellRegistry registry, WebClient webClient,
+            Supplier<String> assertion, Duration interval, Duration timeout) {
         this.discovery = discovery;
         this.registry = registry;
-        this.webClient = webClient;
+        this.cells = HttpServiceProxyFactory.builderFor(WebClientAdapter.create(webClient)).build()
+                .createClient(CellApi.class);
+        this.assertion = assertion;
         this.interval = interval;
         this.timeout = timeout;
     }
@@ -54,10 +65,7 @@ public final class CellProber implements SmartLifecycle {
     }
 
     private Mono<Void> probe(String cellId, ServiceInstance instance) {
-        return webClient.get()
-                .uri(instance.getUri().resolve("/cell/status"))
-                .retrieve()
-                .bodyToMono(CellStatus.class)
+        return Mono.defer(() -> cells.status(instance.getUri().resolve(CellStatus.PATH), "Bearer " + assertion.get()))
                 .timeout(timeout)
                 .doOnNext(status -> registry.recordStatus(cellId, status))
                 .switchIfEmpty(Mono.fromRunnable(() -> registry.recordProbeFailure(cellId, "empty status")))

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.cells.CellStatus;
 import io.warmpath.routing.Cell;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

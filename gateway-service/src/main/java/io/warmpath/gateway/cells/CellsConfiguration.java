@@ -5,6 +5,7 @@ import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
+import io.warmpath.gateway.assertions.GatewayAssertions;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,7 +23,7 @@ class CellsConfiguration {
 
     @Bean
     CellProber cellProber(ReactiveDiscoveryClient discovery, CellRegistry registry, CellHealthProperties health,
-            CellDiscoveryProperties cellDiscovery) {
+            CellDiscoveryProperties cellDiscovery, GatewayAssertions assertions) {
         HttpClient httpClient = HttpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) health.probeTimeout().toMillis())
                 .responseTimeout(health.probeTimeout());
@@ -30,6 +31,7 @@ class CellsConfiguration {
         // Not a bean: as one it would join the composite discovery client and add to the simple list, not replace it.
         ReactiveDiscoveryClient cells = cellDiscovery.cellsFile() == null || cellDiscovery.cellsFile().isBlank()
                 ? discovery : new CellsFileDiscovery(Path.of(cellDiscovery.cellsFile()));
-        return new CellProber(cells, registry, webClient, health.probeInterval(), health.probeTimeout());
+        return new CellProber(cells, registry, webClient, assertions::cellProbe, health.probeInterval(),
+                health.probeTimeout());
     }
 }

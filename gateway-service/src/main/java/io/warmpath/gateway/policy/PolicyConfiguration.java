@@ -1,6 +1,7 @@
 package io.warmpath.gateway.policy;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.gateway.assertions.GatewayAssertions;
 import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.policy.client.PolicyClient;
 import io.warmpath.policy.client.PolicyClientSettings;
@@ -15,9 +16,10 @@ class PolicyConfiguration {
     /** The gateway's one client of policy-service (region checks here, tool calls in the tools package). */
     @Bean
     @ConditionalOnProperty(name = "warmpath.gateway.policy.enabled", havingValue = "true", matchIfMissing = true)
-    PolicyClient policyClient(GatewayPolicyProperties properties, MeterRegistry meters) {
+    PolicyClient policyClient(GatewayPolicyProperties properties, GatewayAssertions assertions,
+            MeterRegistry meters) {
         return PolicyClient.create(new PolicyClientSettings(properties.url(), properties.deadline(),
-                properties.allowTtl(), properties.cacheSize()), meters);
+                properties.allowTtl(), properties.cacheSize()), meters, assertions.forPolicy());
     }
 
     @Bean

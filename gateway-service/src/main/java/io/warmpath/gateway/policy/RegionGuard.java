@@ -10,27 +10,26 @@ import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.policy.DecisionRequest;
+import io.warmpath.contracts.policy.Principal;
+import io.warmpath.contracts.policy.Resource;
+import io.warmpath.contracts.sessions.ResolvedSession;
 import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
 import io.warmpath.gateway.security.Caller;
-import io.warmpath.gateway.sessions.ResolvedSession;
-import io.warmpath.gateway.web.ApiError;
-import io.warmpath.gateway.web.ApiErrorException;
 import io.warmpath.policy.client.Decision;
-import io.warmpath.policy.client.DecisionRequest;
 import io.warmpath.policy.client.PolicyClient;
-import io.warmpath.policy.client.Principal;
-import io.warmpath.policy.client.Resource;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Decides, per inference request, which regions may process it, and forwards the facts a cell needs to re-check.
+ * Decides, per inference request, which regions may process it, and records the request's {@link DataScope}, which
+ * its internal assertion carries to the cell for its own check.
  *
  * <p>The question is asked once per distinct region of the cells serving the model (one batch; allows are cached by
  * the {@link PolicyClient}): action {@code infer}, resource {@code Cell} with the region as its id, the data class
@@ -53,7 +52,7 @@ import reactor.core.publisher.Mono;
 public final class RegionGuard {
 
     /** The class of data in a request without a session. */
-    static final String DEFAULT_DATA_CLASS = "internal";
+    static final DataClass DEFAULT_DATA_CLASS = DataClass.INTERNAL;
     /** The name of cells without a {@code region} label in questions and messages. */
     static final String UNLABELLED = "unlabelled";
 
@@ -81,25 +80,18 @@ public final class RegionGuard {
      */
     public Mono<ServerWebExchange> admit(ServerWebExchange exchange, Caller caller, @Nullable String model,
             @Nullable ResolvedSession session, boolean unresolved) {
-        String dataClass = unresolved ? properties.degradedDataClass()
-                : session != null && session.dataClass() != null ? session.dataClass() : DEFAULT_DATA_CLASS;
+        DataClass dataClass = unresolved ? DataClass.fromWire(properties.degradedDataClass())
+                : session != null ? session.dataClass() : DEFAULT_DATA_CLASS;
         @Nullable String dataRegion = session == null ? null : session.region();
-        return exchange.getPrincipal()
-                .ofType(JwtAuthenticationToken.class)
-                .map(JwtAuthenticationToken::getToken)
-                .map(token -> principalOf(token, caller))
-                .defaultIfEmpty(new Principal(subjectOf(caller), caller.tenant(), List.of(), null, null))
-                .flatMap(principal -> permit(principal, model, dataClass, dataRegion, unresolved)
-                        .map(permit -> {
-                            ServerWebExchange admitted = withPolicyHeaders(exchange, principal, dataClass,
-                                    dataRegion);
-                            permit.ifPresent(allowed -> admitted.getAttributes().put(RegionPermit.ATTRIBUTE, allowed));
-                            return admitted;
-                        }));
+        return permit(caller.principal(), model, dataClass, dataRegion, unresolved).map(permit -> {
+            exchange.getAttributes().put(DataScope.ATTRIBUTE, new DataScope(dataClass, dataRegion));
+            permit.ifPresent(allowed -> exchange.getAttributes().put(RegionPermit.ATTRIBUTE, allowed));
+            return exchange;
+        });
     }
 
     private Mono<Optional<RegionPermit>> permit(Principal principal, @Nullable String model,
-            String dataClass, @Nullable String dataRegion, boolean unresolved) {
+            DataClass dataClass, @Nullable String dataRegion, boolean unresolved) {
         if (policies == null) {
             return Mono.just(Optional.empty());
         }
@@ -136,26 +128,26 @@ public final class RegionGuard {
         });
     }
 
-    private ApiErrorException refusal(@Nullable String model, String dataClass, List<String> regions,
+    private ApiErrorException refusal(@Nullable String model, DataClass dataClass, List<String> regions,
             List<Decision> decisions, boolean anyUnanswered, boolean unresolved) {
         if (unresolved) {
             count("unresolved_session");
-            return new ApiErrorException(ApiError.unavailable("session_service_unavailable",
+            return new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
                     "The session cannot be resolved right now, so its data class is unknown; retry shortly.",
                     properties.retryAfter()));
         }
         if (anyUnanswered) {
             count("policy_unavailable");
-            return new ApiErrorException(ApiError.unavailable("policy_unavailable",
+            return new ApiErrorException(ApiError.retryable(ErrorCode.POLICY_UNAVAILABLE,
                     "Regional policy cannot be checked right now; retry shortly.", properties.retryAfter()));
         }
         count("region_not_allowed");
         String reasons = decisions.stream().map(Decision::reason).distinct().collect(Collectors.joining("; "));
-        return new ApiErrorException(new ApiError(HttpStatus.FORBIDDEN, "invalid_request_error", "region_not_allowed",
-                "No cell in a region allowed for " + dataClass + " data serves "
+        return new ApiErrorException(ApiError.of(ErrorCode.REGION_NOT_ALLOWED,
+                "No cell in a region allowed for " + dataClass.wireName() + " data serves "
                         + (model == null ? "this request" : "model '" + model + "'") + " (regions "
                         + String.join(", ", regions.stream().map(r -> r.isEmpty() ? UNLABELLED : r).toList())
-                        + ": " + reasons + ").", null));
+                        + ": " + reasons + ")."));
     }
 
     /** The distinct regions of the known cells serving the model (eligible or not: health must not widen policy). */
@@ -167,34 +159,6 @@ public final class RegionGuard {
                 .distinct()
                 .sorted()
                 .toList();
-    }
-
-    private static ServerWebExchange withPolicyHeaders(ServerWebExchange exchange, Principal principal,
-            String dataClass, @Nullable String dataRegion) {
-        return exchange.mutate().request(request -> request.headers(headers -> {
-            set(headers, PolicyHeaders.DATA_CLASS, dataClass);
-            set(headers, PolicyHeaders.DATA_REGION, dataRegion);
-            set(headers, PolicyHeaders.ROLES, principal.roles().isEmpty() ? null : String.join(",", principal.roles()));
-            set(headers, PolicyHeaders.CLEARANCE, principal.clearance());
-            set(headers, PolicyHeaders.HOME_REGION, principal.homeRegion());
-        })).build();
-    }
-
-    private static void set(HttpHeaders headers, String name, @Nullable String value) {
-        if (value != null && !value.isBlank()) {
-            headers.set(name, value);
-        }
-    }
-
-    static Principal principalOf(Jwt token, Caller caller) {
-        List<String> roles = token.hasClaim("roles") ? token.getClaimAsStringList("roles") : null;
-        return new Principal(subjectOf(caller), caller.tenant(), roles == null ? List.of() : roles,
-                token.getClaimAsString("region"), token.getClaimAsString("clearance"));
-    }
-
-    /** policy-service needs a principal id; a token without {@code sub} acts as its tenant's anonymous caller. */
-    private static String subjectOf(Caller caller) {
-        return caller.subject() == null || caller.subject().isBlank() ? "anonymous" : caller.subject();
     }
 
     private void count(String outcome) {

@@ -2,6 +2,7 @@ package io.warmpath.gateway.routing;
 
 import java.net.ConnectException;
 
+import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.gateway.cells.CellIds;
 import io.warmpath.gateway.cells.CellLease;
 import io.warmpath.gateway.cells.CellRegistry;
@@ -29,12 +30,6 @@ import reactor.netty.http.client.PrematureCloseException;
 @Component
 class CellCallFilter implements GlobalFilter, Ordered {
 
-    /**
-     * The cell's mark on a 503 that means the cell itself cannot serve (its engine is down). A 503 without it refuses
-     * one request for another reason, such as session-service being down, and says nothing about the cell.
-     */
-    static final String CELL_UNAVAILABLE_HEADER = "x-warmpath-unavailable";
-
     static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 1;
 
     private final CellRegistry registry;
@@ -61,7 +56,7 @@ class CellCallFilter implements GlobalFilter, Ordered {
                 .doOnSuccess(done -> {
                     HttpStatusCode status = exchange.getResponse().getStatusCode();
                     if (status != null && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()
-                            && exchange.getResponse().getHeaders().containsHeader(CELL_UNAVAILABLE_HEADER)) {
+                            && exchange.getResponse().getHeaders().containsHeader(WarmpathHeaders.UNAVAILABLE)) {
                         registry.eject(cellId, EjectionReason.UNAVAILABLE);
                     }
                 })

@@ -10,11 +10,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
 import io.warmpath.gateway.policy.RegionPermit;
-import io.warmpath.gateway.web.ApiError;
-import io.warmpath.gateway.web.ApiErrorException;
 import io.warmpath.routing.Cell;
 import io.warmpath.routing.CellPool;
 import io.warmpath.routing.PickRequest;
@@ -86,7 +87,7 @@ final class CellLoadBalancer implements ReactorServiceInstanceLoadBalancer {
                 .toList();
         if (candidates.isEmpty() && model != null) {
             unknownModel.increment();
-            throw new ApiErrorException(ApiError.modelNotFound(model));
+            throw new ApiErrorException(ErrorCode.MODEL_NOT_FOUND, "The model '" + model + "' is not served by any cell.");
         }
         CellPool pool = poolsByMembership.get(candidates.stream().map(CellSnapshot::cell).toList(), CellPool::of);
         BitSet excluded = new BitSet(candidates.size());
@@ -109,7 +110,7 @@ final class CellLoadBalancer implements ReactorServiceInstanceLoadBalancer {
         }
         if (picked.isEmpty()) {
             noCell.increment();
-            throw new ApiErrorException(ApiError.unavailable("no_healthy_cell",
+            throw new ApiErrorException(ApiError.retryable(ErrorCode.NO_HEALTHY_CELL,
                     model == null ? "No healthy inference cell is available."
                             : "No healthy inference cell is available for model '" + model + "'.",
                     NO_CELL_RETRY_AFTER));

@@ -2,9 +2,8 @@ package io.warmpath.gateway.routing;
 
 import java.util.Set;
 
-import io.warmpath.gateway.web.ApiError;
-import io.warmpath.gateway.web.ApiErrorException;
-import org.springframework.http.HttpStatus;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -28,7 +27,7 @@ class InferenceMethodFilter implements WebFilter {
             return chain.filter(exchange);
         }
         exchange.getResponse().getHeaders().setAllow(Set.of(endpoint.method()));
-        return Mono.error(new ApiErrorException(new ApiError(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error",
-                "method_not_allowed", "Use " + endpoint.method().name() + " on " + path + ".", null)));
+        return Mono.error(new ApiErrorException(ErrorCode.METHOD_NOT_ALLOWED,
+                "Use " + endpoint.method().name() + " on " + path + "."));
     }
 }

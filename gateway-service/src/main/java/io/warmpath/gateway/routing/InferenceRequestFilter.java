@@ -4,13 +4,15 @@ import java.nio.ByteBuffer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.gateway.policy.RegionGuard;
 import io.warmpath.gateway.security.Caller;
 import io.warmpath.gateway.security.Tenants;
 import io.warmpath.gateway.sessions.Resolution;
 import io.warmpath.gateway.sessions.SessionDirectory;
-import io.warmpath.gateway.web.ApiError;
-import io.warmpath.gateway.web.ApiErrorException;
 import io.warmpath.routing.RoutingKeys;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -21,7 +23,6 @@ import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -50,8 +51,6 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceRequestFilter.class);
 
-    static final String AFFINITY_HEADER = "x-session-affinity";
-    static final String WORKFLOW_HEADER = "x-workflow";
     static final String TOKEN_PREFIX = "wpt_";
 
     static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
@@ -97,14 +96,14 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
         return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
             ServerWebExchange cached = request == exchange.getRequest() ? exchange : exchange.mutate().request(request).build();
             byte[] body = bytesOf(exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR));
-            String affinity = header(exchange, AFFINITY_HEADER);
+            String affinity = header(exchange, WarmpathHeaders.SESSION_AFFINITY);
             // Validated before the session is resolved: a bad body costs session-service nothing.
             RoutingTarget target = reader.read(endpoint, body, caller.tenant(), affinity);
             exchange.getAttributes().put(RoutingTarget.ATTRIBUTE, target);
             if (affinity == null) {
                 return regionGuard.admit(cached, caller, target.model(), null, false).flatMap(chain::filter);
             }
-            return sessions.resolve(caller, affinity, header(exchange, WORKFLOW_HEADER))
+            return sessions.resolve(caller, affinity, header(exchange, WarmpathHeaders.WORKFLOW))
                     .flatMap(resolution -> routeSession(cached, chain, caller, affinity, target, body.length, resolution));
         });
     }
@@ -117,33 +116,32 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
                 // session-service is down, so a new binding lands where degraded routing would send it.
                 if (!found.session().implicit()) {
                     exchange.getAttributes().put(RoutingTarget.ATTRIBUTE,
-                            target.withKey(RoutingKeys.session(caller.tenant(), found.session().id())));
+                            target.withKey(RoutingKeys.session(caller.tenant(), found.session().sessionId())));
                 }
                 exchange.getAttributes().put(SessionTurn.ATTRIBUTE, new SessionTurn(caller, affinity, found.session(),
                         target.model(), SessionTurn.estimatePromptTokens(bodyBytes)));
                 yield regionGuard.admit(exchange, caller, target.model(), found.session(), false)
                         .flatMap(chain::filter);
             }
-            case Resolution.NotFound notFound -> Mono.error(new ApiErrorException(new ApiError(HttpStatus.NOT_FOUND,
-                    "invalid_request_error", "session_not_found",
-                    "No open session matches the x-session-affinity value.", null)));
-            case Resolution.WorkflowMismatch mismatch -> Mono.error(new ApiErrorException(new ApiError(
-                    HttpStatus.FORBIDDEN, "invalid_request_error", "workflow_mismatch",
-                    "The session belongs to another workflow than x-workflow names.", null)));
-            case Resolution.Rejected rejected -> Mono.error(new ApiErrorException(ApiError.invalidRequest(
-                    "invalid_session_header", "The x-session-affinity value (too long) or the x-workflow value "
-                            + "(it must match [a-z0-9._-]{1,64}) is not acceptable.")));
+            case Resolution.NotFound notFound -> Mono.error(new ApiErrorException(ErrorCode.SESSION_NOT_FOUND,
+                    "No open session matches the x-session-affinity value."));
+            case Resolution.WorkflowMismatch mismatch -> Mono.error(new ApiErrorException(ErrorCode.WORKFLOW_MISMATCH,
+                    "The session belongs to another workflow than x-workflow names."));
+            case Resolution.Rejected rejected -> Mono.error(new ApiErrorException(ErrorCode.INVALID_SESSION_HEADER,
+                    "The x-session-affinity value (too long) or the x-workflow value (it must match "
+                            + "[a-z0-9._-]{1,64}) is not acceptable."));
             case Resolution.Refused refused -> {
                 // The tenant was validated with the token, so session-service should never refuse it: a bug or a
                 // misdeployment (another header contract), which retrying or another cell will not cure.
-                log.error("session-service refused the gateway's trusted tenant header (401): a gateway fault or "
-                        + "mismatched deployments");
-                yield Mono.error(new ApiErrorException(ApiError.internal()));
+                log.error("session-service refused the gateway's assertion (401): its key set lacks the gateway's "
+                        + "signing key, or the deployments disagree");
+                yield Mono.error(new ApiErrorException(ErrorCode.INTERNAL_ERROR,
+                        "The gateway failed to handle the request."));
             }
             case Resolution.Unavailable unavailable -> {
                 if (affinity.startsWith(TOKEN_PREFIX)) {
                     failedClosed.increment();
-                    yield Mono.error(new ApiErrorException(ApiError.unavailable("session_service_unavailable",
+                    yield Mono.error(new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
                             "Sessions cannot be checked right now; retry shortly.", sessions.retryAfter())));
                 }
                 // The session's data class is unknown now: RegionGuard checks it as the strictest class.

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.warmpath.gateway.web.ApiError;
-import io.warmpath.gateway.web.ApiErrorException;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.routing.RoutingKeys;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -40,11 +40,11 @@ final class InferenceRequestReader {
         JsonNode root = parse(body);
         JsonNode model = root.get("model");
         if (model == null || !model.isString() || model.stringValue().isBlank()) {
-            throw invalid("missing_required_parameter", "'model' is required and must be a non-empty string.");
+            throw invalid(ErrorCode.MISSING_REQUIRED_PARAMETER, "'model' is required and must be a non-empty string.");
         }
         String input = endpoint.requiredInput();
         if (input != null && !isNonEmptyInput(root.get(input))) {
-            throw invalid("missing_required_parameter", "'" + input + "' is required and must not be empty.");
+            throw invalid(ErrorCode.MISSING_REQUIRED_PARAMETER, "'" + input + "' is required and must not be empty.");
         }
         if (endpoint == InferenceEndpoint.CHAT_COMPLETIONS) {
             requireMessagesWithRoles(root.get("messages"));
@@ -65,10 +65,10 @@ final class InferenceRequestReader {
             // The parser's own message may quote the body; say only where it broke.
             TokenStreamLocation at = malformed.getLocation();
             String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            throw invalid("invalid_json", "The request body is not valid JSON" + where + ".");
+            throw invalid(ErrorCode.INVALID_JSON, "The request body is not valid JSON" + where + ".");
         }
         if (root == null || !root.isObject()) {
-            throw invalid("invalid_request_body", "The request body must be a JSON object.");
+            throw invalid(ErrorCode.INVALID_REQUEST_BODY, "The request body must be a JSON object.");
         }
         return root;
     }
@@ -86,13 +86,13 @@ final class InferenceRequestReader {
     /** The skeleton reads each message's role, so a role that is not a string is the client's mistake, said so. */
     private static void requireMessagesWithRoles(JsonNode messages) {
         if (!messages.isArray()) {
-            throw invalid("invalid_request_body", "'messages' must be an array of message objects.");
+            throw invalid(ErrorCode.INVALID_REQUEST_BODY, "'messages' must be an array of message objects.");
         }
         for (int i = 0; i < messages.size(); i++) {
             JsonNode message = messages.get(i);
             JsonNode role = message.get("role");
             if (!message.isObject() || role == null || !role.isString()) {
-                throw invalid("invalid_request_body",
+                throw invalid(ErrorCode.INVALID_REQUEST_BODY,
                         "'messages[" + i + "]' must be an object with a string 'role'.");
             }
         }
@@ -161,7 +161,7 @@ final class InferenceRequestReader {
         return node;
     }
 
-    private static ApiErrorException invalid(String code, String message) {
-        return new ApiErrorException(ApiError.invalidRequest(code, message));
+    private static ApiErrorException invalid(ErrorCode code, String message) {
+        return new ApiErrorException(code, message);
     }
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.warmpath.gateway.security.TrustedHeaders;
+import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.gateway.sessions.SessionDirectory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -16,11 +16,10 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs after the load balancer chose a cell for a session's turn, once per attempt: tells the cell which session this
- * is, how many of its prompt tokens routing expects the cell to hold and, for a session without limits, that there is
- * nothing to reserve ({@code x-warmpath-session}, {@code x-warmpath-predicted-cached-tokens},
- * {@code x-warmpath-session-limits}), counts the binding outcome, and, once the cell has answered with a
- * status below 500, stores the binding when the decision created or moved it.
+ * Runs after the load balancer chose a cell for a session's turn, once per attempt: tells the cell how many of the
+ * prompt's tokens routing expects it to hold ({@link WarmpathHeaders#PREDICTED_CACHED_TOKENS}, a measurement hint;
+ * the session itself travels in the request's assertion), counts the binding outcome, and, once the cell has answered
+ * with a status below 500, stores the binding when the decision created or moved it.
  */
 @Component
 class SessionBindingFilter implements GlobalFilter, Ordered {
@@ -53,13 +52,8 @@ class SessionBindingFilter implements GlobalFilter, Ordered {
             outcome(choice).increment();
         }
         return chain.filter(exchange.mutate()
-                .request(request -> request.headers(headers -> {
-                    headers.set(TrustedHeaders.SESSION, turn.session.id());
-                    headers.set(TrustedHeaders.PREDICTED_CACHED_TOKENS, Long.toString(predictedCached));
-                    if (!turn.session.limited()) {
-                        headers.set(TrustedHeaders.SESSION_LIMITS, "none");
-                    }
-                }))
+                .request(request -> request.headers(headers ->
+                        headers.set(WarmpathHeaders.PREDICTED_CACHED_TOKENS, Long.toString(predictedCached))))
                 .build())
                 // The routing filter completes once the cell's status and headers are in (the body follows): only
                 // a cell that answered, and not with a 5xx, gets the binding. A refused connect errors instead, and

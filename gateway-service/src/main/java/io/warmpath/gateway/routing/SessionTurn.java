@@ -1,7 +1,7 @@
 package io.warmpath.gateway.routing;
 
+import io.warmpath.contracts.sessions.ResolvedSession;
 import io.warmpath.gateway.security.Caller;
-import io.warmpath.gateway.sessions.ResolvedSession;
 import io.warmpath.routing.SessionBinding;
 import io.warmpath.routing.StickyDecision;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +37,8 @@ final class SessionTurn {
     }
 
     @Nullable SessionBinding binding() {
-        return session.binding() == null ? null : session.binding().forRouting();
+        return session.binding() == null ? null
+                : new SessionBinding(session.binding().cellId(), session.binding().promptTokensHeld());
     }
 
     /**

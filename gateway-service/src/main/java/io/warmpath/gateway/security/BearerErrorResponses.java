@@ -2,7 +2,8 @@ package io.warmpath.gateway.security;
 
 import java.util.function.Function;
 
-import io.warmpath.gateway.web.ApiError;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.gateway.web.ErrorResponseWriter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -36,13 +37,12 @@ final class BearerErrorResponses implements ServerAuthenticationEntryPoint, Serv
     @Override
     public Mono<Void> commence(ServerWebExchange exchange, AuthenticationException failure) {
         OAuth2Error oauthError = failure instanceof OAuth2AuthenticationException oauth ? oauth.getError() : null;
-        String code = oauthError != null ? oauthError.getErrorCode() : "invalid_token";
         String message = oauthError != null && oauthError.getDescription() != null ? oauthError.getDescription()
                 : "A valid bearer token is required.";
         return entryPoint.commence(withBody(exchange, status -> switch (status) {
-            case BAD_REQUEST -> ApiError.invalidRequest(code, message);
+            case BAD_REQUEST -> ApiError.of(ErrorCode.INVALID_REQUEST, message);
             case FORBIDDEN -> insufficientScope();
-            default -> new ApiError(HttpStatus.UNAUTHORIZED, "authentication_error", code, message, null);
+            default -> ApiError.of(ErrorCode.INVALID_TOKEN, message);
         }), failure);
     }
 
@@ -52,8 +52,7 @@ final class BearerErrorResponses implements ServerAuthenticationEntryPoint, Serv
     }
 
     private static ApiError insufficientScope() {
-        return new ApiError(HttpStatus.FORBIDDEN, "invalid_request_error", "insufficient_scope",
-                "The token lacks the scope this route requires.", null);
+        return ApiError.of(ErrorCode.INSUFFICIENT_SCOPE, "The token lacks the scope this route requires.");
     }
 
     /** The exchange, with a response whose {@code setComplete()} writes the error body for the status just set. */

@@ -1,19 +1,77 @@
 package io.warmpath.gateway.security;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.policy.Principal;
 import org.jspecify.annotations.Nullable;
+import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * Who a request acts for, from its token: session-service and the cells trust these values only because the gateway
- * derives them and strips whatever the client sent under the same names.
+ * Who a request acts for, from its verified token: everything the services behind the gateway learn about the
+ * caller, and only through the internal assertion the gateway signs with these values.
  *
- * @param tenant  the {@code tenant} claim
- * @param subject the {@code sub} claim; {@code null} when the token has none
+ * @param tenant     the {@code tenant} claim
+ * @param subject    the {@code sub} claim; {@code null} when the token has none
+ * @param scopes     the token's scopes ({@code scope}, space-separated, or {@code scp})
+ * @param roles      the {@code roles} claim
+ * @param homeRegion the {@code region} claim
+ * @param clearance  the {@code clearance} claim: the highest data class the caller may touch
  */
-public record Caller(String tenant, @Nullable String subject) {
+public record Caller(String tenant, @Nullable String subject, List<String> scopes, List<String> roles,
+        @Nullable String homeRegion, @Nullable String clearance) {
+
+    /** The subject policy asks about for a token without one. */
+    static final String ANONYMOUS = "anonymous";
 
     public Caller {
         Objects.requireNonNull(tenant, "tenant");
+        scopes = List.copyOf(scopes);
+        roles = List.copyOf(roles);
+    }
+
+    /** A caller with a tenant and subject and nothing else (tests, and tokens that carry no more). */
+    public static Caller of(String tenant, @Nullable String subject) {
+        return new Caller(tenant, subject, List.of(), List.of(), null, null);
+    }
+
+    static Caller of(Jwt token, String tenant) {
+        List<String> roles = token.hasClaim("roles") ? token.getClaimAsStringList("roles") : null;
+        return new Caller(tenant, token.getSubject(), scopesOf(token), roles == null ? List.of() : roles,
+                token.getClaimAsString("region"), token.getClaimAsString("clearance"));
+    }
+
+    /** The caller as policy-service asks about it; a token without {@code sub} acts as its tenant's anonymous caller. */
+    public Principal principal() {
+        return new Principal(subject == null || subject.isBlank() ? ANONYMOUS : subject, tenant, roles, homeRegion,
+                clearance);
+    }
+
+    /** What the gateway asserts about a request of this caller, about data of {@code dataClass}. */
+    public Assertion assertion(@Nullable String workflow, DataClass dataClass, @Nullable String dataRegion,
+            @Nullable String session, boolean sessionLimited) {
+        return new Assertion(tenant, subject, scopes, roles, clearance, homeRegion, workflow, dataClass, dataRegion,
+                session, sessionLimited);
+    }
+
+    /**
+     * What the gateway asserts when it calls a service for this caller about no data in particular (resolving a
+     * session, asking policy): the data class is the strictest, so the assertion can never be taken as licence for
+     * weaker handling.
+     */
+    public Assertion assertion() {
+        return assertion(null, DataClass.STRICTEST, null, null, false);
+    }
+
+    private static List<String> scopesOf(Jwt token) {
+        Object scope = token.getClaims().get("scope");
+        if (scope instanceof String text) {
+            return Arrays.stream(text.split(" ")).filter(part -> !part.isBlank()).toList();
+        }
+        List<String> scp = token.hasClaim("scp") ? token.getClaimAsStringList("scp") : null;
+        return scp == null ? List.of() : scp;
     }
 }

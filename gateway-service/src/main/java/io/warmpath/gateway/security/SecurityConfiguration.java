@@ -43,6 +43,8 @@ class SecurityConfiguration {
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/prometheus")
                         .permitAll()
+                        // The public keys of the internal assertions, for services that fetch rather than mount them.
+                        .pathMatchers(HttpMethod.GET, "/.well-known/jwks.json").permitAll()
                         .pathMatchers("/v1/chat/completions", "/v1/completions", "/v1/models")
                         .hasAuthority(INVOKE_AUTHORITY)
                         // Agents holding only inference:invoke may read their session (and its usage) but not

@@ -2,10 +2,9 @@ package io.warmpath.gateway.security;
 
 import java.util.regex.Pattern;
 
-import io.warmpath.gateway.web.ApiError;
-import io.warmpath.gateway.web.ApiErrorException;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -17,8 +16,8 @@ public final class Tenants {
     public static final String CLAIM = "tenant";
 
     /**
-     * 1 to 256 visible ASCII characters, as session-service and the cells accept in {@code x-warmpath-tenant}: a
-     * tenant they would refuse (a space, CR/LF, non-ASCII) is refused here, with the token, rather than downstream.
+     * 1 to 256 visible ASCII characters: a tenant that keys, labels or logs could misread (a space, CR/LF,
+     * non-ASCII) is refused here, with the token, rather than downstream.
      */
     private static final Pattern VALID = Pattern.compile("[\\x21-\\x7e]{1,256}");
 
@@ -35,15 +34,15 @@ public final class Tenants {
         return callerOf(exchange).map(Caller::tenant);
     }
 
-    /** The caller's tenant and subject; fails with 401 when the request is not authenticated by a token with a tenant. */
+    /** The caller, from its token; fails with 401 when the request is not authenticated by a token with a tenant. */
     public static Mono<Caller> callerOf(ServerWebExchange exchange) {
         return exchange.getPrincipal()
                 .ofType(JwtAuthenticationToken.class)
                 .mapNotNull(token -> {
                     String tenant = token.getToken().getClaimAsString(CLAIM);
-                    return isValid(tenant) ? new Caller(tenant, token.getToken().getSubject()) : null;
+                    return isValid(tenant) ? Caller.of(token.getToken(), tenant) : null;
                 })
-                .switchIfEmpty(Mono.error(() -> new ApiErrorException(new ApiError(HttpStatus.UNAUTHORIZED,
-                        "authentication_error", "invalid_token", "The token names no valid tenant.", null))));
+                .switchIfEmpty(Mono.error(() -> new ApiErrorException(ErrorCode.INVALID_TOKEN,
+                        "The token names no valid tenant.")));
     }
 }

@@ -1,5 +1,7 @@
 package io.warmpath.gateway.sessions;
 
+import io.warmpath.contracts.sessions.ResolvedSession;
+
 /** The answer to "which session is this affinity value?" */
 public sealed interface Resolution {
 
@@ -19,8 +21,9 @@ public sealed interface Resolution {
     }
 
     /**
-     * session-service refused the gateway's own call as unauthenticated (401: its trusted tenant header missing or
-     * malformed). A fault of the gateway or its deployment, not an outage: nothing the client or a retry can fix.
+     * session-service refused the gateway's own call as unauthenticated (401: it does not trust the gateway's
+     * assertion, say its key set lacks the signing key). A fault of the deployment, not an outage: nothing the client
+     * or a retry can fix.
      */
     record Refused() implements Resolution {
     }

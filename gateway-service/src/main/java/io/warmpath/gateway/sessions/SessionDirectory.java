@@ -11,6 +11,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.warmpath.contracts.sessions.BindRequest;
+import io.warmpath.contracts.sessions.Binding;
+import io.warmpath.contracts.sessions.ResolvedSession;
 import io.warmpath.gateway.security.Caller;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -145,13 +148,13 @@ public final class SessionDirectory {
     public void storeBinding(Caller caller, String affinity, ResolvedSession session, String cellId, String model,
             String reason) {
         Key key = new Key(caller.tenant(), affinity);
-        StoredBinding previous = session.binding();
+        Binding previous = session.binding();
         // Epoch 0 is "never bound": of two concurrent first turns, the second write conflicts instead of winning.
         long expectedEpoch = previous == null ? 0 : previous.epoch();
-        StoredBinding optimistic = new StoredBinding(cellId, model, expectedEpoch,
-                previous == null ? 0 : previous.lastPromptTokens());
+        Binding optimistic = new Binding(cellId, model, null, expectedEpoch,
+                previous == null ? null : previous.lastPromptTokens());
         rebind(key, session, optimistic);
-        client.bind(caller, session.id(), new SessionServiceMessages.BindingUpdate(cellId, model, expectedEpoch, reason))
+        client.bind(caller, session.sessionId(), new BindRequest(cellId, model, expectedEpoch, reason))
                 .subscribe(write -> {
                     switch (write) {
                         case SessionClient.BindingWrite.Stored stored -> rebind(key, session, stored.binding());
@@ -173,12 +176,12 @@ public final class SessionDirectory {
      */
     public void forget(String tenant, String sessionId) {
         nearCache.asMap().entrySet().removeIf(entry -> entry.getKey().tenant().equals(tenant)
-                && entry.getValue().session().id().equals(sessionId));
+                && entry.getValue().session().sessionId().equals(sessionId));
     }
 
     /** Puts a binding into the near cache's entry for the session, unless the value names another session by now. */
-    private void rebind(Key key, ResolvedSession session, StoredBinding binding) {
-        nearCache.asMap().computeIfPresent(key, (k, known) -> known.session().id().equals(session.id())
+    private void rebind(Key key, ResolvedSession session, Binding binding) {
+        nearCache.asMap().computeIfPresent(key, (k, known) -> known.session().sessionId().equals(session.sessionId())
                 ? new Entry(known.session().withBinding(binding), known.resolvedAtNanos()) : known);
     }
 

@@ -3,7 +3,7 @@ package io.warmpath.gateway.sessions;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.warmpath.gateway.security.TrustedHeaders;
+import io.warmpath.gateway.security.Tenants;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -35,24 +35,21 @@ class SessionRevocationFilter implements GlobalFilter, Ordered {
 
     @Override
     public int getOrder() {
-        // After TrustedHeaders, which sets the caller's tenant on the request.
         return Ordered.HIGHEST_PRECEDENCE + 10;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        ServerHttpRequest request = exchange.getRequest();
-        String sessionId = revokedSession(request);
-        String tenant = request.getHeaders().getFirst(TrustedHeaders.TENANT);
-        if (sessionId == null || tenant == null) {
+        String sessionId = revokedSession(exchange.getRequest());
+        if (sessionId == null) {
             return chain.filter(exchange);
         }
-        return chain.filter(exchange).doOnSuccess(done -> {
+        return Tenants.of(exchange).flatMap(tenant -> chain.filter(exchange).doOnSuccess(done -> {
             HttpStatusCode status = exchange.getResponse().getStatusCode();
             if (status != null && status.is2xxSuccessful()) {
                 sessions.forget(tenant, sessionId);
             }
-        });
+        }));
     }
 
     /** The session a close or rotate request names, else null. */

@@ -2,17 +2,22 @@ package io.warmpath.gateway.sessions;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
+import io.warmpath.contracts.sessions.SessionServiceApi;
+import io.warmpath.gateway.assertions.GatewayAssertions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.support.WebClientAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 import reactor.netty.http.client.HttpClient;
 
 @Configuration(proxyBeanMethods = false)
 class SessionsConfiguration {
 
     @Bean
-    SessionDirectory sessionDirectory(SessionProperties sessions, MeterRegistry meterRegistry) {
+    SessionDirectory sessionDirectory(SessionProperties sessions, GatewayAssertions assertions,
+            MeterRegistry meterRegistry) {
         HttpClient httpClient = HttpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, sessions.timeout().toMillis()))
                 .responseTimeout(sessions.timeout());
@@ -20,7 +25,9 @@ class SessionsConfiguration {
                 .baseUrl(sessions.url().toString())
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
                 .build();
-        return new SessionDirectory(new SessionClient(webClient, sessions.timeout()), sessions.nearCacheTtl(),
+        SessionServiceApi api = HttpServiceProxyFactory.builderFor(WebClientAdapter.create(webClient)).build()
+                .createClient(SessionServiceApi.class);
+        return new SessionDirectory(new SessionClient(api, assertions, sessions.timeout()), sessions.nearCacheTtl(),
                 sessions.nearCacheMaxStale(), sessions.nearCacheSize(), sessions.retryAfter(), meterRegistry);
     }
 }

@@ -2,11 +2,12 @@ package io.warmpath.gateway.tools;
 
 import java.util.Map;
 
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.policy.DecisionRequest;
+import io.warmpath.contracts.policy.Resource;
+import io.warmpath.gateway.security.Caller;
 import io.warmpath.policy.client.Decision;
-import io.warmpath.policy.client.DecisionRequest;
 import io.warmpath.policy.client.PolicyClient;
-import io.warmpath.policy.client.Principal;
-import io.warmpath.policy.client.Resource;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,12 +26,8 @@ final class PolicyServiceToolPolicy implements ToolPolicy {
     }
 
     @Override
-    public Mono<Verdict> decide(ToolCaller caller, Tool tool, DataClass dataClass) {
-        DecisionRequest request = new DecisionRequest(
-                new Principal(caller.subject(), caller.tenant(), caller.roles(), caller.homeRegion(),
-                        caller.clearance()),
-                ACTION,
-                new Resource("Tool", tool.name(), null, dataClass.wireName()),
+    public Mono<Verdict> decide(Caller caller, Tool tool, DataClass dataClass) {
+        DecisionRequest request = new DecisionRequest(caller.principal(), ACTION, Resource.tool(tool.name(), dataClass),
                 Map.of("tool_max_data_class", tool.maxDataClass().wireName()));
         return policies.decide(request)
                 .map(PolicyServiceToolPolicy::toVerdict)

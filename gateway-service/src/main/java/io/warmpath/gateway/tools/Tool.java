@@ -3,6 +3,7 @@ package io.warmpath.gateway.tools;
 import java.net.URI;
 import java.time.Duration;
 
+import io.warmpath.contracts.DataClass;
 import org.springframework.http.HttpMethod;
 
 /**

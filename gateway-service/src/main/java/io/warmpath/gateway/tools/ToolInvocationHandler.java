@@ -12,20 +12,20 @@ import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.gateway.security.Caller;
 import io.warmpath.gateway.security.Tenants;
-import io.warmpath.gateway.security.TrustedHeaders;
 import io.warmpath.gateway.tools.ToolClient.ResponseTooLargeException;
 import io.warmpath.gateway.tools.ToolClient.ToolReply;
-import io.warmpath.gateway.web.ApiError;
-import io.warmpath.gateway.web.ApiErrorException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -70,12 +70,10 @@ final class ToolInvocationHandler {
         Tool tool = registry.find(name).orElse(null);
         if (tool == null) {
             calls("unregistered", "not_found").increment();
-            return Mono.error(new ApiErrorException(new ApiError(HttpStatus.NOT_FOUND, "invalid_request_error",
-                    "tool_not_found", "No tool is registered under that name.", null)));
+            return Mono.error(new ApiErrorException(ErrorCode.TOOL_NOT_FOUND,
+                    "No tool is registered under that name."));
         }
-        Mono<ToolCaller> caller = Tenants.callerOf(request.exchange()).zipWith(request.principal()
-                .ofType(JwtAuthenticationToken.class), (Caller who, JwtAuthenticationToken token) ->
-                ToolCaller.of(token.getToken(), who.tenant()));
+        Mono<Caller> caller = Tenants.callerOf(request.exchange());
         Mono<byte[]> body = DataBufferUtils.join(request.exchange().getRequest().getBody())
                 .map(buffer -> {
                     byte[] bytes = new byte[buffer.readableByteCount()];
@@ -90,7 +88,7 @@ final class ToolInvocationHandler {
                 .doOnSuccess(response -> calls(tool.name(), "completed").increment());
     }
 
-    private Mono<ServerResponse> call(Tool tool, ToolCaller caller, CallBody call) {
+    private Mono<ServerResponse> call(Tool tool, Caller caller, CallBody call) {
         byte @Nullable [] payload = tool.sendsBody() ? json.writeValueAsBytes(call.input()) : null;
         String query = tool.sendsBody() ? "" : query(call.input());
         Mono<ToolReply> send = Mono.fromCallable(() -> guard.admit(tool.url()))
@@ -102,7 +100,7 @@ final class ToolInvocationHandler {
                 // Only an explicit allow proceeds; no answer at all is a deny too.
                 .defaultIfEmpty(ToolPolicy.Verdict.deny("the policy check gave no answer"))
                 .flatMap(verdict -> verdict.allowed() ? send : Mono.error(new ApiErrorException(
-                        forbidden("tool_not_allowed", "Policy denies this tool call: " + verdict.reason()))))
+                        ErrorCode.TOOL_NOT_ALLOWED, "Policy denies this tool call: " + verdict.reason())))
                 .onErrorMap(failure -> !(failure instanceof ApiErrorException), failure -> toApiError(tool, failure))
                 .flatMap(reply -> ServerResponse.ok()
                         .contentType(MediaType.APPLICATION_JSON)
@@ -115,30 +113,31 @@ final class ToolInvocationHandler {
         try {
             root = json.readTree(bytes);
         } catch (JacksonException e) {
-            throw new ApiErrorException(ApiError.invalidRequest("invalid_json", "The request body is not valid JSON."));
+            throw new ApiErrorException(ErrorCode.INVALID_JSON, "The request body is not valid JSON.");
         }
         if (root == null || !root.isObject() || !root.path("input").isObject()
                 || !BODY_FIELDS.containsAll(root.propertyNames())) {
-            throw new ApiErrorException(ApiError.invalidRequest("invalid_request_body",
-                    "The body must be {\"input\": {...}} with an optional \"data_class\"."));
+            throw new ApiErrorException(ErrorCode.INVALID_REQUEST_BODY,
+                    "The body must be {\"input\": {...}} with an optional \"data_class\".");
         }
         JsonNode declared = root.path("data_class");
-        DataClass dataClass = declared.isMissingNode() ? DataClass.DEFAULT : DataClass.parse(declared.asString(""))
-                .orElseThrow(() -> new ApiErrorException(ApiError.invalidRequest("invalid_data_class",
-                        "data_class must be public, internal, confidential or regulated.")));
+        DataClass dataClass = declared.isMissingNode() ? DataClass.INTERNAL : DataClass.parse(declared.asString(""))
+                .filter(parsed -> parsed.wireName().equals(declared.asString("")))
+                .orElseThrow(() -> new ApiErrorException(ErrorCode.INVALID_DATA_CLASS,
+                        "data_class must be public, internal, confidential or regulated."));
         if (!dataClass.atMost(tool.maxDataClass())) {
-            throw new ApiErrorException(forbidden("data_class_not_allowed", "The tool may receive "
-                    + tool.maxDataClass().wireName() + " data at most, not " + dataClass.wireName() + "."));
+            throw new ApiErrorException(ErrorCode.DATA_CLASS_NOT_ALLOWED, "The tool may receive "
+                    + tool.maxDataClass().wireName() + " data at most, not " + dataClass.wireName() + ".");
         }
         ObjectNode input = (ObjectNode) root.get("input");
         List<String> violations = tool.inputSchema().violations(input);
         if (!violations.isEmpty()) {
-            throw new ApiErrorException(ApiError.invalidRequest("invalid_tool_input",
-                    "The input does not match the tool's schema: " + String.join("; ", violations)));
+            throw new ApiErrorException(ErrorCode.INVALID_TOOL_INPUT,
+                    "The input does not match the tool's schema: " + String.join("; ", violations));
         }
         if (!tool.sendsBody() && input.values().stream().anyMatch(JsonNode::isContainer)) {
-            throw new ApiErrorException(ApiError.invalidRequest("invalid_tool_input",
-                    "A GET tool takes only string, number and boolean input properties."));
+            throw new ApiErrorException(ErrorCode.INVALID_TOOL_INPUT,
+                    "A GET tool takes only string, number and boolean input properties.");
         }
         return new CallBody(input, dataClass);
     }
@@ -165,13 +164,13 @@ final class ToolInvocationHandler {
         return pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + query;
     }
 
-    private static Map<String, String> headers(ToolCaller caller, boolean hasBody) {
+    private static Map<String, String> headers(Caller caller, boolean hasBody) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("accept", "application/json, text/plain;q=0.9, */*;q=0.1");
         headers.put("user-agent", "warmpath-gateway");
-        headers.put(TrustedHeaders.TENANT, caller.tenant());
-        if (!caller.subject().isEmpty()) {
-            headers.put(TrustedHeaders.SUBJECT, caller.subject());
+        headers.put(WarmpathHeaders.TENANT, caller.tenant());
+        if (caller.subject() != null && !caller.subject().isEmpty()) {
+            headers.put(WarmpathHeaders.SUBJECT, caller.subject());
         }
         if (hasBody) {
             headers.put("content-type", "application/json");
@@ -221,17 +220,18 @@ final class ToolInvocationHandler {
         }
         return new ApiErrorException(switch (failure) {
             case EgressRefusedException refused when refused.reason() == EgressRefusedException.Reason.UNRESOLVABLE ->
-                    badGateway("tool_unreachable", refused.getMessage());
-            case EgressRefusedException refused -> forbidden("egress_refused",
+                    ApiError.of(ErrorCode.TOOL_UNREACHABLE, refused.getMessage());
+            case EgressRefusedException refused -> ApiError.of(ErrorCode.EGRESS_REFUSED,
                     "The egress guard refused the tool's URL: " + refused.getMessage());
-            case TimeoutException timeout -> new ApiError(HttpStatus.GATEWAY_TIMEOUT, "server_error", "tool_timeout",
-                    "The tool did not answer within " + tool.timeout().toMillis() + " ms.", null);
-            case ResponseTooLargeException tooLarge -> badGateway("tool_response_too_large", tooLarge.getMessage());
+            case TimeoutException timeout -> ApiError.of(ErrorCode.TOOL_TIMEOUT,
+                    "The tool did not answer within " + tool.timeout().toMillis() + " ms.");
+            case ResponseTooLargeException tooLarge -> ApiError.of(ErrorCode.TOOL_RESPONSE_TOO_LARGE,
+                    tooLarge.getMessage());
             default -> {
                 if (!causedBy(failure, ConnectException.class)) {
                     log.warn("Tool call to '{}' failed: {}", tool.name(), failure.getClass().getSimpleName());
                 }
-                yield badGateway("tool_unreachable", "The tool could not be reached.");
+                yield ApiError.of(ErrorCode.TOOL_UNREACHABLE, "The tool could not be reached.");
             }
         });
     }
@@ -241,11 +241,11 @@ final class ToolInvocationHandler {
             return;
         }
         String outcome = switch (apiError.error().code()) {
-            case "tool_not_allowed", "data_class_not_allowed" -> "denied";
-            case "egress_refused" -> "egress_refused";
-            case "tool_timeout" -> "timeout";
-            case "tool_response_too_large" -> "too_large";
-            case "tool_unreachable" -> "unreachable";
+            case TOOL_NOT_ALLOWED, DATA_CLASS_NOT_ALLOWED -> "denied";
+            case EGRESS_REFUSED -> "egress_refused";
+            case TOOL_TIMEOUT -> "timeout";
+            case TOOL_RESPONSE_TOO_LARGE -> "too_large";
+            case TOOL_UNREACHABLE -> "unreachable";
             default -> "invalid_request";
         };
         if (outcome.equals("egress_refused") || outcome.equals("denied")) {
@@ -268,14 +268,6 @@ final class ToolInvocationHandler {
             }
         }
         return false;
-    }
-
-    private static ApiError forbidden(String code, String message) {
-        return new ApiError(HttpStatus.FORBIDDEN, "invalid_request_error", code, message, null);
-    }
-
-    private static ApiError badGateway(String code, String message) {
-        return new ApiError(HttpStatus.BAD_GATEWAY, "server_error", code, message, null);
     }
 
     /** A parsed call: the input object and the class of the data in it. */

@@ -1,5 +1,7 @@
 package io.warmpath.gateway.tools;
 
+import io.warmpath.contracts.DataClass;
+import io.warmpath.gateway.security.Caller;
 import reactor.core.publisher.Mono;
 
 /**
@@ -8,7 +10,7 @@ import reactor.core.publisher.Mono;
  */
 interface ToolPolicy {
 
-    Mono<Verdict> decide(ToolCaller caller, Tool tool, DataClass dataClass);
+    Mono<Verdict> decide(Caller caller, Tool tool, DataClass dataClass);
 
     /**
      * @param allowed whether the call may go ahead

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.warmpath.contracts.DataClass;
 import org.springframework.http.HttpMethod;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;

@@ -3,8 +3,10 @@ package io.warmpath.gateway.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.redaction.Redactor;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
@@ -35,28 +37,25 @@ public class ErrorResponseWriter {
         // Messages and paths can quote what the client sent (a model name, a path segment): redacted like a log line.
         Redactor redactor = Redactor.standard();
         String message = redactor.redact(error.message());
-        response.setStatusCode(error.status());
+        HttpStatus status = HttpStatus.valueOf(error.status());
+        response.setStatusCode(status);
         HttpHeaders headers = response.getHeaders();
-        if (error.retryAfter() != null) {
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, error.retryAfter().toSeconds())));
+        if (error.retryAfterSeconds() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, error.retryAfterSeconds());
         }
         Object body;
         if (isOpenAiPath(path)) {
             headers.setContentType(MediaType.APPLICATION_JSON);
-            Map<String, String> openAiError = new LinkedHashMap<>();
-            openAiError.put("message", message);
-            openAiError.put("type", error.type());
-            openAiError.put("code", error.code());
-            body = Map.of("error", openAiError);
+            body = error.withMessage(message).body();
         } else {
             headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
             Map<String, Object> problem = new LinkedHashMap<>();
             problem.put("type", "about:blank");
-            problem.put("title", error.status().getReasonPhrase());
-            problem.put("status", error.status().value());
+            problem.put("title", status.getReasonPhrase());
+            problem.put("status", status.value());
             problem.put("detail", message);
             problem.put("instance", redactor.redact(path));
-            problem.put("code", error.code());
+            problem.put("code", error.code().code());
             body = problem;
         }
         byte[] bytes = jsonMapper.writeValueAsBytes(body);

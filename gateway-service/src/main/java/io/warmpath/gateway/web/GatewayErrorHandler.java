@@ -3,8 +3,10 @@ package io.warmpath.gateway.web;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.Locale;
 
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -56,43 +58,47 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
         boolean sessionsRoute = exchange.getRequest().getPath().value().startsWith(SESSIONS_PATH);
         if (causedBy(failure, ConnectException.class)) {
             return sessionsRoute
-                    ? ApiError.unavailable("session_service_unavailable", "The session service could not be reached.",
-                            CELL_RETRY_AFTER)
-                    : ApiError.unavailable("cell_unavailable", "No inference cell could be reached.", CELL_RETRY_AFTER);
+                    ? ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
+                            "The session service could not be reached.", CELL_RETRY_AFTER)
+                    : ApiError.retryable(ErrorCode.CELL_UNAVAILABLE, "No inference cell could be reached.",
+                            CELL_RETRY_AFTER);
         }
         if (causedBy(failure, IOException.class)) {
             // Reached, then the connection broke (closed early, reset): the upstream failed, not the gateway.
             log.warn("{} call broke off: {}", sessionsRoute ? "session-service" : "Cell",
                     failure.getClass().getSimpleName());
             return sessionsRoute
-                    ? ApiError.badGateway("session_service_failed", "The session service broke off the call.")
-                    : ApiError.badGateway("cell_failed", "The inference cell broke off the call before answering.");
+                    ? ApiError.of(ErrorCode.SESSION_SERVICE_FAILED, "The session service broke off the call.")
+                    : ApiError.of(ErrorCode.CELL_FAILED, "The inference cell broke off the call before answering.");
         }
         if (failure instanceof ResponseStatusException statusException) {
             return fromStatus(statusException.getStatusCode(), sessionsRoute, exchange);
         }
         log.error("Unhandled failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
                 failure);
-        return ApiError.internal();
+        return internal();
+    }
+
+    private static ApiError internal() {
+        return ApiError.of(ErrorCode.INTERNAL_ERROR, "The gateway failed to handle the request.");
     }
 
     private static ApiError fromStatus(HttpStatusCode code, boolean sessionsRoute, ServerWebExchange exchange) {
         HttpStatus status = HttpStatus.resolve(code.value());
         if (status == null) {
-            return ApiError.internal();
+            return internal();
         }
         return switch (status) {
-            case NOT_FOUND -> ApiError.notFound("Unknown route: " + exchange.getRequest().getMethod() + " "
-                    + exchange.getRequest().getPath().value());
+            case NOT_FOUND -> ApiError.of(ErrorCode.NOT_FOUND, "Unknown route: " + exchange.getRequest().getMethod()
+                    + " " + exchange.getRequest().getPath().value());
             // The gateway's load-balancer filter answers 503 when no instance was returned.
-            case SERVICE_UNAVAILABLE -> ApiError.unavailable("no_healthy_cell", "No inference cell is available.",
-                    CELL_RETRY_AFTER);
-            case GATEWAY_TIMEOUT -> ApiError.timeout(sessionsRoute ? "The session service did not answer in time."
-                    : "The inference cell did not answer in time.");
+            case SERVICE_UNAVAILABLE -> ApiError.retryable(ErrorCode.NO_HEALTHY_CELL,
+                    "No inference cell is available.", CELL_RETRY_AFTER);
+            case GATEWAY_TIMEOUT -> ApiError.of(ErrorCode.UPSTREAM_TIMEOUT, sessionsRoute
+                    ? "The session service did not answer in time." : "The inference cell did not answer in time.");
             default -> status.is4xxClientError()
-                    ? new ApiError(status, "invalid_request_error", status.name().toLowerCase(Locale.ROOT),
-                            status.getReasonPhrase(), null)
-                    : ApiError.internal();
+                    ? ApiError.of(ErrorCode.forStatus(status.value()), status.getReasonPhrase())
+                    : internal();
         };
     }
 

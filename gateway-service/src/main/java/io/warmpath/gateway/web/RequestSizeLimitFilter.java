@@ -2,6 +2,9 @@ package io.warmpath.gateway.web;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -32,7 +35,7 @@ class RequestSizeLimitFilter implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long declared = exchange.getRequest().getHeaders().getContentLength();
         if (declared > maxBytes) {
-            return Mono.error(new ApiErrorException(ApiError.tooLarge(maxBytes)));
+            return Mono.error(new ApiErrorException(tooLarge(maxBytes)));
         }
         ServerHttpRequestDecorator limited = new ServerHttpRequestDecorator(exchange.getRequest()) {
             @Override
@@ -42,7 +45,7 @@ class RequestSizeLimitFilter implements WebFilter {
                     return super.getBody().map(buffer -> {
                         if (seen.addAndGet(buffer.readableByteCount()) > maxBytes) {
                             DataBufferUtils.release(buffer);
-                            throw new ApiErrorException(ApiError.tooLarge(maxBytes));
+                            throw new ApiErrorException(tooLarge(maxBytes));
                         }
                         return buffer;
                     });
@@ -50,5 +53,9 @@ class RequestSizeLimitFilter implements WebFilter {
             }
         };
         return chain.filter(exchange.mutate().request(limited).build());
+    }
+
+    private static ApiError tooLarge(long maxBytes) {
+        return ApiError.of(ErrorCode.REQUEST_TOO_LARGE, "The request body exceeds the limit of " + maxBytes + " bytes.");
     }
 }

@@ -5,4 +5,6 @@
 @NullMarked
 package io.warmpath.gateway.web;
 
+
+
 import org.jspecify.annotations.NullMarked;

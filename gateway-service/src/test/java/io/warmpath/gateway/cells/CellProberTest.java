@@ -1,10 +1,7 @@
 package io.warmpath.gateway.cells;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -16,6 +13,8 @@ import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class CellProberTest {
 
     @Test
@@ -23,8 +22,8 @@ class CellProberTest {
         CellRegistry registry = new CellRegistry(Duration.ofSeconds(10), Clock.systemUTC(), new SimpleMeterRegistry());
         FailingOnceDiscovery discovery = new FailingOnceDiscovery(
                 CellRegistryTest.instance("cell-1", StubPorts.closedPort()));
-        CellProber prober = new CellProber(discovery, registry, WebClient.create(), Duration.ofMillis(20),
-                Duration.ofMillis(200));
+        CellProber prober = new CellProber(discovery, registry, WebClient.create(), () -> "assertion",
+                Duration.ofMillis(20), Duration.ofMillis(200));
 
         prober.start();
         try {

@@ -1,8 +1,5 @@
 package io.warmpath.gateway.routing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,15 +9,17 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.cells.CellStatus;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.Binding;
+import io.warmpath.contracts.sessions.ResolvedSession;
 import io.warmpath.gateway.cells.CellIds;
 import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
-import io.warmpath.gateway.cells.CellStatus;
 import io.warmpath.gateway.cells.EjectionReason;
 import io.warmpath.gateway.security.Caller;
-import io.warmpath.gateway.sessions.ResolvedSession;
-import io.warmpath.gateway.sessions.StoredBinding;
-import io.warmpath.gateway.web.ApiErrorException;
 import io.warmpath.routing.CellPool;
 import io.warmpath.routing.PickRequest;
 import io.warmpath.routing.RoutingPolicies;
@@ -38,6 +37,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.util.LinkedMultiValueMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CellLoadBalancerTest {
 
@@ -108,8 +110,8 @@ class CellLoadBalancerTest {
     void unknownModelFailsWithModelNotFound() {
         assertThatThrownBy(() -> chosenCell(new RoutingTarget("no-such-model", "k"), null))
                 .isInstanceOfSatisfying(ApiErrorException.class, failure -> {
-                    assertThat(failure.error().status()).isEqualTo(HttpStatus.NOT_FOUND);
-                    assertThat(failure.error().code()).isEqualTo("model_not_found");
+                    assertThat(failure.error().status()).isEqualTo(HttpStatus.NOT_FOUND.value());
+                    assertThat(failure.error().code()).isEqualTo(ErrorCode.MODEL_NOT_FOUND);
                 });
         assertThat(meters.get("warmpath.gateway.routing.decisions").tag("outcome", "unknown_model").counter().count())
                 .isEqualTo(1.0);
@@ -121,7 +123,7 @@ class CellLoadBalancerTest {
 
         assertThatThrownBy(() -> chosenCell(new RoutingTarget("small-model", "k"), null))
                 .isInstanceOfSatisfying(ApiErrorException.class, failure -> {
-                    assertThat(failure.error().status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                    assertThat(failure.error().status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.value());
                     assertThat(failure.error().retryAfter()).isPositive();
                 });
         assertThat(meters.get("warmpath.gateway.routing.decisions").tag("outcome", "no_cell").counter().count())
@@ -139,7 +141,7 @@ class CellLoadBalancerTest {
     void stickyKeepsTheSessionOnItsBoundCellAndRecordsAHit() {
         CellLoadBalancer sticky = new CellLoadBalancer(registry, RoutingPolicies.sticky(), meters);
         for (String bound : List.of("cell-1", "cell-2", "cell-3")) {
-            SessionTurn turn = turn(new StoredBinding(bound, "kimi-k2.5", 4, 3_000));
+            SessionTurn turn = turn(new Binding(bound, "kimi-k2.5", null, 4, 3_000L));
 
             assertThat(chosenCell(sticky, new RoutingTarget("kimi-k2.5", "s:4:acme:bound"), null, turn)).isEqualTo(bound);
             assertThat(turn.latest().decision().outcome()).isEqualTo(StickyDecision.Outcome.HIT);
@@ -152,7 +154,7 @@ class CellLoadBalancerTest {
     void stickyRebindsAwayFromAnEjectedCellAsUnhealthy() {
         CellLoadBalancer sticky = new CellLoadBalancer(registry, RoutingPolicies.sticky(), meters);
         registry.eject("cell-2", EjectionReason.CONNECT_FAILURE);
-        SessionTurn turn = turn(new StoredBinding("cell-2", "kimi-k2.5", 4, 3_000));
+        SessionTurn turn = turn(new Binding("cell-2", "kimi-k2.5", null, 4, 3_000L));
 
         String chosen = chosenCell(sticky, new RoutingTarget("kimi-k2.5", "s:4:acme:sick"), null, turn);
 
@@ -164,8 +166,8 @@ class CellLoadBalancerTest {
     @Test
     void sessionSwitchingModelRebindsAsModelAndADepartedCellAsGone() {
         CellLoadBalancer sticky = new CellLoadBalancer(registry, RoutingPolicies.sticky(), meters);
-        SessionTurn switched = turn(new StoredBinding("small-1", "small-model", 2, 500));
-        SessionTurn orphaned = turn(new StoredBinding("cell-9", "kimi-k2.5", 2, 500));
+        SessionTurn switched = turn(new Binding("small-1", "small-model", null, 2, 500L));
+        SessionTurn orphaned = turn(new Binding("cell-9", "kimi-k2.5", null, 2, 500L));
 
         assertThat(chosenCell(sticky, new RoutingTarget("kimi-k2.5", "s:4:acme:switch"), null, switched))
                 .isIn("cell-1", "cell-2", "cell-3");
@@ -176,8 +178,9 @@ class CellLoadBalancerTest {
         assertThat(orphaned.latest().reason()).isEqualTo("rebind_gone");
     }
 
-    private static SessionTurn turn(StoredBinding binding) {
-        return new SessionTurn(new Caller("acme", "agent-1"), "affinity", new ResolvedSession("ses_1", "wf", true, binding),
+    private static SessionTurn turn(Binding binding) {
+        return new SessionTurn(Caller.of("acme", "agent-1"), "affinity", new ResolvedSession("ses_1", "acme", "wf",
+                true, DataClass.INTERNAL, null, true, binding),
                 "kimi-k2.5", 3_200);
     }
 

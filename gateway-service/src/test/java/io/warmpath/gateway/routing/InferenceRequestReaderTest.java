@@ -1,14 +1,14 @@
 package io.warmpath.gateway.routing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.charset.StandardCharsets;
 
-import io.warmpath.gateway.web.ApiErrorException;
+import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.routing.RoutingKeys;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InferenceRequestReaderTest {
 
@@ -126,8 +126,8 @@ class InferenceRequestReaderTest {
     private static void assertBadRequest(Runnable read, String code) {
         assertThatThrownBy(read::run)
                 .isInstanceOfSatisfying(ApiErrorException.class, failure -> {
-                    assertThat(failure.error().status()).isEqualTo(HttpStatus.BAD_REQUEST);
-                    assertThat(failure.error().code()).isEqualTo(code);
+                    assertThat(failure.error().status()).isEqualTo(HttpStatus.BAD_REQUEST.value());
+                    assertThat(failure.error().code().code()).isEqualTo(code);
                 });
     }
 }

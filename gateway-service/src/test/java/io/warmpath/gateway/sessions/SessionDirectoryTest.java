@@ -1,22 +1,26 @@
 package io.warmpath.gateway.sessions;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.warmpath.assertion.testing.TestAssertions;
+import io.warmpath.contracts.sessions.ResolvedSession;
+import io.warmpath.contracts.testing.StubSessionService;
+import io.warmpath.gateway.assertions.GatewayAssertions;
 import io.warmpath.gateway.security.Caller;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class SessionDirectoryTest {
 
     private static final StubSessionService SERVICE = StubSessionService.start();
-    private static final Caller ACME = new Caller("acme", "agent-1");
+    private static final Caller ACME = Caller.of("acme", "agent-1");
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final SessionDirectory directory = directory(SERVICE.url(), meters);
@@ -35,7 +39,7 @@ class SessionDirectoryTest {
         Resolution second = directory.resolve(ACME, token, null).block();
 
         assertThat(first).isInstanceOfSatisfying(Resolution.Found.class, found -> {
-            assertThat(found.session().id()).isEqualTo(SERVICE.sessionIdOfToken(token));
+            assertThat(found.session().sessionId()).isEqualTo(SERVICE.sessionIdOfToken(token));
             assertThat(found.session().implicit()).isFalse();
             assertThat(found.session().binding()).isNull();
         });
@@ -105,11 +109,11 @@ class SessionDirectoryTest {
         directory.resolve(ACME, otherToken, null).block();
         SERVICE.revoke(token);
 
-        directory.forget("globex", session.id());
+        directory.forget("globex", session.sessionId());
         assertThat(directory.resolve(ACME, token, null).block()).as("another tenant forgets nothing of acme's")
                 .isInstanceOf(Resolution.Found.class);
 
-        directory.forget("acme", session.id());
+        directory.forget("acme", session.sessionId());
         int callsBefore = SERVICE.resolveCalls();
         assertThat(directory.resolve(ACME, token, null).block()).isInstanceOf(Resolution.NotFound.class);
         assertThat(directory.resolve(ACME, otherToken, null).block()).isInstanceOf(Resolution.Found.class);
@@ -158,16 +162,19 @@ class SessionDirectoryTest {
         int callsBefore = SERVICE.resolveCalls();
 
         directory.storeBinding(ACME, "implicit-bind-1", session, "cell-2", "kimi-k2.5", "new");
-        awaitUntil(() -> SERVICE.epoch(session.id()) == 1, "binding stored");
+        awaitUntil(() -> SERVICE.epoch(session.sessionId()) == 1, "binding stored");
         awaitUntil(() -> writes("stored") == 1.0, "write counted");
 
-        StubSessionService.BindingPut put = SERVICE.bindingPuts(session.id()).getFirst();
+        StubSessionService.BindingPut put = SERVICE.bindingPuts(session.sessionId()).getFirst();
         assertThat(put.cellId()).isEqualTo("cell-2");
         assertThat(put.reason()).isEqualTo("new");
         assertThat(put.expectedEpoch()).as("no binding yet: epoch 0").isZero();
         assertThat(put.tenant()).isEqualTo("acme");
         ResolvedSession cached = found(directory.resolve(ACME, "implicit-bind-1", null).block());
-        assertThat(cached.binding()).isEqualTo(new StoredBinding("cell-2", "kimi-k2.5", 1, 0));
+        assertThat(cached.binding().cellId()).isEqualTo("cell-2");
+        assertThat(cached.binding().model()).isEqualTo("kimi-k2.5");
+        assertThat(cached.binding().epoch()).isEqualTo(1);
+        assertThat(cached.binding().promptTokensHeld()).isZero();
         assertThat(SERVICE.resolveCalls()).isEqualTo(callsBefore);
     }
 
@@ -176,18 +183,18 @@ class SessionDirectoryTest {
         SessionDirectory otherGateway = directory(SERVICE.url(), new SimpleMeterRegistry());
         ResolvedSession unbound = found(directory.resolve(ACME, "implicit-race", null).block());
         directory.storeBinding(ACME, "implicit-race", unbound, "cell-1", "kimi-k2.5", "new");
-        awaitUntil(() -> SERVICE.epoch(unbound.id()) == 1, "first binding stored");
+        awaitUntil(() -> SERVICE.epoch(unbound.sessionId()) == 1, "first binding stored");
         awaitUntil(() -> found(directory.resolve(ACME, "implicit-race", null).block()).binding().epoch() == 1,
                 "epoch in the near cache");
         ResolvedSession seenByOther = found(otherGateway.resolve(ACME, "implicit-race", null).block());
         otherGateway.storeBinding(ACME, "implicit-race", seenByOther, "cell-3", "kimi-k2.5", "rebind_unhealthy");
-        awaitUntil(() -> SERVICE.epoch(unbound.id()) == 2, "other gateway's rebind stored");
+        awaitUntil(() -> SERVICE.epoch(unbound.sessionId()) == 2, "other gateway's rebind stored");
 
         ResolvedSession stale = found(directory.resolve(ACME, "implicit-race", null).block());
         directory.storeBinding(ACME, "implicit-race", stale, "cell-2", "kimi-k2.5", "rebind_slow");
         awaitUntil(() -> writes("conflict") == 1.0, "conflict counted");
 
-        assertThat(SERVICE.boundCell(unbound.id())).isEqualTo("cell-3");
+        assertThat(SERVICE.boundCell(unbound.sessionId())).isEqualTo("cell-3");
         int callsBefore = SERVICE.resolveCalls();
         ResolvedSession fresh = found(directory.resolve(ACME, "implicit-race", null).block());
         assertThat(SERVICE.resolveCalls()).isEqualTo(callsBefore + 1);
@@ -202,14 +209,14 @@ class SessionDirectoryTest {
         ResolvedSession seenThere = found(otherGateway.resolve(ACME, "implicit-first-race", null).block());
 
         directory.storeBinding(ACME, "implicit-first-race", seenHere, "cell-1", "kimi-k2.5", "new");
-        awaitUntil(() -> SERVICE.epoch(seenHere.id()) == 1, "first binding stored");
+        awaitUntil(() -> SERVICE.epoch(seenHere.sessionId()) == 1, "first binding stored");
         otherGateway.storeBinding(ACME, "implicit-first-race", seenThere, "cell-2", "kimi-k2.5", "new");
-        awaitUntil(() -> SERVICE.bindingPuts(seenHere.id()).size() == 2, "second write sent");
+        awaitUntil(() -> SERVICE.bindingPuts(seenHere.sessionId()).size() == 2, "second write sent");
 
-        assertThat(SERVICE.bindingPuts(seenHere.id())).extracting(StubSessionService.BindingPut::expectedEpoch)
+        assertThat(SERVICE.bindingPuts(seenHere.sessionId())).extracting(StubSessionService.BindingPut::expectedEpoch)
                 .containsExactly(0L, 0L);
-        assertThat(SERVICE.boundCell(seenHere.id())).as("the first writer keeps the session").isEqualTo("cell-1");
-        assertThat(SERVICE.epoch(seenHere.id())).isEqualTo(1);
+        assertThat(SERVICE.boundCell(seenHere.sessionId())).as("the first writer keeps the session").isEqualTo("cell-1");
+        assertThat(SERVICE.epoch(seenHere.sessionId())).isEqualTo(1);
     }
 
     @Test
@@ -303,7 +310,8 @@ class SessionDirectoryTest {
     private static SessionDirectory directory(String url, SimpleMeterRegistry meters, Duration ttl,
             Duration maxStale) {
         return new SessionsConfiguration().sessionDirectory(new SessionProperties(java.net.URI.create(url),
-                Duration.ofSeconds(1), ttl, maxStale, 1_000, Duration.ofSeconds(2)), meters);
+                Duration.ofSeconds(1), ttl, maxStale, 1_000, Duration.ofSeconds(2)),
+                new GatewayAssertions(TestAssertions.shared().issuer()), meters);
     }
 
     private static void sleep(Duration duration) {

@@ -1,24 +1,25 @@
 package io.warmpath.gateway.tools;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
+import io.warmpath.contracts.DataClass;
+import io.warmpath.gateway.security.Caller;
 import io.warmpath.policy.client.PolicyClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.http.HttpMethod;
 import tools.jackson.databind.json.JsonMapper;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class ToolPolicySelectionTest {
 
     private static final Tool TOOL = new Tool("weather", URI.create("https://tools.example.com"), HttpMethod.POST,
             ToolInputSchema.compile("weather", JsonMapper.builder().build().readTree("{}")), DataClass.INTERNAL,
             Duration.ofSeconds(1), 1024);
-    private static final ToolCaller CALLER = new ToolCaller("agent-1", "acme", List.of(), null, null);
+    private static final Caller CALLER = Caller.of("acme", "agent-1");
 
     @Test
     void withoutAPolicyServiceEveryCallIsDenied() {

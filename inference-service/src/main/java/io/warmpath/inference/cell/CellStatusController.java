@@ -1,9 +1,9 @@
 package io.warmpath.inference.cell;
 
+import io.warmpath.contracts.cells.CellStatus;
 import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.engine.EngineMonitor;
 import io.warmpath.inference.engine.EngineStatus;
-
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -21,7 +21,7 @@ class CellStatusController {
     }
 
     /** Answers from the latest engine poll; never calls the engine itself. */
-    @GetMapping("/cell/status")
+    @GetMapping(CellStatus.PATH)
     CellStatus status() {
         EngineStatus status = engine.current();
         return new CellStatus(cell.id(), cell.region(), status.models(), engine.engineReady(), status.running(),

@@ -2,6 +2,9 @@ package io.warmpath.inference.openai;
 
 import java.util.function.Predicate;
 
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,10 +48,10 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
             tree = json.readTree(body);
         }
         catch (JacksonException malformed) {
-            throw new InvalidRequestException("Request body is not valid JSON", "invalid_json");
+            throw new ApiErrorException(ErrorCode.INVALID_JSON, "Request body is not valid JSON");
         }
         if (tree == null || !tree.isObject()) {
-            throw new InvalidRequestException("Request body must be a JSON object", "invalid_body");
+            throw new ApiErrorException(ErrorCode.INVALID_REQUEST_BODY, "Request body must be a JSON object");
         }
         switch (endpoint) {
             case CHAT -> requireMessages(tree);
@@ -56,15 +59,15 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
         }
         JsonNode model = tree.path("model");
         if (!model.isMissingNode() && !model.isNull() && !model.isString()) {
-            throw new InvalidRequestException("'model' must be a string", "invalid_model");
+            throw invalid("model", "must be a string");
         }
         JsonNode stream = tree.path("stream");
         if (!stream.isMissingNode() && !stream.isNull() && !stream.isBoolean()) {
-            throw new InvalidRequestException("'stream' must be a boolean", "invalid_stream");
+            throw invalid("stream", "must be a boolean");
         }
         JsonNode streamOptions = tree.path("stream_options");
         if (!streamOptions.isMissingNode() && !streamOptions.isNull() && !streamOptions.isObject()) {
-            throw new InvalidRequestException("'stream_options' must be an object", "invalid_stream_options");
+            throw invalid("stream_options", "must be an object");
         }
         boolean streaming = stream.asBoolean(false);
         boolean clientWantsUsage = streamOptions.path("include_usage").asBoolean(false);
@@ -108,12 +111,11 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
     private static void requireMessages(JsonNode tree) {
         JsonNode messages = tree.path("messages");
         if (!messages.isArray() || messages.isEmpty()) {
-            throw new InvalidRequestException("'messages' must be a non-empty array", "missing_messages");
+            throw invalid("messages", "must be a non-empty array");
         }
         for (JsonNode message : messages) {
             if (!message.isObject() || !message.path("role").isString()) {
-                throw new InvalidRequestException("Every message must be an object with a string 'role'",
-                        "invalid_messages");
+                throw invalid("messages", "must hold objects with a string 'role'");
             }
         }
     }
@@ -127,15 +129,19 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
         boolean present = (prompt.isString() && !prompt.stringValue().isEmpty())
                 || (prompt.isArray() && !prompt.isEmpty());
         if (!present) {
-            throw new InvalidRequestException("'prompt' must be a non-empty string or array", "missing_prompt");
+            throw invalid("prompt", "must be a non-empty string or array");
         }
         if (prompt.isArray() && !(allMatch(prompt, CompletionRequest::isTokenId)
                 || allMatch(prompt, JsonNode::isString)
                 || allMatch(prompt, part -> part.isArray() && !part.isEmpty()
                         && allMatch(part, CompletionRequest::isTokenId)))) {
-            throw new InvalidRequestException("'prompt' must be a string, an array of token ids, an array of strings "
-                    + "or an array of non-empty token id arrays", "invalid_prompt");
+            throw invalid("prompt", "must be a string, an array of token ids, an array of strings or an array of "
+                    + "non-empty token id arrays");
         }
+    }
+
+    private static ApiErrorException invalid(String field, String problem) {
+        return new ApiErrorException(ApiError.invalidField(field, problem));
     }
 
     private static boolean allMatch(JsonNode array, Predicate<JsonNode> test) {

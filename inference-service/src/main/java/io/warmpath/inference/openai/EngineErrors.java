@@ -1,5 +1,7 @@
 package io.warmpath.inference.openai;
 
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ErrorCode;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,8 +36,8 @@ final class EngineErrors {
         if (isFlatError(tree)) {
             return json.writeValueAsBytes(wrap(tree, json));
         }
-        return json.writeValueAsBytes(OpenAiError.invalidRequest(
-                "The engine rejected the request with status " + status, "engine_rejected").envelope());
+        return json.writeValueAsBytes(ApiError.of(ErrorCode.ENGINE_REJECTED,
+                "The engine rejected the request with status " + status).body());
     }
 
     /** A stream chunk that reports an error, in either shape. */

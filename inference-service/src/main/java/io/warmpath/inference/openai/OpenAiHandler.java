@@ -11,29 +11,32 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import io.warmpath.assertion.AssertionAuthentication;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorBody;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.cell.InFlightRequests;
 import io.warmpath.inference.engine.EngineMonitor;
 import io.warmpath.inference.openai.CompletionRequest.Endpoint;
+import io.warmpath.inference.policy.InvalidClaimsException;
 import io.warmpath.inference.policy.PolicyUnavailableException;
 import io.warmpath.inference.policy.RegionCheck;
 import io.warmpath.inference.policy.RegionNotAllowedException;
 import io.warmpath.inference.session.ReservationRefusedException;
 import io.warmpath.inference.session.SessionBudgetClient;
-import io.warmpath.inference.session.TurnLedger;
 import io.warmpath.inference.session.SessionServiceUnavailableException;
+import io.warmpath.inference.session.TurnLedger;
+import io.warmpath.redaction.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.http.ResponseEntity;
@@ -47,42 +50,35 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClientRequest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The OpenAI-compatible API of the cell: validates, forwards to the engine, relays the answer and records usage.
  * An engine that cannot be reached (or that the {@link EngineMonitor} already sees as down) is a 503 with
- * {@code Retry-After} and the {@value #CELL_UNAVAILABLE_HEADER} marker; no answer in time is a 504; an engine 5xx or
- * an unreadable answer is a 502; the engine's own 4xx pass through in the OpenAI envelope; anything else is the
+ * {@code Retry-After} and the {@link WarmpathHeaders#UNAVAILABLE} marker; no answer in time is a 504; an engine 5xx
+ * or an unreadable answer is a 502; the engine's own 4xx pass through in the OpenAI envelope; anything else is the
  * cell's own 500. Only the marked 503 tells the gateway that this cell cannot serve at all.
- * A request of a session ({@code x-warmpath-session}) first reserves its budget at session-service and settles it
- * afterwards; a refusal is the client's 400/429, and a budget that cannot be checked is a 503 (fail closed). A
- * session the gateway marks as without limits ({@code x-warmpath-session-limits: none}) reserves nothing and has its
- * turn recorded afterwards.
- * Before either, {@link RegionCheck} asks policy-service whether this cell's region may process the request's data:
- * a deny is a 403 {@code region_not_allowed}, no decision a 503 {@code policy_unavailable} (fail closed).
+ *
+ * <p>Who a request acts for comes only from its verified internal assertion (see {@code SecurityConfiguration}). A
+ * turn of a session (the assertion names one) first reserves its budget at session-service, with the assertion the
+ * gateway sent for that, and settles it afterwards; a refusal is the client's 400/429, and a budget that cannot be
+ * checked is a 503 (fail closed). A session the assertion says has no limits reserves nothing and has its turn
+ * recorded afterwards. Before either, {@link RegionCheck} asks policy-service whether this cell's region may process
+ * the request's data: a deny is a 403 {@code region_not_allowed}, no decision a 503 {@code policy_unavailable} (fail
+ * closed).
  */
 @Component
 class OpenAiHandler {
-
-    /** Marks a 503 that means the cell itself cannot serve (its engine is down), as opposed to a refused request. */
-    static final String CELL_UNAVAILABLE_HEADER = "x-warmpath-unavailable";
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiHandler.class);
 
     /** Request headers worth carrying to the engine; everything else (notably Authorization) stays at the cell. */
     private static final Set<String> FORWARDED_HEADERS = Set.of("x-request-id", "traceparent", "tracestate",
             "x-request-timeout-ms", "idempotency-key");
-
-    /** Trusted headers set by the gateway (it strips any a client sends). */
-    private static final String SESSION_HEADER = "x-warmpath-session";
-    private static final String TENANT_HEADER = "x-warmpath-tenant";
-    private static final String PREDICTED_CACHED_HEADER = "x-warmpath-predicted-cached-tokens";
-    /** {@code none}: the session has no context limits or budgets, so there is nothing to reserve. */
-    private static final String SESSION_LIMITS_HEADER = "x-warmpath-session-limits";
 
     private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
             new ParameterizedTypeReference<>() {
@@ -142,31 +138,43 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> complete(Endpoint endpoint, ServerRequest request) {
-        return readBody(request)
+        return callerOf(request).flatMap(caller -> readBody(request)
                 .map(body -> CompletionRequest.parse(endpoint, body, json))
-                .flatMap(completion -> forward(completion, request))
-                .onErrorResume(InvalidRequestException.class, invalid -> {
+                .flatMap(completion -> forward(completion, request, caller)))
+                .onErrorResume(ApiErrorException.class, invalid -> {
                     metrics.rejected("unknown", false);
-                    return error(HttpStatus.BAD_REQUEST, invalid.error());
+                    return error(invalid.error());
                 })
                 .onErrorResume(DataBufferLimitException.class, tooLarge -> {
                     metrics.rejected("unknown", false);
-                    return error(HttpStatus.CONTENT_TOO_LARGE, OpenAiError.invalidRequest(
-                            "Request body exceeds " + maxBodyBytes + " bytes", "request_too_large"));
+                    return error(ApiError.of(ErrorCode.REQUEST_TOO_LARGE,
+                            "Request body exceeds " + maxBodyBytes + " bytes"));
                 })
                 // Only a failure of the cell itself gets here (forward renders everything after validation).
                 .onErrorResume(failure -> internalError(failure, endpoint.path()));
     }
 
-    private Mono<ServerResponse> forward(CompletionRequest requested, ServerRequest request) {
+    /** The verified caller; the security filter lets no request without one reach the handler. */
+    private static Mono<Caller> callerOf(ServerRequest request) {
+        return request.principal()
+                .ofType(AssertionAuthentication.class)
+                .map(authentication -> new Caller(authentication.assertion(),
+                        header(request, WarmpathHeaders.SESSIONS_ASSERTION).orElse(null),
+                        header(request, WarmpathHeaders.POLICY_ASSERTION).orElse(null)))
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("a request reached the handler "
+                        + "without an assertion")));
+    }
+
+    private Mono<ServerResponse> forward(CompletionRequest requested, ServerRequest request, Caller caller) {
+        Assertion assertion = caller.assertion();
         // A session's turn may generate no more than its reservation, whatever the engine's own default.
-        CompletionRequest completion = header(request, SESSION_HEADER).isPresent()
+        CompletionRequest completion = assertion.session() != null
                 ? requested.withCompletionLimit(defaultMaxTokens, json)
                 : requested;
         String modelTag = modelTag(completion.model());
-        Optional<SessionTurn> turn = header(request, SESSION_HEADER).map(sessionId -> new SessionTurn(sessions,
-                ledger, sessionId, header(request, TENANT_HEADER).orElse(null), servedModel(completion.model()),
-                cellId, header(request, SESSION_LIMITS_HEADER).filter("none"::equals).isEmpty(),
+        Optional<TurnBudget> turn = Optional.ofNullable(assertion.session()).map(sessionId -> new TurnBudget(
+                sessions, ledger, sessionId, String.valueOf(assertion.tenant()), caller.sessionsAssertion(),
+                servedModel(completion.model()), cellId, assertion.sessionLimited(),
                 tokenCounter.count(completion, headers -> forwardHeaders(request, headers))));
         OptionalLong predictedCached = predictedCachedTokens(request);
         inFlight.enter();
@@ -178,7 +186,7 @@ class OpenAiHandler {
         });
         // The region first (nothing is reserved for a request this cell may not serve); then a session's turn runs
         // only on a reserved budget; anonymous requests go straight to the engine.
-        Mono<Void> admission = regionCheck.admit(request.headers().asHttpHeaders()).then(Mono.defer(() -> turn
+        Mono<Void> admission = regionCheck.admit(assertion, caller.policyAssertion()).then(Mono.defer(() -> turn
                 .map(sessionTurn -> sessionTurn.reserve(
                         // Null only for a limit the engine will reject; nothing is generated then.
                         completion.maxTokens() != null ? completion.maxTokens() : defaultMaxTokens))
@@ -255,20 +263,24 @@ class OpenAiHandler {
     private Mono<ServerResponse> failureResponse(Throwable failure, String what) {
         if (failure instanceof ReservationRefusedException refused) {
             // Session-service's verdict (context limit or budget) reaches the client as it was given.
-            return error(HttpStatusCode.valueOf(refused.status()),
-                    new OpenAiError(refused.getMessage(), refused.type(), refused.code()));
+            return ServerResponse.status(refused.status()).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(new ErrorBody(new ErrorBody.Detail(Redactor.standard().redact(refused.getMessage()),
+                            refused.type(), null, refused.code())));
         }
         if (failure instanceof SessionServiceUnavailableException) {
-            return unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.sessionServiceUnavailable(
+            return unavailable(ApiError.of(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
                     "The session's budget cannot be checked right now"));
         }
         if (failure instanceof RegionNotAllowedException denied) {
-            return error(HttpStatus.FORBIDDEN, OpenAiError.regionNotAllowed(
+            return error(ApiError.of(ErrorCode.REGION_NOT_ALLOWED,
                     "This cell's region may not process this request's data: " + denied.getMessage()));
         }
+        if (failure instanceof InvalidClaimsException) {
+            return error(ApiError.of(ErrorCode.INVALID_TOKEN_CLAIMS,
+                    "The caller's token has claims policy cannot work with (clearance or region)."));
+        }
         if (failure instanceof PolicyUnavailableException) {
-            return unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.policyUnavailable(
-                    "Regional policy cannot be checked right now"));
+            return unavailable(ApiError.of(ErrorCode.POLICY_UNAVAILABLE, "Regional policy cannot be checked right now"));
         }
         if (failure instanceof WebClientResponseException answered && answered.getStatusCode().is4xxClientError()) {
             // The engine judged the request; its verdict goes back with its status, in the OpenAI envelope.
@@ -280,28 +292,28 @@ class OpenAiHandler {
         if (failure instanceof WebClientResponseException answered) {
             // One request failed; the engine is still up (its monitor decides that), so the cell stays in routing.
             log.warn("Engine answered {} with status {}", what, answered.getStatusCode().value());
-            return error(HttpStatus.BAD_GATEWAY,
-                    OpenAiError.engineError("The engine failed with status " + answered.getStatusCode().value()));
+            return error(ApiError.of(ErrorCode.ENGINE_ERROR,
+                    "The engine failed with status " + answered.getStatusCode().value()));
         }
         if (failure instanceof MalformedEngineAnswerException malformed) {
             log.warn("Engine answered {} with something unreadable: {}", what, malformed.getMessage());
-            return error(HttpStatus.BAD_GATEWAY, OpenAiError.engineError("The engine's answer could not be read"));
+            return error(ApiError.of(ErrorCode.ENGINE_ERROR, "The engine's answer could not be read"));
         }
         if (isConnectFailure(failure)) {
             log.warn("Engine unreachable for {}: {}", what, failure.getClass().getSimpleName());
-            return unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.engineUnavailable("The engine is unavailable"));
+            return unavailable(ApiError.of(ErrorCode.ENGINE_UNAVAILABLE, "The engine is unavailable"));
         }
         if (isTimeout(failure)) {
             log.warn("Engine timed out on {}", what);
-            return unavailable(HttpStatus.GATEWAY_TIMEOUT, OpenAiError.engineTimeout("The engine did not answer in time"));
+            return unavailable(ApiError.of(ErrorCode.ENGINE_TIMEOUT, "The engine did not answer in time"));
         }
         if (failure instanceof WebClientRequestException broken) {
             // Connected, then the exchange broke (connection closed early, reset): the engine is down only if its
             // monitor says so too; otherwise this one request failed.
             log.warn("Engine exchange for {} broke off: {}", what, broken.getMostSpecificCause().getClass().getSimpleName());
             return engineMonitor.engineReady()
-                    ? error(HttpStatus.BAD_GATEWAY, OpenAiError.engineError("The engine's answer broke off"))
-                    : unavailable(HttpStatus.SERVICE_UNAVAILABLE, OpenAiError.engineUnavailable("The engine is unavailable"));
+                    ? error(ApiError.of(ErrorCode.ENGINE_ERROR, "The engine's answer broke off"))
+                    : unavailable(ApiError.of(ErrorCode.ENGINE_UNAVAILABLE, "The engine is unavailable"));
         }
         return internalError(failure, what);
     }
@@ -311,23 +323,30 @@ class OpenAiHandler {
         StackTraceElement[] trace = failure.getStackTrace();
         log.error("Unexpected failure on {}: {} at {}", what, failure.getClass().getName(),
                 trace.length > 0 ? trace[0] : "unknown");
-        return error(HttpStatus.INTERNAL_SERVER_ERROR, OpenAiError.internalError("The inference cell failed unexpectedly"));
+        return error(ApiError.of(ErrorCode.INTERNAL_ERROR, "The inference cell failed unexpectedly"));
     }
 
-    private Mono<ServerResponse> unavailable(HttpStatusCode status, OpenAiError error) {
-        ServerResponse.BodyBuilder response = ServerResponse.status(status).header(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
-        if (OpenAiError.ENGINE_UNAVAILABLE.equals(error.code())) {
+    private Mono<ServerResponse> unavailable(ApiError error) {
+        ServerResponse.BodyBuilder response = ServerResponse.status(error.status())
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+        if (error.code() == ErrorCode.ENGINE_UNAVAILABLE) {
             // Tells the gateway that this cell cannot serve anything now, so it may eject it; a 503 for any other
             // reason (session-service down, say) says nothing about the cell.
-            response.header(CELL_UNAVAILABLE_HEADER, "engine");
+            response.header(WarmpathHeaders.UNAVAILABLE, WarmpathHeaders.UNAVAILABLE_ENGINE);
         }
         return response
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(error.envelope());
+                .bodyValue(redacted(error).body());
     }
 
-    private static Mono<ServerResponse> error(HttpStatusCode status, OpenAiError error) {
-        return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(error.envelope());
+    private static Mono<ServerResponse> error(ApiError error) {
+        return ServerResponse.status(error.status()).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(redacted(error).body());
+    }
+
+    /** Messages can quote what a client or session-service sent: redacted like a log line before they go out. */
+    private static ApiError redacted(ApiError error) {
+        return error.withMessage(Redactor.standard().redact(error.message()));
     }
 
     private Mono<byte[]> readBody(ServerRequest request) {
@@ -359,7 +378,8 @@ class OpenAiHandler {
     }
 
     private static Outcome outcomeOf(Throwable failure) {
-        if (failure instanceof ReservationRefusedException || failure instanceof RegionNotAllowedException) {
+        if (failure instanceof ReservationRefusedException || failure instanceof RegionNotAllowedException
+                || failure instanceof InvalidClaimsException) {
             return Outcome.CLIENT_ERROR;
         }
         if (failure instanceof PolicyUnavailableException) {
@@ -392,7 +412,7 @@ class OpenAiHandler {
     /** The gateway's expectation; a value that is not a count is ignored (the header is trusted, not validated). */
     private static OptionalLong predictedCachedTokens(ServerRequest request) {
         try {
-            return header(request, PREDICTED_CACHED_HEADER)
+            return header(request, WarmpathHeaders.PREDICTED_CACHED_TOKENS)
                     .map(value -> OptionalLong.of(Long.parseLong(value.strip())))
                     .filter(predicted -> predicted.getAsLong() >= 0)
                     .orElse(OptionalLong.empty());

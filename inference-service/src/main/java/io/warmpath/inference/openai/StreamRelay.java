@@ -2,13 +2,14 @@ package io.warmpath.inference.openai;
 
 import java.util.List;
 
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import reactor.core.publisher.Flux;
 
 /**
  * Relays an engine's SSE stream to the client event by event, never buffering the response. It watches the stream
@@ -61,7 +62,7 @@ class StreamRelay {
     }
 
     private String errorFrame(String message) {
-        return frame(json.writeValueAsString(OpenAiError.streamBroken(message).envelope()));
+        return frame(json.writeValueAsString(ApiError.of(ErrorCode.STREAM_BROKEN, message).body()));
     }
 
     private static String frame(String data) {

@@ -1,48 +1,44 @@
 package io.warmpath.inference.policy;
 
-import java.util.Arrays;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.policy.DecisionRequest;
+import io.warmpath.contracts.policy.Principal;
+import io.warmpath.contracts.policy.Resource;
 import io.warmpath.inference.CellProperties;
-import io.warmpath.policy.client.DecisionRequest;
 import io.warmpath.policy.client.PolicyClient;
 import io.warmpath.policy.client.PolicyClientSettings;
-import io.warmpath.policy.client.Principal;
-import io.warmpath.policy.client.Resource;
+import io.warmpath.policy.client.RecentCredentials;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Re-checks, per completion, that this cell's region may process the request's data. The facts come from the
- * gateway's trusted headers (which it strips from clients): {@code x-warmpath-tenant}, {@code -subject},
- * {@code -roles}, {@code -clearance}, {@code -home-region}, {@code -data-class} (absent: {@code internal}) and
- * {@code -data-region}. A request that reaches the cell without them (not through the gateway) is asked about as
- * an anonymous principal, which the default policies allow only public and internal data.
+ * Re-checks, per completion, that this cell's region may process the request's data. Every fact comes from the
+ * request's verified assertion: the caller (tenant, subject, roles, clearance, home region) and its data (class, and
+ * the region it is pinned to). The question goes to policy-service with the assertion the gateway gave the request
+ * for it; allows are kept a few seconds (see {@link PolicyClient}), refreshed with the caller's latest assertion.
  */
 @Component
 public class RegionCheck {
 
-    static final String TENANT = "x-warmpath-tenant";
-    static final String SUBJECT = "x-warmpath-subject";
-    static final String ROLES = "x-warmpath-roles";
-    static final String CLEARANCE = "x-warmpath-clearance";
-    static final String HOME_REGION = "x-warmpath-home-region";
-    static final String DATA_CLASS = "x-warmpath-data-class";
-    static final String DATA_REGION = "x-warmpath-data-region";
+    /** Well inside an assertion's lifetime: a refresh never asks with an expired one. */
+    private static final Duration KEEP_CREDENTIALS = Duration.ofMinutes(5);
     private static final String ANONYMOUS = "anonymous";
 
     private final @Nullable PolicyClient policies;
+    private final RecentCredentials credentials = new RecentCredentials(KEEP_CREDENTIALS, Ticker.systemTicker());
     private final String cellId;
     private final String region;
 
     RegionCheck(CellProperties cell, CellPolicyProperties policy, MeterRegistry meters) {
         this.policies = policy.policyEnabled()
                 ? PolicyClient.create(new PolicyClientSettings(policy.policyUrl(), policy.policyDeadline(),
-                        policy.policyAllowTtl(), PolicyClientSettings.DEFAULT_CACHE_SIZE), meters)
+                        policy.policyAllowTtl(), PolicyClientSettings.DEFAULT_CACHE_SIZE), meters, credentials)
                 : null;
         this.cellId = cell.id();
         this.region = cell.region();
@@ -50,33 +46,29 @@ public class RegionCheck {
 
     /**
      * Completes empty when the cell may serve the request; otherwise fails with {@link RegionNotAllowedException}
-     * (a deny) or {@link PolicyUnavailableException} (no decision to be had).
+     * (a deny), {@link InvalidClaimsException} (policy-service refused the caller's claims) or
+     * {@link PolicyUnavailableException} (no decision to be had).
+     *
+     * @param caller          the request's assertion
+     * @param policyAssertion its assertion for policy-service, when the gateway sent one
      */
-    public Mono<Void> admit(HttpHeaders headers) {
+    public Mono<Void> admit(Assertion caller, @Nullable String policyAssertion) {
         if (policies == null) {
             return Mono.empty();
         }
-        String dataRegion = headers.getFirst(DATA_REGION);
-        DecisionRequest question = new DecisionRequest(principal(headers), "infer",
-                Resource.cell(cellId, region, orDefault(headers.getFirst(DATA_CLASS), "internal")),
-                dataRegion == null ? Map.of() : Map.of("data_region", dataRegion));
+        Principal principal = new Principal(caller.subject() == null ? ANONYMOUS : caller.subject(),
+                caller.tenant(), caller.roles(), caller.homeRegion(), caller.clearance());
+        if (policyAssertion != null) {
+            credentials.remember(principal, policyAssertion);
+        }
+        DecisionRequest question = new DecisionRequest(principal, "infer",
+                Resource.cell(cellId, region, caller.dataClass()),
+                caller.dataRegion() == null ? Map.of() : Map.of("data_region", caller.dataRegion()));
         return policies.decide(question).flatMap(decision -> switch (decision.outcome()) {
             case ALLOW -> Mono.empty();
             case DENIED -> Mono.error(new RegionNotAllowedException(decision.reason()));
+            case REJECTED -> Mono.error(new InvalidClaimsException(decision.reason()));
             default -> Mono.error(new PolicyUnavailableException(decision.outcome().tag()));
         });
-    }
-
-    private static Principal principal(HttpHeaders headers) {
-        String roles = headers.getFirst(ROLES);
-        List<String> roleList = roles == null ? List.of()
-                : Arrays.stream(roles.split(",")).map(String::strip).filter(role -> !role.isEmpty()).toList();
-        return new Principal(orDefault(headers.getFirst(SUBJECT), ANONYMOUS),
-                orDefault(headers.getFirst(TENANT), ANONYMOUS), roleList, headers.getFirst(HOME_REGION),
-                headers.getFirst(CLEARANCE));
-    }
-
-    private static String orDefault(@Nullable String value, String fallback) {
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

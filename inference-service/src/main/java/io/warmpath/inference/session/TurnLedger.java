@@ -13,13 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.sessions.RecordedTurn;
 import io.warmpath.inference.CellProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
-
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -60,9 +59,13 @@ public class TurnLedger implements DisposableBean {
         flusher.scheduleWithFixedDelay(this::flush, interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    /** Queues a served turn for the ledger; never blocks. */
-    public void record(String tenant, RecordedTurn turn) {
-        if (!queue.offer(new Pending(tenant, turn))) {
+    /**
+     * Queues a served turn for the ledger; never blocks.
+     *
+     * @param assertion the turn's assertion for session-service: a batch of its tenant's turns is sent with one
+     */
+    public void record(String tenant, String assertion, RecordedTurn turn) {
+        if (!queue.offer(new Pending(tenant, assertion, turn))) {
             dropped.increment();
         }
     }
@@ -84,10 +87,13 @@ public class TurnLedger implements DisposableBean {
         List<Pending> drained = new ArrayList<>();
         while (queue.drainTo(drained, MAX_BATCH) > 0) {
             Map<String, List<RecordedTurn>> byTenant = new LinkedHashMap<>();
+            Map<String, String> newestAssertion = new LinkedHashMap<>();
             for (Pending pending : drained) {
                 byTenant.computeIfAbsent(pending.tenant(), tenant -> new ArrayList<>()).add(pending.turn());
+                // The newest has the most lifetime left; any of the tenant's assertions may record its turns.
+                newestAssertion.put(pending.tenant(), pending.assertion());
             }
-            byTenant.forEach((tenant, turns) -> sends.add(sessions.recordAll(tenant, turns)));
+            byTenant.forEach((tenant, turns) -> sends.add(sessions.recordAll(newestAssertion.get(tenant), turns)));
             drained.clear();
         }
         return sends;
@@ -101,6 +107,6 @@ public class TurnLedger implements DisposableBean {
         Flux.merge(sends()).then().block(SHUTDOWN_WAIT);
     }
 
-    private record Pending(String tenant, RecordedTurn turn) {
+    private record Pending(String tenant, String assertion, RecordedTurn turn) {
     }
 }

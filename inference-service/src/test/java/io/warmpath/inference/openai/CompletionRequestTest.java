@@ -1,7 +1,9 @@
 package io.warmpath.inference.openai;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
+import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.inference.openai.CompletionRequest.Endpoint;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,15 +44,15 @@ class CompletionRequestTest {
     @Test
     void rejectsClientMistakesWithAStableCode() {
         assertRejected(Endpoint.CHAT, "{\"messages\": [", "invalid_json");
-        assertRejected(Endpoint.CHAT, "", "invalid_body");
-        assertRejected(Endpoint.CHAT, "[1,2]", "invalid_body");
-        assertRejected(Endpoint.CHAT, "{\"model\":\"m\"}", "missing_messages");
-        assertRejected(Endpoint.CHAT, "{\"messages\":[]}", "missing_messages");
-        assertRejected(Endpoint.CHAT, "{\"messages\":[\"hi\"]}", "invalid_messages");
-        assertRejected(Endpoint.COMPLETIONS, "{\"prompt\":\"\"}", "missing_prompt");
-        assertRejected(Endpoint.COMPLETIONS, "{\"messages\":[{\"role\":\"user\"}]}", "missing_prompt");
-        assertRejected(Endpoint.CHAT, "{\"stream\":\"yes\",\"messages\":[{\"role\":\"user\"}]}", "invalid_stream");
-        assertRejected(Endpoint.CHAT, "{\"model\":7,\"messages\":[{\"role\":\"user\"}]}", "invalid_model");
+        assertRejected(Endpoint.CHAT, "", "invalid_request_body");
+        assertRejected(Endpoint.CHAT, "[1,2]", "invalid_request_body");
+        assertRejected(Endpoint.CHAT, "{\"model\":\"m\"}", "messages");
+        assertRejected(Endpoint.CHAT, "{\"messages\":[]}", "messages");
+        assertRejected(Endpoint.CHAT, "{\"messages\":[\"hi\"]}", "messages");
+        assertRejected(Endpoint.COMPLETIONS, "{\"prompt\":\"\"}", "prompt");
+        assertRejected(Endpoint.COMPLETIONS, "{\"messages\":[{\"role\":\"user\"}]}", "prompt");
+        assertRejected(Endpoint.CHAT, "{\"stream\":\"yes\",\"messages\":[{\"role\":\"user\"}]}", "stream");
+        assertRejected(Endpoint.CHAT, "{\"model\":7,\"messages\":[{\"role\":\"user\"}]}", "model");
     }
 
     @Test
@@ -61,7 +63,7 @@ class CompletionRequestTest {
         }
         for (String prompt : new String[] {"[{\"a\":1}]", "[1,\"a\"]", "[[1],\"a\"]", "[[]]", "[-1]", "[1.5]",
                 "[[\"a\"]]", "[null]", "[true]"}) {
-            assertRejected(Endpoint.COMPLETIONS, "{\"prompt\":" + prompt + "}", "invalid_prompt");
+            assertRejected(Endpoint.COMPLETIONS, "{\"prompt\":" + prompt + "}", "prompt");
         }
     }
 
@@ -85,10 +87,14 @@ class CompletionRequestTest {
         assertThat(engineBody.path("stream_options").path("include_usage").asBoolean()).isTrue();
     }
 
-    private void assertRejected(Endpoint endpoint, String body, String code) {
+    /** Refused with a 400 whose code is {@code codeOrField}, or which names the field {@code codeOrField}. */
+    private void assertRejected(Endpoint endpoint, String body, String codeOrField) {
         assertThatThrownBy(() -> parse(endpoint, body))
-                .isInstanceOfSatisfying(InvalidRequestException.class,
-                        invalid -> assertThat(invalid.error().code()).as(body).isEqualTo(code));
+                .isInstanceOfSatisfying(ApiErrorException.class, invalid -> {
+                    assertThat(invalid.error().status()).as(body).isEqualTo(400);
+                    assertThat(List.of(invalid.error().code().code(), String.valueOf(invalid.error().param())))
+                            .as(body).contains(codeOrField);
+                });
     }
 
     private CompletionRequest parse(Endpoint endpoint, String body) {

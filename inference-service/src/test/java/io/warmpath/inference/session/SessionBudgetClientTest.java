@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.warmpath.contracts.sessions.Reservation;
+import io.warmpath.contracts.sessions.ReservationRequest;
 import io.warmpath.inference.CellProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.util.unit.DataSize;
-
 import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 /** The client on its own, against a closed port and a session-service that answers without an OpenAI body. */
 class SessionBudgetClientTest {
 
-    private static final ReservationRequest REQUEST = new ReservationRequest("req-1", "m", 100, 50);
+    private static final ReservationRequest REQUEST = new ReservationRequest("req-1", "m", 100L, 50L);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private HttpServer server;
@@ -52,10 +52,20 @@ class SessionBudgetClientTest {
     }
 
     @Test
+    void aRequestWithoutAnAssertionForSessionServiceFailsClosedWithoutCallingIt() throws IOException {
+        var client = clientFor(answering(201, "application/json", "{\"reservation_id\":\"res-1\",\"tokens\":1}"));
+
+        StepVerifier.create(client.reserve("ses_1", null, REQUEST))
+                .expectError(SessionServiceUnavailableException.class)
+                .verify(Duration.ofSeconds(5));
+        assertThat(requests.get()).isZero();
+    }
+
+    @Test
     void releaseThatNeverGetsThroughIsCountedAfterItsRetries() throws IOException {
         var client = clientFor(URI.create("http://127.0.0.1:" + closedPort()));
 
-        client.release(new Reservation("res-1", 150), "acme");
+        client.release(new Reservation("res-1", 150, null, null), "acme");
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(count(SessionBudgetClient.FOLLOW_UP_FAILURES, "operation", "release")).isEqualTo(1));
@@ -65,7 +75,7 @@ class SessionBudgetClientTest {
     void refusalWithoutAnOpenAiBodyStillTellsBudgetFromContext() throws IOException {
         var client = clientFor(answering(429, "text/plain", "slow down"));
 
-        StepVerifier.create(client.reserve("ses_1", null, REQUEST))
+        StepVerifier.create(client.reserve("ses_1", "assertion", REQUEST))
                 .expectErrorSatisfies(failure -> assertThat(failure)
                         .isInstanceOfSatisfying(ReservationRefusedException.class, refused -> {
                             assertThat(refused.status()).isEqualTo(429);

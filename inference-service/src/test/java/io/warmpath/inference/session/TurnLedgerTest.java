@@ -1,8 +1,5 @@
 package io.warmpath.inference.session;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -13,12 +10,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.warmpath.contracts.sessions.RecordedTurn;
+import io.warmpath.contracts.sessions.Settlement;
 import io.warmpath.inference.CellProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class TurnLedgerTest {
 
@@ -27,7 +29,7 @@ class TurnLedgerTest {
     private final HttpServer sessionService = sessionService();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-    record Batch(String tenant, JsonNode turns) {
+    record Batch(String authorization, JsonNode turns) {
     }
 
     @AfterEach
@@ -40,16 +42,19 @@ class TurnLedgerTest {
         // A long interval: the test flushes by hand, so that all five turns are queued first.
         TurnLedger ledger = ledger(Duration.ofHours(1));
         for (int i = 0; i < 3; i++) {
-            ledger.record("acme", turn("ses_a", "req-" + i));
+            ledger.record("acme", "acme-assertion-" + i, turn("ses_a", "req-" + i));
         }
-        ledger.record("globex", turn("ses_g", "req-9"));
-        ledger.record("acme", turn("ses_b", "req-4"));
+        ledger.record("globex", "globex-assertion", turn("ses_g", "req-9"));
+        ledger.record("acme", "acme-assertion-4", turn("ses_b", "req-4"));
 
         ledger.flush();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 2);
-        assertThat(batches).extracting(Batch::tenant).containsExactlyInAnyOrder("acme", "globex");
-        Batch acme = batches.stream().filter(batch -> batch.tenant().equals("acme")).findFirst().orElseThrow();
+        // One call per tenant, made with the newest of its turns' assertions.
+        assertThat(batches).extracting(Batch::authorization)
+                .containsExactlyInAnyOrder("Bearer acme-assertion-4", "Bearer globex-assertion");
+        Batch acme = batches.stream().filter(batch -> batch.authorization().contains("acme")).findFirst()
+                .orElseThrow();
         assertThat(acme.turns()).hasSize(4);
         assertThat(acme.turns().get(3).path("session_id").asString()).isEqualTo("ses_b");
         assertThat(acme.turns().get(3).path("request_id").asString()).isEqualTo("req-4");
@@ -61,7 +66,7 @@ class TurnLedgerTest {
     void queuedTurnsAreSentOnTheirOwnWithinTheFlushInterval() throws InterruptedException {
         TurnLedger ledger = ledger(Duration.ofMillis(20));
 
-        ledger.record("acme", turn("ses_a", "req-1"));
+        ledger.record("acme", "acme-assertion", turn("ses_a", "req-1"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 1);
         ledger.destroy();
@@ -70,8 +75,8 @@ class TurnLedgerTest {
     @Test
     void shutdownSendsWhatIsLeftAndWaitsForTheAnswer() throws InterruptedException {
         TurnLedger ledger = ledger(Duration.ofHours(1));
-        ledger.record("acme", turn("ses_a", "req-1"));
-        ledger.record("acme", turn("ses_a", "req-2"));
+        ledger.record("acme", "acme-assertion", turn("ses_a", "req-1"));
+        ledger.record("acme", "acme-assertion", turn("ses_a", "req-2"));
 
         ledger.destroy();
 
@@ -82,7 +87,7 @@ class TurnLedgerTest {
     void aFullQueueDropsAndCountsInsteadOfGrowing() {
         TurnLedger ledger = ledger(Duration.ofHours(1));
         for (int i = 0; i < TurnLedger.CAPACITY + 3; i++) {
-            ledger.record("acme", turn("ses_a", "req-" + i));
+            ledger.record("acme", "acme-assertion", turn("ses_a", "req-" + i));
         }
 
         assertThat(meters.get(TurnLedger.DROPPED).counter().count()).isEqualTo(3);
@@ -99,7 +104,7 @@ class TurnLedgerTest {
     }
 
     private static RecordedTurn turn(String sessionId, String requestId) {
-        return new RecordedTurn(sessionId, requestId, new Settlement(100, 50, 1, 10, "cell-1", "kimi-k2.5"));
+        return RecordedTurn.of(sessionId, requestId, Settlement.of(100, 50, 1, 10, "cell-1", "kimi-k2.5"));
     }
 
     private HttpServer sessionService() {
@@ -107,7 +112,7 @@ class TurnLedgerTest {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/internal/turns", exchange -> {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                batches.add(new Batch(exchange.getRequestHeaders().getFirst("x-warmpath-tenant"),
+                batches.add(new Batch(exchange.getRequestHeaders().getFirst("Authorization"),
                         json.readTree(body).path("turns")));
                 exchange.sendResponseHeaders(200, -1);
                 exchange.close();

@@ -3,7 +3,7 @@ package io.warmpath.policy.client;
 import java.util.List;
 
 /**
- * policy-service's answer to one {@link DecisionRequest}, or the deny the client substitutes when it could not get
+ * policy-service's answer to one {@link io.warmpath.contracts.policy.DecisionRequest}, or the deny the client substitutes when it could not get
  * one (fail closed).
  *
  * @param outcome  allow, or why not
@@ -29,6 +29,8 @@ public record Decision(Outcome outcome, List<String> policies, String reason) {
         ALLOW("allow"),
         /** policy-service said no. */
         DENIED("denied"),
+        /** policy-service refused the question as malformed (400): the caller's claims are not usable. */
+        REJECTED("rejected"),
         /** policy-service answered, but not with a usable decision (a 4xx/5xx, a malformed or short answer). */
         ERROR("error"),
         /** No answer within the deadline. */

@@ -1,10 +1,16 @@
 package io.warmpath.policy.client;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.policy.DecisionRequest;
+import io.warmpath.contracts.policy.Principal;
+import io.warmpath.contracts.policy.Resource;
+import io.warmpath.contracts.testing.StubPolicyService;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,20 +40,21 @@ public class CachedDecisionBenchmark {
     private static final Principal CALLER = new Principal("agent-1", "acme", List.of("analyst"), "eu-west",
             "confidential");
     private static final DecisionRequest EU = new DecisionRequest(CALLER, "infer",
-            Resource.cell("eu-west", "eu-west", "confidential"));
+            Resource.cell("eu-west", "eu-west", DataClass.CONFIDENTIAL));
     private static final DecisionRequest US = new DecisionRequest(CALLER, "infer",
-            Resource.cell("us-east", "us-east", "confidential"));
+            Resource.cell("us-east", "us-east", DataClass.CONFIDENTIAL));
     private static final List<DecisionRequest> ONE = List.of(EU);
     private static final List<DecisionRequest> TWO_REGIONS = List.of(EU, US);
 
-    private StubPolicyServer server;
+    private StubPolicyService server;
     private PolicyClient client;
 
     @Setup
     public void warmCache() throws Exception {
-        server = new StubPolicyServer();
-        client = new PolicyClient(new PolicyClientSettings(server.url(), Duration.ofSeconds(5), Duration.ofHours(1),
-                1000), new SimpleMeterRegistry(), com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+        server = StubPolicyService.start();
+        client = new PolicyClient(new PolicyClientSettings(URI.create(server.url()), Duration.ofSeconds(5),
+                Duration.ofHours(1), 1000), new SimpleMeterRegistry(), principal -> "assertion",
+                com.github.benmanes.caffeine.cache.Ticker.systemTicker());
         if (!client.decide(TWO_REGIONS).block().stream().allMatch(Decision::allowed)) {
             throw new IllegalStateException("the stub must allow");
         }

@@ -12,12 +12,12 @@ import org.jspecify.annotations.Nullable;
  * @param tenant       the caller's tenant
  * @param roles        the caller's roles
  * @param homeRegion   the caller's region claim
- * @param clearance    the caller's clearance; {@link DataClass#DEFAULT} when it named none
+ * @param clearance    the caller's clearance; {@link Questions#DEFAULT_CLEARANCE} when it named none
  * @param action       what the caller wants to do
  * @param resourceType the kind of resource
  * @param resourceId   the resource's id
  * @param region       the resource's region
- * @param dataClass    the class of the data involved; {@link DataClass#DEFAULT} when it named none
+ * @param dataClass    the class of the data involved; the strictest when it named none
  * @param context      the caller's extra facts: {@code String}, {@code Long} or {@code Boolean} values
  * @param url          for a {@code Url} resource, its parts
  */

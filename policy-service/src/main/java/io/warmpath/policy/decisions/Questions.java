@@ -4,17 +4,20 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
-import io.warmpath.policy.decisions.DecisionMessages.Batch;
-import io.warmpath.policy.decisions.DecisionMessages.PrincipalInput;
-import io.warmpath.policy.decisions.DecisionMessages.RequestInput;
-import io.warmpath.policy.decisions.DecisionMessages.ResourceInput;
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.policy.DecisionBatch;
+import io.warmpath.contracts.policy.DecisionRequest;
+import io.warmpath.contracts.policy.Principal;
+import io.warmpath.contracts.policy.Resource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Questions {
 
-    static final int MAX_BATCH = 256;
+    static final int MAX_BATCH = DecisionBatch.MAX_REQUESTS;
     private static final int MAX_ID = 256;
     private static final int MAX_RESOURCE_ID = 2048;
     private static final int MAX_ROLES = 64;
@@ -35,14 +38,17 @@ final class Questions {
     /** Set by the service from the resource, so a caller cannot contradict it. */
     private static final Set<String> RESERVED_CONTEXT_KEYS = Set.of("data_class", "region");
 
+    /** The clearance of a principal whose token states none. */
+    static final DataClass DEFAULT_CLEARANCE = DataClass.INTERNAL;
+
     private Questions() {
     }
 
-    static List<Question> from(@Nullable Batch batch) {
+    static List<Question> from(@Nullable DecisionBatch batch) {
         if (batch == null || batch.requests() == null) {
             throw invalid("requests is required");
         }
-        List<RequestInput> requests = batch.requests();
+        List<DecisionRequest> requests = batch.requests();
         if (requests.isEmpty() || requests.size() > MAX_BATCH) {
             throw invalid("requests must hold 1 to " + MAX_BATCH + " requests");
         }
@@ -53,11 +59,11 @@ final class Questions {
         return questions;
     }
 
-    private static Question question(String at, @Nullable RequestInput input) {
+    private static Question question(String at, @Nullable DecisionRequest input) {
         if (input == null) {
             throw invalid(at + " must be an object");
         }
-        PrincipalInput principal = input.principal();
+        Principal principal = input.principal();
         if (principal == null) {
             throw invalid(at + ".principal is required");
         }
@@ -65,13 +71,13 @@ final class Questions {
         String tenant = text(at + ".principal.tenant", principal.tenant(), MAX_ID);
         List<String> roles = roles(at + ".principal.roles", principal.roles());
         String homeRegion = region(at + ".principal.home_region", principal.homeRegion());
-        String clearance = dataClass(at + ".principal.clearance", principal.clearance());
+        String clearance = clearance(at + ".principal.clearance", principal.clearance());
 
         String actionName = text(at + ".action", input.action(), MAX_ID);
         Action action = Action.byId(actionName)
                 .orElseThrow(() -> invalid(at + ".action must be one of " + Action.names()));
 
-        ResourceInput resource = input.resource();
+        Resource resource = input.resource();
         if (resource == null) {
             throw invalid(at + ".resource is required");
         }
@@ -124,14 +130,32 @@ final class Questions {
         return region;
     }
 
+    /** The data's class; data that names none is the strictest class. */
     private static String dataClass(String field, @Nullable String value) {
-        if (value == null) {
-            return DataClass.DEFAULT;
+        return value == null ? DataClass.STRICTEST.wireName() : known(field, value).wireName();
+    }
+
+    /** A principal without a clearance may touch internal data (the class of most data), no more. */
+    private static String clearance(String field, @Nullable String value) {
+        return value == null ? DEFAULT_CLEARANCE.wireName() : known(field, value).wireName();
+    }
+
+    private static DataClass known(String field, String value) {
+        return DataClass.parse(value).filter(parsed -> parsed.wireName().equals(value)).orElseThrow(() -> invalid(
+                field + " must be one of " + Arrays.stream(DataClass.values()).map(DataClass::wireName)
+                        .collect(Collectors.joining(", "))));
+    }
+
+    /**
+     * Refuses a batch that asks about another tenant than the caller's: a caller learns only its own tenant's
+     * decisions.
+     */
+    static void requireTenant(List<Question> questions, @Nullable String callerTenant) {
+        for (Question question : questions) {
+            if (!question.tenant().equals(callerTenant)) {
+                throw new ForeignTenantException();
+            }
         }
-        if (!DataClass.isKnown(value)) {
-            throw invalid(field + " must be one of " + String.join(", ", DataClass.ALL));
-        }
-        return value;
     }
 
     private static Question.UrlParts url(String field, String id) {

@@ -1,5 +1,6 @@
 package io.warmpath.policy.web;
 
+import io.warmpath.policy.decisions.ForeignTenantException;
 import io.warmpath.policy.decisions.InvalidDecisionRequestException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -18,6 +19,13 @@ class ProblemDetailsAdvice {
     ProblemDetail invalidDecisionRequest(InvalidDecisionRequestException invalid) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, invalid.getMessage());
         problem.setTitle("Invalid decision request");
+        return problem;
+    }
+
+    @ExceptionHandler(ForeignTenantException.class)
+    ProblemDetail foreignTenant(ForeignTenantException foreign) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, foreign.getMessage());
+        problem.setTitle("Another tenant's decision");
         return problem;
     }
 }

@@ -11,6 +11,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.warmpath.assertion.testing.TestAssertions;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.assertion.Audiences;
+import io.warmpath.policy.DecisionRequests;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +47,14 @@ class DecisionApiTest {
 
     @Autowired
     RestTestClient client;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @BeforeEach
+    void authenticate() {
+        client = client.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, DecisionRequests.bearer("acme")).build();
+    }
 
     @Test
     void batchIsAnsweredInOrder() {
@@ -163,12 +178,49 @@ class DecisionApiTest {
         client.post().uri("/v1/decisions").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("requests", requests)).exchange().expectStatus().isOk();
 
-        client.get().uri("/actuator/prometheus").exchange()
+        DecisionRequests.actuator(managementPort).get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).value(metrics -> assertThat(metrics)
                         .containsPattern(
                                 "warmpath_policy_decisions_total\\{action=\"egress\",decision=\"deny\"[^}]*} [1-9]")
                         .contains("warmpath_policy_decision_duration_seconds_bucket")
                         .doesNotContain("tenant=\"acme\""));
+    }
+
+    @Test
+    void aCallWithoutAnAssertionIsRefusedWithOpenAiErrorJson() {
+        RestTestClient anonymous = client.mutate().defaultHeaders(headers -> headers.remove(HttpHeaders.AUTHORIZATION))
+                .build();
+        anonymous.post().uri("/v1/decisions").contentType(MediaType.APPLICATION_JSON)
+                .header(WarmpathHeaders.TENANT, "acme")
+                .body(batch(request(ANYONE, "infer", INTERNAL_CELL, Map.of()))).exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().valueMatches(HttpHeaders.WWW_AUTHENTICATE, "Bearer.*")
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_token");
+    }
+
+    @Test
+    void anAssertionForAnotherServiceIsRefused() {
+        String forSessions = TestAssertions.shared().bearer(TestAssertions.caller("acme"), Audiences.SESSIONS);
+        client.post().uri("/v1/decisions").contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.AUTHORIZATION, forSessions)
+                .body(batch(request(ANYONE, "infer", INTERNAL_CELL, Map.of()))).exchange()
+                .expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void theActuatorIsNotServedOnTheApplicationPort() {
+        client.get().uri("/actuator/prometheus").exchange().expectStatus().value(status ->
+                assertThat(status).isIn(401, 404));
+        DecisionRequests.actuator(managementPort).get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void aQuestionAboutAnotherTenantIsRefusedAndNothingIsDecided() {
+        client.post().uri("/v1/decisions").contentType(MediaType.APPLICATION_JSON)
+                .body(batch(request(ANYONE, "infer", INTERNAL_CELL, Map.of()),
+                        request(principal("beta", List.of(), null), "infer", INTERNAL_CELL, Map.of())))
+                .exchange()
+                .expectStatus().isForbidden();
     }
 }

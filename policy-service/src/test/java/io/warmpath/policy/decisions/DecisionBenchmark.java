@@ -66,7 +66,7 @@ public class DecisionBenchmark {
 
     private static Question question(String tenant, String dataClass, String region, String clearance) {
         return new Question("agent-1", tenant, List.of("analyst"), region,
-                clearance == null ? DataClass.DEFAULT : clearance, Action.INFER, ResourceType.CELL, "cell-1", region,
+                clearance == null ? Questions.DEFAULT_CLEARANCE.wireName() : clearance, Action.INFER, ResourceType.CELL, "cell-1", region,
                 dataClass, Map.of(), null);
     }
 }

@@ -10,10 +10,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import static io.warmpath.policy.DecisionRequests.batch;
+import static io.warmpath.policy.DecisionRequests.bearerFor;
 import static io.warmpath.policy.DecisionRequests.principal;
 import static io.warmpath.policy.DecisionRequests.request;
 import static io.warmpath.policy.DecisionRequests.resource;
@@ -40,8 +42,8 @@ class DefaultPoliciesTest {
                         cell("eu-west", "internal"), Map.of(), ALLOW, "open-data"),
                 row("public data: anyone, anywhere", principal("acme", List.of(), null), "infer",
                         cell("us-east", "public"), Map.of(), ALLOW, "open-data"),
-                row("no data class means internal", principal("acme", List.of(), null), "infer",
-                        cell("us-east", null), Map.of(), ALLOW, "open-data"),
+                row("no data class means the strictest, regulated", principal("acme", List.of(), null), "infer",
+                        cell("us-east", null), Map.of(), DENY),
                 row("confidential without role or clearance", principal("acme", List.of("analyst"), "internal"),
                         "infer", cell("eu-west", "confidential"), Map.of(), DENY),
                 row("confidential with the role", principal("acme", List.of("data:confidential"), null), "infer",
@@ -64,7 +66,7 @@ class DefaultPoliciesTest {
                         principal("dev", List.of(), "regulated"), "infer",
                         resource("Cell", "cell-x", null, "regulated"), Map.of(), DENY, "regulated-outside-tenant-regions"),
                 row("a cell without a region label takes internal data", principal("acme", List.of(), null),
-                        "infer", resource("Cell", "cell-x", null, null), Map.of(), ALLOW, "open-data"),
+                        "infer", resource("Cell", "cell-x", null, "internal"), Map.of(), ALLOW, "open-data"),
                 row("data pinned to another region", principal("acme", List.of(), null), "infer",
                         cell("eu-west", "internal"), Map.of("data_region", "us-east"), DENY, "data-region-pinned"),
                 row("data pinned to the cell's region", principal("acme", List.of(), null), "infer",
@@ -97,6 +99,7 @@ class DefaultPoliciesTest {
 
     private Map<?, ?> decideOne(Map<String, Object> request) {
         Map<?, ?> body = client.post().uri("/v1/decisions").contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.AUTHORIZATION, bearerFor(request))
                 .body(batch(request)).exchange()
                 .expectStatus().isOk()
                 .expectBody(Map.class).returnResult().getResponseBody();

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.policy.DecisionRequests;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,6 +48,14 @@ class PolicyReloadTest {
 
     @Autowired
     RestTestClient client;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @BeforeEach
+    void authenticate() {
+        client = client.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, DecisionRequests.bearer("acme")).build();
+    }
 
     @Autowired
     PolicyStore store;
@@ -85,7 +97,7 @@ class PolicyReloadTest {
                 .isEqualTo(rejectedBefore + 1);
         assertThat(store.lastRejection().problems()).anySatisfy(problem -> assertThat(problem)
                 .contains("egress-example").contains("hostname"));
-        client.get().uri("/actuator/health").exchange()
+        DecisionRequests.actuator(managementPort).get().uri("/actuator/health").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.components.policies.status").isEqualTo("UP")

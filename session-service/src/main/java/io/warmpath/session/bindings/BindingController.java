@@ -1,11 +1,17 @@
 package io.warmpath.session.bindings;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
-import io.warmpath.session.sessions.Binding;
-import io.warmpath.session.web.ApiError;
-import io.warmpath.session.web.ApiErrorException;
+import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.sessions.BindRequest;
+import io.warmpath.contracts.sessions.Binding;
+import io.warmpath.contracts.sessions.WireFormats;
+import io.warmpath.session.web.SessionScope;
 import io.warmpath.session.web.Tenant;
+import jakarta.validation.Valid;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -21,6 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class BindingController {
 
+    private static final Pattern CELL_ID = Pattern.compile(WireFormats.CELL_ID);
+
     private final Bindings bindings;
 
     BindingController(Bindings bindings) {
@@ -28,15 +36,15 @@ class BindingController {
     }
 
     @PutMapping("/internal/sessions/{id}/binding")
-    Binding bind(Tenant tenant, @PathVariable String id, @RequestBody BindRequest request) {
-        BindingReason reason = request.validReason();
-        return bindings.bind(tenant.id(), id, request, reason);
+    Binding bind(Tenant tenant, Assertion caller, @PathVariable String id, @Valid @RequestBody BindRequest request) {
+        SessionScope.requireSession(caller, id);
+        return bindings.bind(tenant.id(), id, request, request.bindingReason());
     }
 
     @GetMapping("/internal/cells/{cellId}/sessions")
     CellSessions cellSessions(@PathVariable String cellId) {
-        if (!BindRequest.CELL_ID.matcher(cellId).matches()) {
-            throw new ApiErrorException(ApiError.invalidField("cell_id", "must match [A-Za-z0-9._:-]{1,128}"));
+        if (!CELL_ID.matcher(cellId).matches()) {
+            throw new ApiErrorException(ApiError.invalidField("cell_id", "must match " + WireFormats.CELL_ID));
         }
         return new CellSessions(cellId, bindings.sessionsOn(cellId));
     }

@@ -2,7 +2,7 @@ package io.warmpath.session.bindings;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-
+import io.warmpath.contracts.sessions.BindingReason;
 import org.springframework.stereotype.Component;
 
 /** Counts binds by reason and outcome ({@code bound}, {@code conflict}); no session or cell labels. */

@@ -5,13 +5,17 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.BindRequest;
+import io.warmpath.contracts.sessions.Binding;
+import io.warmpath.contracts.sessions.BindingReason;
 import io.warmpath.session.Ids;
 import io.warmpath.session.redis.RedisKeys;
 import io.warmpath.session.redis.SessionScripts;
-import io.warmpath.session.sessions.Binding;
 import io.warmpath.session.sessions.Sessions;
-import io.warmpath.session.web.ApiError;
-import io.warmpath.session.web.ApiErrorException;
+import io.warmpath.session.web.Errors;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -44,7 +48,7 @@ class Bindings {
     /** Binds the tenant's session to a cell; 409 when {@code expectedEpoch} is given and stale. */
     Binding bind(String tenant, String sessionId, BindRequest request, BindingReason reason) {
         if (!Ids.isValid(Sessions.ID_PREFIX, sessionId)) {
-            throw new ApiErrorException(ApiError.sessionNotFound());
+            throw new ApiErrorException(Errors.sessionNotFound());
         }
         long now = scripts.nowMillis();
         List<?> reply = scripts.run(BIND, tenant, List.of(RedisKeys.session(sessionId),
@@ -59,10 +63,10 @@ class Bindings {
             }
             case "conflict" -> {
                 metrics.bind(reason, false);
-                throw new ApiErrorException(ApiError.conflict("binding_epoch_conflict", "The binding changed: "
+                throw new ApiErrorException(ApiError.of(ErrorCode.BINDING_EPOCH_CONFLICT, "The binding changed: "
                         + "expected epoch " + request.expectedEpoch() + ", current epoch " + reply.get(1) + "."));
             }
-            default -> throw new ApiErrorException(ApiError.sessionNotFound());
+            default -> throw new ApiErrorException(Errors.sessionNotFound());
         }
     }
 

@@ -1,12 +1,15 @@
 package io.warmpath.session.budgets;
 
-import io.warmpath.session.budgets.ReservationViews.BatchResults;
-import io.warmpath.session.budgets.ReservationViews.Reservation;
-import io.warmpath.session.budgets.ReservationViews.ReserveRequest;
-import io.warmpath.session.budgets.ReservationViews.SettleRequest;
-import io.warmpath.session.budgets.ReservationViews.Settled;
-import io.warmpath.session.budgets.ReservationViews.TurnBatch;
+import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.sessions.Reservation;
+import io.warmpath.contracts.sessions.ReservationRequest;
+import io.warmpath.contracts.sessions.SettleResult;
+import io.warmpath.contracts.sessions.Settlement;
+import io.warmpath.contracts.sessions.TurnBatch;
+import io.warmpath.contracts.sessions.TurnResults;
+import io.warmpath.session.web.SessionScope;
 import io.warmpath.session.web.Tenant;
+import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The inference cells' budget calls (internal API). Refusals are OpenAI errors that a cell relays to its client
  * with the same status: 400 {@code context_length_exceeded} / {@code context_growth_exceeded}, 429
- * {@code budget_exceeded}.
+ * {@code budget_exceeded}. A turn's assertion names its session; a call about another session is a 403.
  */
 @RestController
 class ReservationController {
@@ -31,13 +34,15 @@ class ReservationController {
 
     @PostMapping("/internal/sessions/{id}/reservations")
     @ResponseStatus(HttpStatus.CREATED)
-    Reservation reserve(Tenant tenant, @PathVariable String id, @RequestBody ReserveRequest request) {
-        return reservations.reserve(tenant.id(), id, request.validated());
+    Reservation reserve(Tenant tenant, Assertion caller, @PathVariable String id,
+            @Valid @RequestBody ReservationRequest request) {
+        SessionScope.requireSession(caller, id);
+        return reservations.reserve(tenant.id(), id, request);
     }
 
     @PostMapping("/internal/reservations/{reservationId}/settle")
-    Settled settle(Tenant tenant, @PathVariable String reservationId, @RequestBody SettleRequest request) {
-        return reservations.settle(tenant.id(), reservationId, request.validated());
+    SettleResult settle(Tenant tenant, @PathVariable String reservationId, @Valid @RequestBody Settlement request) {
+        return reservations.settle(tenant.id(), reservationId, request);
     }
 
     /**
@@ -45,7 +50,7 @@ class ReservationController {
      * {@code 200} with one result per turn, in order; an empty or oversized batch is a 400.
      */
     @PostMapping("/internal/turns")
-    BatchResults recordAll(Tenant tenant, @RequestBody TurnBatch batch) {
+    TurnResults recordAll(Tenant tenant, @Valid @RequestBody TurnBatch batch) {
         return reservations.recordAll(tenant.id(), batch);
     }
 
@@ -62,7 +67,8 @@ class ReservationController {
      */
     @DeleteMapping("/internal/sessions/{id}/reservations/by-request/{requestId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void releaseByRequest(Tenant tenant, @PathVariable String id, @PathVariable String requestId) {
+    void releaseByRequest(Tenant tenant, Assertion caller, @PathVariable String id, @PathVariable String requestId) {
+        SessionScope.requireSession(caller, id);
         reservations.releaseByRequest(tenant.id(), id, requestId);
     }
 }

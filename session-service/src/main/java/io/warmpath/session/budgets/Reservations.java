@@ -3,26 +3,32 @@ package io.warmpath.session.budgets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 
+import io.warmpath.contracts.WireNames;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.RecordedTurn;
+import io.warmpath.contracts.sessions.Reservation;
+import io.warmpath.contracts.sessions.ReservationRequest;
+import io.warmpath.contracts.sessions.SettleResult;
+import io.warmpath.contracts.sessions.Settlement;
+import io.warmpath.contracts.sessions.TurnBatch;
+import io.warmpath.contracts.sessions.TurnResult;
+import io.warmpath.contracts.sessions.TurnResults;
+import io.warmpath.contracts.sessions.WireFormats;
 import io.warmpath.session.Ids;
 import io.warmpath.session.SessionProperties;
 import io.warmpath.session.Usd;
-import io.warmpath.session.budgets.ReservationViews.BatchResult;
-import io.warmpath.session.budgets.ReservationViews.BatchResults;
-import io.warmpath.session.budgets.ReservationViews.BatchedTurn;
-import io.warmpath.session.budgets.ReservationViews.Recorded;
-import io.warmpath.session.budgets.ReservationViews.Reservation;
-import io.warmpath.session.budgets.ReservationViews.ReserveRequest;
-import io.warmpath.session.budgets.ReservationViews.SettleRequest;
-import io.warmpath.session.budgets.ReservationViews.Settled;
-import io.warmpath.session.budgets.ReservationViews.TurnBatch;
-import io.warmpath.session.budgets.ReservationViews.TurnRequest;
 import io.warmpath.session.redis.RedisKeys;
 import io.warmpath.session.redis.SessionScripts;
 import io.warmpath.session.sessions.Sessions;
-import io.warmpath.session.web.ApiError;
-import io.warmpath.session.web.ApiErrorException;
+import io.warmpath.session.web.Errors;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
@@ -50,14 +56,18 @@ class Reservations {
     private static final RedisScript<Long> RELEASE_REQUEST = SessionScripts.load("release_request", Long.class);
     private static final RedisScript<String> RECORD = SessionScripts.load("record", String.class);
 
+    private static final Pattern REQUEST_ID = Pattern.compile(WireFormats.REQUEST_ID);
+
     private final SessionScripts scripts;
     private final StringRedisTemplate redis;
     private final PriceTable prices;
     private final SessionProperties properties;
+    private final Validator validator;
     private final ReservationMetrics metrics;
 
     Reservations(SessionScripts scripts, StringRedisTemplate redis, PriceTable prices, SessionProperties properties,
-            ReservationMetrics metrics) {
+            ReservationMetrics metrics, Validator validator) {
+        this.validator = validator;
         this.scripts = scripts;
         this.redis = redis;
         this.prices = prices;
@@ -65,17 +75,18 @@ class Reservations {
         this.metrics = metrics;
     }
 
-    Reservation reserve(String tenant, String sessionId, ReserveRequest request) {
+    /** A reservation for a validated request. */
+    Reservation reserve(String tenant, String sessionId, ReservationRequest request) {
         if (!Ids.isValid(Sessions.ID_PREFIX, sessionId)) {
-            throw new ApiErrorException(ApiError.sessionNotFound());
+            throw new ApiErrorException(Errors.sessionNotFound());
         }
         String reservationId = request.requestId() == null ? Ids.random(ID_PREFIX)
                 : reservationIdOf(sessionId, request.requestId());
-        long tokens = request.promptTokens() + request.maxTokens();
-        long cost = prices.estimateNanos(request.model(), request.promptTokens(), request.maxTokens());
+        long tokens = request.prompt() + request.completionLimit();
+        long cost = prices.estimateNanos(request.model(), request.prompt(), request.completionLimit());
         long expiresAt = scripts.nowMillis() + properties.reservationTtl().toMillis();
         List<?> reply = scripts.run(RESERVE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
-                reservationId, request.promptTokens(), tokens, cost, expiresAt, recordTtlMillis(), request.model());
+                reservationId, request.prompt(), tokens, cost, expiresAt, recordTtlMillis(), request.model());
         String outcome = String.valueOf(reply.getFirst());
         if (outcome.equals("admitted")) {
             metrics.admitted();
@@ -85,21 +96,21 @@ class Reservations {
         throw new ApiErrorException(refusal(outcome, reply, request.model()));
     }
 
-    Settled settle(String tenant, String reservationId, SettleRequest request) {
+    /** Settles with a validated usage. */
+    SettleResult settle(String tenant, String reservationId, Settlement request) {
         if (!Ids.isValid(ID_PREFIX, reservationId)) {
             throw reservationNotFound();
         }
         String model = request.model() != null ? request.model()
                 : (String) redis.opsForHash().get(RedisKeys.reservation(reservationId), "m");
-        long cost = model == null ? 0 : prices.actualNanos(model, request.promptTokens(), request.cachedTokens(),
+        long cost = model == null ? 0 : prices.actualNanos(model, request.promptTokens(), request.cached(),
                 request.completionTokens());
         List<?> reply = scripts.run(SETTLE, tenant, List.of(), reservationId, request.promptTokens(),
-                request.cachedTokens(), request.completionTokens(), cost, request.ttftMs(),
-                properties.ttftSamples());
+                request.cached(), request.completionTokens(), cost, request.ttftMs(), properties.ttftSamples());
         return switch (String.valueOf(reply.getFirst())) {
-            case "settled" -> new Settled(reservationId, "settled");
-            case "already_settled" -> new Settled(reservationId, "already_settled");
-            case "released" -> throw new ApiErrorException(ApiError.conflict("reservation_released",
+            case "settled" -> new SettleResult(reservationId, SettleResult.SETTLED);
+            case "already_settled" -> new SettleResult(reservationId, SettleResult.ALREADY_SETTLED);
+            case "released" -> throw new ApiErrorException(ApiError.of(ErrorCode.RESERVATION_RELEASED,
                     "The reservation was released; there is nothing to settle."));
             default -> throw reservationNotFound();
         };
@@ -110,41 +121,53 @@ class Reservations {
      * the session has: a turn that skipped the reservation it needed is still paid for, and the next reserve sees it.
      * The turn's marker, which makes a retried call harmless, lives for {@code warmpath.session.reservation-ttl}.
      */
-    private Recorded record(String tenant, String sessionId, TurnRequest request) {
-        SettleRequest usage = request.validatedUsage();
-        if (!Ids.isValid(Sessions.ID_PREFIX, sessionId)) {
-            throw new ApiErrorException(ApiError.sessionNotFound());
+    private TurnResult record(String tenant, RecordedTurn turn) {
+        String problem = firstProblem(turn);
+        if (problem != null) {
+            return new TurnResult(null, TurnResult.INVALID_REQUEST, problem);
         }
-        String turnId = Ids.derived(TURN_PREFIX, sessionId, request.requestId());
-        long cost = prices.actualNanos(usage.model(), usage.promptTokens(), usage.cachedTokens(),
-                usage.completionTokens());
+        Settlement usage = turn.usage();
+        String sessionId = turn.sessionId();
+        if (!Ids.isValid(Sessions.ID_PREFIX, sessionId)) {
+            return new TurnResult(null, TurnResult.SESSION_NOT_FOUND, "No such session.");
+        }
+        String turnId = Ids.derived(TURN_PREFIX, sessionId, turn.requestId());
+        long cost = prices.actualNanos(usage.model(), usage.promptTokens(), usage.cached(), usage.completionTokens());
         String outcome = scripts.run(RECORD, tenant, List.of(RedisKeys.session(sessionId)), sessionId, turnId,
-                properties.reservationTtl().toMillis(), usage.promptTokens(), usage.cachedTokens(),
+                properties.reservationTtl().toMillis(), usage.promptTokens(), usage.cached(),
                 usage.completionTokens(), cost, usage.ttftMs(), properties.ttftSamples());
         return switch (String.valueOf(outcome)) {
             case "recorded" -> {
                 metrics.recorded();
-                yield new Recorded(turnId, "recorded");
+                yield new TurnResult(turnId, TurnResult.RECORDED, null);
             }
-            case "already_recorded" -> new Recorded(turnId, "already_recorded");
-            default -> throw new ApiErrorException(ApiError.sessionNotFound());
+            case "already_recorded" -> new TurnResult(turnId, TurnResult.ALREADY_RECORDED, null);
+            default -> new TurnResult(null, TurnResult.SESSION_NOT_FOUND, "No such session.");
         };
     }
 
-    /** Records each turn of a batch as {@link #record} would; one turn's failure does not stop the others. */
-    BatchResults recordAll(String tenant, TurnBatch batch) {
-        List<BatchResult> results = new ArrayList<>();
-        for (BatchedTurn turn : batch.validated()) {
-            try {
-                Recorded recorded = record(tenant, turn.sessionId() == null ? "" : turn.sessionId(), turn.turn());
-                results.add(new BatchResult(recorded.turnId(), recorded.status(), null));
-            }
-            catch (ApiErrorException refused) {
-                results.add(new BatchResult(null, refused.error().code().equals("session_not_found")
-                        ? "session_not_found" : "invalid_request", refused.error().message()));
-            }
+    /**
+     * Records each turn of a validated batch as a settle would count it; a turn that is invalid or names an unknown
+     * session gets its own result and does not stop the others.
+     */
+    TurnResults recordAll(String tenant, TurnBatch batch) {
+        List<TurnResult> results = new ArrayList<>();
+        for (RecordedTurn turn : batch.turns()) {
+            results.add(turn == null ? new TurnResult(null, TurnResult.INVALID_REQUEST, "A turn must be an object.")
+                    : record(tenant, turn));
         }
-        return new BatchResults(results);
+        return new TurnResults(results);
+    }
+
+    /** What is wrong with a turn, as "'field' problem."; {@code null} when nothing is. */
+    private String firstProblem(RecordedTurn turn) {
+        List<ConstraintViolation<?>> violations = new ArrayList<>(validator.validate(turn));
+        violations.addAll(validator.validate(turn.usage()));
+        return violations.stream()
+                .min(Comparator.comparing(violation -> violation.getPropertyPath().toString()))
+                .map(violation -> "'" + WireNames.of(violation.getPropertyPath().toString()) + "' "
+                        + violation.getMessage() + ".")
+                .orElse(null);
     }
 
     void release(String tenant, String reservationId) {
@@ -162,7 +185,10 @@ class Reservations {
      * is marked released (a late reserve with it is refused as {@code request_id_reused}) and the answer is a 404.
      */
     void releaseByRequest(String tenant, String sessionId, String requestId) {
-        ReservationViews.requireRequestId(requestId);
+        if (!REQUEST_ID.matcher(requestId).matches()) {
+            throw new ApiErrorException(ApiError.invalidField("request_id", "must be 1 to 128 printable ASCII "
+                    + "characters"));
+        }
         Long released = Ids.isValid(Sessions.ID_PREFIX, sessionId)
                 ? scripts.run(RELEASE_REQUEST, tenant, List.of(), sessionId, reservationIdOf(sessionId, requestId),
                         recordTtlMillis())
@@ -185,36 +211,36 @@ class Reservations {
         return switch (limit) {
             case "max_context_tokens" -> {
                 metrics.contextExceeded();
-                yield ApiError.invalidRequest("context_length_exceeded", "The prompt has " + reply.get(2)
+                yield ApiError.of(ErrorCode.CONTEXT_LENGTH_EXCEEDED, "The prompt has " + reply.get(2)
                         + " tokens, over the session's max_context_tokens of " + reply.get(1) + ".");
             }
             case "max_growth_tokens_per_turn" -> {
                 metrics.contextExceeded();
-                yield ApiError.invalidRequest("context_growth_exceeded", "The prompt grew by " + reply.get(2)
+                yield ApiError.of(ErrorCode.CONTEXT_GROWTH_EXCEEDED, "The prompt grew by " + reply.get(2)
                         + " tokens over the previous turn's " + reply.get(3)
                         + ", over the session's max_growth_tokens_per_turn of " + reply.get(1) + ".");
             }
             case "max_total_tokens" -> {
                 metrics.budgetExceeded();
-                yield ApiError.budgetExceeded("This request needs up to " + reply.get(3) + " tokens; the session "
+                yield ApiError.of(ErrorCode.BUDGET_EXCEEDED, "This request needs up to " + reply.get(3) + " tokens; the session "
                         + "has used or reserved " + reply.get(2) + " of its max_total_tokens of " + reply.get(1) + ".");
             }
             case "max_cost_usd" -> {
                 metrics.budgetExceeded();
-                yield ApiError.budgetExceeded("This request may cost up to "
+                yield ApiError.of(ErrorCode.BUDGET_EXCEEDED, "This request may cost up to "
                         + Usd.fromNanos((Long) reply.get(3)).toPlainString() + " USD; the session has used or "
                         + "reserved " + Usd.fromNanos((Long) reply.get(2)).toPlainString() + " of its max_cost_usd of "
                         + Usd.fromNanos((Long) reply.get(1)).toPlainString() + ".");
             }
-            case "request_id_reused" -> ApiError.conflict("request_id_reused", "The request_id belongs to a "
+            case "request_id_reused" -> ApiError.of(ErrorCode.REQUEST_ID_REUSED, "The request_id belongs to a "
                     + "reservation that was already settled, released or expired; use a new request_id.");
-            case "model_not_priced" -> ApiError.invalidRequest("model_not_priced", "The session has a "
+            case "model_not_priced" -> ApiError.of(ErrorCode.MODEL_NOT_PRICED, "The session has a "
                     + "max_cost_usd budget but the model '" + model + "' has no price configured.");
-            default -> ApiError.sessionNotFound();
+            default -> Errors.sessionNotFound();
         };
     }
 
     private static ApiErrorException reservationNotFound() {
-        return new ApiErrorException(ApiError.notFound("reservation_not_found", "No such reservation."));
+        return new ApiErrorException(ApiError.of(ErrorCode.RESERVATION_NOT_FOUND, "No such reservation."));
     }
 }

@@ -2,8 +2,8 @@ package io.warmpath.session.sessions;
 
 import java.math.BigDecimal;
 
-import io.warmpath.session.web.ApiError;
-import io.warmpath.session.web.ApiErrorException;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
 import org.jspecify.annotations.Nullable;
 
 /**

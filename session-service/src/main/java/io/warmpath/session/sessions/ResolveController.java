@@ -1,6 +1,10 @@
 package io.warmpath.session.sessions;
 
+import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.sessions.ResolveRequest;
+import io.warmpath.contracts.sessions.ResolvedSession;
 import io.warmpath.session.web.Tenant;
+import jakarta.validation.Valid;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,7 +23,8 @@ class ResolveController {
     }
 
     @PostMapping("/internal/resolve")
-    SessionViews.Resolved resolve(Tenant tenant, @RequestBody SessionViews.ResolveRequest request) {
-        return SessionViews.Resolved.of(sessions.resolve(tenant.id(), request.affinity(), request.workflow()));
+    ResolvedSession resolve(Tenant tenant, Assertion caller, @Valid @RequestBody ResolveRequest request) {
+        return SessionViews.resolved(sessions.resolve(tenant.id(), caller.subject(), request.affinity(),
+                request.workflow()));
     }
 }

@@ -1,5 +1,6 @@
 package io.warmpath.session.sessions;
 
+import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.session.web.Tenant;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -13,7 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The public session API, routed here by the gateway (scope {@code sessions:write}; GET also
- * {@code inference:invoke}). Another tenant's session answers 404, like one that does not exist.
+ * {@code inference:invoke}). Another tenant's session answers 404, like one that does not exist; only its creator (or
+ * a holder of {@code sessions:admin}) may close or rotate a session.
  */
 @RestController
 @RequestMapping("/v1/sessions")
@@ -27,8 +29,8 @@ class SessionController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    SessionViews.Created create(Tenant tenant, @RequestBody CreateSessionRequest request) {
-        return sessions.create(tenant.id(), request.validated());
+    SessionViews.Created create(Tenant tenant, Assertion caller, @RequestBody CreateSessionRequest request) {
+        return sessions.create(tenant.id(), caller.subject(), request.validated());
     }
 
     @GetMapping("/{id}")
@@ -38,12 +40,12 @@ class SessionController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void close(Tenant tenant, @PathVariable String id) {
-        sessions.close(tenant.id(), id);
+    void close(Tenant tenant, Assertion caller, @PathVariable String id) {
+        sessions.close(tenant.id(), caller, id);
     }
 
     @PostMapping("/{id}/rotate")
-    SessionViews.Rotated rotate(Tenant tenant, @PathVariable String id) {
-        return sessions.rotate(tenant.id(), id);
+    SessionViews.Rotated rotate(Tenant tenant, Assertion caller, @PathVariable String id) {
+        return sessions.rotate(tenant.id(), caller, id);
     }
 }

@@ -2,7 +2,6 @@ package io.warmpath.session.sessions;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import org.springframework.stereotype.Component;
 
 /** Counts sessions created, by kind only: session ids and affinity values never become tags. */

@@ -6,12 +6,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.sessions.Binding;
 import io.warmpath.session.Usd;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One session as stored in its Redis hash ({@code wp:s:<id>}). Field names are kept to a few bytes:
- * {@code t} tenant, {@code w} workflow, {@code d} data class, {@code r} region, {@code l} ttl seconds, {@code x}
+ * {@code t} tenant, {@code o} owner (the subject that created it), {@code w} workflow, {@code d} data class,
+ * {@code r} region, {@code l} ttl seconds, {@code x}
  * expires at (epoch ms), {@code h} token hash (explicit sessions), {@code k} implicit key hash (implicit sessions);
  * budgets {@code bc bg bt bu} (context, growth, total tokens, cost in nano-USD); binding {@code cell mdl bat ep lp}
  * (cell, model, bound at, epoch, last prompt tokens); ledger {@code n pt ct ot uc} (turns, prompt, cached,
@@ -20,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 public record SessionRecord(
         String id,
         String tenant,
+        @Nullable String owner,
         @Nullable String workflow,
         String dataClass,
         @Nullable String region,
@@ -42,9 +46,16 @@ public record SessionRecord(
                 costBudget == null ? null : Usd.fromNanos(Long.parseLong(costBudget)));
         Ledger ledger = new Ledger(number(hash, "n"), number(hash, "pt"), number(hash, "ct"), number(hash, "ot"),
                 number(hash, "uc"), number(hash, "rt"), number(hash, "rc"));
-        return new SessionRecord(id, hash.get("t"), hash.get("w"), hash.getOrDefault("d", "internal"), hash.get("r"),
+        return new SessionRecord(id, hash.get("t"), hash.get("o"), hash.get("w"),
+                DataClass.fromWire(hash.get("d")).wireName(), hash.get("r"),
                 hash.containsKey("k"), number(hash, "l"), Instant.ofEpochMilli(number(hash, "x")), budgets, binding,
                 ledger);
+    }
+
+    /** Whether any limit is set: its cell must then reserve before each turn. */
+    public boolean limited() {
+        return budgets.maxContextTokens() != null || budgets.maxGrowthTokensPerTurn() != null
+                || budgets.maxTotalTokens() != null || budgets.maxCostUsd() != null;
     }
 
     /** Reads a script reply of the form {@code [field, value, field, value, ...]} from {@code offset} on. */

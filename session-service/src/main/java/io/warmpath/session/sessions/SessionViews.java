@@ -2,6 +2,9 @@ package io.warmpath.session.sessions;
 
 import java.time.Instant;
 
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.sessions.Binding;
+import io.warmpath.contracts.sessions.ResolvedSession;
 import org.jspecify.annotations.Nullable;
 
 /** The JSON shapes of the session endpoints (snake_case on the wire). */
@@ -35,16 +38,8 @@ final class SessionViews {
     }
 
     /** {@code POST /internal/resolve}: everything the gateway routes on. */
-    record Resolved(String sessionId, String tenant, @Nullable String workflow, boolean implicit, String dataClass,
-            @Nullable String region, Budgets budgets, @Nullable Binding binding) {
-
-        static Resolved of(SessionRecord session) {
-            return new Resolved(session.id(), session.tenant(), session.workflow(), session.implicit(),
-                    session.dataClass(), session.region(), session.budgets(), session.binding());
-        }
-    }
-
-    /** Body of {@code POST /internal/resolve}: the {@code x-session-affinity} value and the optional workflow. */
-    record ResolveRequest(@Nullable String affinity, @Nullable String workflow) {
+    static ResolvedSession resolved(SessionRecord session) {
+        return new ResolvedSession(session.id(), session.tenant(), session.workflow(), session.implicit(),
+                DataClass.fromWire(session.dataClass()), session.region(), session.limited(), session.binding());
     }
 }

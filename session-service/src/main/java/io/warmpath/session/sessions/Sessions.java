@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.session.Ids;
-import io.warmpath.session.SessionProperties;
 import io.warmpath.session.SessionProperties.TenantDefaults;
+import io.warmpath.session.SessionProperties;
 import io.warmpath.session.redis.RedisKeys;
 import io.warmpath.session.redis.SessionScripts;
-import io.warmpath.session.web.ApiError;
-import io.warmpath.session.web.ApiErrorException;
+import io.warmpath.session.web.Errors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -29,7 +32,8 @@ public class Sessions {
 
     /** Session ids are {@code ses_} and 26 base32 characters. */
     public static final String ID_PREFIX = "ses_";
-    private static final int MAX_AFFINITY_LENGTH = 512;
+    /** Closes or rotates any session of the tenant. */
+    static final String ADMIN_SCOPE = "sessions:admin";
 
     private static final RedisScript<List> OPEN = SessionScripts.load("open", List.class);
     private static final RedisScript<List> RESOLVE = SessionScripts.load("resolve", List.class);
@@ -50,10 +54,11 @@ public class Sessions {
     }
 
     /** A new explicit session and its token; the token is returned here once and stored only as a hash. */
-    SessionViews.Created create(String tenant, CreateSessionRequest request) {
+    SessionViews.Created create(String tenant, @Nullable String owner, CreateSessionRequest request) {
         String token = AffinityTokens.newToken();
         String tokenHash = AffinityTokens.hash(token);
         Map<String, String> fields = new LinkedHashMap<>();
+        putOwner(fields, owner);
         fields.put("w", request.workflow());
         fields.put("d", request.dataClass());
         if (request.region() != null) {
@@ -80,52 +85,44 @@ public class Sessions {
 
     /** Like {@link #find} but a 404 when absent. */
     public SessionRecord require(String tenant, String sessionId) {
-        return find(tenant, sessionId).orElseThrow(() -> new ApiErrorException(ApiError.sessionNotFound()));
+        return find(tenant, sessionId).orElseThrow(() -> new ApiErrorException(Errors.sessionNotFound()));
     }
 
     /**
      * The session for an {@code x-session-affinity} value: a token must resolve to the tenant's live session (else
      * 404); any other value finds or opens the tenant's implicit session for it. Slides the session's expiry.
      */
-    SessionRecord resolve(String tenant, @Nullable String affinity, @Nullable String workflow) {
-        if (affinity == null || affinity.isBlank() || affinity.length() > MAX_AFFINITY_LENGTH) {
-            throw new ApiErrorException(ApiError.invalidField("affinity",
-                    "is required and must be 1 to " + MAX_AFFINITY_LENGTH + " characters"));
-        }
-        if (workflow != null && !CreateSessionRequest.WORKFLOW.matcher(workflow).matches()) {
-            throw new ApiErrorException(ApiError.invalidField("workflow", "must match [a-z0-9._-]{1,64}"));
-        }
+    SessionRecord resolve(String tenant, @Nullable String caller, String affinity, @Nullable String workflow) {
         SessionRecord session = AffinityTokens.looksLikeToken(affinity)
                 ? resolveToken(tenant, affinity)
-                : openImplicit(tenant, affinity, workflow);
+                : openImplicit(tenant, caller, affinity, workflow);
         if (workflow != null && session.workflow() != null && !workflow.equals(session.workflow())) {
-            throw new ApiErrorException(ApiError.forbidden("workflow_mismatch",
+            throw new ApiErrorException(ApiError.of(ErrorCode.WORKFLOW_MISMATCH,
                     "The session belongs to another workflow."));
         }
         return session;
     }
 
     /** A new token for the session; the old one stops resolving at once. */
-    SessionViews.Rotated rotate(String tenant, String sessionId) {
-        if (!Ids.isValid(ID_PREFIX, sessionId)) {
-            throw new ApiErrorException(ApiError.sessionNotFound());
-        }
+    SessionViews.Rotated rotate(String tenant, Assertion caller, String sessionId) {
+        requireOwnerOrAdmin(require(tenant, sessionId), caller);
         String token = AffinityTokens.newToken();
         String tokenHash = AffinityTokens.hash(token);
         List<?> reply = scripts.run(ROTATE, tenant, List.of(RedisKeys.token(tokenHash)), sessionId, tokenHash);
         return switch (String.valueOf(reply.getFirst())) {
             case "ok" -> new SessionViews.Rotated(token, Instant.ofEpochMilli((Long) reply.get(1)));
-            case "implicit" -> throw new ApiErrorException(ApiError.invalidRequest("implicit_session",
+            case "implicit" -> throw new ApiErrorException(ApiError.of(ErrorCode.IMPLICIT_SESSION,
                     "An implicit session has no affinity token to rotate."));
-            default -> throw new ApiErrorException(ApiError.sessionNotFound());
+            default -> throw new ApiErrorException(Errors.sessionNotFound());
         };
     }
 
     /** Closes the session: token, binding and reservations go; a 404 when there is none. */
-    void close(String tenant, String sessionId) {
-        Long closed = Ids.isValid(ID_PREFIX, sessionId) ? scripts.run(CLOSE, tenant, List.of(), sessionId) : null;
+    void close(String tenant, Assertion caller, String sessionId) {
+        requireOwnerOrAdmin(require(tenant, sessionId), caller);
+        Long closed = scripts.run(CLOSE, tenant, List.of(), sessionId);
         if (closed == null || closed == 0) {
-            throw new ApiErrorException(ApiError.sessionNotFound());
+            throw new ApiErrorException(Errors.sessionNotFound());
         }
     }
 
@@ -134,15 +131,34 @@ public class Sessions {
                 ? scripts.run(RESOLVE, tenant, List.of(RedisKeys.token(AffinityTokens.hash(token))))
                 : null;
         if (reply == null || reply.isEmpty() || reply.getFirst() == null) {
-            throw new ApiErrorException(ApiError.sessionNotFound());
+            throw new ApiErrorException(Errors.sessionNotFound());
         }
         return SessionRecord.fromReply(String.valueOf(reply.getFirst()), reply, 1);
     }
 
-    private SessionRecord openImplicit(String tenant, String affinity, @Nullable String workflow) {
+    /**
+     * Within a tenant, only the subject that created a session, or a holder of {@value #ADMIN_SCOPE}, may close or
+     * rotate it. A session created without a subject (a token without {@code sub}) is anyone's of its tenant.
+     */
+    private static void requireOwnerOrAdmin(SessionRecord session, Assertion caller) {
+        if (session.owner() != null && !session.owner().equals(caller.subject()) && !caller.hasScope(ADMIN_SCOPE)) {
+            throw new ApiErrorException(ApiError.of(ErrorCode.NOT_SESSION_OWNER,
+                    "Only the subject that created the session, or a holder of " + ADMIN_SCOPE + ", may change it."));
+        }
+    }
+
+    private static void putOwner(Map<String, String> fields, @Nullable String owner) {
+        if (owner != null && !owner.isBlank()) {
+            fields.put("o", owner);
+        }
+    }
+
+    private SessionRecord openImplicit(String tenant, @Nullable String caller, String affinity,
+            @Nullable String workflow) {
         TenantDefaults defaults = properties.defaultsFor(tenant);
         String implicitHash = AffinityTokens.implicitHash(tenant, affinity);
         Map<String, String> fields = new LinkedHashMap<>();
+        putOwner(fields, caller);
         if (workflow != null) {
             fields.put("w", workflow);
         }

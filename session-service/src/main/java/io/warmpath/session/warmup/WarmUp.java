@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.warmpath.session.SessionProperties;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.jspecify.annotations.Nullable;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
  * routed without their session. Spring Boot turns readiness to accepting traffic only once the listeners of
  * {@link ApplicationReadyEvent} have returned, so callers that wait for readiness never see the cold service.
  *
- * <p>The turns belong to the tenant {@value #TENANT}, whose sessions expire like any implicit session. A failure
+ * <p>The turns belong to the tenant {@value #TENANT}, whose sessions expire like any implicit session, and carry
+ * assertions the service signs for itself while the warm-up runs ({@link WarmUpAssertions}). A failure
  * (Redis down at startup, say) is logged and never stops the service from starting.
  */
 @Component
@@ -51,10 +52,12 @@ class WarmUp {
     private final int rounds;
     private final String model;
     private final ApplicationAvailability availability;
+    private final WarmUpAssertions assertions;
     private volatile @Nullable ReadinessState readinessWhileWarming;
 
-    WarmUp(SessionProperties properties, ApplicationAvailability availability) {
+    WarmUp(SessionProperties properties, ApplicationAvailability availability, WarmUpAssertions assertions) {
         this.availability = availability;
+        this.assertions = assertions;
         this.rounds = properties.warmUpRounds();
         // A priced model, so that the cost paths run too.
         this.model = properties.prices().keySet().stream().sorted().findFirst().orElse("warm-up");
@@ -63,8 +66,18 @@ class WarmUp {
     @EventListener
     void onReady(ApplicationReadyEvent ready) throws InterruptedException {
         if (rounds == 0 || !(ready.getApplicationContext() instanceof WebServerApplicationContext web)) {
+            assertions.close();
             return;
         }
+        try {
+            warmUp(web);
+        }
+        finally {
+            assertions.close();
+        }
+    }
+
+    private void warmUp(WebServerApplicationContext web) throws InterruptedException {
         URI base = URI.create("http://127.0.0.1:" + web.getWebServer().getPort());
         readinessWhileWarming = availability.getReadinessState();
         AtomicInteger failed = new AtomicInteger();
@@ -119,11 +132,11 @@ class WarmUp {
         }
     }
 
-    private static String post(HttpClient http, URI uri, String json) throws IOException, InterruptedException {
+    private String post(HttpClient http, URI uri, String json) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(5))
                 .header("content-type", "application/json")
-                .header("x-warmpath-tenant", TENANT)
+                .header("authorization", assertions.bearer())
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {

@@ -1,13 +1,18 @@
 package io.warmpath.session.web;
 
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Comparator;
+import java.util.List;
 
 import io.lettuce.core.RedisCommandExecutionException;
-import jakarta.servlet.http.HttpServletRequest;
+import io.warmpath.contracts.WireNames;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorBody;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.redaction.Redactor;
 import io.warmpath.session.SessionProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -16,7 +21,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -38,7 +45,7 @@ class ApiErrorHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Map<String, Object>> handle(Exception failure, HttpServletRequest request) {
+    ResponseEntity<ErrorBody> handle(Exception failure, HttpServletRequest request) {
         return render(toApiError(failure, request));
     }
 
@@ -47,9 +54,15 @@ class ApiErrorHandler {
             return apiError.error();
         }
         if (failure instanceof HttpMessageNotReadableException) {
-            // Jackson's message can quote the body; say only what is wrong in general.
-            return ApiError.invalidRequest("invalid_json", "The request body is missing or is not valid JSON of "
+            // Jackson's message can quote the body; say only what is wrong in general. A body that is not UTF-8
+            // text lands here too.
+            return ApiError.of(ErrorCode.INVALID_JSON, "The request body is missing or is not valid JSON of "
                     + "the expected shape (check field types).");
+        }
+        if (failure instanceof MethodArgumentNotValidException invalid) {
+            return invalidField(invalid.getBindingResult().getFieldErrors(), invalid.getBindingResult()
+                    .getGlobalErrors().isEmpty() ? null : invalid.getBindingResult().getGlobalErrors().getFirst()
+                    .getDefaultMessage());
         }
         if (failure instanceof MethodArgumentTypeMismatchException mismatch) {
             return ApiError.invalidField(mismatch.getName(), "has the wrong type");
@@ -57,16 +70,26 @@ class ApiErrorHandler {
         if (failure instanceof DataAccessException && !isScriptFault(failure)) {
             log.warn("Redis unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(),
                     failure.getMessage());
-            return ApiError.storeUnavailable(properties.retryAfter());
+            return Errors.storeUnavailable(properties.retryAfter());
         }
         if (failure instanceof ErrorResponse springError && springError.getStatusCode().is4xxClientError()) {
-            HttpStatus status = HttpStatus.valueOf(springError.getStatusCode().value());
-            return new ApiError(status, "invalid_request_error", status.name().toLowerCase(Locale.ROOT),
-                    status == HttpStatus.NOT_FOUND ? "Unknown route: " + request.getMethod() + " "
-                            + request.getRequestURI() : status.getReasonPhrase(), null);
+            int status = springError.getStatusCode().value();
+            return ApiError.of(ErrorCode.forStatus(status), status == HttpStatus.NOT_FOUND.value()
+                    ? "Unknown route: " + request.getMethod() + " " + request.getRequestURI()
+                    : HttpStatus.valueOf(status).getReasonPhrase());
         }
         log.error("Unhandled failure on {} {}", request.getMethod(), request.getRequestURI(), failure);
-        return ApiError.internal();
+        return Errors.internal();
+    }
+
+    /** The first field a request record's constraints refuse, named as on the wire (snake_case). */
+    private static ApiError invalidField(List<FieldError> fields, @Nullable String recordProblem) {
+        if (fields.isEmpty()) {
+            return ApiError.of(ErrorCode.INVALID_REQUEST, recordProblem == null ? "The request is not valid."
+                    : recordProblem);
+        }
+        FieldError first = fields.stream().min(Comparator.comparing(FieldError::getField)).orElseThrow();
+        return ApiError.invalidField(WireNames.of(first.getField()), String.valueOf(first.getDefaultMessage()));
     }
 
     /** Redis answered with an error to a command: a bug in a script, not an outage (unless Redis is busy). */
@@ -81,17 +104,14 @@ class ApiErrorHandler {
         return false;
     }
 
-    static ResponseEntity<Map<String, Object>> render(ApiError error) {
-        Map<String, Object> body = new LinkedHashMap<>();
+    static ResponseEntity<ErrorBody> render(ApiError error) {
         // Messages can quote what the client sent (a field value, a path): redacted like a log line.
-        body.put("message", Redactor.standard().redact(error.message()));
-        body.put("type", error.type());
-        body.put("code", error.code());
+        ApiError redacted = error.withMessage(Redactor.standard().redact(error.message()));
         ResponseEntity.BodyBuilder response = ResponseEntity.status(error.status())
                 .contentType(MediaType.APPLICATION_JSON);
-        if (error.retryAfter() != null) {
-            response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, error.retryAfter().toSeconds())));
+        if (error.retryAfterSeconds() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, error.retryAfterSeconds());
         }
-        return response.body(Map.of("error", body));
+        return response.body(redacted.body());
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.Semaphore;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.errors.ApiErrorException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +38,7 @@ final class ConcurrencyLimit implements HandlerInterceptor {
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         if (!permits.tryAcquire()) {
             refused.increment();
-            throw new ApiErrorException(ApiError.overloaded(retryAfter));
+            throw new ApiErrorException(Errors.overloaded(retryAfter));
         }
         request.setAttribute(ADMITTED, Boolean.TRUE);
         return true;

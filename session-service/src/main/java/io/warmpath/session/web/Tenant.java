@@ -1,21 +1,10 @@
 package io.warmpath.session.web;
 
-import java.util.regex.Pattern;
-
 /**
- * The calling tenant, from the trusted {@code x-warmpath-tenant} header that the gateway sets from the JWT. Declare a
- * {@code Tenant} parameter on a handler method to receive it; requests without a valid header never get that far.
+ * The calling tenant, as the gateway's internal assertion names it. Declare a {@code Tenant} parameter on a handler
+ * method to receive it; an assertion without a tenant (the gateway's own calls) never gets that far (403).
  *
  * @param id the tenant id
  */
 public record Tenant(String id) {
-
-    public static final String HEADER = "x-warmpath-tenant";
-
-    /** Any visible ASCII: the gateway passes the JWT's tenant claim as it is. */
-    private static final Pattern VALID = Pattern.compile("[\\x21-\\x7e]{1,256}");
-
-    static boolean isValid(String value) {
-        return value != null && VALID.matcher(value).matches();
-    }
 }

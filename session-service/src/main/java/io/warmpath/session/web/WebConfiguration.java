@@ -12,7 +12,6 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
 
-    private final TenantHeader tenantHeader = new TenantHeader();
     private final ConcurrencyLimit concurrencyLimit;
 
     WebConfiguration(SessionProperties properties, MeterRegistry meters) {
@@ -22,13 +21,13 @@ class WebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        // First, so that a request refused for load costs nothing else.
+        // Handlers only run for authenticated callers (the security filter answers the rest), so a request refused
+        // for load costs nothing else.
         registry.addInterceptor(concurrencyLimit).addPathPatterns("/v1/**", "/internal/**");
-        registry.addInterceptor(tenantHeader).addPathPatterns("/v1/**", "/internal/**");
     }
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
-        resolvers.add(tenantHeader);
+        resolvers.add(new CallerArguments());
     }
 }

@@ -3,11 +3,13 @@ package io.warmpath.session.redis;
 import java.io.IOException;
 import java.util.Map;
 
+import io.warmpath.session.SessionServiceTest;
 import io.warmpath.session.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -36,23 +38,23 @@ class RedisDownTest {
 
     @Test
     void embeddedRedisServesUntilStoppedThenCallsAreUnavailable() throws IOException {
-        Map<?, ?> created = client.post().uri("/v1/sessions").header("x-warmpath-tenant", "t1")
+        Map<?, ?> created = client.post().uri("/v1/sessions").header(HttpHeaders.AUTHORIZATION, SessionServiceTest.bearer("t1"))
                 .contentType(MediaType.APPLICATION_JSON).body(Map.of("workflow", "agent")).exchange()
                 .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
 
         embeddedRedis.stop();
 
-        client.post().uri("/v1/sessions").header("x-warmpath-tenant", "t1")
+        client.post().uri("/v1/sessions").header(HttpHeaders.AUTHORIZATION, SessionServiceTest.bearer("t1"))
                 .contentType(MediaType.APPLICATION_JSON).body(Map.of("workflow", "agent")).exchange()
                 .expectStatus().isEqualTo(503).expectHeader().valueEquals("Retry-After", "1")
                 .expectBody().jsonPath("$.error.code").isEqualTo("session_store_unavailable");
-        client.post().uri("/internal/resolve").header("x-warmpath-tenant", "t1")
+        client.post().uri("/internal/resolve").header(HttpHeaders.AUTHORIZATION, SessionServiceTest.bearer("t1"))
                 .contentType(MediaType.APPLICATION_JSON).body(Map.of("affinity", created.get("affinity_token")))
                 .exchange().expectStatus().isEqualTo(503);
-        client.get().uri("/v1/sessions/" + created.get("id")).header("x-warmpath-tenant", "t1").exchange()
+        client.get().uri("/v1/sessions/" + created.get("id")).header(HttpHeaders.AUTHORIZATION, SessionServiceTest.bearer("t1")).exchange()
                 .expectStatus().isEqualTo(503);
         client.post().uri("/internal/sessions/" + created.get("id") + "/reservations")
-                .header("x-warmpath-tenant", "t1").contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.AUTHORIZATION, SessionServiceTest.bearer("t1")).contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("model", "kimi-k2.5", "prompt_tokens", 1, "max_tokens", 1)).exchange()
                 .expectStatus().isEqualTo(503);
     }

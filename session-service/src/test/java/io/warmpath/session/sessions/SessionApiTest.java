@@ -7,6 +7,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import io.warmpath.assertion.testing.TestAssertions;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.assertion.Audiences;
 import io.warmpath.session.SessionServiceTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,6 +18,7 @@ import org.springframework.data.redis.connection.DataType;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,12 +158,13 @@ class SessionApiTest extends SessionServiceTest {
         Map<String, Object> budgeted = resolve("budgeted", "defaults-" + tenant);
         Map<String, Object> plain = resolve(tenant, "defaults-" + tenant);
 
-        assertThat(budgeted).containsEntry("data_class", "confidential");
-        assertThat((Map<String, Object>) budgeted.get("budgets")).containsEntry("max_total_tokens", 5000)
+        assertThat(budgeted).containsEntry("data_class", "confidential").containsEntry("limited", true);
+        Map<String, Object> budgetedSession = get("budgeted", "/v1/sessions/" + budgeted.get("session_id"))
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((Map<String, Object>) budgetedSession.get("budgets")).containsEntry("max_total_tokens", 5000)
                 .containsEntry("max_context_tokens", 4000).containsEntry("max_cost_usd", null);
         assertThat(redis.getExpire("wp:s:" + budgeted.get("session_id"))).isBetween(590L, 600L);
-        assertThat(plain).containsEntry("data_class", "internal");
-        assertThat((Map<String, Object>) plain.get("budgets")).containsEntry("max_total_tokens", null);
+        assertThat(plain).containsEntry("data_class", "internal").containsEntry("limited", false);
         assertThat(redis.getExpire("wp:s:" + plain.get("session_id"))).isBetween(3590L, 3600L);
     }
 
@@ -170,14 +176,59 @@ class SessionApiTest extends SessionServiceTest {
     }
 
     @Test
-    void requestsWithoutTenantAreUnauthorized() {
+    void requestsWithoutAValidAssertionAreUnauthorized() {
         client.post().uri("/v1/sessions").contentType(MediaType.APPLICATION_JSON).body(Map.of("workflow", "a"))
                 .exchange().expectStatus().isUnauthorized()
-                .expectBody().jsonPath("$.error.code").isEqualTo("missing_tenant");
-        client.post().uri("/internal/resolve").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("affinity", "x")).exchange().expectStatus().isUnauthorized();
-        client.get().uri("/internal/cells/cell-1/sessions").header("x-warmpath-tenant", " ").exchange()
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_token");
+        // The headers the gateway once set are worth nothing on their own.
+        client.post().uri("/internal/resolve").header(WarmpathHeaders.TENANT, tenant)
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("affinity", "x")).exchange()
                 .expectStatus().isUnauthorized();
+        String forCells = TestAssertions.shared().bearer(caller(tenant, SUBJECT, List.of("sessions:write")),
+                Audiences.INFERENCE);
+        client.get().uri("/internal/cells/cell-1/sessions").header(HttpHeaders.AUTHORIZATION, forCells).exchange()
+                .expectStatus().isUnauthorized();
+        client.get().uri("/internal/cells/cell-1/sessions").header(HttpHeaders.AUTHORIZATION, "Bearer forged")
+                .exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void anAssertionWithoutATenantCannotUseTheSessionApis() {
+        String gatewayOwn = bearer(Assertion.service("warmpath-gateway", List.of("sessions:write")));
+        client.post().uri("/internal/resolve").header(HttpHeaders.AUTHORIZATION, gatewayOwn)
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("affinity", "x")).exchange()
+                .expectStatus().isForbidden();
+    }
+
+    @Test
+    void theSessionApiChecksTheCallersScopes() {
+        String agent = bearer(caller(tenant, SUBJECT, List.of("inference:invoke")));
+        String created = (String) createSession(tenant, Map.of("workflow", "a")).get("id");
+        client.get().uri("/v1/sessions/" + created).header(HttpHeaders.AUTHORIZATION, agent).exchange()
+                .expectStatus().isOk();
+        client.delete().uri("/v1/sessions/" + created).header(HttpHeaders.AUTHORIZATION, agent).exchange()
+                .expectStatus().isForbidden();
+        client.post().uri("/v1/sessions").header(HttpHeaders.AUTHORIZATION, agent)
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("workflow", "a")).exchange()
+                .expectStatus().isForbidden();
+    }
+
+    @Test
+    void onlyItsCreatorOrAnAdminClosesOrRotatesASession() {
+        String id = (String) createSession(tenant, Map.of("workflow", "a")).get("id");
+        String colleague = bearer(caller(tenant, "bob", List.of("sessions:write")));
+        String admin = bearer(caller(tenant, "carol", List.of("sessions:write", "sessions:admin")));
+
+        client.post().uri("/v1/sessions/" + id + "/rotate").header(HttpHeaders.AUTHORIZATION, colleague).exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error.code").isEqualTo("not_session_owner");
+        client.delete().uri("/v1/sessions/" + id).header(HttpHeaders.AUTHORIZATION, colleague).exchange()
+                .expectStatus().isForbidden();
+        get(tenant, "/v1/sessions/" + id).expectStatus().isOk();
+
+        client.post().uri("/v1/sessions/" + id + "/rotate").header(HttpHeaders.AUTHORIZATION, admin).exchange()
+                .expectStatus().isOk();
+        delete(tenant, "/v1/sessions/" + id).expectStatus().isNoContent();
     }
 
     @Test
@@ -205,7 +256,7 @@ class SessionApiTest extends SessionServiceTest {
         createSession(tenant, Map.of("workflow", "agent"));
         resolve(tenant, "counted-" + tenant);
 
-        String scrape = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+        String scrape = management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
 
         assertThat(scrape).contains("warmpath_session_sessions_total{kind=\"explicit\"}")

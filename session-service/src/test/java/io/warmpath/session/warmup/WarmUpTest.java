@@ -1,9 +1,8 @@
 package io.warmpath.session.warmup;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
 
+import io.warmpath.session.SessionServiceTest;
 import io.warmpath.session.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -11,10 +10,13 @@ import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "warmpath.session.warm-up-rounds=20")
@@ -50,11 +52,11 @@ class WarmUpTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> usageOf(String affinity) {
-        Map<String, Object> session = client.post().uri("/internal/resolve").header("x-warmpath-tenant", WarmUp.TENANT)
+        Map<String, Object> session = client.post().uri("/internal/resolve").header(HttpHeaders.AUTHORIZATION, SessionServiceTest.bearer(WarmUp.TENANT))
                 .contentType(MediaType.APPLICATION_JSON).body(Map.of("affinity", affinity)).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         return client.get().uri("/v1/sessions/" + session.get("session_id") + "/usage")
-                .header("x-warmpath-tenant", WarmUp.TENANT).exchange()
+                .header(HttpHeaders.AUTHORIZATION, SessionServiceTest.bearer(WarmUp.TENANT)).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
     }
 }

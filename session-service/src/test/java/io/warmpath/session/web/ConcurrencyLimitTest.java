@@ -1,15 +1,17 @@
 package io.warmpath.session.web;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Duration;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConcurrencyLimitTest {
 
@@ -26,8 +28,8 @@ class ConcurrencyLimitTest {
 
         assertThatThrownBy(() -> limit.preHandle(new MockHttpServletRequest(), response, this))
                 .isInstanceOfSatisfying(ApiErrorException.class, refused -> {
-                    assertThat(refused.error().status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-                    assertThat(refused.error().code()).isEqualTo("session_service_overloaded");
+                    assertThat(refused.error().status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.value());
+                    assertThat(refused.error().code()).isEqualTo(ErrorCode.SESSION_SERVICE_OVERLOADED);
                     assertThat(refused.error().retryAfter()).isEqualTo(Duration.ofSeconds(1));
                 });
         assertThat(meters.get("warmpath.session.requests.shed").counter().count()).isEqualTo(1);

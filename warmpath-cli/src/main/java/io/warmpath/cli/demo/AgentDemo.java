@@ -1,5 +1,12 @@
 package io.warmpath.cli.demo;
 
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.Headers;
@@ -9,13 +16,7 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionTool;
 import com.openai.models.completions.CompletionUsage;
-
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Objects;
-import java.util.function.Consumer;
+import io.warmpath.contracts.WarmpathHeaders;
 
 /**
  * The scripted multi-turn agent demo, driven through the gateway with the official OpenAI Java SDK exactly as an
@@ -30,7 +31,7 @@ public final class AgentDemo {
     /** Request header naming the session. */
     public static final String SESSION_HEADER = "x-session-affinity";
     /** Response header naming the inference cell that served the request. */
-    public static final String CELL_HEADER = "x-warmpath-cell";
+    public static final String CELL_HEADER = WarmpathHeaders.CELL;
 
     /**
      * The scopes the demo's token needs: inference, and {@code tools:<name>} for each tool it sends, since the

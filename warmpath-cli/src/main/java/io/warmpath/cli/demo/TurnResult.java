@@ -5,7 +5,7 @@ package io.warmpath.cli.demo;
  *
  * @param session          the session's {@code x-session-affinity} value
  * @param turn             1-based turn number within the session
- * @param cell             the {@code x-warmpath-cell} response header, {@code "?"} when absent
+ * @param cell             the cell response header ({@code WarmpathHeaders.CELL}), {@code "?"} when absent
  * @param promptTokens     {@code usage.prompt_tokens}
  * @param cachedTokens     {@code usage.prompt_tokens_details.cached_tokens} (0 when absent)
  * @param completionTokens {@code usage.completion_tokens}

@@ -127,7 +127,7 @@ public final class DevKeys {
     }
 
     /** Writes through a temporary file and a rename, so no reader ever sees half a key or a too-open private key. */
-    private static void writeAtomically(Path target, String text, boolean ownerOnly) throws IOException {
+    static void writeAtomically(Path target, String text, boolean ownerOnly) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
         boolean posix = Files.getFileStore(target.getParent()).supportsFileAttributeView("posix");

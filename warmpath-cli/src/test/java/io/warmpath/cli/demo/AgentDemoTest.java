@@ -143,7 +143,7 @@ class AgentDemoTest {
         String session = exchange.getRequestHeaders().getFirst("x-session-affinity");
         requests.add(new RecordedRequest(exchange.getRequestURI().getPath(),
                 exchange.getRequestHeaders().getFirst("Authorization"), session, body));
-        exchange.getResponseHeaders().add("x-warmpath-cell", "cell-" + session.substring(session.length() - 1));
+        exchange.getResponseHeaders().add(AgentDemo.CELL_HEADER, "cell-" + session.substring(session.length() - 1));
         if (requests.size() == failRequestNumber.get()) {
             respond(exchange, 503, "application/json",
                     "{\"error\":{\"message\":\"engine unavailable\",\"type\":\"ServiceUnavailable\",\"code\":\"engine_down\"}}");

@@ -1,0 +1,15 @@
+package io.warmpath.inference.openai;
+
+import io.warmpath.contracts.assertion.Assertion;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who a request acts for, as the gateway asserted it, and the assertions it gave the cell for this request's calls
+ * to session-service and policy-service.
+ *
+ * @param assertion          the verified assertion of the request
+ * @param sessionsAssertion  for session-service; {@code null} when the gateway sent none
+ * @param policyAssertion    for policy-service; {@code null} when the gateway sent none
+ */
+record Caller(Assertion assertion, @Nullable String sessionsAssertion, @Nullable String policyAssertion) {
+}
