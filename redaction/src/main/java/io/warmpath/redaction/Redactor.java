@@ -6,11 +6,16 @@ import java.util.List;
  * Finds secrets and personal data in free text and replaces each with {@code [REDACTED:<kind>]}.
  *
  * <p>Kinds: {@code private_key} (PEM), {@code jwt}, {@code api_key} ({@code sk-...}, {@code sk-proj-...}),
- * {@code github_token} ({@code ghp_}, {@code gho_}, {@code ghs_}, {@code github_pat_}), {@code slack_token}
- * ({@code xox[abprs]-}), {@code aws_access_key} ({@code AKIA}/{@code ASIA}), {@code aws_secret_key} (40 characters
- * after {@code aws_secret_access_key}), {@code credential} ({@code ?key=}, {@code password=}, ...),
- * {@code warmpath_token} ({@code wpt_}), {@code email}, {@code iban} (mod-97 checked), {@code card} (Luhn checked)
- * and {@code phone} (E.164 and common national formats).
+ * {@code stripe_key} ({@code sk_live_}, {@code rk_test_}, {@code whsec_}, ...; publishable {@code pk_} keys are
+ * kept), {@code google_api_key} ({@code AIza} and 35 characters), {@code huggingface_token} ({@code hf_}),
+ * {@code github_token} ({@code ghp_}, {@code gho_}, {@code ghu_}, {@code ghs_}, {@code ghr_}, {@code github_pat_}),
+ * {@code slack_token} ({@code xox?-}), {@code aws_access_key} ({@code AKIA}/{@code ASIA}), {@code aws_secret_key}
+ * (40 characters after {@code aws_secret_access_key}), {@code warmpath_token} ({@code wpt_}),
+ * {@code authorization} (the credentials of an {@code Authorization} header, whatever the scheme),
+ * {@code bearer_token} ({@code Bearer <token>} anywhere else), {@code credential} (the value of a credential-named
+ * JSON member, YAML or properties key, environment variable or query parameter: {@code "password": "..."},
+ * {@code api_key=...}, {@code ?key=}; the name is kept), {@code email}, {@code iban} (mod-97 checked),
+ * {@code card} (Luhn checked) and {@code phone} (E.164 and common national formats).
  *
  * <p>This is the last line of defence for text that must be logged or returned (exception messages, error details,
  * request paths): prompts and responses are never logged as text in the first place, see {@link PayloadLogView}.

@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 class RedactorTest {
+
+    /** 24 letters and digits: the body of the vendor keys below, which are assembled so no key is written out. */
+    private static final String KEY_BODY = "0123456789abcdefGHIJKLMN";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Redactor redactor = Redactor.standard();
 
@@ -19,6 +27,13 @@ class RedactorTest {
     void cleanTextComesBackAsTheSameInstance() {
         String line = "Cell cell-2 is now healthy after 3 probes";
         assertThat(redactor.redact(line)).isSameAs(line);
+    }
+
+    @Test
+    void cleanJsonWithTokenCountsComesBackAsTheSameInstance() {
+        String usage = "{\"model\":\"llama-3-8b\",\"max_tokens\":100,\"usage\":{\"prompt_tokens\":512,"
+                + "\"completion_tokens\":128,\"total_tokens\":640}}";
+        assertThat(redactor.redact(usage)).isSameAs(usage);
     }
 
     @Test
@@ -87,10 +102,23 @@ class RedactorTest {
         }
 
         @ParameterizedTest
+        @ValueSource(strings = {"ghu_0123456789abcdefghijABCDEFGHIJ012345", "ghr_0123456789abcdefghijABCDEFGHIJ012345"})
+        void gitHubUserToServerAndRefreshTokensAreRedacted(String token) {
+            assertThat(redact("token: " + token)).isEqualTo("token: [REDACTED:github_token]");
+        }
+
+        @ParameterizedTest
         @ValueSource(strings = {"xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxp-1234567890-abcdef",
                 "xoxa-2-1234567890abc", "xoxr-1234567890-abc", "xoxs-1234567890-abc"})
         void slackTokensAreRedacted(String token) {
             assertThat(redact(token + " rejected")).isEqualTo("[REDACTED:slack_token] rejected");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"xoxe-1-My0xLTEyMzQ1Njc4OTAtYWJj", "xoxc-1234567890-1234567890-abcdef",
+                "xoxd-AbCdEf%2BGhIjKl", "xoxe.xoxp-1-Mi0yLTEyMzQ1Njc4OTAtYWJj"})
+        void slackRefreshClientAndCookieTokensAreRedactedWhole(String token) {
+            assertThat(redact("slack said " + token)).isEqualTo("slack said [REDACTED:slack_token]");
         }
 
         @Test
@@ -132,6 +160,239 @@ class RedactorTest {
                     .isEqualTo("GET " + url + "?key=[REDACTED:credential]&alt=sse");
             assertThat(redact("connecting with password=hunter2hunter2 to db"))
                     .isEqualTo("connecting with password=[REDACTED:credential] to db");
+        }
+    }
+
+    @Nested
+    class VendorKeys {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"sk_live_", "sk_test_", "rk_live_", "rk_test_"})
+        void stripeSecretAndRestrictedKeysAreRedacted(String prefix) {
+            assertThat(redact("stripe rejected " + prefix + KEY_BODY + "xyz"))
+                    .isEqualTo("stripe rejected [REDACTED:stripe_key]");
+        }
+
+        @Test
+        void stripeWebhookSigningSecretsAreRedacted() {
+            assertThat(redact("whsec=" + "whsec_" + KEY_BODY + "AbCdEfGh")).isEqualTo("whsec=[REDACTED:stripe_key]");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"pk_live_", "pk_test_"})
+        void stripePublishableKeysAreKeptBecauseTheyArePublicByDesign(String prefix) {
+            String line = "checkout uses " + prefix + KEY_BODY;
+            assertThat(redact(line)).isEqualTo(line);
+        }
+
+        @Test
+        void googleApiKeysAreRedacted() {
+            String key = "AIza" + "Sy" + KEY_BODY + "_-abcdefg";
+            assertThat(key).hasSize(39);
+            assertThat(redact("gemini key " + key + " invalid"))
+                    .isEqualTo("gemini key [REDACTED:google_api_key] invalid");
+        }
+
+        @Test
+        void aizaFollowedByTheWrongLengthIsNotAGoogleKey() {
+            String tooShort = "AIza" + KEY_BODY + "abcdefghij";
+            String tooLong = "AIza" + KEY_BODY + "abcdefghijklm";
+            assertThat(redact(tooShort + " " + tooLong)).isEqualTo(tooShort + " " + tooLong);
+        }
+
+        @Test
+        void huggingFaceTokensAreRedacted() {
+            assertThat(redact("HF hub token hf_" + KEY_BODY + "abcdefghij"))
+                    .isEqualTo("HF hub token [REDACTED:huggingface_token]");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"hf_hub_download(repo_id=meta-llama/Llama-3.1-8B)", "HF_HUB_ENABLE_HF_TRANSFER=1",
+                "use_hf_" + "abcdefghijklmnopqrstuvwxyz012345"})
+        void huggingFaceIdentifiersAreKept(String text) {
+            assertThat(redact(text)).isEqualTo(text);
+        }
+    }
+
+    @Nested
+    class AuthorizationAndBearerTokens {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"Bearer", "Basic", "Token", "bearer"})
+        void authorizationHeaderCredentialsAreRedactedWhateverTheSchemeAndTheSchemeKept(String scheme) {
+            assertThat(redact("Authorization: " + scheme + " abc"))
+                    .isEqualTo("Authorization: " + scheme + " [REDACTED:authorization]");
+        }
+
+        @Test
+        void basicCredentialsInALowerCaseHeaderAreRedacted() {
+            assertThat(redact("authorization: Basic dXNlcjpodW50ZXIy\r\naccept: */*"))
+                    .isEqualTo("authorization: Basic [REDACTED:authorization]\r\naccept: */*");
+        }
+
+        @Test
+        void authorizationWithoutASchemeIsRedacted() {
+            assertThat(redact("Proxy-Authorization: c2VjcmV0"))
+                    .isEqualTo("Proxy-Authorization: [REDACTED:authorization]");
+        }
+
+        @Test
+        void authorizationInAnEnvironmentVariableIsRedacted() {
+            assertThat(redact("HTTP_AUTHORIZATION=Bearer abc123"))
+                    .isEqualTo("HTTP_AUTHORIZATION=Bearer [REDACTED:authorization]");
+        }
+
+        @Test
+        void authorizationInJsonMapsAndSpringHeadersIsRedacted() {
+            assertThat(redact("{\"Authorization\": \"Bearer opaque-token\", \"Accept\": \"*/*\"}"))
+                    .isEqualTo("{\"Authorization\": \"Bearer [REDACTED:authorization]\", \"Accept\": \"*/*\"}");
+            assertThat(redact("{authorization=[Basic dXNlcjpwYXNz], accept=[*/*]}"))
+                    .isEqualTo("{authorization=[Basic [REDACTED:authorization]], accept=[*/*]}");
+            assertThat(redact("[Authorization:\"Token t0k3n\", Accept:\"*/*\"]"))
+                    .isEqualTo("[Authorization:\"Token [REDACTED:authorization]\", Accept:\"*/*\"]");
+        }
+
+        @Test
+        void aJwtInAnAuthorizationHeaderKeepsItsKind() {
+            String jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVz";
+            assertThat(redact("Authorization: Bearer " + jwt)).isEqualTo("Authorization: Bearer [REDACTED:jwt]");
+            assertThat(redact("Authorization: " + jwt)).isEqualTo("Authorization: [REDACTED:jwt]");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0123abcd", "abc.def_ghi-jkl~mno+pqr/stu1==", "AbCdEfGhIjKlMnOpQrStUv"})
+        void opaqueBearerTokensAreRedactedAnywhere(String token) {
+            assertThat(redact("retrying with Bearer " + token + ", attempt 2"))
+                    .isEqualTo("retrying with Bearer [REDACTED:bearer_token], attempt 2");
+        }
+
+        @Test
+        void aBearerTokenAtTheEndOfASentenceLeavesTheFullStop() {
+            assertThat(redact("upstream refused bearer 9f8e7d6c5b4a."))
+                    .isEqualTo("upstream refused bearer [REDACTED:bearer_token].");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"Missing Bearer token.", "Expected Bearer authentication for /v1/chat/completions",
+                "WWW-Authenticate: Bearer realm=\"warmpath\", error=\"invalid_token\"",
+                "{\"token_type\": \"Bearer\", \"expires_in\": 3600}", "Authorization failed for tenant acme"})
+        void wordsAfterBearerAndAuthorizationProseAreKept(String text) {
+            assertThat(redact(text)).isEqualTo(text);
+        }
+    }
+
+    @Nested
+    class CredentialNamedValues {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"password", "passwd", "passphrase", "api_key", "apiKey", "api-key", "x-api-key",
+                "secret", "client_secret", "clientSecret", "access_token", "refresh_token", "id_token", "private_key",
+                "secret_key", "DB_PASSWORD", "credentials"})
+        void stringValuesOfCredentialNamedJsonMembersAreRedactedAndTheNameKept(String name) {
+            assertThat(redact("{\"" + name + "\": \"hunter2\", \"user\": \"bob\"}"))
+                    .isEqualTo("{\"" + name + "\": \"[REDACTED:credential]\", \"user\": \"bob\"}");
+        }
+
+        @Test
+        void compactJsonIsRedactedMemberByMember() {
+            assertThat(redact("{\"user\":\"bob\",\"password\":\"hunter2\",\"apiKey\":\"abc\",\"max_tokens\":100}"))
+                    .isEqualTo("{\"user\":\"bob\",\"password\":\"[REDACTED:credential]\","
+                            + "\"apiKey\":\"[REDACTED:credential]\",\"max_tokens\":100}");
+        }
+
+        @Test
+        void prettyPrintedJsonIsRedactedEscapedQuotesAndAll() {
+            ObjectNode body = JSON.createObjectNode().put("user", "bob").put("password", "pa ss \"w0rd\" \\ end")
+                    .put("max_tokens", 100);
+            String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body);
+
+            assertThat(redact(pretty)).isEqualTo(pretty.replace("pa ss \\\"w0rd\\\" \\\\ end", "[REDACTED:credential]"))
+                    .contains("\"password\" : \"[REDACTED:credential]\"").contains("\"max_tokens\" : 100")
+                    .doesNotContain("w0rd");
+        }
+
+        @Test
+        void jsonQuotedInsideAJsonStringIsRedacted() {
+            ObjectNode body = JSON.createObjectNode().put("password", "hun\"ter2").put("user", "bob");
+            String quoted = JSON.writeValueAsString(JSON.writeValueAsString(body));
+
+            assertThat(redact("upstream body " + quoted))
+                    .isEqualTo("upstream body \"{\\\"password\\\":\\\"[REDACTED:credential]\\\","
+                            + "\\\"user\\\":\\\"bob\\\"}\"");
+        }
+
+        @Test
+        void singleQuotedMembersAreRedacted() {
+            assertThat(redact("{'client_secret': 'it\\'s a secret', 'region': 'eu'}"))
+                    .isEqualTo("{'client_secret': '[REDACTED:credential]', 'region': 'eu'}");
+        }
+
+        @Test
+        void numericValuesOfCredentialNamedMembersAreRedacted() {
+            assertThat(redact("{\"api_key\": 12345678, \"pin\": 1234}"))
+                    .isEqualTo("{\"api_key\": [REDACTED:credential], \"pin\": 1234}");
+        }
+
+        @Test
+        void nullAndBooleanValuesSayNothingAndAreKept() {
+            String text = "{\"password\": null, \"secret\": false, \"api_key\": true, \"access_token\": \"null\"}";
+            assertThat(redact(text)).isEqualTo(text);
+        }
+
+        @Test
+        void aValueAnotherDetectorRedactedKeepsItsKind() {
+            assertThat(redact("{\"api_key\": \"sk-proj-AbCdEfGhIjKlMnOpQrStUvWx12\"}"))
+                    .isEqualTo("{\"api_key\": \"[REDACTED:api_key]\"}");
+        }
+
+        @Test
+        void plainTokenNamesAreRedactedWhenTheValueLooksLikeAToken() {
+            assertThat(redact("{\"token\": \"" + KEY_BODY + "\", \"slackBotToken\": \"" + KEY_BODY + "\"}"))
+                    .isEqualTo("{\"token\": \"[REDACTED:credential]\", \"slackBotToken\": \"[REDACTED:credential]\"}");
+            assertThat(redact("GET /v1/stream?token=" + KEY_BODY + "&alt=sse"))
+                    .isEqualTo("GET /v1/stream?token=[REDACTED:credential]&alt=sse");
+        }
+
+        @Test
+        void credentialTokenNamesAreRedactedWhateverTheValue() {
+            assertThat(redact("{\"session_token\": \"short\", \"accessToken\": \"a b\"}"))
+                    .isEqualTo("{\"session_token\": \"[REDACTED:credential]\", "
+                            + "\"accessToken\": \"[REDACTED:credential]\"}");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+                "{\"max_tokens\": 100, \"prompt_tokens\": 512, \"token_count\": 7, \"max_token\": 100}",
+                "{\"token\": \"Hello\", \"logprob\": -0.31, \"top_logprobs\": [{\"token\": \" world\"}]}",
+                "{\"eos_token\": \"</s>\", \"pad_token\": \"<|endoftext|>\", \"token\": \"understanding\"}",
+                "{\"token_type\": \"Bearer\", \"tokens\": [1, 2], \"tokenizer\": \"llama-3-tokenizer-v2\"}",
+                "{\"key\": \"session-1234\", \"cache_key\": \"prefix-abcdef\", \"monkey\": \"banana\"}",
+                "{\"password_policy\": \"strong\", \"secret_name\": \"db-creds\", \"compassword\": \"x1234\"}",
+                "{\"passwordless\": \"enabled\", \"api_key_id\": \"key-0042\", \"secrets\": \"vault\"}",
+                "Access denied for user 'app' (using password: YES)"})
+        void tokenCountsTokenizerTextAndOtherNamesAreKept(String text) {
+            assertThat(redact(text)).isEqualTo(text);
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiterString = " -> ", value = {
+                "password: hunter2 -> password: [REDACTED:credential]",
+                "password = \"hunter 2\" -> password = \"[REDACTED:credential]\"",
+                "spring.datasource.password=hunter2 -> spring.datasource.password=[REDACTED:credential]",
+                "OPENAI_API_KEY=abcd1234 -> OPENAI_API_KEY=[REDACTED:credential]",
+                "--client-secret=hunter2 -> --client-secret=[REDACTED:credential]",
+                "X-Api-Key: abcd1234 -> X-Api-Key: [REDACTED:credential]",
+                "dbPassword: hunter2 -> dbPassword: [REDACTED:credential]",
+                "Login[user=bob, password=hunter2] -> Login[user=bob, password=[REDACTED:credential]]",
+                "{password=hunter2, user=bob} -> {password=[REDACTED:credential], user=bob}"})
+        void yamlPropertiesEnvironmentHeaderAndToStringValuesAreRedacted(String setting, String redacted) {
+            assertThat(redact(setting)).isEqualTo(redacted);
+        }
+
+        @Test
+        void aValueOfThousandsOfEscapesIsRedactedToTheEndOfTheLineWithoutExhaustingTheStack() {
+            String text = "{\"password\": \"" + "\\\\".repeat(50_000) + "\"}\nnext line";
+            assertThat(redact(text)).isEqualTo("{\"password\": \"[REDACTED:credential]\nnext line");
         }
     }
 
