@@ -6,6 +6,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.service.annotation.DeleteExchange;
+import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 import org.springframework.web.service.annotation.PutExchange;
@@ -24,6 +25,11 @@ public interface SessionServiceApi {
     Mono<ResolvedSession> resolve(
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
             @RequestBody ResolveRequest request);
+
+    /** 200 with the defaults of the caller's tenant (the assertion names it). */
+    @GetExchange("/tenant/defaults")
+    Mono<TenantDefaults> tenantDefaults(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization);
 
     /** 200 with the stored binding; 409 when the epoch moved; 404 unknown session. */
     @PutExchange("/sessions/{sessionId}/binding")
