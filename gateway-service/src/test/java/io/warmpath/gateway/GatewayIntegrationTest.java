@@ -80,6 +80,8 @@ class GatewayIntegrationTest {
         registry.add("warmpath.gateway.health.probe-interval", () -> "1h");
         registry.add("warmpath.gateway.health.ejection-cooldown", () -> COOLDOWN.toMillis() + "ms");
         registry.add("warmpath.gateway.sessions.url", () -> "http://127.0.0.1:" + StubPorts.closedPort());
+        // Tenants are never learned here (session-service is down throughout): serve them as internal data.
+        registry.add("warmpath.gateway.sessions.unknown-tenant-data-class", () -> "internal");
         // Routing alone: regional policy has its own test (RegionalRoutingIntegrationTest).
         registry.add("warmpath.gateway.policy.enabled", () -> "false");
     }

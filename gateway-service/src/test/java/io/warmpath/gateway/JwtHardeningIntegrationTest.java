@@ -1,7 +1,5 @@
 package io.warmpath.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -32,6 +31,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every way a token can be wrong gets 401 with OpenAI error JSON and {@code WWW-Authenticate: Bearer
@@ -68,6 +69,7 @@ class JwtHardeningIntegrationTest {
                 Arguments.of("expired", TOKENS.token(scoped(claims -> claims
                         .issueTime(Date.from(Instant.now().minus(Duration.ofHours(2))))
                         .expirationTime(Date.from(Instant.now().minus(Duration.ofHours(1))))))),
+                Arguments.of("no expiry", TOKENS.token(scoped(claims -> claims.expirationTime(null)))),
                 Arguments.of("not valid yet", TOKENS.token(scoped(claims -> claims
                         .notBeforeTime(Date.from(Instant.now().plus(Duration.ofHours(1))))))),
                 Arguments.of("another issuer", TOKENS.token(scoped(claims -> claims.issuer("someone-else")))),
@@ -119,6 +121,30 @@ class JwtHardeningIntegrationTest {
                 .bodyValue("{\"input\":{}}")
                 .exchange()
                 .expectStatus().value(status -> assertThat(status).isNotEqualTo(401));
+    }
+
+    static Stream<Arguments> unusableClaims() {
+        return Stream.of(
+                Arguments.of("clearance", "top-secret"),
+                Arguments.of("clearance", 3),
+                Arguments.of("region", "eu west"),
+                Arguments.of("region", "r".repeat(65)),
+                Arguments.of("roles", "admin"),
+                Arguments.of("roles", List.of("analyst", "line\nbreak")));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("unusableClaims")
+    void aValidTokenWithClaimsPolicyCannotUseIsABadRequestNotAnOutage(String claim, Object value) {
+        client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.token(scoped(claims -> claims.claim(claim, value)))))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"kimi-k2.5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("invalid_token_claims")
+                .jsonPath("$.error.message").value(String.class, message -> assertThat(message).contains(claim));
     }
 
     private void assertUnauthorized(WebTestClient.RequestHeadersSpec<?> request, String token) {

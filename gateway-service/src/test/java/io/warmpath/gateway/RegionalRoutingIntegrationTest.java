@@ -64,7 +64,6 @@ class RegionalRoutingIntegrationTest {
         // Generous for a cold test JVM; no allow caching, so each test's rule applies at once.
         registry.add("warmpath.gateway.policy.deadline", () -> "2s");
         registry.add("warmpath.gateway.policy.allow-ttl", () -> "0s");
-        registry.add("warmpath.gateway.policy.degraded-data-class", () -> "regulated");
     }
 
     @Autowired
@@ -198,23 +197,75 @@ class RegionalRoutingIntegrationTest {
     }
 
     @Test
-    void sessionThatCannotBeResolvedIsCheckedAsTheConfiguredDegradedClass() {
-        POLICY.allowWhen(request -> !"regulated".equals(request.path("resource").path("data_class").asString()));
+    void aRequestWithoutSessionCarriesItsTenantsDefaultDataClass() {
+        SESSIONS.tenantDataClass("confidential-corp", "confidential");
+
+        String servedBy = chat(TOKENS.forTenant("confidential-corp"), null).expectStatus().isOk()
+                .returnResult(String.class).getResponseHeaders().getFirst(WarmpathHeaders.CELL);
+
+        assertThat(POLICY.requests()).allSatisfy(request ->
+                assertThat(request.path("resource").path("data_class").asString()).isEqualTo("confidential"));
+        assertThat(stub(servedBy).lastAssertion().path("data_class").asString()).isEqualTo("confidential");
+    }
+
+    @Test
+    void duringAnOutageAnImplicitSessionIsServedNoWeakerThanItsTenantsDefaults() {
+        SESSIONS.tenantDataClass("confidential-too", "confidential");
+        chat(TOKENS.forTenant("confidential-too"), null).expectStatus().isOk().expectBody(Void.class);
+        POLICY.requests().clear();
         SESSIONS.stop();
         try {
-            chat(TOKENS.forTenant("acme"), "implicit-while-down")
-                    .expectStatus().isEqualTo(503)
-                    .expectBody().jsonPath("$.error.code").isEqualTo("session_service_unavailable");
+            String servedBy = chat(TOKENS.forTenant("confidential-too"), "implicit-while-down").expectStatus().isOk()
+                    .returnResult(String.class).getResponseHeaders().getFirst(WarmpathHeaders.CELL);
 
-            POLICY.allowWhen(request -> true);
-            chat(TOKENS.forTenant("acme"), "implicit-while-down").expectStatus().isOk()
-                .expectBody(Void.class);
+            assertThat(POLICY.requests()).isNotEmpty().allSatisfy(request ->
+                    assertThat(request.path("resource").path("data_class").asString()).isEqualTo("confidential"));
+            assertThat(stub(servedBy).lastAssertion().has("session")).isFalse();
         }
         finally {
             SESSIONS.restart();
         }
-        assertThat(POLICY.requests()).isNotEmpty().allSatisfy(request ->
-                assertThat(request.path("resource").path("data_class").asString()).isEqualTo("regulated"));
+    }
+
+    @Test
+    void duringAnOutageRegulatedTenantsAndTenantsNeverLearnedFailClosed() {
+        SESSIONS.tenantDataClass("regulated-corp", "regulated");
+        POLICY.allowWhen(request -> true);
+        chat(TOKENS.forTenant("regulated-corp"), null).expectStatus().isOk().expectBody(Void.class);
+        int eu = EU_1.completions() + EU_2.completions() + US.completions();
+        SESSIONS.stop();
+        try {
+            chat(TOKENS.forTenant("regulated-corp"), "implicit-while-down")
+                    .expectStatus().isEqualTo(503)
+                    .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                    .expectBody().jsonPath("$.error.code").isEqualTo("session_service_unavailable");
+            chat(TOKENS.forTenant("never-seen"), "implicit-while-down")
+                    .expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.error.code").isEqualTo("session_service_unavailable");
+            chat(TOKENS.forTenant("never-seen-either"), null)
+                    .expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.error.code").isEqualTo("session_service_unavailable");
+        }
+        finally {
+            SESSIONS.restart();
+        }
+        assertThat(EU_1.completions() + EU_2.completions() + US.completions()).as("no cell was called").isEqualTo(eu);
+    }
+
+    @Test
+    void sessionServiceSheddingLoadIsARetryNotADegradedTurn() {
+        int before = EU_1.completions() + EU_2.completions() + US.completions();
+        SESSIONS.overloaded(true);
+        try {
+            chat(TOKENS.forTenant("acme"), "implicit-while-busy")
+                    .expectStatus().isEqualTo(503)
+                    .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                    .expectBody().jsonPath("$.error.code").isEqualTo("session_service_overloaded");
+        }
+        finally {
+            SESSIONS.overloaded(false);
+        }
+        assertThat(EU_1.completions() + EU_2.completions() + US.completions()).isEqualTo(before);
     }
 
     private WebTestClient.ResponseSpec chat(String token, String affinity) {

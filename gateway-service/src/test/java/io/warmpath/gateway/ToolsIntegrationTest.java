@@ -91,6 +91,8 @@ class ToolsIntegrationTest {
         registry.add("warmpath.gateway.policy.deadline", () -> "2s");
         registry.add("warmpath.gateway.policy.allow-ttl", () -> "0s");
         registry.add("warmpath.gateway.sessions.url", () -> "http://127.0.0.1:" + StubPorts.closedPort());
+        // No session-service here: tenants are never learned, so serve them as internal data.
+        registry.add("warmpath.gateway.sessions.unknown-tenant-data-class", () -> "internal");
         registry.add("warmpath.gateway.health.probe-interval", () -> "1h");
         registry.add("spring.cloud.discovery.client.simple.instances.inference-cells[0].uri", CELL::uri);
         registry.add("spring.cloud.discovery.client.simple.instances.inference-cells[0].metadata.cell-id",

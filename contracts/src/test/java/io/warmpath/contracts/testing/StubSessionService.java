@@ -71,6 +71,8 @@ public final class StubSessionService implements AutoCloseable {
     private final List<BindingPut> bindingPuts = new CopyOnWriteArrayList<>();
     private final List<PublicCall> publicCalls = new CopyOnWriteArrayList<>();
     private final AtomicInteger resolveCalls = new AtomicInteger();
+    private final Map<String, String> tenantDataClasses = new ConcurrentHashMap<>();
+    private final AtomicInteger tenantDefaultsCalls = new AtomicInteger();
 
     private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
     private final AtomicInteger reservations = new AtomicInteger();
@@ -128,6 +130,19 @@ public final class StubSessionService implements AutoCloseable {
     /** Answers every resolution 503 {@code session_service_overloaded}, as session-service does when it sheds load. */
     public void overloaded(boolean enabled) {
         this.overloaded = enabled;
+    }
+
+    /**
+     * Gives a tenant's implicit sessions, and its requests without a session, a data class (its configured
+     * default); {@code internal} otherwise. Implicit sessions opened afterwards take it.
+     */
+    public void tenantDataClass(String tenant, String dataClass) {
+        tenantDataClasses.put(tenant, dataClass);
+    }
+
+    /** How many times {@code GET /internal/tenant/defaults} was asked. */
+    public int tenantDefaultsCalls() {
+        return tenantDefaultsCalls.get();
     }
 
     /** Creates a token session (as {@code POST /v1/sessions} would), with a budget, and returns its affinity token. */
@@ -249,6 +264,7 @@ public final class StubSessionService implements AutoCloseable {
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", onPort), 0);
             http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             http.createContext("/internal/resolve", this::resolve);
+            http.createContext("/internal/tenant/defaults", this::tenantDefaults);
             http.createContext("/internal/sessions/", this::sessionCall);
             http.createContext("/internal/reservations/", this::followUp);
             http.createContext("/internal/turns", this::followUp);
@@ -290,6 +306,7 @@ public final class StubSessionService implements AutoCloseable {
         } else {
             String id = sessionIdByImplicitKey.computeIfAbsent(tenant + '\n' + affinity, key -> {
                 Session created = new Session(newSessionId(), tenant, workflow, true);
+                created.dataClass = tenantDataClasses.getOrDefault(tenant, "internal");
                 sessionsById.put(created.id, created);
                 return created.id;
             });
@@ -316,6 +333,18 @@ public final class StubSessionService implements AutoCloseable {
             }
         }
         json(exchange, 200, JSON.writeValueAsString(body));
+    }
+
+    private void tenantDefaults(HttpExchange exchange) throws IOException {
+        pause();
+        tenantDefaultsCalls.incrementAndGet();
+        String tenant = tenantOf(exchange);
+        if (tenant == null) {
+            json(exchange, 401, errorJson("unauthenticated", "authentication_error", "invalid_token"));
+            return;
+        }
+        json(exchange, 200, JSON.writeValueAsString(JSON.createObjectNode().put("tenant", tenant)
+                .put("data_class", tenantDataClasses.getOrDefault(tenant, "internal")).put("limited", false)));
     }
 
     /** {@code /internal/sessions/{id}/binding} and {@code /internal/sessions/{id}/reservations[/by-request/{r}]}. */

@@ -16,9 +16,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param allowTtl   how long an allow is reused
  * @param cacheSize  the most allows kept
  * @param retryAfter the {@code Retry-After} of a 503 when policy-service cannot decide
- * @param degradedDataClass the data class assumed for an implicit session while session-service cannot say (it is
- *                   down): {@code internal} keeps answers going, as degraded routing promises; {@code regulated}
- *                   refuses rather than risk a region, for deployments whose tenants default to regulated data
  */
 @ConfigurationProperties("warmpath.gateway.policy")
 record GatewayPolicyProperties(
@@ -27,6 +24,5 @@ record GatewayPolicyProperties(
         @DefaultValue("500ms") Duration deadline,
         @DefaultValue("5s") Duration allowTtl,
         @DefaultValue("10000") long cacheSize,
-        @DefaultValue("1s") Duration retryAfter,
-        @DefaultValue("internal") String degradedDataClass) {
+        @DefaultValue("1s") Duration retryAfter) {
 }

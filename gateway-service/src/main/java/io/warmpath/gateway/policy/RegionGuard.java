@@ -17,7 +17,6 @@ import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.contracts.policy.DecisionRequest;
 import io.warmpath.contracts.policy.Principal;
 import io.warmpath.contracts.policy.Resource;
-import io.warmpath.contracts.sessions.ResolvedSession;
 import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
 import io.warmpath.gateway.security.Caller;
@@ -32,27 +31,22 @@ import reactor.core.publisher.Mono;
  * its internal assertion carries to the cell for its own check.
  *
  * <p>The question is asked once per distinct region of the cells serving the model (one batch; allows are cached by
- * the {@link PolicyClient}): action {@code infer}, resource {@code Cell} with the region as its id, the data class
- * (the session's; {@code internal} without a session) and the session's pinned region as context
- * {@code data_region}. Per-cell policies are enforced by each cell's own re-check.
+ * the {@link PolicyClient}): action {@code infer}, resource {@code Cell} with the region as its id, the request's data
+ * class and pinned region ({@link DataScope}: the session's, else its tenant's defaults) with the pinned region as
+ * context {@code data_region}. Per-cell policies are enforced by each cell's own re-check.
  *
  * <ul>
  *   <li>Some region allowed: a {@link RegionPermit} limits the load balancer to cells there.</li>
  *   <li>None allowed and every answer a deny: 403 {@code region_not_allowed}.</li>
  *   <li>None allowed and some answer missing (policy-service failed, timed out or is down): 503
  *       {@code policy_unavailable} with {@code Retry-After}: fail closed, but not a verdict on the request.</li>
- *   <li>An implicit session whose resolution failed (session-service down) has an unknown class, so it is checked
- *       as {@code warmpath.gateway.policy.degraded-data-class} ({@code internal} by default, so answers go on;
- *       {@code regulated} to refuse instead); if that allows nothing the answer is 503
- *       {@code session_service_unavailable}.</li>
+ *   <li>policy-service refused the question (the caller's claims): 400 {@code invalid_token_claims}.</li>
  * </ul>
  * Metrics: {@code warmpath.gateway.policy.region_checks{outcome}}: {@code allowed}, {@code region_not_allowed},
- * {@code policy_unavailable}, {@code unresolved_session}.
+ * {@code policy_unavailable}, {@code invalid_claims}.
  */
 public final class RegionGuard {
 
-    /** The class of data in a request without a session. */
-    static final DataClass DEFAULT_DATA_CLASS = DataClass.INTERNAL;
     /** The name of cells without a {@code region} label in questions and messages. */
     static final String UNLABELLED = "unlabelled";
 
@@ -70,28 +64,26 @@ public final class RegionGuard {
     }
 
     /**
-     * Admits an inference request: sets the policy headers for the cell and, when checks are enabled, the
-     * {@link RegionPermit}; or fails with an {@link ApiErrorException} (403 or 503).
+     * Admits an inference request: records its {@link DataScope} and, when checks are enabled, the
+     * {@link RegionPermit}; or fails with an {@link ApiErrorException} (400, 403 or 503).
      *
-     * @param model      the requested model; {@code null} when it names none
-     * @param session    the resolved session; {@code null} without one or when it could not be resolved
-     * @param unresolved the request has a session that could not be resolved (its class is unknown)
+     * @param model the requested model; {@code null} when it names none
+     * @param scope the request's data: its session's, else its tenant's defaults
      * @return the exchange to route
      */
     public Mono<ServerWebExchange> admit(ServerWebExchange exchange, Caller caller, @Nullable String model,
-            @Nullable ResolvedSession session, boolean unresolved) {
-        DataClass dataClass = unresolved ? DataClass.fromWire(properties.degradedDataClass())
-                : session != null ? session.dataClass() : DEFAULT_DATA_CLASS;
-        @Nullable String dataRegion = session == null ? null : session.region();
-        return permit(caller.principal(), model, dataClass, dataRegion, unresolved).map(permit -> {
-            exchange.getAttributes().put(DataScope.ATTRIBUTE, new DataScope(dataClass, dataRegion));
+            DataScope scope) {
+        DataClass dataClass = scope.dataClass();
+        @Nullable String dataRegion = scope.region();
+        return permit(caller.principal(), model, dataClass, dataRegion).map(permit -> {
+            exchange.getAttributes().put(DataScope.ATTRIBUTE, scope);
             permit.ifPresent(allowed -> exchange.getAttributes().put(RegionPermit.ATTRIBUTE, allowed));
             return exchange;
         });
     }
 
     private Mono<Optional<RegionPermit>> permit(Principal principal, @Nullable String model,
-            DataClass dataClass, @Nullable String dataRegion, boolean unresolved) {
+            DataClass dataClass, @Nullable String dataRegion) {
         if (policies == null) {
             return Mono.just(Optional.empty());
         }
@@ -111,10 +103,14 @@ public final class RegionGuard {
         return policies.decide(questions).map(decisions -> {
             Set<String> allowed = new TreeSet<>();
             boolean anyUnanswered = false;
+            boolean claimsRefused = false;
             for (int i = 0; i < decisions.size(); i++) {
                 Decision decision = decisions.get(i);
                 if (decision.allowed()) {
                     allowed.add(regions.get(i));
+                }
+                else if (decision.outcome() == Decision.Outcome.REJECTED) {
+                    claimsRefused = true;
                 }
                 else if (decision.outcome() != Decision.Outcome.DENIED) {
                     anyUnanswered = true;
@@ -124,17 +120,16 @@ public final class RegionGuard {
                 count("allowed");
                 return Optional.of(new RegionPermit(allowed));
             }
-            throw refusal(model, dataClass, regions, decisions, anyUnanswered, unresolved);
+            throw refusal(model, dataClass, regions, decisions, anyUnanswered, claimsRefused);
         });
     }
 
     private ApiErrorException refusal(@Nullable String model, DataClass dataClass, List<String> regions,
-            List<Decision> decisions, boolean anyUnanswered, boolean unresolved) {
-        if (unresolved) {
-            count("unresolved_session");
-            return new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
-                    "The session cannot be resolved right now, so its data class is unknown; retry shortly.",
-                    properties.retryAfter()));
+            List<Decision> decisions, boolean anyUnanswered, boolean claimsRefused) {
+        if (claimsRefused) {
+            count("invalid_claims");
+            return new ApiErrorException(ErrorCode.INVALID_TOKEN_CLAIMS,
+                    "Policy cannot work with the token's claims (clearance, region or roles).");
         }
         if (anyUnanswered) {
             count("policy_unavailable");

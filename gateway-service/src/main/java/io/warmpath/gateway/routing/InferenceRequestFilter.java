@@ -4,15 +4,19 @@ import java.nio.ByteBuffer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.DataClass;
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.TenantDefaults;
+import io.warmpath.gateway.policy.DataScope;
 import io.warmpath.gateway.policy.RegionGuard;
 import io.warmpath.gateway.security.Caller;
 import io.warmpath.gateway.security.Tenants;
 import io.warmpath.gateway.sessions.Resolution;
 import io.warmpath.gateway.sessions.SessionDirectory;
+import io.warmpath.gateway.sessions.TenantDirectory;
 import io.warmpath.routing.RoutingKeys;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -35,13 +39,16 @@ import reactor.core.publisher.Mono;
  * <p>With {@code x-session-affinity} it resolves the session through session-service (tenant from the token,
  * {@code x-workflow} as the workflow) and adds a {@link SessionTurn} for sticky routing. An unknown token is 404
  * {@code session_not_found}, another workflow's session 403 {@code workflow_mismatch}; session-service refusing the
- * gateway's own headers (401) is 500 {@code internal_error}, logged. When session-service is unavailable, a token
- * ({@code wpt_...}) fails closed with 503 {@code session_service_unavailable}, since only session-service can say
- * whose it is; any other value is routed statelessly by its tenant-scoped key, without {@code x-warmpath-session},
- * and counted as degraded.
+ * gateway's assertion (401) is 500 {@code internal_error}, logged. When session-service sheds the call for load, the
+ * turn is a 503 {@code session_service_overloaded} with {@code Retry-After}: load is not an outage. When
+ * session-service is unavailable, a token ({@code wpt_...}) fails closed with 503 {@code session_service_unavailable},
+ * since only session-service can say whose it is; any other value is routed statelessly by its tenant-scoped key,
+ * without a session, with its tenant's default data class ({@link TenantDirectory}), and counted as degraded; a tenant
+ * whose defaults are regulated, or were never learned, fails closed instead.
  *
- * <p>Before routing, {@link RegionGuard} decides which regions may process the request's data (403
- * {@code region_not_allowed} when none) and adds the policy headers the cell re-checks with.
+ * <p>A request without a session carries its tenant's default data class. Before routing, {@link RegionGuard} decides
+ * which regions may process the request's data (403 {@code region_not_allowed} when none) and records it for the
+ * request's assertion, which the cell re-checks.
  *
  * <p>Ordered outside {@link NettyWriteResponseFilter}, so "completely written" includes the whole of a stream, and
  * outside the route's Retry filter, so a retried request is parsed and resolved only once.
@@ -57,12 +64,15 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
 
     private final InferenceRequestReader reader = new InferenceRequestReader();
     private final SessionDirectory sessions;
+    private final TenantDirectory tenants;
     private final RegionGuard regionGuard;
     private final Counter routedStatelessly;
     private final Counter failedClosed;
 
-    InferenceRequestFilter(SessionDirectory sessions, RegionGuard regionGuard, MeterRegistry meters) {
+    InferenceRequestFilter(SessionDirectory sessions, TenantDirectory tenants, RegionGuard regionGuard,
+            MeterRegistry meters) {
         this.sessions = sessions;
+        this.tenants = tenants;
         this.regionGuard = regionGuard;
         this.routedStatelessly = degraded(meters, "stateless");
         this.failedClosed = degraded(meters, "fail_closed");
@@ -101,7 +111,9 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
             RoutingTarget target = reader.read(endpoint, body, caller.tenant(), affinity);
             exchange.getAttributes().put(RoutingTarget.ATTRIBUTE, target);
             if (affinity == null) {
-                return regionGuard.admit(cached, caller, target.model(), null, false).flatMap(chain::filter);
+                return tenantScope(caller)
+                        .flatMap(scope -> regionGuard.admit(cached, caller, target.model(), scope))
+                        .flatMap(chain::filter);
             }
             return sessions.resolve(caller, affinity, header(exchange, WarmpathHeaders.WORKFLOW))
                     .flatMap(resolution -> routeSession(cached, chain, caller, affinity, target, body.length, resolution));
@@ -120,8 +132,8 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
                 }
                 exchange.getAttributes().put(SessionTurn.ATTRIBUTE, new SessionTurn(caller, affinity, found.session(),
                         target.model(), SessionTurn.estimatePromptTokens(bodyBytes)));
-                yield regionGuard.admit(exchange, caller, target.model(), found.session(), false)
-                        .flatMap(chain::filter);
+                yield regionGuard.admit(exchange, caller, target.model(),
+                        new DataScope(found.session().dataClass(), found.session().region())).flatMap(chain::filter);
             }
             case Resolution.NotFound notFound -> Mono.error(new ApiErrorException(ErrorCode.SESSION_NOT_FOUND,
                     "No open session matches the x-session-affinity value."));
@@ -138,18 +150,52 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
                 yield Mono.error(new ApiErrorException(ErrorCode.INTERNAL_ERROR,
                         "The gateway failed to handle the request."));
             }
+            case Resolution.Unavailable unavailable when unavailable.overloaded() ->
+                    // Shed for load: session-service is up, and this turn's session is only a retry away. Serving
+                    // it without its session would let one tenant's flood weaken everyone's handling.
+                    Mono.error(new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_OVERLOADED,
+                            "Sessions are busy right now; retry shortly.", sessions.retryAfter())));
             case Resolution.Unavailable unavailable -> {
                 if (affinity.startsWith(TOKEN_PREFIX)) {
                     failedClosed.increment();
-                    yield Mono.error(new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
-                            "Sessions cannot be checked right now; retry shortly.", sessions.retryAfter())));
+                    yield Mono.error(unavailable("Sessions cannot be checked right now; retry shortly."));
                 }
-                // The session's data class is unknown now: RegionGuard checks it as the strictest class.
-                yield regionGuard.admit(exchange, caller, target.model(), null, true)
+                // An implicit session during an outage: served without its session, never more weakly than its
+                // tenant's defaults, and not at all for regulated data.
+                yield tenantScope(caller)
+                        .flatMap(scope -> {
+                            if (scope.dataClass() == DataClass.REGULATED) {
+                                failedClosed.increment();
+                                return Mono.error(unavailable("Regulated sessions cannot be served while sessions "
+                                        + "cannot be checked; retry shortly."));
+                            }
+                            return regionGuard.admit(exchange, caller, target.model(), scope);
+                        })
                         .doOnNext(admitted -> routedStatelessly.increment())
                         .flatMap(chain::filter);
             }
         };
+    }
+
+    /**
+     * The data of a request without a session: its tenant's default class, as session-service configures it. A
+     * tenant whose defaults the gateway never learned, while session-service cannot say, is taken as
+     * {@code unknown-tenant-data-class} (the strictest by default, which fails closed).
+     */
+    private Mono<DataScope> tenantScope(Caller caller) {
+        return tenants.of(caller.tenant()).flatMap(defaults -> {
+            DataClass dataClass = defaults.map(TenantDefaults::dataClass).orElse(tenants.unknownTenantClass());
+            if (defaults.isEmpty() && dataClass == DataClass.REGULATED) {
+                failedClosed.increment();
+                return Mono.error(unavailable("The tenant's defaults cannot be learned right now; retry shortly."));
+            }
+            return Mono.just(new DataScope(dataClass, null));
+        });
+    }
+
+    private ApiErrorException unavailable(String message) {
+        return new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE, message,
+                sessions.retryAfter()));
     }
 
     /** A copy of the cached body; the buffer's read position is left alone, since it is forwarded afterwards. */
@@ -169,7 +215,8 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
 
     private static Counter degraded(MeterRegistry meters, String decision) {
         return Counter.builder("warmpath.gateway.sessions.degraded")
-                .description("Session turns decided without session-service: routed statelessly, or refused (tokens)")
+                .description("Requests decided without session-service: routed statelessly, or refused (tokens, "
+                        + "regulated data, unknown tenants)")
                 .tag("decision", decision)
                 .register(meters);
     }

@@ -3,9 +3,12 @@ package io.warmpath.gateway.security;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import io.warmpath.contracts.DataClass;
 import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.contracts.policy.Principal;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -26,6 +29,9 @@ public record Caller(String tenant, @Nullable String subject, List<String> scope
 
     /** The subject policy asks about for a token without one. */
     static final String ANONYMOUS = "anonymous";
+    static final int MAX_ROLES = 64;
+    private static final Pattern REGION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7e]{1,256}");
 
     public Caller {
         Objects.requireNonNull(tenant, "tenant");
@@ -38,10 +44,52 @@ public record Caller(String tenant, @Nullable String subject, List<String> scope
         return new Caller(tenant, subject, List.of(), List.of(), null, null);
     }
 
+    /**
+     * The caller a verified token describes. Its claims must be ones policy can work with: a clearance that is a data
+     * class, a region of the usual shape, at most {@value #MAX_ROLES} roles of printable text. Anything else is the
+     * caller's mistake, a 400 {@code invalid_token_claims}, rather than a question policy-service would refuse.
+     */
     static Caller of(Jwt token, String tenant) {
-        List<String> roles = token.hasClaim("roles") ? token.getClaimAsStringList("roles") : null;
-        return new Caller(tenant, token.getSubject(), scopesOf(token), roles == null ? List.of() : roles,
-                token.getClaimAsString("region"), token.getClaimAsString("clearance"));
+        Object roles = token.getClaims().get("roles");
+        return new Caller(tenant, token.getSubject(), scopesOf(token), rolesOf(roles),
+                region(token.getClaims().get("region")), clearance(token.getClaims().get("clearance")));
+    }
+
+    private static List<String> rolesOf(@Nullable Object roles) {
+        if (roles == null) {
+            return List.of();
+        }
+        if (!(roles instanceof List<?> list) || list.size() > MAX_ROLES
+                || !list.stream().allMatch(role -> role instanceof String text && PRINTABLE.matcher(text).matches())) {
+            throw invalidClaim("roles", "must be a list of at most " + MAX_ROLES + " names of printable text");
+        }
+        return list.stream().map(String.class::cast).toList();
+    }
+
+    private static @Nullable String region(@Nullable Object region) {
+        if (region == null) {
+            return null;
+        }
+        if (!(region instanceof String text) || !REGION.matcher(text).matches()) {
+            throw invalidClaim("region", "must match [A-Za-z0-9._-]{1,64}");
+        }
+        return text;
+    }
+
+    private static @Nullable String clearance(@Nullable Object clearance) {
+        if (clearance == null) {
+            return null;
+        }
+        if (!(clearance instanceof String text) || DataClass.parse(text).filter(known -> known.wireName().equals(text))
+                .isEmpty()) {
+            throw invalidClaim("clearance", "must be one of public, internal, confidential, regulated");
+        }
+        return text;
+    }
+
+    private static ApiErrorException invalidClaim(String claim, String problem) {
+        return new ApiErrorException(ErrorCode.INVALID_TOKEN_CLAIMS, "The token's '" + claim + "' claim " + problem
+                + ".");
     }
 
     /** The caller as policy-service asks about it; a token without {@code sub} acts as its tenant's anonymous caller. */

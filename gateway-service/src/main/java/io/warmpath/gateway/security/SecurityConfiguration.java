@@ -1,6 +1,8 @@
 package io.warmpath.gateway.security;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 import io.warmpath.gateway.tools.ToolScopes;
 import io.warmpath.gateway.web.ErrorResponseWriter;
@@ -76,6 +78,15 @@ class SecurityConfiguration {
     OAuth2TokenValidator<Jwt> tenantClaimValidator() {
         return new JwtClaimValidator<Object>(Tenants.CLAIM,
                 tenant -> tenant instanceof String name && Tenants.isValid(name));
+    }
+
+    /**
+     * A token without {@code exp} never expires: refused, whatever its issuer (Spring checks expiry only when the
+     * claim is there).
+     */
+    @Bean
+    OAuth2TokenValidator<Jwt> expiryRequired() {
+        return new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull);
     }
 
     @Bean

@@ -34,7 +34,7 @@ public sealed interface Resolution {
         static final String OVERLOADED = "overloaded";
 
         /** session-service turned the call away at its concurrency limit, before doing anything. */
-        boolean overloaded() {
+        public boolean overloaded() {
             return OVERLOADED.equals(cause);
         }
     }

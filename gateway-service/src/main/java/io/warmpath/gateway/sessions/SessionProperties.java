@@ -16,6 +16,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      background; zero makes turns past the ttl wait for session-service
  * @param nearCacheSize the most resolutions kept
  * @param retryAfter    the {@code Retry-After} of the 503 sent when a token cannot be resolved
+ * @param tenantDefaultsRefresh how often a tenant's defaults are asked again in the background
+ * @param tenantDefaultsKeep    how long a tenant's defaults are kept when session-service cannot be asked (an outage)
+ * @param unknownTenantDataClass the data class of a tenant whose defaults the gateway has not learned while
+ *                      session-service cannot say: {@code regulated} (the default) refuses its requests until
+ *                      session-service answers; a weaker class serves them with it
  */
 @ConfigurationProperties("warmpath.gateway.sessions")
 record SessionProperties(
@@ -24,5 +29,8 @@ record SessionProperties(
         @DefaultValue("2s") Duration nearCacheTtl,
         @DefaultValue("60s") Duration nearCacheMaxStale,
         @DefaultValue("100000") long nearCacheSize,
-        @DefaultValue("2s") Duration retryAfter) {
+        @DefaultValue("2s") Duration retryAfter,
+        @DefaultValue("30s") Duration tenantDefaultsRefresh,
+        @DefaultValue("24h") Duration tenantDefaultsKeep,
+        @DefaultValue("regulated") String unknownTenantDataClass) {
 }

@@ -1,6 +1,8 @@
 package io.warmpath.gateway.sessions;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.DataClass;
 import io.netty.channel.ChannelOption;
 import io.warmpath.contracts.sessions.SessionServiceApi;
 import io.warmpath.gateway.assertions.GatewayAssertions;
@@ -15,9 +17,9 @@ import reactor.netty.http.client.HttpClient;
 @Configuration(proxyBeanMethods = false)
 class SessionsConfiguration {
 
+    /** session-service's internal API with a short timeout: routing waits for it. */
     @Bean
-    SessionDirectory sessionDirectory(SessionProperties sessions, GatewayAssertions assertions,
-            MeterRegistry meterRegistry) {
+    SessionServiceApi sessionServiceApi(SessionProperties sessions) {
         HttpClient httpClient = HttpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, sessions.timeout().toMillis()))
                 .responseTimeout(sessions.timeout());
@@ -25,8 +27,20 @@ class SessionsConfiguration {
                 .baseUrl(sessions.url().toString())
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
                 .build();
-        SessionServiceApi api = HttpServiceProxyFactory.builderFor(WebClientAdapter.create(webClient)).build()
+        return HttpServiceProxyFactory.builderFor(WebClientAdapter.create(webClient)).build()
                 .createClient(SessionServiceApi.class);
+    }
+
+    @Bean
+    TenantDirectory tenantDirectory(SessionServiceApi api, SessionProperties sessions, GatewayAssertions assertions) {
+        return new TenantDirectory(api, assertions, sessions.timeout(), sessions.tenantDefaultsRefresh(),
+                sessions.tenantDefaultsKeep(), DataClass.fromWire(sessions.unknownTenantDataClass()),
+                Ticker.systemTicker());
+    }
+
+    @Bean
+    SessionDirectory sessionDirectory(SessionServiceApi api, SessionProperties sessions, GatewayAssertions assertions,
+            MeterRegistry meterRegistry) {
         return new SessionDirectory(new SessionClient(api, assertions, sessions.timeout()), sessions.nearCacheTtl(),
                 sessions.nearCacheMaxStale(), sessions.nearCacheSize(), sessions.retryAfter(), meterRegistry);
     }

@@ -309,8 +309,10 @@ class SessionDirectoryTest {
 
     private static SessionDirectory directory(String url, SimpleMeterRegistry meters, Duration ttl,
             Duration maxStale) {
-        return new SessionsConfiguration().sessionDirectory(new SessionProperties(java.net.URI.create(url),
-                Duration.ofSeconds(1), ttl, maxStale, 1_000, Duration.ofSeconds(2)),
+        SessionProperties properties = new SessionProperties(java.net.URI.create(url), Duration.ofSeconds(1), ttl,
+                maxStale, 1_000, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofHours(24), "regulated");
+        SessionsConfiguration configuration = new SessionsConfiguration();
+        return configuration.sessionDirectory(configuration.sessionServiceApi(properties), properties,
                 new GatewayAssertions(TestAssertions.shared().issuer()), meters);
     }
 

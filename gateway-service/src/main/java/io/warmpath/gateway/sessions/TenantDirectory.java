@@ -1,0 +1,55 @@
+package io.warmpath.gateway.sessions;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.assertion.Audiences;
+import io.warmpath.contracts.sessions.SessionServiceApi;
+import io.warmpath.contracts.sessions.TenantDefaults;
+import io.warmpath.gateway.assertions.GatewayAssertions;
+import io.warmpath.gateway.security.Caller;
+import reactor.core.publisher.Mono;
+
+/**
+ * What each tenant's requests default to, as session-service configures it ({@link TenantDefaults}): the data class
+ * of a request without a session, and the floor of any request the gateway must serve while session-service cannot
+ * say more (an outage). Learned on a tenant's first request, refreshed in the background every {@code refresh}, and
+ * kept through an outage for up to {@code keep} after the last answer: a degraded request is never handled more
+ * weakly than its tenant's own defaults, and a tenant never learned is refused rather than guessed.
+ */
+public final class TenantDirectory {
+
+    private final AsyncLoadingCache<String, TenantDefaults> defaults;
+    private final DataClass unknownTenantClass;
+
+    TenantDirectory(SessionServiceApi sessions, GatewayAssertions assertions, Duration timeout, Duration refresh,
+            Duration keep, DataClass unknownTenantClass, Ticker ticker) {
+        this.unknownTenantClass = unknownTenantClass;
+        this.defaults = Caffeine.newBuilder()
+                .refreshAfterWrite(refresh)
+                .expireAfterWrite(keep)
+                .maximumSize(100_000)
+                .ticker(ticker)
+                // A failed refresh keeps the known defaults; a failed first load is not remembered.
+                .buildAsync((tenant, executor) -> sessions.tenantDefaults("Bearer " + assertions.mint(
+                                Caller.of(tenant, GatewayAssertions.GATEWAY).assertion(), Audiences.SESSIONS))
+                        .timeout(timeout)
+                        .toFuture());
+    }
+
+    /** The data class of a tenant whose defaults were never learned, while session-service cannot say. */
+    public DataClass unknownTenantClass() {
+        return unknownTenantClass;
+    }
+
+    /** The tenant's defaults; empty when they were never learned and session-service cannot say now. */
+    public Mono<Optional<TenantDefaults>> of(String tenant) {
+        return Mono.fromFuture(() -> defaults.get(tenant), true)
+                .map(Optional::of)
+                .onErrorResume(failure -> Mono.just(Optional.empty()));
+    }
+}
