@@ -1,9 +1,5 @@
 package io.warmpath.gateway;
 
-import io.warmpath.contracts.testing.StubPolicyService;
-import io.warmpath.contracts.WarmpathHeaders;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -12,8 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.testing.StubPolicyService;
+import io.warmpath.contracts.testing.StubSessionService;
 import io.warmpath.gateway.cells.CellProber;
-import io.warmpath.gateway.sessions.StubPorts;
 import io.warmpath.gateway.tools.HostResolver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +30,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tool calls through the whole gateway: a real tool server on an allowlisted loopback port ({@code allow-private}),
@@ -82,6 +82,8 @@ class ToolsIntegrationTest {
         POLICY.allowWhen(request -> !"audit".equals(request.path("resource").path("id").asString()));
     }
     private static final StubCell CELL = StubCell.start("tools-cell", "kimi-k2.5", true);
+    /** session-service: tenants' implicit sessions are internal data unless a test says otherwise. */
+    private static final StubSessionService SESSIONS = StubSessionService.start();
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
@@ -90,9 +92,7 @@ class ToolsIntegrationTest {
         registry.add("warmpath.gateway.policy.url", POLICY::url);
         registry.add("warmpath.gateway.policy.deadline", () -> "2s");
         registry.add("warmpath.gateway.policy.allow-ttl", () -> "0s");
-        registry.add("warmpath.gateway.sessions.url", () -> "http://127.0.0.1:" + StubPorts.closedPort());
-        // No session-service here: tenants are never learned, so serve them as internal data.
-        registry.add("warmpath.gateway.sessions.unknown-tenant-data-class", () -> "internal");
+        registry.add("warmpath.gateway.sessions.url", SESSIONS::url);
         registry.add("warmpath.gateway.health.probe-interval", () -> "1h");
         registry.add("spring.cloud.discovery.client.simple.instances.inference-cells[0].uri", CELL::uri);
         registry.add("spring.cloud.discovery.client.simple.instances.inference-cells[0].metadata.cell-id",
@@ -114,6 +114,7 @@ class ToolsIntegrationTest {
                  "properties":{"city":{"type":"string","maxLength":40},"days":{"type":"integer","minimum":1}}}""";
         tool(registry, "weather", tool + "/weather", weatherSchema);
         registry.add("warmpath.gateway.tools.registry.weather.max-data-class", () -> "confidential");
+        registry.add("warmpath.gateway.tools.registry.weather.forward-caller", () -> "true");
         tool(registry, "audit", tool + "/weather", weatherSchema); // policy-service denies this one
         tool(registry, "lookup", tool + "/lookup?source=test", "{\"type\":\"object\"}");
         registry.add("warmpath.gateway.tools.registry.lookup.method", () -> "GET");
@@ -165,6 +166,7 @@ class ToolsIntegrationTest {
         List.of(TOOL, FORBIDDEN, REDIRECTING).forEach(ToolServer::stop);
         POLICY.stop();
         CELL.stop();
+        SESSIONS.stop();
     }
 
     @Test
@@ -184,8 +186,63 @@ class ToolsIntegrationTest {
         assertThat(TOOL.lastUri()).isEqualTo("/weather");
         assertThat(TOOL.lastHeader("host")).isEqualTo("127.0.0.1:" + TOOL.port());
         assertThat(TOOL.lastHeader("content-type")).isEqualTo("application/json");
-        assertThat(TOOL.lastHeader(WarmpathHeaders.TENANT)).isEqualTo("acme");
+        assertThat(TOOL.lastHeader(WarmpathHeaders.TENANT)).as("weather asks for the caller").isEqualTo("acme");
         assertThat(TOOL.lastHeader("authorization")).as("the caller's token stays at the gateway").isNull();
+    }
+
+    @Test
+    void toolsLearnWhoCallsOnlyWhenConfiguredTo() {
+        invoke("lookup", scopes("tools:lookup"), "{\"input\":{\"q\":\"x\"}}")
+                .expectStatus().isOk()
+                .expectBody(Void.class);
+
+        assertThat(TOOL.lastUri()).startsWith("/lookup?");
+        assertThat(TOOL.lastHeader(WarmpathHeaders.TENANT)).isNull();
+        assertThat(TOOL.lastHeader(WarmpathHeaders.SUBJECT)).isNull();
+    }
+
+    @Test
+    void aCallCarriesItsSessionsDataClassWhateverTheBodyDeclares() {
+        String affinity = SESSIONS.createTokenSession("acme", null);
+        SESSIONS.classify(SESSIONS.sessionIdOfToken(affinity), "regulated", null);
+
+        client.post().uri("/v1/tools/weather/invoke")
+                .headers(bearer(scopes("tools:weather")))
+                .header(WarmpathHeaders.SESSION_AFFINITY, affinity)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"input\":{\"city\":\"Oslo\"},\"data_class\":\"public\"}")
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error.code").isEqualTo("data_class_not_allowed");
+    }
+
+    @Test
+    void aCallWithoutASessionCarriesItsTenantsDefaultClassAtLeast() {
+        SESSIONS.tenantDataClass("confidential-corp", "confidential");
+        String token = TOKENS.token(claims -> claims.subject("agent-9").claim("tenant", "confidential-corp")
+                .claim("scope", "tools:weather"));
+
+        invoke("weather", token, "{\"input\":{\"city\":\"Oslo\"},\"data_class\":\"public\"}")
+                .expectStatus().isOk()
+                .expectBody(Void.class);
+
+        assertThat(POLICY.requests().getLast().path("resource").path("data_class").asString())
+                .isEqualTo("confidential");
+    }
+
+    @Test
+    void aCallInAnUnknownSessionIsNotFoundAndNothingIsSent() {
+        int before = TOOL.hits();
+
+        client.post().uri("/v1/tools/weather/invoke")
+                .headers(bearer(scopes("tools:weather")))
+                .header(WarmpathHeaders.SESSION_AFFINITY, "wpt_unknown")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"input\":{\"city\":\"Oslo\"}}")
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.error.code").isEqualTo("session_not_found");
+        assertThat(TOOL.hits()).isEqualTo(before);
     }
 
     @Test

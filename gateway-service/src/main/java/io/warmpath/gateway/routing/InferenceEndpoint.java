@@ -26,6 +26,10 @@ enum InferenceEndpoint {
         this.requiredInput = requiredInput;
     }
 
+    String path() {
+        return path;
+    }
+
     static Optional<InferenceEndpoint> forPath(String path) {
         return Arrays.stream(values()).filter(endpoint -> endpoint.path.equals(path)).findFirst();
     }

@@ -9,7 +9,6 @@ import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
-import io.warmpath.contracts.sessions.TenantDefaults;
 import io.warmpath.gateway.policy.DataScope;
 import io.warmpath.gateway.policy.RegionGuard;
 import io.warmpath.gateway.security.Caller;
@@ -58,11 +57,9 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceRequestFilter.class);
 
-    static final String TOKEN_PREFIX = "wpt_";
-
     static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
 
-    private final InferenceRequestReader reader = new InferenceRequestReader();
+    private final InferenceRequestReader reader;
     private final SessionDirectory sessions;
     private final TenantDirectory tenants;
     private final RegionGuard regionGuard;
@@ -70,7 +67,8 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
     private final Counter failedClosed;
 
     InferenceRequestFilter(SessionDirectory sessions, TenantDirectory tenants, RegionGuard regionGuard,
-            MeterRegistry meters) {
+            RequestFieldsProperties requestFields, MeterRegistry meters) {
+        this.reader = new InferenceRequestReader(new RequestFields(requestFields.allow()));
         this.sessions = sessions;
         this.tenants = tenants;
         this.regionGuard = regionGuard;
@@ -156,7 +154,7 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
                     Mono.error(new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_OVERLOADED,
                             "Sessions are busy right now; retry shortly.", sessions.retryAfter())));
             case Resolution.Unavailable unavailable -> {
-                if (affinity.startsWith(TOKEN_PREFIX)) {
+                if (SessionDirectory.isToken(affinity)) {
                     failedClosed.increment();
                     yield Mono.error(unavailable("Sessions cannot be checked right now; retry shortly."));
                 }
@@ -183,14 +181,9 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
      * {@code unknown-tenant-data-class} (the strictest by default, which fails closed).
      */
     private Mono<DataScope> tenantScope(Caller caller) {
-        return tenants.of(caller.tenant()).flatMap(defaults -> {
-            DataClass dataClass = defaults.map(TenantDefaults::dataClass).orElse(tenants.unknownTenantClass());
-            if (defaults.isEmpty() && dataClass == DataClass.REGULATED) {
-                failedClosed.increment();
-                return Mono.error(unavailable("The tenant's defaults cannot be learned right now; retry shortly."));
-            }
-            return Mono.just(new DataScope(dataClass, null));
-        });
+        return tenants.dataClassOf(caller.tenant(), sessions.retryAfter())
+                .map(dataClass -> new DataScope(dataClass, null))
+                .doOnError(ApiErrorException.class, refused -> failedClosed.increment());
     }
 
     private ApiErrorException unavailable(String message) {

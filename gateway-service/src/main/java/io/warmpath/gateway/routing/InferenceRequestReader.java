@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.routing.RoutingKeys;
@@ -29,15 +30,30 @@ final class InferenceRequestReader {
 
     /** A mapper of our own, so the canonical form of tools does not move with application Jackson settings. */
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Above vLLM's own limits on choices; a request asking for more is a mistake, not a workload. */
+    static final int MAX_CHOICES = 128;
+
+    private final RequestFields fields;
+
+    InferenceRequestReader(RequestFields fields) {
+        this.fields = fields;
+    }
 
     /**
      * @param tenant   the caller's tenant, from its token
      * @param affinity the {@code x-session-affinity} value, or {@code null}
-     * @throws ApiErrorException (400) when the body is not JSON, not an object, lacks what the endpoint requires, or
-     *                           has a chat message that is not an object with a string {@code role}
+     * @throws ApiErrorException (400) when the body is not JSON, not an object, lacks what the endpoint requires,
+     *                           has a field the endpoint does not take, a completion limit or choice count that is
+     *                           not a positive whole number, or a chat message that is not an object with a string
+     *                           {@code role}
      */
     RoutingTarget read(InferenceEndpoint endpoint, byte[] body, String tenant, @Nullable String affinity) {
         JsonNode root = parse(body);
+        fields.check(endpoint, root);
+        requireCount(root, "max_tokens", Integer.MAX_VALUE);
+        requireCount(root, "max_completion_tokens", Integer.MAX_VALUE);
+        requireCount(root, "n", MAX_CHOICES);
+        requireCount(root, "best_of", MAX_CHOICES);
         JsonNode model = root.get("model");
         if (model == null || !model.isString() || model.stringValue().isBlank()) {
             throw invalid(ErrorCode.MISSING_REQUIRED_PARAMETER, "'model' is required and must be a non-empty string.");
@@ -71,6 +87,17 @@ final class InferenceRequestReader {
             throw invalid(ErrorCode.INVALID_REQUEST_BODY, "The request body must be a JSON object.");
         }
         return root;
+    }
+
+    /** A count the client may leave out, or set to a whole number from 1 to {@code max} (not 2.0, not "2"). */
+    private static void requireCount(JsonNode root, String field, int max) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1 || value.intValue() > max) {
+            throw new ApiErrorException(ApiError.invalidField(field, "must be a whole number from 1 to " + max));
+        }
     }
 
     private static boolean isNonEmptyInput(@Nullable JsonNode input) {

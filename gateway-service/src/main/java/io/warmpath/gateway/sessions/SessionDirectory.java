@@ -60,6 +60,17 @@ public final class SessionDirectory {
         this.meters = meters;
     }
 
+    /** Session tokens start with this; any other affinity value names an implicit session. */
+    private static final String TOKEN_PREFIX = "wpt_";
+
+    /**
+     * Whether an affinity value is a session token (an explicit session, whose data class and region only
+     * session-service knows) rather than a client-chosen key for an implicit session.
+     */
+    public static boolean isToken(String affinity) {
+        return affinity.startsWith(TOKEN_PREFIX);
+    }
+
     /** How soon a client may retry a turn refused because session-service is unavailable. */
     public Duration retryAfter() {
         return retryAfter;

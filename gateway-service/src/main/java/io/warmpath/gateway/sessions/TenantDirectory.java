@@ -8,6 +8,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.warmpath.contracts.DataClass;
 import io.warmpath.contracts.assertion.Audiences;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.contracts.sessions.SessionServiceApi;
 import io.warmpath.contracts.sessions.TenantDefaults;
 import io.warmpath.gateway.assertions.GatewayAssertions;
@@ -44,6 +47,24 @@ public final class TenantDirectory {
     /** The data class of a tenant whose defaults were never learned, while session-service cannot say. */
     public DataClass unknownTenantClass() {
         return unknownTenantClass;
+    }
+
+    /**
+     * The data class of the tenant's requests without a session: its default, or {@link #unknownTenantClass()} when
+     * it was never learned and session-service cannot say now, which fails with a 503
+     * {@code session_service_unavailable} when that is the strictest class (fail closed).
+     */
+    public Mono<DataClass> dataClassOf(String tenant, Duration retryAfter) {
+        return of(tenant).flatMap(known -> {
+            if (known.isPresent()) {
+                return Mono.just(known.get().dataClass());
+            }
+            if (unknownTenantClass == DataClass.REGULATED) {
+                return Mono.error(new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
+                        "The tenant's defaults cannot be learned right now; retry shortly.", retryAfter)));
+            }
+            return Mono.just(unknownTenantClass);
+        });
     }
 
     /** The tenant's defaults; empty when they were never learned and session-service cannot say now. */

@@ -16,9 +16,10 @@ import org.springframework.http.HttpMethod;
  * @param maxDataClass     the most sensitive data it may receive
  * @param timeout          the whole call
  * @param maxResponseBytes the largest response body accepted
+ * @param forwardCaller    whether the tool is told the caller's tenant and subject
  */
 record Tool(String name, URI url, HttpMethod method, ToolInputSchema inputSchema, DataClass maxDataClass,
-        Duration timeout, long maxResponseBytes) {
+        Duration timeout, long maxResponseBytes, boolean forwardCaller) {
 
     /** Whether the input travels as a JSON body (else as query parameters). */
     boolean sendsBody() {

@@ -38,7 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code POST /v1/tools/{name}/invoke}: the scope was checked by the security chain; this checks, in order, that the
  * tool exists (404), the body ({@code {"input": {...}, "data_class": "internal"}}, 400), the data class against the
- * tool's ceiling (403), the input against the tool's schema (400), the policy decision (403), the egress guard
+ * tool's ceiling (403; the class is the caller's session's, or its tenant's default, never weaker than that whatever
+ * the body declares: see {@link CallData}), the input against the tool's schema (400), the policy decision (403), the
+ * egress guard
  * (403), and then calls the tool within its time (504) and response size (502) limits. The answer is
  * {@code {"tool", "status", "output"}} with the tool's status and body (JSON when it sent JSON, else text).
  */
@@ -52,11 +54,13 @@ final class ToolInvocationHandler {
     private final ToolPolicy policy;
     private final EgressGuard guard;
     private final ToolClient client;
+    private final CallData callData;
     private final JsonMapper json;
     private final MeterRegistry meters;
 
     ToolInvocationHandler(ToolRegistry registry, ToolPolicy policy, EgressGuard guard, ToolClient client,
-            JsonMapper json, MeterRegistry meters) {
+            CallData callData, JsonMapper json, MeterRegistry meters) {
+        this.callData = callData;
         this.registry = registry;
         this.policy = policy;
         this.guard = guard;
@@ -83,7 +87,8 @@ final class ToolInvocationHandler {
                 })
                 .defaultIfEmpty(new byte[0]);
         return Mono.zip(caller, body)
-                .flatMap(both -> call(tool, both.getT1(), readCall(tool, both.getT2())))
+                .flatMap(both -> callData.dataClassOf(request.exchange(), both.getT1())
+                        .flatMap(dataClass -> call(tool, both.getT1(), readCall(tool, both.getT2(), dataClass))))
                 .doOnError(failure -> outcome(tool, failure))
                 .doOnSuccess(response -> calls(tool.name(), "completed").increment());
     }
@@ -94,7 +99,7 @@ final class ToolInvocationHandler {
         Mono<ToolReply> send = Mono.fromCallable(() -> guard.admit(tool.url()))
                 .subscribeOn(Schedulers.boundedElastic()) // resolution blocks
                 .flatMap(target -> client.send(target, tool.method().name(), withQuery(target.pathAndQuery(), query),
-                        payload, headers(caller, payload != null), tool.maxResponseBytes()))
+                        payload, headers(caller, tool, payload != null), tool.maxResponseBytes()))
                 .timeout(tool.timeout());
         return policy.decide(caller, tool, call.dataClass())
                 // Only an explicit allow proceeds; no answer at all is a deny too.
@@ -107,8 +112,11 @@ final class ToolInvocationHandler {
                         .bodyValue(json.writeValueAsBytes(envelope(tool, reply))));
     }
 
-    /** The parsed body; 400 for anything but an object with an {@code input} object and an optional data class. */
-    private CallBody readCall(Tool tool, byte[] bytes) {
+    /**
+     * The parsed body; 400 for anything but an object with an {@code input} object and an optional data class. The
+     * call's class is {@code dataClass} (the caller's data), or the body's when that is stricter.
+     */
+    private CallBody readCall(Tool tool, byte[] bytes, DataClass callerData) {
         JsonNode root;
         try {
             root = json.readTree(bytes);
@@ -121,8 +129,9 @@ final class ToolInvocationHandler {
                     "The body must be {\"input\": {...}} with an optional \"data_class\".");
         }
         JsonNode declared = root.path("data_class");
-        DataClass dataClass = declared.isMissingNode() ? DataClass.INTERNAL : DataClass.parse(declared.asString(""))
+        DataClass dataClass = declared.isMissingNode() ? callerData : DataClass.parse(declared.asString(""))
                 .filter(parsed -> parsed.wireName().equals(declared.asString("")))
+                .map(callerData::stricter)
                 .orElseThrow(() -> new ApiErrorException(ErrorCode.INVALID_DATA_CLASS,
                         "data_class must be public, internal, confidential or regulated."));
         if (!dataClass.atMost(tool.maxDataClass())) {
@@ -164,13 +173,16 @@ final class ToolInvocationHandler {
         return pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + query;
     }
 
-    private static Map<String, String> headers(Caller caller, boolean hasBody) {
+    /** What the tool is sent besides the input: who calls only when its configuration asks for that. */
+    private static Map<String, String> headers(Caller caller, Tool tool, boolean hasBody) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("accept", "application/json, text/plain;q=0.9, */*;q=0.1");
         headers.put("user-agent", "warmpath-gateway");
-        headers.put(WarmpathHeaders.TENANT, caller.tenant());
-        if (caller.subject() != null && !caller.subject().isEmpty()) {
-            headers.put(WarmpathHeaders.SUBJECT, caller.subject());
+        if (tool.forwardCaller()) {
+            headers.put(WarmpathHeaders.TENANT, caller.tenant());
+            if (caller.subject() != null && !caller.subject().isEmpty()) {
+                headers.put(WarmpathHeaders.SUBJECT, caller.subject());
+            }
         }
         if (hasBody) {
             headers.put("content-type", "application/json");

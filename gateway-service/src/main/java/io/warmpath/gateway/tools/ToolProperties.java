@@ -33,9 +33,13 @@ record ToolProperties(@DefaultValue Map<String, Definition> registry, @DefaultVa
      *                            confidential or regulated
      * @param timeout             the whole call, from resolution to the last response byte
      * @param maxResponseBytes    the largest response body accepted from the tool
+     * @param forwardCaller       send the tool the caller's tenant and subject (as {@code x-warmpath-tenant} and
+     *                            {@code x-warmpath-subject}); off by default, so a third party learns nothing of who
+     *                            calls it
      */
     record Definition(@Nullable URI url, @DefaultValue("POST") HttpMethod method, @Nullable String inputSchema,
             @Nullable Resource inputSchemaLocation, @DefaultValue("internal") String maxDataClass,
-            @DefaultValue("10s") Duration timeout, @DefaultValue("1MB") DataSize maxResponseBytes) {
+            @DefaultValue("10s") Duration timeout, @DefaultValue("1MB") DataSize maxResponseBytes,
+            @DefaultValue("false") boolean forwardCaller) {
     }
 }

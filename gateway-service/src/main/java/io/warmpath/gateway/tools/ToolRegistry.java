@@ -58,7 +58,7 @@ final class ToolRegistry {
         }
         return new Tool(name, definition.url(), definition.method(),
                 ToolInputSchema.compile(name, schemaNode(name, definition, json)), maxDataClass, definition.timeout(),
-                definition.maxResponseBytes().toBytes());
+                definition.maxResponseBytes().toBytes(), definition.forwardCaller());
     }
 
     private static JsonNode schemaNode(String name, ToolProperties.Definition definition, JsonMapper json) {

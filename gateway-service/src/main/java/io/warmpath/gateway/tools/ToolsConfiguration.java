@@ -1,6 +1,8 @@
 package io.warmpath.gateway.tools;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.gateway.sessions.SessionDirectory;
+import io.warmpath.gateway.sessions.TenantDirectory;
 import io.warmpath.policy.client.PolicyClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +53,10 @@ class ToolsConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> toolRoutes(ToolRegistry registry, ToolPolicy policy, EgressGuard guard,
-            EgressProperties egress, JsonMapper json, MeterRegistry meters) {
+            EgressProperties egress, SessionDirectory sessions, TenantDirectory tenants, JsonMapper json,
+            MeterRegistry meters) {
         ToolInvocationHandler handler = new ToolInvocationHandler(registry, policy, guard,
-                new ToolClient(egress.connectTimeout()), json, meters);
+                new ToolClient(egress.connectTimeout()), new CallData(sessions, tenants), json, meters);
         return RouterFunctions.route(RequestPredicates.POST(ToolScopes.INVOKE_PATH), handler::invoke);
     }
 }

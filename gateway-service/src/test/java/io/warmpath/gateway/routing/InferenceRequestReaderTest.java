@@ -1,10 +1,13 @@
 package io.warmpath.gateway.routing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.routing.RoutingKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InferenceRequestReaderTest {
 
-    private final InferenceRequestReader reader = new InferenceRequestReader();
+    private final InferenceRequestReader reader = new InferenceRequestReader(new RequestFields(List.of()));
 
     private static final String CHAT = """
             {"model":"kimi-k2.5",
@@ -20,6 +23,55 @@ class InferenceRequestReaderTest {
                          {"role":"user","content":"hello"}],
              "tools":[{"type":"function","function":{"name":"search","parameters":{"type":"object","properties":{"q":{"type":"string"}}}}}]}
             """;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"12\"", "12.5", "12.0", "0", "-3", "1e3", "true", "[]", "4294967296"})
+    void aCompletionLimitThatIsNotAPositiveWholeNumberIsRefused(String limit) {
+        for (String field : List.of("max_tokens", "max_completion_tokens")) {
+            String body = CHAT.replace("\"model\":", "\"" + field + "\":" + limit + ",\"model\":");
+            assertThatThrownBy(() -> chat(body, "acme", null))
+                    .isInstanceOfSatisfying(ApiErrorException.class, failure -> {
+                        assertThat(failure.error().status()).isEqualTo(400);
+                        assertThat(failure.error().param()).isEqualTo(field);
+                    });
+        }
+    }
+
+    @Test
+    void choiceCountsAreBoundedAndLimitsWithinRangePass() {
+        assertThatThrownBy(() -> chat(CHAT.replace("\"model\":", "\"n\":129,\"model\":"), "acme", null))
+                .isInstanceOf(ApiErrorException.class);
+        assertThat(chat(CHAT.replace("\"model\":", "\"n\":2,\"max_tokens\":64,\"model\":"), "acme", null)
+                .model()).isEqualTo("kimi-k2.5");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chat_template", "chat_template_kwargs", "cache_salt", "priority", "unheard_of"})
+    void fieldsTheEndpointDoesNotTakeAreRefusedByName(String field) {
+        String body = CHAT.replace("\"model\":", "\"" + field + "\":\"x\",\"model\":");
+        assertThatThrownBy(() -> chat(body, "acme", null))
+                .isInstanceOfSatisfying(ApiErrorException.class, failure -> {
+                    assertThat(failure.error().code().code()).isEqualTo("unsupported_field");
+                    assertThat(failure.error().param()).isEqualTo(field);
+                });
+    }
+
+    @Test
+    void anOperatorMayAllowAFieldByName() {
+        InferenceRequestReader allowing = new InferenceRequestReader(new RequestFields(List.of("chat_template")));
+        String body = CHAT.replace("\"model\":", "\"chat_template\":\"{{ messages }}\",\"model\":");
+
+        assertThat(allowing.read(InferenceEndpoint.CHAT_COMPLETIONS, body.getBytes(StandardCharsets.UTF_8), "acme",
+                null).model()).isEqualTo("kimi-k2.5");
+    }
+
+    @Test
+    void completionsTakeTheirOwnFields() {
+        String completion = "{\"model\":\"m\",\"prompt\":\"hi\",\"best_of\":2,\"suffix\":\"!\"}";
+        assertThat(read(InferenceEndpoint.COMPLETIONS, completion).model()).isEqualTo("m");
+        assertThatThrownBy(() -> read(InferenceEndpoint.COMPLETIONS,
+                "{\"model\":\"m\",\"prompt\":\"hi\",\"messages\":[]}")).isInstanceOf(ApiErrorException.class);
+    }
 
     @Test
     void sessionKeyIsScopedByTenant() {

@@ -18,7 +18,7 @@ class ToolPolicySelectionTest {
 
     private static final Tool TOOL = new Tool("weather", URI.create("https://tools.example.com"), HttpMethod.POST,
             ToolInputSchema.compile("weather", JsonMapper.builder().build().readTree("{}")), DataClass.INTERNAL,
-            Duration.ofSeconds(1), 1024);
+            Duration.ofSeconds(1), 1024, false);
     private static final Caller CALLER = Caller.of("acme", "agent-1");
 
     @Test

@@ -64,6 +64,6 @@ class ToolRegistryTest {
     private static ToolProperties.Definition definition(String url, HttpMethod method, @Nullable String schema,
             @Nullable Resource schemaFile, String maxDataClass) {
         return new ToolProperties.Definition(URI.create(url), method, schema, schemaFile, maxDataClass,
-                Duration.ofSeconds(5), DataSize.ofKilobytes(64));
+                Duration.ofSeconds(5), DataSize.ofKilobytes(64), false);
     }
 }
