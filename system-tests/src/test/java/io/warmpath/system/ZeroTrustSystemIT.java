@@ -1,7 +1,6 @@
 package io.warmpath.system;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -126,6 +125,112 @@ class ZeroTrustSystemIT {
         }
         assertThat(http.send(HttpRequest.newBuilder(stack.gateway().managementUrl("/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Hostile input to every public endpoint, as {@link ApiFuzzer} mutates valid requests: whatever arrives, the
+     * gateway and the services behind it answer; a client's mistake is a 4xx in OpenAI error JSON (problem details
+     * off {@code /v1/}), and nothing is a 5xx. The seed is fixed so a failure replays; {@code -Dwarmpath.fuzz.seed}
+     * and {@code -Dwarmpath.fuzz.requests} explore further.
+     */
+    @Test
+    void hostileRequestsToThePublicApiAreAlwaysAnsweredAndNeverAServerError() throws Exception {
+        long seed = Long.getLong("warmpath.fuzz.seed", 20261206L);
+        int requests = Integer.getInteger("warmpath.fuzz.requests", 1500);
+        String token = DevCredentials.token(stack.keyDir(), "fuzz", "inference:invoke", "sessions:write",
+                "sessions:read", "tools:weather");
+        GatewayClient gateway = new GatewayClient(stack.gateway().url("/"));
+        GatewayClient.Reply created = gateway.post("/v1/sessions", token, Map.of(), "{\"workflow\":\"fuzz\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String sessionId = created.json().path("id").asString();
+        String affinity = created.json().path("affinity_token").asString();
+        List<ApiFuzzer.Request> seeds = seeds(token, sessionId, affinity);
+        RawHttp raw = new RawHttp(stack.gateway().url("/").getHost(), stack.gateway().url("/").getPort());
+        ApiFuzzer fuzzer = new ApiFuzzer(seed);
+
+        List<String> findings = new ArrayList<>();
+        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (int i = 0; i < requests && findings.size() < 20; i++) {
+            ApiFuzzer.Request request = fuzzer.mutate(seeds.get(i % seeds.size()));
+            RawHttp.Response response;
+            try {
+                response = raw.send(request.method(), request.target(), request.headers(), request.body());
+            } catch (IOException e) {
+                findings.add("#" + i + " dropped (" + e.getMessage() + "): " + request);
+                continue;
+            }
+            statuses.merge(response.status(), 1, Integer::sum);
+            String problem = problemWith(response, request.target());
+            if (problem != null) {
+                findings.add("#" + i + " " + response.status() + " " + problem + ": " + request + " -> "
+                        + response.text().substring(0, Math.min(300, response.text().length())));
+            }
+        }
+        System.out.println("Fuzzed " + requests + " requests (seed " + seed + "): statuses " + statuses);
+        assertThat(findings).as("seed " + seed).isEmpty();
+        assertThat(statuses.keySet()).as("the mutations reach both success and refusal")
+                .anyMatch(status -> status < 300).anyMatch(status -> status >= 400);
+    }
+
+    /** One valid request per public endpoint, which the fuzzer then mutates. */
+    private static List<ApiFuzzer.Request> seeds(String token, String sessionId, String affinity) {
+        List<Map.Entry<String, String>> json = List.of(Map.entry("authorization", "Bearer " + token),
+                Map.entry("content-type", "application/json"), Map.entry("x-session-affinity", "fuzz-implicit"));
+        List<Map.Entry<String, String>> plain = List.of(Map.entry("authorization", "Bearer " + token));
+        List<Map.Entry<String, String>> inSession = List.of(Map.entry("authorization", "Bearer " + token),
+                Map.entry("content-type", "application/json"), Map.entry("x-session-affinity", affinity));
+        byte[] none = new byte[0];
+        return List.of(
+                new ApiFuzzer.Request("POST", "/v1/chat/completions", json, utf8("{\"model\":\"" + MODEL
+                        + "\",\"max_tokens\":4,\"temperature\":0.2,\"messages\":[{\"role\":\"system\","
+                        + "\"content\":\"You are terse.\"},{\"role\":\"user\",\"content\":\"Hello\"}],"
+                        + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"weather\","
+                        + "\"parameters\":{\"type\":\"object\"}}}]}")),
+                new ApiFuzzer.Request("POST", "/v1/chat/completions", inSession, utf8("{\"model\":\"" + MODEL
+                        + "\",\"max_completion_tokens\":3,\"stream\":true,\"stream_options\":"
+                        + "{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":"
+                        + "[{\"type\":\"text\",\"text\":\"Hi\"}]}]}")),
+                new ApiFuzzer.Request("POST", "/v1/completions", json, utf8("{\"model\":\"" + MODEL
+                        + "\",\"prompt\":\"Once\",\"max_tokens\":3,\"n\":1}")),
+                new ApiFuzzer.Request("GET", "/v1/models", plain, none),
+                new ApiFuzzer.Request("POST", "/v1/sessions", json, utf8("{\"workflow\":\"fuzz\","
+                        + "\"data_class\":\"internal\",\"ttl_seconds\":600,\"budgets\":{"
+                        + "\"max_context_tokens\":4000,\"max_total_tokens\":100000,\"max_cost_usd\":1.5}}")),
+                new ApiFuzzer.Request("GET", "/v1/sessions/" + sessionId, plain, none),
+                new ApiFuzzer.Request("GET", "/v1/sessions/" + sessionId + "/usage", plain, none),
+                new ApiFuzzer.Request("POST", "/v1/tools/weather/invoke", json,
+                        utf8("{\"input\":{\"city\":\"Oslo\"},\"data_class\":\"internal\"}")));
+    }
+
+    /** What is wrong with a response to a fuzzed request, or null when nothing is. */
+    private static String problemWith(RawHttp.Response response, String target) {
+        if (response.status() >= 500) {
+            return "server error";
+        }
+        if (response.status() < 400) {
+            return null;
+        }
+        JsonNode body;
+        try {
+            body = GatewayClient.JSON.readTree(response.body());
+        } catch (RuntimeException e) {
+            return "a client error without a JSON body";
+        }
+        String type = response.headers().getOrDefault("content-type", "");
+        if (target.startsWith("/v1/")) {
+            JsonNode error = body == null ? null : body.path("error");
+            boolean openAi = type.startsWith("application/json") && error != null && error.isObject()
+                    && error.path("message").isString() && !error.path("message").asString().isEmpty()
+                    && error.path("type").isString() && error.path("code").isString();
+            return openAi ? null : "not OpenAI error JSON";
+        }
+        boolean problem = type.startsWith("application/problem+json") && body != null
+                && body.path("status").asInt() == response.status() && body.path("title").isString();
+        return problem ? null : "not problem details";
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private HttpResponse<String> send(Endpoint endpoint, Map<String, String> headers)

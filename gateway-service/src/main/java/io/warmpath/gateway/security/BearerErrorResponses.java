@@ -57,13 +57,12 @@ final class BearerErrorResponses implements ServerAuthenticationEntryPoint, Serv
 
     /** The exchange, with a response whose {@code setComplete()} writes the error body for the status just set. */
     private ServerWebExchange withBody(ServerWebExchange exchange, Function<HttpStatus, ApiError> errorForStatus) {
-        String path = exchange.getRequest().getPath().value();
         ServerHttpResponse response = new ServerHttpResponseDecorator(exchange.getResponse()) {
             @Override
             public Mono<Void> setComplete() {
                 HttpStatus status = getStatusCode() == null ? HttpStatus.UNAUTHORIZED
                         : HttpStatus.valueOf(getStatusCode().value());
-                return writer.write(getDelegate(), path, errorForStatus.apply(status));
+                return writer.write(exchange, getDelegate(), errorForStatus.apply(status));
             }
         };
         return exchange.mutate().response(response).build();

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.gateway.tools.ToolScopes;
 import io.warmpath.gateway.web.ErrorResponseWriter;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,6 +23,7 @@ import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 
 /**
  * JWT bearer authentication for the gateway. Boot builds the {@link ReactiveJwtDecoder} from
@@ -71,6 +74,16 @@ class SecurityConfiguration {
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .build();
+    }
+
+    /**
+     * Requests the firewall refuses before anything else sees them (an encoded slash, dot, percent or NUL in the path,
+     * {@code //}, a path parameter, an odd method): 400 with a body that says so, where the default is an empty 400.
+     */
+    @Bean
+    ServerExchangeRejectedHandler exchangeRejectedHandler(ErrorResponseWriter errorWriter) {
+        return (exchange, rejected) -> errorWriter.write(exchange, ApiError.of(ErrorCode.INVALID_REQUEST,
+                "The request URL is refused: it contains characters or segments the gateway does not accept."));
     }
 
     /** Every token must name a valid tenant: routing keys and budgets are scoped by it, and it travels as a header. */

@@ -15,6 +15,9 @@ import io.warmpath.contracts.sessions.SessionServiceApi;
 import io.warmpath.contracts.sessions.TenantDefaults;
 import io.warmpath.gateway.assertions.GatewayAssertions;
 import io.warmpath.gateway.security.Caller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,6 +28,8 @@ import reactor.core.publisher.Mono;
  * weakly than its tenant's own defaults, and a tenant never learned is refused rather than guessed.
  */
 public final class TenantDirectory {
+
+    private static final Logger log = LoggerFactory.getLogger(TenantDirectory.class);
 
     private final AsyncLoadingCache<String, TenantDefaults> defaults;
     private final DataClass unknownTenantClass;
@@ -41,6 +46,9 @@ public final class TenantDirectory {
                 .buildAsync((tenant, executor) -> sessions.tenantDefaults("Bearer " + assertions.mint(
                                 Caller.of(tenant, GatewayAssertions.GATEWAY).assertion(), Audiences.SESSIONS))
                         .timeout(timeout)
+                        .doOnError(failure -> log.warn("Tenant defaults could not be loaded from session-service: {}",
+                                failure instanceof WebClientResponseException response ? response.getStatusCode()
+                                        : failure.getClass().getSimpleName()))
                         .toFuture());
     }
 

@@ -17,23 +17,34 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes an {@link ApiError} as the response: OpenAI error JSON under {@code /v1/}, where OpenAI SDKs parse it, and
  * RFC 9457 problem details on every other path.
+ *
+ * <p>A request refused before its body was read has that body read and dropped first ({@link RequestBodies}), so the
+ * client sees the error rather than a reset connection.
  */
 @Component
 public class ErrorResponseWriter {
 
     private final JsonMapper jsonMapper;
+    private final RequestBodies bodies;
 
-    ErrorResponseWriter(JsonMapper jsonMapper) {
+    ErrorResponseWriter(JsonMapper jsonMapper, RequestBodies bodies) {
         this.jsonMapper = jsonMapper;
+        this.bodies = bodies;
     }
 
     /** Sets status and headers and writes the body; the caller must not have committed the response. */
     public Mono<Void> write(ServerWebExchange exchange, ApiError error) {
-        return write(exchange.getResponse(), exchange.getRequest().getPath().value(), error);
+        return write(exchange, exchange.getResponse(), error);
     }
 
     /** As {@link #write(ServerWebExchange, ApiError)}, onto a given (possibly decorated) response. */
-    public Mono<Void> write(ServerHttpResponse response, String path, ApiError error) {
+    public Mono<Void> write(ServerWebExchange exchange, ServerHttpResponse response, ApiError error) {
+        Mono<Void> drained = error.status() == HttpStatus.PAYLOAD_TOO_LARGE.value() ? Mono.empty()
+                : bodies.drain(exchange.getRequest());
+        return drained.then(write(response, exchange.getRequest().getPath().value(), error));
+    }
+
+    private Mono<Void> write(ServerHttpResponse response, String path, ApiError error) {
         // Messages and paths can quote what the client sent (a model name, a path segment): redacted like a log line.
         Redactor redactor = Redactor.standard();
         String message = redactor.redact(error.message());

@@ -1,22 +1,24 @@
 package io.warmpath.gateway.web;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class GatewayErrorHandlerTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final GatewayErrorHandler handler = new GatewayErrorHandler(new ErrorResponseWriter(JSON));
+    private final GatewayErrorHandler handler = new GatewayErrorHandler(new ErrorResponseWriter(JSON,
+            new RequestBodies(new RequestLimitProperties(DataSize.ofMegabytes(1), DataSize.ofKilobytes(16), 64, 8192))));
 
     @Test
     void sessionServiceTimeoutNamesTheSessionService() {
