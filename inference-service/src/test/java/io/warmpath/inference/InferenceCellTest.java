@@ -268,6 +268,46 @@ class InferenceCellTest {
     }
 
     @Test
+    void completionLimitTheModelCannotHoldIsABadRequestNamingTheFieldThatNeverReachesTheEngine() {
+        awaitModels();
+
+        for (String limit : new String[] {"\"max_tokens\":8193", "\"max_completion_tokens\":8193",
+                "\"max_tokens\":\"64\"", "\"max_tokens\":12.5", "\"max_completion_tokens\":0", "\"max_tokens\":-1"}) {
+            String field = limit.substring(1, limit.indexOf('"', 1));
+            client.post().uri("/v1/chat/completions")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"model\":\"stub-model\"," + limit + ",\"messages\":[{\"role\":\"user\"}]}")
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                    .jsonPath("$.error.code").isEqualTo("invalid_request")
+                    .jsonPath("$.error.param").isEqualTo(field);
+        }
+        client.post().uri("/v1/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"prompt\":\"once\",\"max_tokens\":9000}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("max_tokens")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message).contains("8192"));
+        assertThat(engine.receivedCount()).isZero();
+    }
+
+    @Test
+    void completionLimitIsLeftToTheEngineWhenItReportsNoContextLength() {
+        engine.maxModelLen = 0;
+
+        // Until the next poll the cell still knows the old length.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"stub-model\",\"max_tokens\":100000,\"messages\":[{\"role\":\"user\"}]}")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(Void.class));
+    }
+
+    @Test
     void completionPromptOfTheWrongShapeIsABadRequestAndNeverReachesTheEngine() {
         client.post().uri("/v1/completions")
                 .contentType(MediaType.APPLICATION_JSON)
@@ -417,6 +457,12 @@ class InferenceCellTest {
                 .getResponseBody()
                 .collectList()
                 .block(Duration.ofSeconds(10));
+    }
+
+    /** The models and their context lengths, which the cell learns from its first poll. */
+    private void awaitModels() {
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(cellStatus().path("models").path(0).asString()).isEqualTo(StubEngine.MODEL));
     }
 
     private JsonNode cellStatus() {

@@ -50,6 +50,8 @@ final class StubEngine implements AutoCloseable {
     volatile StreamEnding streamEnding;
     /** When set, a stream pauses after its first token until the latch opens. */
     volatile CountDownLatch holdAfterFirstToken;
+    /** The {@code max_model_len} /v1/models reports; 0 leaves it out, as engines that do not report one do. */
+    volatile int maxModelLen;
     /** What /tokenize counts, whatever the prompt. */
     volatile int tokenizeCount;
     volatile int tokenizeFailStatus;
@@ -70,7 +72,8 @@ final class StubEngine implements AutoCloseable {
                 vllm:num_requests_waiting{model_name="%s"} %d.0
                 """.formatted(MODEL, running, MODEL, waiting)));
         server.createContext("/v1/models", exchange -> respond(exchange, 200, "application/json", """
-                {"object":"list","data":[{"id":"%s","object":"model","owned_by":"stub"}]}""".formatted(MODEL)));
+                {"object":"list","data":[{"id":"%s","object":"model","owned_by":"stub"%s}]}""".formatted(MODEL,
+                maxModelLen > 0 ? ",\"max_model_len\":" + maxModelLen : "")));
         server.createContext("/v1/chat/completions", this::complete);
         server.createContext("/v1/completions", this::complete);
         server.createContext("/tokenize", this::tokenize);
@@ -92,6 +95,7 @@ final class StubEngine implements AutoCloseable {
         stallMidStream = Duration.ZERO;
         streamEnding = StreamEnding.DONE;
         holdAfterFirstToken = null;
+        maxModelLen = 8192;
         tokenizeCount = 4242;
         tokenizeFailStatus = 0;
         received.clear();

@@ -1,5 +1,8 @@
 package io.warmpath.inference.openai;
 
+import java.math.BigInteger;
+import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.warmpath.contracts.errors.ApiError;
@@ -20,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param stream           whether the client asked for SSE
  * @param clientWantsUsage whether the client itself asked for the final usage chunk of a stream
  * @param maxTokens        the completion limit the client set ({@code max_completion_tokens} or {@code max_tokens}), or
- *                         {@code null} when it set none or one the engine will reject anyway (it judges those)
+ *                         {@code null} when it set none
  * @param engineBody       the body to send to the engine: the client's bytes unless a rewrite was needed
  */
 record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolean clientWantsUsage, Integer maxTokens,
@@ -42,7 +45,13 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
         }
     }
 
-    static CompletionRequest parse(Endpoint endpoint, byte[] body, JsonMapper json) {
+    /**
+     * @param contextLength the context length of a model the engine serves ({@code null}: its default model), when
+     *                      the engine reported one; a completion limit above it is a 400
+     * @throws ApiErrorException a 400 for a client mistake
+     */
+    static CompletionRequest parse(Endpoint endpoint, byte[] body, JsonMapper json,
+            Function<String, OptionalInt> contextLength) {
         JsonNode tree;
         try {
             tree = json.readTree(body);
@@ -69,22 +78,33 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
         if (!streamOptions.isMissingNode() && !streamOptions.isNull() && !streamOptions.isObject()) {
             throw invalid("stream_options", "must be an object");
         }
+        String requestedModel = model.isString() ? model.stringValue() : null;
+        OptionalInt context = contextLength.apply(requestedModel);
+        Integer maxTokens = completionLimit(tree, "max_tokens", context);
+        Integer maxCompletionTokens = endpoint == Endpoint.CHAT
+                ? completionLimit(tree, "max_completion_tokens", context)
+                : null;
+        boolean rewrite = isWrittenAsFraction(tree, "max_tokens") || isWrittenAsFraction(tree, "max_completion_tokens");
         boolean streaming = stream.asBoolean(false);
         boolean clientWantsUsage = streamOptions.path("include_usage").asBoolean(false);
-        byte[] engineBody = body;
         if (streaming && !clientWantsUsage) {
             // The cell records usage for every stream; the client's own choice is honoured by the relay.
             ((ObjectNode) tree).withObject("stream_options").put("include_usage", true);
-            engineBody = json.writeValueAsBytes(tree);
+            rewrite = true;
         }
-        return new CompletionRequest(endpoint, model.isString() ? model.stringValue() : null, streaming,
-                clientWantsUsage, maxTokens(endpoint, tree), engineBody);
+        if (rewrite) {
+            normaliseLimits((ObjectNode) tree, maxTokens, maxCompletionTokens);
+        }
+        // Chat's newer max_completion_tokens wins over max_tokens, as in vLLM.
+        return new CompletionRequest(endpoint, requestedModel, streaming, clientWantsUsage,
+                maxCompletionTokens != null ? maxCompletionTokens : maxTokens,
+                rewrite ? json.writeValueAsBytes(tree) : body);
     }
 
     /**
      * This request with {@code limit} written into the engine body as {@code max_tokens} when the client set neither
      * {@code max_tokens} nor {@code max_completion_tokens}: vLLM's chat default is the whole remaining context, so
-     * without it a reservation would not bound what the engine generates. A limit the client set, valid or not, stays.
+     * without it a reservation would not bound what the engine generates. A limit the client set stays.
      * {@code max_tokens} rather than the newer name because every vLLM version honours it on both endpoints.
      */
     CompletionRequest withCompletionLimit(int limit, JsonMapper json) {
@@ -100,12 +120,58 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
         return tree.hasNonNull(field);
     }
 
-    /** Chat's newer {@code max_completion_tokens} wins over {@code max_tokens}, as in vLLM. */
-    private static Integer maxTokens(Endpoint endpoint, JsonNode tree) {
-        JsonNode limit = endpoint == Endpoint.CHAT && tree.hasNonNull("max_completion_tokens")
-                ? tree.get("max_completion_tokens")
-                : tree.path("max_tokens");
-        return limit.isIntegralNumber() && limit.canConvertToInt() && limit.intValue() > 0 ? limit.intValue() : null;
+    /**
+     * A completion limit the client set, or {@code null} for none (absent or {@code null}). It must be a whole number
+     * from 1 to the model's context length (when the engine reported one): a string, a fraction, 0, a negative
+     * number or more than the context could hold is the client's 400 here, not an engine error later. A whole
+     * number written as a fraction ({@code 12.0}) counts, as vLLM's own validation lets it; it reaches the engine
+     * as the integer.
+     */
+    private static Integer completionLimit(JsonNode tree, String field, OptionalInt contextLength) {
+        JsonNode value = tree.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        BigInteger limit = wholeNumber(value);
+        if (limit == null) {
+            throw invalid(field, "must be an integer");
+        }
+        if (limit.signum() < 1) {
+            throw invalid(field, "must be at least 1");
+        }
+        if (contextLength.isPresent() && limit.compareTo(BigInteger.valueOf(contextLength.getAsInt())) > 0) {
+            throw invalid(field, "must be at most the model's context length, " + contextLength.getAsInt()
+                    + " tokens");
+        }
+        if (limit.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw invalid(field, "must be at most " + Integer.MAX_VALUE);
+        }
+        return limit.intValue();
+    }
+
+    /** The value as a whole number, or {@code null} when it is none (a string, a fraction, not a number). */
+    private static BigInteger wholeNumber(JsonNode value) {
+        if (value.isIntegralNumber()) {
+            return value.bigIntegerValue();
+        }
+        if (value.isFloatingPointNumber() && value.canConvertToExactIntegral()) {
+            return value.decimalValue().toBigInteger();
+        }
+        return null;
+    }
+
+    private static boolean isWrittenAsFraction(JsonNode tree, String field) {
+        return tree.path(field).isFloatingPointNumber();
+    }
+
+    /** Writes validated limits back as integers, so that no engine has to accept {@code 12.0}. */
+    private static void normaliseLimits(ObjectNode tree, Integer maxTokens, Integer maxCompletionTokens) {
+        if (maxTokens != null) {
+            tree.put("max_tokens", maxTokens);
+        }
+        if (maxCompletionTokens != null) {
+            tree.put("max_completion_tokens", maxCompletionTokens);
+        }
     }
 
     private static void requireMessages(JsonNode tree) {

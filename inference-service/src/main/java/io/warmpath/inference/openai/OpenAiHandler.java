@@ -139,7 +139,7 @@ class OpenAiHandler {
 
     private Mono<ServerResponse> complete(Endpoint endpoint, ServerRequest request) {
         return callerOf(request).flatMap(caller -> readBody(request)
-                .map(body -> CompletionRequest.parse(endpoint, body, json))
+                .map(body -> CompletionRequest.parse(endpoint, body, json, engineMonitor::contextLength))
                 .flatMap(completion -> forward(completion, request, caller)))
                 .onErrorResume(ApiErrorException.class, invalid -> {
                     metrics.rejected("unknown", false);
@@ -188,7 +188,6 @@ class OpenAiHandler {
         // only on a reserved budget; anonymous requests go straight to the engine.
         Mono<Void> admission = regionCheck.admit(assertion, caller.policyAssertion()).then(Mono.defer(() -> turn
                 .map(sessionTurn -> sessionTurn.reserve(
-                        // Null only for a limit the engine will reject; nothing is generated then.
                         completion.maxTokens() != null ? completion.maxTokens() : defaultMaxTokens))
                 .orElse(Mono.empty())));
         return admission

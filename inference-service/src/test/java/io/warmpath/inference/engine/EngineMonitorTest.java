@@ -3,6 +3,7 @@ package io.warmpath.inference.engine;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -47,6 +48,23 @@ class EngineMonitorTest {
             assertThat(monitor.engineReady()).isTrue();
         });
         assertThat(modelPolls.get()).isGreaterThan(3);
+    }
+
+    @Test
+    void keepsTheContextLengthEachModelReports() {
+        monitor = new EngineMonitor(engineAnswering(polls -> """
+                {"object":"list","data":[{"id":"m","object":"model","max_model_len":4096},
+                                         {"id":"n","object":"model"}]}"""), cell());
+        assertThat(monitor.contextLength("m")).isEmpty();
+
+        monitor.start();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(monitor.contextLength("m")).isEqualTo(OptionalInt.of(4096)));
+        // No model named: the engine's default, its first.
+        assertThat(monitor.contextLength(null)).isEqualTo(OptionalInt.of(4096));
+        assertThat(monitor.contextLength("n")).isEmpty();
+        assertThat(monitor.contextLength("not-served")).isEmpty();
     }
 
     /** A stand-in engine: healthy, no metrics, and the model list the function gives for the n-th poll. */

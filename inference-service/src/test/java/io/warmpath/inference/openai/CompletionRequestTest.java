@@ -1,7 +1,9 @@
 package io.warmpath.inference.openai;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.inference.openai.CompletionRequest.Endpoint;
@@ -74,7 +76,7 @@ class CompletionRequestTest {
         assertThat(capped.maxTokens()).isEqualTo(777);
         assertThat(json.readTree(capped.engineBody()).path("max_tokens").asInt()).isEqualTo(777);
 
-        for (String limit : new String[] {"\"max_tokens\":5", "\"max_completion_tokens\":5", "\"max_tokens\":-3"}) {
+        for (String limit : new String[] {"\"max_tokens\":5", "\"max_completion_tokens\":5"}) {
             String body = "{\"model\":\"m\"," + limit + ",\"messages\":[{\"role\":\"user\"}]}";
             var request = parse(Endpoint.CHAT, body);
             assertThat(request.withCompletionLimit(777, json).engineBody()).as(limit)
@@ -87,6 +89,72 @@ class CompletionRequestTest {
         assertThat(engineBody.path("stream_options").path("include_usage").asBoolean()).isTrue();
     }
 
+    @Test
+    void completionLimitThatIsNoWholeNumberFromOneToTheContextLengthIsRejectedNamingItsField() {
+        String[] wrong = {"\"12\"", "12.5", "0", "-3", "8193", "1e20", "true", "[5]"};
+        for (String field : new String[] {"max_tokens", "max_completion_tokens"}) {
+            for (String value : wrong) {
+                assertRejected(Endpoint.CHAT, "{\"model\":\"m\",\"" + field + "\":" + value
+                        + ",\"messages\":[{\"role\":\"user\"}]}", field);
+            }
+        }
+        for (String value : wrong) {
+            assertRejected(Endpoint.COMPLETIONS, "{\"model\":\"m\",\"max_tokens\":" + value + ",\"prompt\":\"a\"}",
+                    "max_tokens");
+        }
+        // The newer name winning does not make a wrong max_tokens beside it right.
+        assertRejected(Endpoint.CHAT, """
+                {"model":"m","max_tokens":0,"max_completion_tokens":5,"messages":[{"role":"user"}]}""", "max_tokens");
+    }
+
+    @Test
+    void completionLimitUpToTheContextLengthIsAccepted() {
+        var request = parse(Endpoint.CHAT, """
+                {"model":"m","max_tokens":8192,"messages":[{"role":"user"}]}""");
+
+        assertThat(request.maxTokens()).isEqualTo(8192);
+        assertThat(parse(Endpoint.COMPLETIONS, "{\"max_tokens\":1,\"prompt\":\"a\"}").maxTokens()).isEqualTo(1);
+    }
+
+    @Test
+    void contextLengthIsLookedUpForTheRequestedModelOrTheEnginesDefault() {
+        List<String> asked = new ArrayList<>();
+        CompletionRequest.parse(Endpoint.CHAT, "{\"model\":\"big\",\"max_tokens\":9000,\"messages\":[{\"role\":\"u\"}]}"
+                .getBytes(StandardCharsets.UTF_8), json, model -> {
+                    asked.add(model);
+                    return OptionalInt.of(10_000);
+                });
+        CompletionRequest.parse(Endpoint.COMPLETIONS, "{\"max_tokens\":3,\"prompt\":\"a\"}"
+                .getBytes(StandardCharsets.UTF_8), json, model -> {
+                    asked.add(String.valueOf(model));
+                    return OptionalInt.empty();
+                });
+
+        assertThat(asked).containsExactly("big", "null");
+    }
+
+    @Test
+    void contextLengthIsNotCheckedWhenTheEngineReportedNone() {
+        var request = CompletionRequest.parse(Endpoint.CHAT, """
+                {"model":"m","max_tokens":1000000,"messages":[{"role":"user"}]}""".getBytes(StandardCharsets.UTF_8),
+                json, model -> OptionalInt.empty());
+
+        assertThat(request.maxTokens()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void wholeNumberWrittenAsAFractionIsAcceptedAndReachesTheEngineAsAnInteger() {
+        var request = parse(Endpoint.CHAT, """
+                {"model":"m","max_tokens":12.0,"messages":[{"role":"user","content":"hi"}]}""");
+
+        assertThat(request.maxTokens()).isEqualTo(12);
+        var engineBody = json.readTree(request.engineBody());
+        assertThat(engineBody.path("max_tokens").isInt()).isTrue();
+        assertThat(engineBody.path("max_tokens").intValue()).isEqualTo(12);
+        assertThat(parse(Endpoint.CHAT, """
+                {"max_completion_tokens":7e0,"messages":[{"role":"user"}]}""").maxTokens()).isEqualTo(7);
+    }
+
     /** Refused with a 400 whose code is {@code codeOrField}, or which names the field {@code codeOrField}. */
     private void assertRejected(Endpoint endpoint, String body, String codeOrField) {
         assertThatThrownBy(() -> parse(endpoint, body))
@@ -97,7 +165,9 @@ class CompletionRequestTest {
                 });
     }
 
+    /** Parsed for an engine that serves every model with a context of 8192 tokens. */
     private CompletionRequest parse(Endpoint endpoint, String body) {
-        return CompletionRequest.parse(endpoint, body.getBytes(StandardCharsets.UTF_8), json);
+        return CompletionRequest.parse(endpoint, body.getBytes(StandardCharsets.UTF_8), json,
+                model -> OptionalInt.of(8192));
     }
 }
