@@ -145,8 +145,8 @@ class SessionBudgetTest {
         assertThat(settle.body().path("ttft_ms").isIntegralNumber()).isTrue();
         assertThat(settle.body().path("cell_id").asString()).isEqualTo("cell-budget");
         assertThat(settle.body().path("model").asString()).isEqualTo(StubEngine.MODEL);
-        // The engine got the client's request untouched.
-        assertThat(engine.nextReceived().body()).isEqualTo(CHAT_WITH_TOOLS);
+        // The engine got the client's request, its limit being the one reserved.
+        assertThat(json.readTree(engine.nextReceived().body())).isEqualTo(json.readTree(CHAT_WITH_TOOLS));
     }
 
     @Test
@@ -159,6 +159,29 @@ class SessionBudgetTest {
         JsonNode forwarded = json.readTree(engine.nextReceived().body());
         assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(777);
         assertThat(forwarded.path("messages").get(0).path("content").asString()).isEqualTo("secret prompt");
+    }
+
+    @Test
+    void turnReachesTheEngineWithExactlyTheLimitItReserved() throws Exception {
+        post("/v1/chat/completions", """
+                {"model":"stub-model","max_tokens":9,"max_completion_tokens":33,"messages":[{"role":"user","content":"x"}]}""")
+                .expectStatus().isOk().expectBody(Void.class);
+
+        assertThat(sessions.nextCall().body().path("max_tokens").asLong()).isEqualTo(33);
+        JsonNode forwarded = json.readTree(engine.nextReceived().body());
+        assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(33);
+        // vLLM lets max_completion_tokens win: left in place, it could differ from what was reserved.
+        assertThat(forwarded.has("max_completion_tokens")).isFalse();
+        sessions.nextCall();
+
+        post("/v1/completions", """
+                {"model":"stub-model","prompt":"once upon","max_completion_tokens":5000}""")
+                .expectStatus().isOk().expectBody(Void.class);
+
+        assertThat(sessions.nextCall().body().path("max_tokens").asLong()).isEqualTo(777);
+        forwarded = json.readTree(engine.nextReceived().body());
+        assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(777);
+        assertThat(forwarded.has("max_completion_tokens")).isFalse();
     }
 
     @Test

@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A completion request checked just enough to turn client mistakes into a 400 here instead of an opaque engine error,
  * and rewritten only where the cell needs it: a stream always asks the engine for usage, and a request of a session
- * that sets no completion limit gets the one its budget was reserved for ({@link #withCompletionLimit}).
+ * carries the completion limit its budget was reserved for ({@link #withCompletionLimit}).
  *
  * @param endpoint         which completion API was called
  * @param model            the requested model, or {@code null} to let the engine pick its default
@@ -102,22 +102,24 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
     }
 
     /**
-     * This request with {@code limit} written into the engine body as {@code max_tokens} when the client set neither
-     * {@code max_tokens} nor {@code max_completion_tokens}: vLLM's chat default is the whole remaining context, so
-     * without it a reservation would not bound what the engine generates. A limit the client set stays.
+     * The completion limit a turn of a session runs with: the client's, else {@code defaultLimit}. The cell reserves
+     * for it and writes it into the engine body ({@link #withCompletionLimit}).
+     */
+    int completionLimit(int defaultLimit) {
+        return maxTokens != null ? maxTokens : defaultLimit;
+    }
+
+    /**
+     * This request with {@code limit} as the engine body's {@code max_tokens} and without
+     * {@code max_completion_tokens}, so that the engine may generate exactly what was reserved: vLLM lets
+     * {@code max_completion_tokens} win over {@code max_tokens}, and its chat default is the whole remaining context.
      * {@code max_tokens} rather than the newer name because every vLLM version honours it on both endpoints.
      */
     CompletionRequest withCompletionLimit(int limit, JsonMapper json) {
-        JsonNode tree = json.readTree(engineBody);
-        if (isSet(tree, "max_tokens") || (endpoint == Endpoint.CHAT && isSet(tree, "max_completion_tokens"))) {
-            return this;
-        }
-        ((ObjectNode) tree).put("max_tokens", limit);
+        ObjectNode tree = (ObjectNode) json.readTree(engineBody);
+        tree.put("max_tokens", limit);
+        tree.remove("max_completion_tokens");
         return new CompletionRequest(endpoint, model, stream, clientWantsUsage, limit, json.writeValueAsBytes(tree));
-    }
-
-    private static boolean isSet(JsonNode tree, String field) {
-        return tree.hasNonNull(field);
     }
 
     /**

@@ -167,9 +167,9 @@ class OpenAiHandler {
 
     private Mono<ServerResponse> forward(CompletionRequest requested, ServerRequest request, Caller caller) {
         Assertion assertion = caller.assertion();
-        // A session's turn may generate no more than its reservation, whatever the engine's own default.
+        // A session's turn may generate exactly what it reserved, whatever the engine's own default.
         CompletionRequest completion = assertion.session() != null
-                ? requested.withCompletionLimit(defaultMaxTokens, json)
+                ? requested.withCompletionLimit(requested.completionLimit(defaultMaxTokens), json)
                 : requested;
         String modelTag = modelTag(completion.model());
         Optional<TurnBudget> turn = Optional.ofNullable(assertion.session()).map(sessionId -> new TurnBudget(
@@ -187,8 +187,7 @@ class OpenAiHandler {
         // The region first (nothing is reserved for a request this cell may not serve); then a session's turn runs
         // only on a reserved budget; anonymous requests go straight to the engine.
         Mono<Void> admission = regionCheck.admit(assertion, caller.policyAssertion()).then(Mono.defer(() -> turn
-                .map(sessionTurn -> sessionTurn.reserve(
-                        completion.maxTokens() != null ? completion.maxTokens() : defaultMaxTokens))
+                .map(sessionTurn -> sessionTurn.reserve(completion.completionLimit(defaultMaxTokens)))
                 .orElse(Mono.empty())));
         return admission
                 .then(Mono.defer(() -> callEngine(completion, request, observation)))

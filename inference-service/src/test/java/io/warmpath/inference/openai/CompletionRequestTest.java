@@ -70,22 +70,38 @@ class CompletionRequestTest {
     }
 
     @Test
-    void completionLimitIsWrittenOnlyWhenTheClientSetNone() {
+    void completionLimitOfATurnIsTheClientsOrTheDefault() {
+        assertThat(parse(Endpoint.CHAT, "{\"messages\":[{\"role\":\"user\"}]}").completionLimit(777)).isEqualTo(777);
+        assertThat(parse(Endpoint.CHAT, "{\"max_tokens\":5,\"messages\":[{\"role\":\"user\"}]}").completionLimit(777))
+                .isEqualTo(5);
+        assertThat(parse(Endpoint.CHAT, "{\"max_tokens\":5,\"max_completion_tokens\":9,\"messages\":[{\"role\":\"u\"}]}")
+                .completionLimit(777)).isEqualTo(9);
+        // Not a field of vLLM's completions: the default applies.
+        assertThat(parse(Endpoint.COMPLETIONS, "{\"max_completion_tokens\":9,\"prompt\":\"a\"}").completionLimit(777))
+                .isEqualTo(777);
+    }
+
+    @Test
+    void reservedLimitIsTheEnginesOnlyLimit() {
         var capped = parse(Endpoint.CHAT, """
                 {"model":"m","messages":[{"role":"user","content":"hi"}]}""").withCompletionLimit(777, json);
         assertThat(capped.maxTokens()).isEqualTo(777);
         assertThat(json.readTree(capped.engineBody()).path("max_tokens").asInt()).isEqualTo(777);
 
-        for (String limit : new String[] {"\"max_tokens\":5", "\"max_completion_tokens\":5"}) {
-            String body = "{\"model\":\"m\"," + limit + ",\"messages\":[{\"role\":\"user\"}]}";
-            var request = parse(Endpoint.CHAT, body);
-            assertThat(request.withCompletionLimit(777, json).engineBody()).as(limit)
-                    .isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+        for (String limits : new String[] {"\"max_tokens\":5", "\"max_completion_tokens\":5",
+                "\"max_tokens\":9,\"max_completion_tokens\":5", "\"max_completion_tokens\":null"}) {
+            var request = parse(Endpoint.CHAT, "{\"model\":\"m\"," + limits + ",\"messages\":[{\"role\":\"user\"}]}");
+            var engineBody = json.readTree(request.withCompletionLimit(5, json).engineBody());
+            assertThat(engineBody.path("max_tokens").asInt()).as(limits).isEqualTo(5);
+            // vLLM would let it win over max_tokens.
+            assertThat(engineBody.has("max_completion_tokens")).as(limits).isFalse();
+            assertThat(engineBody.path("messages").get(0).path("role").asString()).isEqualTo("user");
         }
-        var completion = parse(Endpoint.COMPLETIONS, "{\"prompt\":\"once\",\"stream\":true}")
+        var completion = parse(Endpoint.COMPLETIONS, "{\"prompt\":\"once\",\"stream\":true,\"max_completion_tokens\":3}")
                 .withCompletionLimit(9, json);
         var engineBody = json.readTree(completion.engineBody());
         assertThat(engineBody.path("max_tokens").asInt()).isEqualTo(9);
+        assertThat(engineBody.has("max_completion_tokens")).isFalse();
         assertThat(engineBody.path("stream_options").path("include_usage").asBoolean()).isTrue();
     }
 
