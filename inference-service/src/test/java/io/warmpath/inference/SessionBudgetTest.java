@@ -185,6 +185,48 @@ class SessionBudgetTest {
     }
 
     @Test
+    void turnReservesItsLimitForEverySequenceOfEveryPrompt() throws Exception {
+        post("/v1/chat/completions", """
+                {"model":"stub-model","n":3,"max_tokens":10,"messages":[{"role":"user","content":"x"}]}""")
+                .expectStatus().isOk().expectBody(Void.class);
+
+        assertThat(sessions.nextCall().body().path("max_tokens").asLong()).isEqualTo(30);
+        assertThat(sessions.nextCall().path()).endsWith("/settle");
+        JsonNode forwarded = json.readTree(engine.nextReceived().body());
+        // The engine's limit stays per sequence.
+        assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(10);
+        assertThat(forwarded.path("n").asInt()).isEqualTo(3);
+
+        engine.tokenizeCount = 6;
+        post("/v1/completions", """
+                {"model":"stub-model","prompt":["once upon","a time"],"n":2,"best_of":4,"max_tokens":5}""")
+                .expectStatus().isOk().expectBody(Void.class);
+
+        JsonNode reserved = sessions.nextCall().body();
+        assertThat(reserved.path("max_tokens").asLong()).isEqualTo(5 * 4 * 2);
+        assertThat(reserved.path("prompt_tokens").asLong()).isEqualTo(12);
+        // Settled with the engine's usage, as any turn.
+        JsonNode settled = sessions.nextCall().body();
+        assertThat(settled.path("completion_tokens").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void choicesTheCellCannotReserveForAreABadRequestBeforeAnyReservation() {
+        post("/v1/completions", """
+                {"model":"stub-model","prompt":"once upon","n":3,"best_of":2}""")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("best_of");
+        post("/v1/chat/completions", """
+                {"model":"stub-model","n":0,"messages":[{"role":"user","content":"x"}]}""")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("n");
+
+        assertThat(engine.tokenizedCount()).isZero();
+        assertThat(engine.receivedCount()).isZero();
+        assertNoFurtherSessionCalls();
+    }
+
+    @Test
     void streamSettlesWithTheUsageChunkTheClientNeverSaw() throws Exception {
         List<String> events = stream(STREAMED_CHAT);
 

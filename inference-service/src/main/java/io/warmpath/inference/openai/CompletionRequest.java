@@ -1,6 +1,8 @@
 package io.warmpath.inference.openai;
 
 import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -8,6 +10,7 @@ import java.util.function.Predicate;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.WireFormats;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,10 +27,15 @@ import tools.jackson.databind.node.ObjectNode;
  * @param clientWantsUsage whether the client itself asked for the final usage chunk of a stream
  * @param maxTokens        the completion limit the client set ({@code max_completion_tokens} or {@code max_tokens}), or
  *                         {@code null} when it set none
+ * @param choices          sequences the engine generates per prompt: the larger of {@code n} and {@code best_of}
+ * @param prompts          prompts in the request: the size of a completion batch, else 1
  * @param engineBody       the body to send to the engine: the client's bytes unless a rewrite was needed
  */
 record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolean clientWantsUsage, Integer maxTokens,
-        byte[] engineBody) {
+        int choices, int prompts, byte[] engineBody) {
+
+    /** The most sequences per prompt ({@code n}, {@code best_of}) the cell lets a request ask for. */
+    static final int MAX_CHOICES = 128;
 
     /** The two completion APIs, each with the field that carries its prompt. */
     enum Endpoint {
@@ -79,25 +87,27 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
             throw invalid("stream_options", "must be an object");
         }
         String requestedModel = model.isString() ? model.stringValue() : null;
+        // The whole-number fields, validated; written back as integers when the client wrote one as 12.0.
+        Map<String, Integer> counts = new LinkedHashMap<>();
         OptionalInt context = contextLength.apply(requestedModel);
-        Integer maxTokens = completionLimit(tree, "max_tokens", context);
+        Integer maxTokens = completionLimit(tree, "max_tokens", context, counts);
         Integer maxCompletionTokens = endpoint == Endpoint.CHAT
-                ? completionLimit(tree, "max_completion_tokens", context)
+                ? completionLimit(tree, "max_completion_tokens", context, counts)
                 : null;
-        boolean rewrite = isWrittenAsFraction(tree, "max_tokens") || isWrittenAsFraction(tree, "max_completion_tokens");
+        int choices = choices(endpoint, tree, counts);
+        ObjectNode object = (ObjectNode) tree;
+        boolean rewrite = counts.keySet().stream().anyMatch(field -> object.get(field).isFloatingPointNumber());
+        counts.forEach(object::put);
         boolean streaming = stream.asBoolean(false);
         boolean clientWantsUsage = streamOptions.path("include_usage").asBoolean(false);
         if (streaming && !clientWantsUsage) {
             // The cell records usage for every stream; the client's own choice is honoured by the relay.
-            ((ObjectNode) tree).withObject("stream_options").put("include_usage", true);
+            object.withObject("stream_options").put("include_usage", true);
             rewrite = true;
-        }
-        if (rewrite) {
-            normaliseLimits((ObjectNode) tree, maxTokens, maxCompletionTokens);
         }
         // Chat's newer max_completion_tokens wins over max_tokens, as in vLLM.
         return new CompletionRequest(endpoint, requestedModel, streaming, clientWantsUsage,
-                maxCompletionTokens != null ? maxCompletionTokens : maxTokens,
+                maxCompletionTokens != null ? maxCompletionTokens : maxTokens, choices, prompts(endpoint, tree),
                 rewrite ? json.writeValueAsBytes(tree) : body);
     }
 
@@ -110,6 +120,21 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
     }
 
     /**
+     * The completion tokens a turn with {@code limit} may produce in all, which is what it reserves: vLLM generates up
+     * to {@code limit} tokens for each sequence of each prompt.
+     *
+     * @throws ApiErrorException a 400 when that exceeds what one reservation can hold
+     */
+    long reservedCompletionTokens(int limit) {
+        long tokens = (long) limit * choices * prompts;
+        if (tokens > WireFormats.MAX_TOKENS_PER_REQUEST) {
+            throw invalid("max_tokens", "times the sequences per prompt (n, best_of) and the prompts must be at most "
+                    + WireFormats.MAX_TOKENS_PER_REQUEST + " tokens");
+        }
+        return tokens;
+    }
+
+    /**
      * This request with {@code limit} as the engine body's {@code max_tokens} and without
      * {@code max_completion_tokens}, so that the engine may generate exactly what was reserved: vLLM lets
      * {@code max_completion_tokens} win over {@code max_tokens}, and its chat default is the whole remaining context.
@@ -119,61 +144,84 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
         ObjectNode tree = (ObjectNode) json.readTree(engineBody);
         tree.put("max_tokens", limit);
         tree.remove("max_completion_tokens");
-        return new CompletionRequest(endpoint, model, stream, clientWantsUsage, limit, json.writeValueAsBytes(tree));
+        return new CompletionRequest(endpoint, model, stream, clientWantsUsage, limit, choices, prompts,
+                json.writeValueAsBytes(tree));
     }
 
     /**
      * A completion limit the client set, or {@code null} for none (absent or {@code null}). It must be a whole number
      * from 1 to the model's context length (when the engine reported one): a string, a fraction, 0, a negative
-     * number or more than the context could hold is the client's 400 here, not an engine error later. A whole
-     * number written as a fraction ({@code 12.0}) counts, as vLLM's own validation lets it; it reaches the engine
-     * as the integer.
+     * number or more than the context could hold is the client's 400 here, not an engine error later.
      */
-    private static Integer completionLimit(JsonNode tree, String field, OptionalInt contextLength) {
+    private static Integer completionLimit(JsonNode tree, String field, OptionalInt contextLength,
+            Map<String, Integer> counts) {
+        if (contextLength.isPresent()) {
+            return wholeNumber(tree, field, contextLength.getAsInt(),
+                    "must be at most the model's context length, " + contextLength.getAsInt() + " tokens", counts);
+        }
+        return wholeNumber(tree, field, Integer.MAX_VALUE, "must be at most " + Integer.MAX_VALUE, counts);
+    }
+
+    /**
+     * How many sequences the engine generates per prompt: the larger of {@code n} and {@code best_of} (vLLM generates
+     * {@code best_of} and returns the best {@code n}), each a whole number from 1 to {@value #MAX_CHOICES}.
+     * {@code best_of} is a field of vLLM's completions only, and may not be below {@code n} (vLLM's own 400).
+     */
+    private static int choices(Endpoint endpoint, JsonNode tree, Map<String, Integer> counts) {
+        String range = "must be an integer from 1 to " + MAX_CHOICES;
+        Integer n = wholeNumber(tree, "n", MAX_CHOICES, range, counts);
+        int choices = n == null ? 1 : n;
+        if (endpoint == Endpoint.CHAT) {
+            if (tree.hasNonNull("best_of")) {
+                throw new ApiErrorException(new ApiError(ErrorCode.UNSUPPORTED_FIELD,
+                        "'best_of' is a field of /v1/completions only.", "best_of", null));
+            }
+            return choices;
+        }
+        Integer bestOf = wholeNumber(tree, "best_of", MAX_CHOICES, range, counts);
+        if (bestOf != null && bestOf < choices) {
+            throw invalid("best_of", "must be at least 'n' (" + choices + ")");
+        }
+        return bestOf == null ? choices : bestOf;
+    }
+
+    /** How many prompts a completion request carries: a batch (strings or token id arrays) has one per entry. */
+    private static int prompts(Endpoint endpoint, JsonNode tree) {
+        JsonNode prompt = tree.path("prompt");
+        boolean batch = endpoint == Endpoint.COMPLETIONS && prompt.isArray() && !prompt.get(0).isNumber();
+        return batch ? prompt.size() : 1;
+    }
+
+    /**
+     * A whole-number field from 1 to {@code max}, or {@code null} when it is absent or {@code null}; anything else
+     * (a string, a fraction, 0, a negative number, more than {@code max}) is a 400 naming it. A whole number written
+     * as a fraction ({@code 12.0}) counts, as vLLM's own validation lets it; it goes into {@code counts} either way,
+     * to reach the engine as an integer.
+     */
+    private static Integer wholeNumber(JsonNode tree, String field, int max, String aboveMax,
+            Map<String, Integer> counts) {
         JsonNode value = tree.path(field);
         if (value.isMissingNode() || value.isNull()) {
             return null;
         }
-        BigInteger limit = wholeNumber(value);
-        if (limit == null) {
+        BigInteger number = null;
+        if (value.isIntegralNumber()) {
+            number = value.bigIntegerValue();
+        }
+        else if (value.isFloatingPointNumber() && value.canConvertToExactIntegral()) {
+            number = value.decimalValue().toBigInteger();
+        }
+        if (number == null) {
             throw invalid(field, "must be an integer");
         }
-        if (limit.signum() < 1) {
+        if (number.signum() < 1) {
             throw invalid(field, "must be at least 1");
         }
-        if (contextLength.isPresent() && limit.compareTo(BigInteger.valueOf(contextLength.getAsInt())) > 0) {
-            throw invalid(field, "must be at most the model's context length, " + contextLength.getAsInt()
-                    + " tokens");
+        if (number.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw invalid(field, aboveMax);
         }
-        if (limit.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw invalid(field, "must be at most " + Integer.MAX_VALUE);
-        }
-        return limit.intValue();
-    }
-
-    /** The value as a whole number, or {@code null} when it is none (a string, a fraction, not a number). */
-    private static BigInteger wholeNumber(JsonNode value) {
-        if (value.isIntegralNumber()) {
-            return value.bigIntegerValue();
-        }
-        if (value.isFloatingPointNumber() && value.canConvertToExactIntegral()) {
-            return value.decimalValue().toBigInteger();
-        }
-        return null;
-    }
-
-    private static boolean isWrittenAsFraction(JsonNode tree, String field) {
-        return tree.path(field).isFloatingPointNumber();
-    }
-
-    /** Writes validated limits back as integers, so that no engine has to accept {@code 12.0}. */
-    private static void normaliseLimits(ObjectNode tree, Integer maxTokens, Integer maxCompletionTokens) {
-        if (maxTokens != null) {
-            tree.put("max_tokens", maxTokens);
-        }
-        if (maxCompletionTokens != null) {
-            tree.put("max_completion_tokens", maxCompletionTokens);
-        }
+        counts.put(field, number.intValue());
+        return number.intValue();
     }
 
     private static void requireMessages(JsonNode tree) {

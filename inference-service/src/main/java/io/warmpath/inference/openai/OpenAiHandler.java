@@ -171,6 +171,10 @@ class OpenAiHandler {
         CompletionRequest completion = assertion.session() != null
                 ? requested.withCompletionLimit(requested.completionLimit(defaultMaxTokens), json)
                 : requested;
+        // n (or best_of) sequences of each prompt of a batch, each up to the limit; checked before anything starts.
+        long reservedCompletionTokens = assertion.session() != null && assertion.sessionLimited()
+                ? completion.reservedCompletionTokens(completion.completionLimit(defaultMaxTokens))
+                : 0;
         String modelTag = modelTag(completion.model());
         Optional<TurnBudget> turn = Optional.ofNullable(assertion.session()).map(sessionId -> new TurnBudget(
                 sessions, ledger, sessionId, String.valueOf(assertion.tenant()), caller.sessionsAssertion(),
@@ -187,7 +191,7 @@ class OpenAiHandler {
         // The region first (nothing is reserved for a request this cell may not serve); then a session's turn runs
         // only on a reserved budget; anonymous requests go straight to the engine.
         Mono<Void> admission = regionCheck.admit(assertion, caller.policyAssertion()).then(Mono.defer(() -> turn
-                .map(sessionTurn -> sessionTurn.reserve(completion.completionLimit(defaultMaxTokens)))
+                .map(sessionTurn -> sessionTurn.reserve(reservedCompletionTokens))
                 .orElse(Mono.empty())));
         return admission
                 .then(Mono.defer(() -> callEngine(completion, request, observation)))

@@ -171,6 +171,84 @@ class CompletionRequestTest {
                 {"max_completion_tokens":7e0,"messages":[{"role":"user"}]}""").maxTokens()).isEqualTo(7);
     }
 
+    @Test
+    void enginesSequencesPerPromptAreTheLargerOfNAndBestOf() {
+        assertThat(parse(Endpoint.CHAT, "{\"messages\":[{\"role\":\"user\"}]}").choices()).isEqualTo(1);
+        assertThat(parse(Endpoint.CHAT, "{\"n\":3,\"messages\":[{\"role\":\"user\"}]}").choices()).isEqualTo(3);
+        assertThat(parse(Endpoint.CHAT, "{\"n\":null,\"messages\":[{\"role\":\"user\"}]}").choices()).isEqualTo(1);
+        assertThat(parse(Endpoint.COMPLETIONS, "{\"n\":2,\"best_of\":5,\"prompt\":\"a\"}").choices()).isEqualTo(5);
+        assertThat(parse(Endpoint.COMPLETIONS, "{\"best_of\":4,\"prompt\":\"a\"}").choices()).isEqualTo(4);
+        assertThat(parse(Endpoint.COMPLETIONS, "{\"n\":128,\"best_of\":128,\"prompt\":\"a\"}").choices())
+                .isEqualTo(128);
+    }
+
+    @Test
+    void completionBatchCountsOnePromptPerEntry() {
+        assertThat(parse(Endpoint.CHAT, "{\"messages\":[{\"role\":\"user\"},{\"role\":\"user\"}]}").prompts())
+                .isEqualTo(1);
+        assertThat(parse(Endpoint.COMPLETIONS, "{\"prompt\":\"once\"}").prompts()).isEqualTo(1);
+        assertThat(parse(Endpoint.COMPLETIONS, "{\"prompt\":[1,2,3]}").prompts()).isEqualTo(1);
+        assertThat(parse(Endpoint.COMPLETIONS, "{\"prompt\":[\"a\",\"b\",\"c\"]}").prompts()).isEqualTo(3);
+        assertThat(parse(Endpoint.COMPLETIONS, "{\"prompt\":[[1],[2,3]]}").prompts()).isEqualTo(2);
+    }
+
+    @Test
+    void reservationHoldsTheLimitForEverySequenceOfEveryPrompt() {
+        var request = parse(Endpoint.COMPLETIONS, """
+                {"n":2,"best_of":3,"max_tokens":10,"prompt":["a","b","c","d"]}""");
+
+        assertThat(request.reservedCompletionTokens(request.completionLimit(777))).isEqualTo(10L * 3 * 4);
+        assertThat(parse(Endpoint.CHAT, "{\"n\":5,\"messages\":[{\"role\":\"user\"}]}").reservedCompletionTokens(777))
+                .isEqualTo(777L * 5);
+    }
+
+    @Test
+    void reservationLargerThanOneReservationCanHoldIsABadRequest() {
+        String prompts = String.join(",", java.util.Collections.nCopies(2048, "\"a\""));
+        var request = parse(Endpoint.COMPLETIONS, "{\"n\":128,\"max_tokens\":8192,\"prompt\":[" + prompts + "]}");
+
+        assertThatThrownBy(() -> request.reservedCompletionTokens(8192))
+                .isInstanceOfSatisfying(ApiErrorException.class, invalid -> {
+                    assertThat(invalid.error().status()).isEqualTo(400);
+                    assertThat(invalid.error().param()).isEqualTo("max_tokens");
+                });
+        assertThat(request.reservedCompletionTokens(8191)).isEqualTo(8191L * 128 * 2048);
+    }
+
+    @Test
+    void nAndBestOfMustBeWholeNumbersFromOneTo128() {
+        for (String value : new String[] {"\"2\"", "1.5", "0", "-1", "129", "true"}) {
+            assertRejected(Endpoint.CHAT, "{\"n\":" + value + ",\"messages\":[{\"role\":\"user\"}]}", "n");
+            assertRejected(Endpoint.COMPLETIONS, "{\"n\":" + value + ",\"prompt\":\"a\"}", "n");
+            assertRejected(Endpoint.COMPLETIONS, "{\"best_of\":" + value + ",\"prompt\":\"a\"}", "best_of");
+        }
+        // vLLM's own rule: best_of sequences are generated and the best n returned.
+        assertRejected(Endpoint.COMPLETIONS, "{\"n\":3,\"best_of\":2,\"prompt\":\"a\"}", "best_of");
+        assertRejected(Endpoint.COMPLETIONS, "{\"best_of\":2,\"n\":3,\"prompt\":\"a\"}", "best_of");
+    }
+
+    @Test
+    void bestOfIsAFieldOfCompletionsOnly() {
+        assertThatThrownBy(() -> parse(Endpoint.CHAT, "{\"best_of\":2,\"messages\":[{\"role\":\"user\"}]}"))
+                .isInstanceOfSatisfying(ApiErrorException.class, invalid -> {
+                    assertThat(invalid.error().status()).isEqualTo(400);
+                    assertThat(invalid.error().code().code()).isEqualTo("unsupported_field");
+                    assertThat(invalid.error().param()).isEqualTo("best_of");
+                });
+        assertThat(parse(Endpoint.CHAT, "{\"best_of\":null,\"messages\":[{\"role\":\"user\"}]}").choices()).isEqualTo(1);
+    }
+
+    @Test
+    void wholeNumberOfSequencesWrittenAsAFractionReachesTheEngineAsAnInteger() {
+        var request = parse(Endpoint.COMPLETIONS, "{\"n\":2.0,\"best_of\":3.0,\"prompt\":\"a\"}");
+
+        assertThat(request.choices()).isEqualTo(3);
+        var engineBody = json.readTree(request.engineBody());
+        assertThat(engineBody.path("n").isInt()).isTrue();
+        assertThat(engineBody.path("best_of").isInt()).isTrue();
+        assertThat(engineBody.path("best_of").intValue()).isEqualTo(3);
+    }
+
     /** Refused with a 400 whose code is {@code codeOrField}, or which names the field {@code codeOrField}. */
     private void assertRejected(Endpoint endpoint, String body, String codeOrField) {
         assertThatThrownBy(() -> parse(endpoint, body))
