@@ -44,11 +44,16 @@ public record CellProperties(
      * @param status   one status poll (health, metrics, models); a slower poll counts as a failed one
      * @param unaryResponse longest wait for a non-streamed completion, which arrives whole only when generation
      *                 ends; replaces {@code response} for those requests
+     * @param request  longest a completion may take in all, from the moment the cell takes it on to its last byte
+     *                 (streams end with an error event, answers not yet received are a 504). It must stay below
+     *                 session-service's reservation TTL ({@code warmpath.session.reservation-ttl}, 10 minutes), so
+     *                 that a turn's hold cannot expire, and its budget be lent to others, while the turn still runs
      */
     public record Timeouts(
             @DefaultValue("2s") Duration connect,
             @DefaultValue("120s") Duration response,
             @DefaultValue("2s") Duration status,
-            @DefaultValue("600s") Duration unaryResponse) {
+            @DefaultValue("600s") Duration unaryResponse,
+            @DefaultValue("9m") Duration request) {
     }
 }

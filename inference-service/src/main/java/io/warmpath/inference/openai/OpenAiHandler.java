@@ -98,7 +98,9 @@ class OpenAiHandler {
     private final int defaultMaxTokens;
     private final int maxBodyBytes;
     private final String retryAfterSeconds;
+    private final Duration responseTimeout;
     private final Duration unaryResponseTimeout;
+    private final Duration requestTimeout;
 
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
@@ -117,7 +119,9 @@ class OpenAiHandler {
         this.defaultMaxTokens = cell.defaultMaxTokens();
         this.maxBodyBytes = Math.toIntExact(cell.maxBodySize().toBytes());
         this.retryAfterSeconds = Long.toString(Math.max(1, ceilSeconds(cell.retryAfter())));
+        this.responseTimeout = cell.timeouts().response();
         this.unaryResponseTimeout = cell.timeouts().unaryResponse();
+        this.requestTimeout = cell.timeouts().request();
     }
 
     Mono<ServerResponse> chatCompletions(ServerRequest request) {
@@ -138,9 +142,11 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> complete(Endpoint endpoint, ServerRequest request) {
+        // The request's time limit runs from here: counting and reserving spend it too.
+        long deadlineNanos = System.nanoTime() + requestTimeout.toNanos();
         return callerOf(request).flatMap(caller -> readBody(request)
                 .map(body -> CompletionRequest.parse(endpoint, body, json, engineMonitor::contextLength))
-                .flatMap(completion -> forward(completion, request, caller)))
+                .flatMap(completion -> forward(completion, request, caller, deadlineNanos)))
                 .onErrorResume(ApiErrorException.class, invalid -> {
                     metrics.rejected("unknown", false);
                     return error(invalid.error());
@@ -165,7 +171,8 @@ class OpenAiHandler {
                         + "without an assertion")));
     }
 
-    private Mono<ServerResponse> forward(CompletionRequest requested, ServerRequest request, Caller caller) {
+    private Mono<ServerResponse> forward(CompletionRequest requested, ServerRequest request, Caller caller,
+            long deadlineNanos) {
         Assertion assertion = caller.assertion();
         // A session's turn may generate exactly what it reserved, whatever the engine's own default.
         CompletionRequest completion = assertion.session() != null
@@ -194,7 +201,7 @@ class OpenAiHandler {
                 .map(sessionTurn -> sessionTurn.reserve(reservedCompletionTokens))
                 .orElse(Mono.empty())));
         return admission
-                .then(Mono.defer(() -> callEngine(completion, request, observation)))
+                .then(Mono.defer(() -> callEngine(completion, request, observation, deadlineNanos)))
                 .onErrorResume(failure -> {
                     observation.finish(outcomeOf(failure));
                     return failureResponse(failure, completion.endpoint().path());
@@ -204,25 +211,23 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> callEngine(CompletionRequest completion, ServerRequest request,
-            RequestObservation observation) {
+            RequestObservation observation, long deadlineNanos) {
         log.debug("Forwarding {} stream={} bodyBytes={}", completion.endpoint().path(), completion.stream(),
                 completion.engineBody().length);
         observation.engineCalled();
+        Duration remaining = remaining(deadlineNanos);
+        // A whole answer arrives only when generation ends: silence is normal for much longer than between two
+        // chunks of a stream, which keep the general response timeout. Neither may outlast the request's limit.
+        Duration silence = min(completion.stream() ? responseTimeout : unaryResponseTimeout, remaining);
         WebClient.ResponseSpec response = engine.post().uri(completion.endpoint().path())
                 .headers(headers -> forwardHeaders(request, headers))
-                .httpRequest(httpRequest -> {
-                    if (!completion.stream()) {
-                        // A whole answer arrives only when generation ends: silence is normal for much longer
-                        // than between two chunks of a stream, which keep the general response timeout.
-                        httpRequest.<HttpClientRequest>getNativeRequest().responseTimeout(unaryResponseTimeout);
-                    }
-                })
+                .httpRequest(httpRequest -> httpRequest.<HttpClientRequest>getNativeRequest().responseTimeout(silence))
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(completion.engineBody())
                 .retrieve();
         return completion.stream()
-                ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation))
-                : response.toEntity(byte[].class).flatMap(entity -> unary(entity, observation));
+                ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation, deadlineNanos))
+                : response.toEntity(byte[].class).timeout(remaining).flatMap(entity -> unary(entity, observation));
     }
 
     private Mono<ServerResponse> unary(ResponseEntity<byte[]> entity, RequestObservation observation) {
@@ -238,10 +243,10 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> stream(ResponseEntity<Flux<ServerSentEvent<String>>> entity,
-            CompletionRequest completion, RequestObservation observation) {
+            CompletionRequest completion, RequestObservation observation, long deadlineNanos) {
         Flux<ServerSentEvent<String>> events = entity.getBody() == null ? Flux.empty() : entity.getBody();
         Flux<String> frames = relay.relay(events.mapNotNull(ServerSentEvent::data), completion.clientWantsUsage(),
-                observation);
+                observation, remaining(deadlineNanos));
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")
@@ -443,6 +448,15 @@ class OpenAiHandler {
             }
         }
         return false;
+    }
+
+    /** What is left of a request's time limit; at least a millisecond, so that a spent one still fires. */
+    private static Duration remaining(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), 1_000_000));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static long ceilSeconds(Duration duration) {

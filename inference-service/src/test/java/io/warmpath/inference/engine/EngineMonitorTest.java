@@ -87,7 +87,7 @@ class EngineMonitorTest {
     private static CellProperties cell() {
         return new CellProperties("cell-1", "local", URI.create("http://127.0.0.1:1"),
                 new CellProperties.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1)),
+                        Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 INTERVAL, Duration.ofSeconds(1), DataSize.ofMegabytes(1), URI.create("http://127.0.0.1:1"),
                 Duration.ofSeconds(1), 1024, Duration.ofMillis(20));
     }
