@@ -29,6 +29,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -125,6 +126,8 @@ class SessionBudgetTest {
         assertThat(tokenize.path("messages").size()).isEqualTo(2);
         assertThat(tokenize.path("tools").get(0).path("function").path("name").asString()).isEqualTo("read_file");
         assertThat(tokenize.has("max_tokens") || tokenize.has("temperature")).isFalse();
+        // The salt is for the prefix cache; /tokenize takes none.
+        assertThat(tokenize.has("cache_salt")).isFalse();
 
         StubSessionService.Call reserve = sessions.nextCall();
         assertThat(reserve.method()).isEqualTo("POST");
@@ -145,8 +148,10 @@ class SessionBudgetTest {
         assertThat(settle.body().path("ttft_ms").isIntegralNumber()).isTrue();
         assertThat(settle.body().path("cell_id").asString()).isEqualTo("cell-budget");
         assertThat(settle.body().path("model").asString()).isEqualTo(StubEngine.MODEL);
-        // The engine got the client's request, its limit being the one reserved.
-        assertThat(json.readTree(engine.nextReceived().body())).isEqualTo(json.readTree(CHAT_WITH_TOOLS));
+        // The engine got the client's request, its limit being the one reserved, with the tenant's cache salt.
+        ObjectNode forwarded = (ObjectNode) json.readTree(engine.nextReceived().body());
+        assertThat(forwarded.remove("cache_salt").asString()).matches("[0-9a-f]{32}");
+        assertThat(forwarded).isEqualTo(json.readTree(CHAT_WITH_TOOLS));
     }
 
     @Test
@@ -489,8 +494,10 @@ class SessionBudgetTest {
 
         assertNoFurtherSessionCalls();
         assertThat(engine.tokenizedCount()).isZero();
-        // Nothing is reserved, so nothing is capped: the engine gets the client's bytes.
-        assertThat(engine.nextReceived().body()).isEqualTo(CHAT_WITH_TOOLS);
+        // Nothing is reserved, so nothing is capped: the engine gets the client's request and the tenant's salt.
+        ObjectNode forwarded = (ObjectNode) json.readTree(engine.nextReceived().body());
+        assertThat(forwarded.remove("cache_salt").asString()).matches("[0-9a-f]{32}");
+        assertThat(forwarded).isEqualTo(json.readTree(CHAT_WITH_TOOLS));
     }
 
     @Test

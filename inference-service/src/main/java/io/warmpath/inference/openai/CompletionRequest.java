@@ -18,8 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A completion request checked just enough to turn client mistakes into a 400 here instead of an opaque engine error,
- * and rewritten only where the cell needs it: a stream always asks the engine for usage, and a request of a session
- * carries the completion limit its budget was reserved for ({@link #withCompletionLimit}).
+ * and rewritten only where the cell needs it ({@link #engineBody}): a stream always asks the engine for usage, every
+ * request carries the cell's {@code cache_salt}, and a request of a session carries the completion limit its budget
+ * was reserved for.
  *
  * @param endpoint         which completion API was called
  * @param model            the requested model, or {@code null} to let the engine pick its default
@@ -29,10 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
  *                         {@code null} when it set none
  * @param choices          sequences the engine generates per prompt: the larger of {@code n} and {@code best_of}
  * @param prompts          prompts in the request: the size of a completion batch, else 1
- * @param engineBody       the body to send to the engine: the client's bytes unless a rewrite was needed
+ * @param body             the client's body, as validated: whole numbers written as fractions are integers, and a
+ *                         stream asks for usage; read only from here on
  */
 record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolean clientWantsUsage, Integer maxTokens,
-        int choices, int prompts, byte[] engineBody) {
+        int choices, int prompts, ObjectNode body) {
 
     /** The most sequences per prompt ({@code n}, {@code best_of}) the cell lets a request ask for. */
     static final int MAX_CHOICES = 128;
@@ -96,24 +98,21 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
                 : null;
         int choices = choices(endpoint, tree, counts);
         ObjectNode object = (ObjectNode) tree;
-        boolean rewrite = counts.keySet().stream().anyMatch(field -> object.get(field).isFloatingPointNumber());
         counts.forEach(object::put);
         boolean streaming = stream.asBoolean(false);
         boolean clientWantsUsage = streamOptions.path("include_usage").asBoolean(false);
         if (streaming && !clientWantsUsage) {
             // The cell records usage for every stream; the client's own choice is honoured by the relay.
             object.withObject("stream_options").put("include_usage", true);
-            rewrite = true;
         }
         // Chat's newer max_completion_tokens wins over max_tokens, as in vLLM.
         return new CompletionRequest(endpoint, requestedModel, streaming, clientWantsUsage,
-                maxCompletionTokens != null ? maxCompletionTokens : maxTokens, choices, prompts(endpoint, tree),
-                rewrite ? json.writeValueAsBytes(tree) : body);
+                maxCompletionTokens != null ? maxCompletionTokens : maxTokens, choices, prompts(endpoint, tree), object);
     }
 
     /**
      * The completion limit a turn of a session runs with: the client's, else {@code defaultLimit}. The cell reserves
-     * for it and writes it into the engine body ({@link #withCompletionLimit}).
+     * for it and writes it into the engine body ({@link #engineBody}).
      */
     int completionLimit(int defaultLimit) {
         return maxTokens != null ? maxTokens : defaultLimit;
@@ -135,17 +134,27 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
     }
 
     /**
-     * This request with {@code limit} as the engine body's {@code max_tokens} and without
-     * {@code max_completion_tokens}, so that the engine may generate exactly what was reserved: vLLM lets
-     * {@code max_completion_tokens} win over {@code max_tokens}, and its chat default is the whole remaining context.
-     * {@code max_tokens} rather than the newer name because every vLLM version honours it on both endpoints.
+     * The body to send the engine: the client's, with
+     * <ul>
+     *   <li>{@code cacheSalt} as {@code cache_salt}, replacing any the client sent: who shares the engine's prefix
+     *       cache is the cell's decision ({@link CacheSalts});</li>
+     *   <li>for a turn of a session, {@code completionLimit} as {@code max_tokens} and no {@code max_completion_tokens},
+     *       so that the engine may generate exactly what was reserved: vLLM lets {@code max_completion_tokens} win
+     *       over {@code max_tokens}, and its chat default is the whole remaining context. {@code max_tokens} rather
+     *       than the newer name because every vLLM version honours it on both endpoints.</li>
+     * </ul>
+     *
+     * @param completionLimit the reserved limit of a session's turn; {@code null} leaves the client's limits as sent
      */
-    CompletionRequest withCompletionLimit(int limit, JsonMapper json) {
-        ObjectNode tree = (ObjectNode) json.readTree(engineBody);
-        tree.put("max_tokens", limit);
-        tree.remove("max_completion_tokens");
-        return new CompletionRequest(endpoint, model, stream, clientWantsUsage, limit, choices, prompts,
-                json.writeValueAsBytes(tree));
+    byte[] engineBody(String cacheSalt, Integer completionLimit, JsonMapper json) {
+        // A shallow copy: only top-level fields change, and the validated body stays as it was.
+        ObjectNode engineBody = json.createObjectNode().setAll(body);
+        engineBody.put("cache_salt", cacheSalt);
+        if (completionLimit != null) {
+            engineBody.put("max_tokens", completionLimit);
+            engineBody.remove("max_completion_tokens");
+        }
+        return json.writeValueAsBytes(engineBody);
     }
 
     /**

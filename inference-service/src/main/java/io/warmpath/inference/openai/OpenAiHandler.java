@@ -69,7 +69,8 @@ import tools.jackson.databind.json.JsonMapper;
  * checked is a 503 (fail closed). A session the assertion says has no limits reserves nothing and has its turn
  * recorded afterwards. Before either, {@link RegionCheck} asks policy-service whether this cell's region may process
  * the request's data: a deny is a 403 {@code region_not_allowed}, no decision a 503 {@code policy_unavailable} (fail
- * closed).
+ * closed). Every request reaches the engine with the {@code cache_salt} of its tenant ({@link CacheSalts}), so that
+ * tenants share no cached prefixes, and within the request's overall time limit.
  */
 @Component
 class OpenAiHandler {
@@ -94,6 +95,7 @@ class OpenAiHandler {
     private final SessionBudgetClient sessions;
     private final TurnLedger ledger;
     private final RegionCheck regionCheck;
+    private final CacheSalts cacheSalts;
     private final String cellId;
     private final int defaultMaxTokens;
     private final int maxBodyBytes;
@@ -104,7 +106,7 @@ class OpenAiHandler {
 
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
-            TurnLedger ledger, RegionCheck regionCheck, CellProperties cell) {
+            TurnLedger ledger, RegionCheck regionCheck, CacheSalts cacheSalts, CellProperties cell) {
         this.engine = engineWebClient;
         this.engineMonitor = engineMonitor;
         this.metrics = metrics;
@@ -115,6 +117,7 @@ class OpenAiHandler {
         this.sessions = sessions;
         this.ledger = ledger;
         this.regionCheck = regionCheck;
+        this.cacheSalts = cacheSalts;
         this.cellId = cell.id();
         this.defaultMaxTokens = cell.defaultMaxTokens();
         this.maxBodyBytes = Math.toIntExact(cell.maxBodySize().toBytes());
@@ -171,17 +174,16 @@ class OpenAiHandler {
                         + "without an assertion")));
     }
 
-    private Mono<ServerResponse> forward(CompletionRequest requested, ServerRequest request, Caller caller,
+    private Mono<ServerResponse> forward(CompletionRequest completion, ServerRequest request, Caller caller,
             long deadlineNanos) {
         Assertion assertion = caller.assertion();
         // A session's turn may generate exactly what it reserved, whatever the engine's own default.
-        CompletionRequest completion = assertion.session() != null
-                ? requested.withCompletionLimit(requested.completionLimit(defaultMaxTokens), json)
-                : requested;
+        Integer completionLimit = assertion.session() != null ? completion.completionLimit(defaultMaxTokens) : null;
         // n (or best_of) sequences of each prompt of a batch, each up to the limit; checked before anything starts.
-        long reservedCompletionTokens = assertion.session() != null && assertion.sessionLimited()
-                ? completion.reservedCompletionTokens(completion.completionLimit(defaultMaxTokens))
+        long reservedCompletionTokens = completionLimit != null && assertion.sessionLimited()
+                ? completion.reservedCompletionTokens(completionLimit)
                 : 0;
+        byte[] engineBody = completion.engineBody(cacheSalts.saltFor(assertion), completionLimit, json);
         String modelTag = modelTag(completion.model());
         Optional<TurnBudget> turn = Optional.ofNullable(assertion.session()).map(sessionId -> new TurnBudget(
                 sessions, ledger, sessionId, String.valueOf(assertion.tenant()), caller.sessionsAssertion(),
@@ -201,7 +203,7 @@ class OpenAiHandler {
                 .map(sessionTurn -> sessionTurn.reserve(reservedCompletionTokens))
                 .orElse(Mono.empty())));
         return admission
-                .then(Mono.defer(() -> callEngine(completion, request, observation, deadlineNanos)))
+                .then(Mono.defer(() -> callEngine(completion, engineBody, request, observation, deadlineNanos)))
                 .onErrorResume(failure -> {
                     observation.finish(outcomeOf(failure));
                     return failureResponse(failure, completion.endpoint().path());
@@ -210,10 +212,10 @@ class OpenAiHandler {
                 .doOnCancel(() -> observation.finish(Outcome.CANCELLED));
     }
 
-    private Mono<ServerResponse> callEngine(CompletionRequest completion, ServerRequest request,
+    private Mono<ServerResponse> callEngine(CompletionRequest completion, byte[] engineBody, ServerRequest request,
             RequestObservation observation, long deadlineNanos) {
         log.debug("Forwarding {} stream={} bodyBytes={}", completion.endpoint().path(), completion.stream(),
-                completion.engineBody().length);
+                engineBody.length);
         observation.engineCalled();
         Duration remaining = remaining(deadlineNanos);
         // A whole answer arrives only when generation ends: silence is normal for much longer than between two
@@ -223,7 +225,7 @@ class OpenAiHandler {
                 .headers(headers -> forwardHeaders(request, headers))
                 .httpRequest(httpRequest -> httpRequest.<HttpClientRequest>getNativeRequest().responseTimeout(silence))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(completion.engineBody())
+                .bodyValue(engineBody)
                 .retrieve();
         return completion.stream()
                 ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation, deadlineNanos))

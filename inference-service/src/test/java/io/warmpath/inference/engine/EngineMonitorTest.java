@@ -89,6 +89,7 @@ class EngineMonitorTest {
                 new CellProperties.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
                         Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 INTERVAL, Duration.ofSeconds(1), DataSize.ofMegabytes(1), URI.create("http://127.0.0.1:1"),
-                Duration.ofSeconds(1), 1024, Duration.ofMillis(20));
+                Duration.ofSeconds(1), 1024, Duration.ofMillis(20),
+                new CellProperties.CacheSalt(null, CellProperties.CacheSalt.Scope.TENANT));
     }
 }

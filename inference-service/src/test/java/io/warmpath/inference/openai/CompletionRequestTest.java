@@ -8,12 +8,16 @@ import java.util.OptionalInt;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.inference.openai.CompletionRequest.Endpoint;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CompletionRequestTest {
+
+    private static final String SALT = "0123456789abcdef0123456789abcdef";
 
     private final JsonMapper json = JsonMapper.shared();
 
@@ -24,23 +28,39 @@ class CompletionRequestTest {
 
         assertThat(request.stream()).isTrue();
         assertThat(request.clientWantsUsage()).isFalse();
-        var engineBody = json.readTree(request.engineBody());
+        var engineBody = engineBody(request);
         assertThat(engineBody.path("stream_options").path("include_usage").asBoolean()).isTrue();
         assertThat(engineBody.path("messages").get(0).path("content").stringValue()).isEqualTo("hi");
     }
 
     @Test
-    void requestsThatNeedNoRewriteAreForwardedByteForByte() {
+    void engineGetsTheClientsFieldsAndTheCellsCacheSaltInsteadOfTheClients() {
         String body = """
-                {"model":"m", "messages":[{"role":"user","content":"h\\u00e9"}],  "temperature": 1.0e0}""";
+                {"model":"m", "messages":[{"role":"user","content":"h\u00e9"}],  "temperature": 0.5,
+                 "cache_salt":"chosen-by-the-client","max_tokens":5,"max_completion_tokens":6,"n":2}""";
+        var request = parse(Endpoint.CHAT, body);
 
-        assertThat(parse(Endpoint.CHAT, body).engineBody()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+        var engineBody = engineBody(request);
+        var expected = (ObjectNode) json.readTree(body);
+        expected.put("cache_salt", SALT);
+        assertThat(engineBody).isEqualTo(expected);
         String streamWithUsage = """
                 {"stream":true,"stream_options":{"include_usage":true},"prompt":"once upon"}""";
         var completion = parse(Endpoint.COMPLETIONS, streamWithUsage);
         assertThat(completion.clientWantsUsage()).isTrue();
-        assertThat(completion.engineBody()).isEqualTo(streamWithUsage.getBytes(StandardCharsets.UTF_8));
+        assertThat(engineBody(completion).path("cache_salt").asString()).isEqualTo(SALT);
         assertThat(completion.model()).isNull();
+    }
+
+    @Test
+    void validatedBodyIsNotChangedByWhatTheEngineGets() {
+        var request = parse(Endpoint.CHAT, """
+                {"max_completion_tokens":6,"messages":[{"role":"user"}]}""");
+
+        request.engineBody(SALT, 777, json);
+
+        assertThat(request.body().has("cache_salt")).isFalse();
+        assertThat(request.body().path("max_completion_tokens").asInt()).isEqualTo(6);
     }
 
     @Test
@@ -84,22 +104,20 @@ class CompletionRequestTest {
     @Test
     void reservedLimitIsTheEnginesOnlyLimit() {
         var capped = parse(Endpoint.CHAT, """
-                {"model":"m","messages":[{"role":"user","content":"hi"}]}""").withCompletionLimit(777, json);
-        assertThat(capped.maxTokens()).isEqualTo(777);
-        assertThat(json.readTree(capped.engineBody()).path("max_tokens").asInt()).isEqualTo(777);
+                {"model":"m","messages":[{"role":"user","content":"hi"}]}""");
+        assertThat(json.readTree(capped.engineBody(SALT, 777, json)).path("max_tokens").asInt()).isEqualTo(777);
 
         for (String limits : new String[] {"\"max_tokens\":5", "\"max_completion_tokens\":5",
                 "\"max_tokens\":9,\"max_completion_tokens\":5", "\"max_completion_tokens\":null"}) {
             var request = parse(Endpoint.CHAT, "{\"model\":\"m\"," + limits + ",\"messages\":[{\"role\":\"user\"}]}");
-            var engineBody = json.readTree(request.withCompletionLimit(5, json).engineBody());
+            var engineBody = json.readTree(request.engineBody(SALT, 5, json));
             assertThat(engineBody.path("max_tokens").asInt()).as(limits).isEqualTo(5);
             // vLLM would let it win over max_tokens.
             assertThat(engineBody.has("max_completion_tokens")).as(limits).isFalse();
             assertThat(engineBody.path("messages").get(0).path("role").asString()).isEqualTo("user");
         }
-        var completion = parse(Endpoint.COMPLETIONS, "{\"prompt\":\"once\",\"stream\":true,\"max_completion_tokens\":3}")
-                .withCompletionLimit(9, json);
-        var engineBody = json.readTree(completion.engineBody());
+        var completion = parse(Endpoint.COMPLETIONS, "{\"prompt\":\"once\",\"stream\":true,\"max_completion_tokens\":3}");
+        var engineBody = json.readTree(completion.engineBody(SALT, 9, json));
         assertThat(engineBody.path("max_tokens").asInt()).isEqualTo(9);
         assertThat(engineBody.has("max_completion_tokens")).isFalse();
         assertThat(engineBody.path("stream_options").path("include_usage").asBoolean()).isTrue();
@@ -164,7 +182,7 @@ class CompletionRequestTest {
                 {"model":"m","max_tokens":12.0,"messages":[{"role":"user","content":"hi"}]}""");
 
         assertThat(request.maxTokens()).isEqualTo(12);
-        var engineBody = json.readTree(request.engineBody());
+        var engineBody = engineBody(request);
         assertThat(engineBody.path("max_tokens").isInt()).isTrue();
         assertThat(engineBody.path("max_tokens").intValue()).isEqualTo(12);
         assertThat(parse(Endpoint.CHAT, """
@@ -243,7 +261,7 @@ class CompletionRequestTest {
         var request = parse(Endpoint.COMPLETIONS, "{\"n\":2.0,\"best_of\":3.0,\"prompt\":\"a\"}");
 
         assertThat(request.choices()).isEqualTo(3);
-        var engineBody = json.readTree(request.engineBody());
+        var engineBody = engineBody(request);
         assertThat(engineBody.path("n").isInt()).isTrue();
         assertThat(engineBody.path("best_of").isInt()).isTrue();
         assertThat(engineBody.path("best_of").intValue()).isEqualTo(3);
@@ -257,6 +275,11 @@ class CompletionRequestTest {
                     assertThat(List.of(invalid.error().code().code(), String.valueOf(invalid.error().param())))
                             .as(body).contains(codeOrField);
                 });
+    }
+
+    /** What the engine gets for a request without a session. */
+    private JsonNode engineBody(CompletionRequest request) {
+        return json.readTree(request.engineBody(SALT, null, json));
     }
 
     /** Parsed for an engine that serves every model with a context of 8192 tokens. */

@@ -99,7 +99,8 @@ class TurnLedgerTest {
                 new CellProperties.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
                         Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), DataSize.ofMegabytes(1), url,
-                Duration.ofSeconds(2), 1024, flushInterval);
+                Duration.ofSeconds(2), 1024, flushInterval,
+                new CellProperties.CacheSalt(null, CellProperties.CacheSalt.Scope.TENANT));
         return new TurnLedger(new SessionBudgetClient(cell, meters, json), cell, meters);
     }
 
