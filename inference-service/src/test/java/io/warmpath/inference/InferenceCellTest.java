@@ -338,6 +338,28 @@ class InferenceCellTest {
     }
 
     @Test
+    void enginesClientErrorReachesTheClientWithSecretsItQuotesRedacted() {
+        engine.failStatus = 400;
+        engine.failMessage = "Invalid tool argument 'sk-proj-abcdefghijklmnopqrstuvwx1234' for jane.doe@example.com";
+
+        for (boolean flat : new boolean[] {false, true}) {
+            engine.flatErrors = flat;
+            byte[] body = client.post().uri("/v1/chat/completions")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(CHAT)
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody().returnResult().getResponseBody();
+
+            String message = json.readTree(body).path("error").path("message").asString();
+            assertThat(message).as("flat=%s", flat).startsWith("Invalid tool argument '")
+                    .contains("[REDACTED:api_key]", "[REDACTED:email]")
+                    .doesNotContain("sk-proj-abcdefghijklmnopqrstuvwx1234", "jane.doe@example.com");
+            assertThat(new String(body, StandardCharsets.UTF_8)).doesNotContain("abcdefghijklmnopqrstuvwx1234", "jane.doe");
+        }
+    }
+
+    @Test
     void completionPromptOfTheWrongShapeIsABadRequestAndNeverReachesTheEngine() {
         client.post().uri("/v1/completions")
                 .contentType(MediaType.APPLICATION_JSON)

@@ -43,6 +43,8 @@ final class StubEngine implements AutoCloseable {
     volatile int running;
     volatile int waiting;
     volatile int failStatus;
+    /** The message of a {@link #failStatus} answer. */
+    volatile String failMessage;
     /** When set, {@link #failStatus} answers in older vLLM's flat error shape instead of the OpenAI envelope. */
     volatile boolean flatErrors;
     volatile Duration stallBeforeAnswer;
@@ -90,6 +92,7 @@ final class StubEngine implements AutoCloseable {
         running = 2;
         waiting = 5;
         failStatus = 0;
+        failMessage = "injected";
         flatErrors = false;
         stallBeforeAnswer = Duration.ZERO;
         stallMidStream = Duration.ZERO;
@@ -157,10 +160,11 @@ final class StubEngine implements AutoCloseable {
             return;
         }
         if (failStatus > 0) {
+            String message = json.writeValueAsString(failMessage);
             respond(exchange, failStatus, "application/json", flatErrors ? """
-                    {"object":"error","message":"injected","type":"BadRequestError","param":null,"code":%d}"""
-                    .formatted(failStatus) : """
-                    {"error":{"message":"injected","type":"InternalServerError","code":%d}}""".formatted(failStatus));
+                    {"object":"error","message":%s,"type":"BadRequestError","param":null,"code":%d}"""
+                    .formatted(message, failStatus) : """
+                    {"error":{"message":%s,"type":"InternalServerError","code":%d}}""".formatted(message, failStatus));
             return;
         }
         sleep(stallBeforeAnswer);

@@ -111,6 +111,21 @@ class StreamRelayTest {
     }
 
     @Test
+    void errorEventIsRelayedWithSecretsItQuotesRedacted() {
+        String envelope = "{\"error\":{\"message\":\"bad key sk-abcdefghijklmnopqrstuvwxyz12 in request\",\"code\":400}}";
+        String flat = "{\"object\":\"error\",\"message\":\"no user jane.doe@example.com\",\"code\":400}";
+        String bare = "{\"error\":\"Unauthorized for sk-abcdefghijklmnopqrstuvwxyz12\"}";
+
+        List<String> frames = relay(Flux.just(ROLE, envelope, flat, bare, "[DONE]"), false);
+
+        assertThat(frames).hasSize(5);
+        assertThat(message(frames.get(1))).isEqualTo("bad key [REDACTED:api_key] in request");
+        assertThat(message(frames.get(2))).isEqualTo("no user [REDACTED:email]");
+        assertThat(frames.get(3)).contains("[REDACTED:api_key]");
+        assertThat(String.join("", frames)).doesNotContain("abcdefghijklmnopqrstuvwxyz12", "jane.doe");
+    }
+
+    @Test
     void flatErrorEventOfOlderVllmIsPutIntoTheOpenAiEnvelope() {
         String flat = "{\"object\":\"error\",\"message\":\"boom\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}";
 
@@ -188,6 +203,10 @@ class StreamRelayTest {
     private double requests(String outcome) {
         var counter = registry.find(InferenceMetrics.REQUESTS).tag("outcome", outcome).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    private static String message(String frame) {
+        return JsonMapper.shared().readTree(frame.substring("data: ".length())).path("error").path("message").asString();
     }
 
     private static String frame(String data) {
