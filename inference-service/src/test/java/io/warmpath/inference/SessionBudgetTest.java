@@ -1,6 +1,7 @@
 package io.warmpath.inference;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -225,6 +226,11 @@ class SessionBudgetTest {
                 {"model":"stub-model","n":0,"messages":[{"role":"user","content":"x"}]}""")
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.error.param").isEqualTo("n");
+        // 8192 tokens for each of 128 sequences of 2048 prompts: more than one reservation can hold.
+        String prompts = String.join(",", Collections.nCopies(2048, "\"a\""));
+        post("/v1/completions", "{\"model\":\"stub-model\",\"n\":128,\"max_tokens\":8192,\"prompt\":[" + prompts + "]}")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("max_tokens");
 
         assertThat(engine.tokenizedCount()).isZero();
         assertThat(engine.receivedCount()).isZero();

@@ -89,7 +89,7 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
             throw invalid("stream_options", "must be an object");
         }
         String requestedModel = model.isString() ? model.stringValue() : null;
-        // The whole-number fields, validated; written back as integers when the client wrote one as 12.0.
+        // The whole-number fields, validated and written back as integers (a client may have written 12.0).
         Map<String, Integer> counts = new LinkedHashMap<>();
         OptionalInt context = contextLength.apply(requestedModel);
         Integer maxTokens = completionLimit(tree, "max_tokens", context, counts);
