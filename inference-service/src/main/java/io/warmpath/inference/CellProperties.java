@@ -22,6 +22,7 @@ import org.springframework.util.unit.DataSize;
  * @param defaultMaxTokens completion tokens reserved for a request that names no {@code max_tokens}
  * @param ledgerFlushInterval how long turns of sessions without limits are gathered before they are sent to
  *                         session-service's ledger in one call per tenant
+ * @param cacheSalt        how the {@code cache_salt} on every engine request is derived
  */
 @ConfigurationProperties("warmpath.cell")
 public record CellProperties(
@@ -35,7 +36,35 @@ public record CellProperties(
         @DefaultValue("http://127.0.0.1:8081") URI sessionsUrl,
         @DefaultValue("1s") Duration sessionsTimeout,
         @DefaultValue("1024") int defaultMaxTokens,
-        @DefaultValue("20ms") Duration ledgerFlushInterval) {
+        @DefaultValue("20ms") Duration ledgerFlushInterval,
+        @DefaultValue CacheSalt cacheSalt) {
+
+    /**
+     * The {@code cache_salt} the cell writes into every engine request, so that tenants do not share the engine's
+     * prefix cache: lowercase hex of HMAC-SHA256({@code secret}, scope), cut to 32 characters.
+     *
+     * @param secret the HMAC key (its UTF-8 bytes); unset, each process draws a random one, so a restarted cell
+     *               finds nothing of its engine's cache under the new salts. Set a fixed one to keep the cache across
+     *               restarts; keep it secret, as anyone who knows it can compute every tenant's salt
+     * @param scope  who shares cached prefixes: a whole tenant, or only its requests of the same workflow
+     */
+    public record CacheSalt(String secret, @DefaultValue("tenant") Scope scope) {
+
+        /** Who shares the engine's cached prefixes. */
+        public enum Scope {
+            /** Requests of the same tenant (the assertion's {@code tenant}). */
+            TENANT,
+            /** Requests of the same tenant and workflow (the assertion's {@code workflow}). */
+            TENANT_AND_WORKFLOW
+        }
+
+        @Override
+        public String toString() {
+            // Never the secret, should the properties be logged.
+            return "CacheSalt[secret=" + (secret == null || secret.isEmpty() ? "unset" : "set") + ", scope=" + scope
+                    + "]";
+        }
+    }
 
     /**
      * @param connect  TCP connect to the engine
@@ -44,11 +73,16 @@ public record CellProperties(
      * @param status   one status poll (health, metrics, models); a slower poll counts as a failed one
      * @param unaryResponse longest wait for a non-streamed completion, which arrives whole only when generation
      *                 ends; replaces {@code response} for those requests
+     * @param request  longest a completion may take in all, from the moment the cell takes it on to its last byte
+     *                 (streams end with an error event, answers not yet received are a 504). It must stay below
+     *                 session-service's reservation TTL ({@code warmpath.session.reservation-ttl}, 10 minutes), so
+     *                 that a turn's hold cannot expire, and its budget be lent to others, while the turn still runs
      */
     public record Timeouts(
             @DefaultValue("2s") Duration connect,
             @DefaultValue("120s") Duration response,
             @DefaultValue("2s") Duration status,
-            @DefaultValue("600s") Duration unaryResponse) {
+            @DefaultValue("600s") Duration unaryResponse,
+            @DefaultValue("9m") Duration request) {
     }
 }

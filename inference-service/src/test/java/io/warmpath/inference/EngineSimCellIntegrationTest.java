@@ -3,9 +3,11 @@ package io.warmpath.inference;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.assertion.testing.TestAssertions;
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.testing.StubSessionService;
 import io.warmpath.enginesim.EngineSimApplication;
@@ -20,6 +22,7 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -128,6 +131,22 @@ class EngineSimCellIntegrationTest {
     }
 
     @Test
+    void tenantsDoNotShareThePrefixCacheWhateverSaltTheClientSends() {
+        // Long enough for many 16-token blocks, and seen by no earlier request.
+        String prompt = "Contract " + UUID.randomUUID() + ". " + "The supplier delivers every part on time. ".repeat(30);
+        Consumer<HttpHeaders> acme = CellCalls.as(TestAssertions.caller("acme"));
+        Consumer<HttpHeaders> globex = CellCalls.as(TestAssertions.caller("globex"));
+
+        assertThat(cachedTokensOf(prompt, acme, null)).isZero();
+        assertThat(cachedTokensOf(prompt, acme, null)).as("the same tenant again").isGreaterThan(100);
+        // Without salts the engine would serve these from acme's blocks, and the timing would tell globex so.
+        assertThat(cachedTokensOf(prompt, globex, null)).as("another tenant").isZero();
+        assertThat(cachedTokensOf(prompt, globex, "")).as("the other tenant again, sending a salt vLLM would reject").isGreaterThan(100);
+        // A salt of the client's own is overwritten: honoured, it would find nothing cached under it.
+        assertThat(cachedTokensOf(prompt, acme, "my-own-salt")).as("the first tenant, own salt").isGreaterThan(100);
+    }
+
+    @Test
     void sessionTurnReservesExactlyThePromptTheEngineThenBills() throws Exception {
         ObjectNode request = json.createObjectNode().put("model", MODEL).put("max_tokens", 12);
         request.set("messages", json.createArrayNode()
@@ -197,6 +216,23 @@ class EngineSimCellIntegrationTest {
                 .jsonPath("$.in_flight").isEqualTo(0));
         CellCalls.management(managementPort).get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
                 .expectBody(Void.class);
+    }
+
+    /** The prompt's cached tokens as the engine reports them, for a request of a caller with its own cache salt. */
+    private long cachedTokensOf(String prompt, Consumer<HttpHeaders> caller, String clientSalt) {
+        ObjectNode request = json.createObjectNode().put("model", MODEL).put("max_tokens", 4);
+        request.set("messages", json.createArrayNode().add(message("user", prompt)));
+        if (clientSalt != null) {
+            request.put("cache_salt", clientSalt);
+        }
+        byte[] body = client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .headers(caller)
+                .bodyValue(json.writeValueAsString(request))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody();
+        return json.readTree(body).path("usage").path("prompt_tokens_details").path("cached_tokens").asLong();
     }
 
     private JsonNode completeThroughCell(ArrayNode messages) {

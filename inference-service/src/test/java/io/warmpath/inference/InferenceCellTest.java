@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.assertion.testing.TestAssertions;
 import io.warmpath.contracts.WarmpathHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +25,7 @@ import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,13 +39,17 @@ import static org.awaitility.Awaitility.await;
         "warmpath.cell.status-interval=100ms",
         "warmpath.cell.retry-after=3s",
         "warmpath.cell.timeouts.response=1s",
-        "warmpath.cell.timeouts.unary-response=4s"})
+        "warmpath.cell.timeouts.unary-response=4s",
+        "warmpath.cell.cache-salt.secret=test-secret"})
 @AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class InferenceCellTest {
 
     private static final StubEngine engine = new StubEngine();
     private static final String CHAT = """
             {"model":"stub-model","messages":[{"role":"user","content":"secret prompt"}]}""";
+    /** HMAC-SHA256("test-secret", tenant), cut to 32 hex characters, computed elsewhere. */
+    private static final String ACME_SALT = "14d787460c7d2f49521a6586440c1f17";
+    private static final String GLOBEX_SALT = "586aa6adcf94ed781a4cb147e7eb0a48";
     private static final String STREAMED_CHAT = """
             {"model":"stub-model","stream":true,"messages":[{"role":"user","content":"secret prompt"}]}""";
 
@@ -99,9 +105,33 @@ class InferenceCellTest {
         assertThat(received.headers().containsKey(HttpHeaders.AUTHORIZATION)).isFalse();
         // The affinity value can be a session's bearer-like token: it stays at the cell like Authorization.
         assertThat(received.headers().containsKey(WarmpathHeaders.SESSION_AFFINITY)).isFalse();
-        assertThat(received.body()).isEqualTo(CHAT);
+        // The client's request, with the cell's cache salt for its tenant.
+        assertThat(json.readTree(received.body()))
+                .isEqualTo(((ObjectNode) json.readTree(CHAT)).put("cache_salt", ACME_SALT));
         assertThat(tokens("cached") - cachedBefore).isEqualTo(7);
         assertThat(tokens("prompt") - promptBefore).isEqualTo(11);
+    }
+
+    @Test
+    void everyEngineRequestCarriesItsTenantsCacheSaltWhateverTheClientSent() throws Exception {
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("""
+                        {"model":"stub-model","cache_salt":"14d787460c7d2f49521a6586440c1f17x","messages":[{"role":"user"}]}""")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(Void.class);
+        assertThat(json.readTree(engine.nextReceived().body()).path("cache_salt").asString()).isEqualTo(ACME_SALT);
+
+        // Another tenant's streamed completion, with a client salt naming the first tenant's.
+        client.post().uri("/v1/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .headers(CellCalls.as(TestAssertions.caller("globex")))
+                .bodyValue("{\"stream\":true,\"prompt\":\"once\",\"cache_salt\":\"" + ACME_SALT + "\"}")
+                .exchange()
+                .expectStatus().isOk()
+                .returnResult(String.class).getResponseBody().blockLast(Duration.ofSeconds(10));
+        assertThat(json.readTree(engine.nextReceived().body()).path("cache_salt").asString()).isEqualTo(GLOBEX_SALT);
     }
 
     @Test
@@ -268,6 +298,68 @@ class InferenceCellTest {
     }
 
     @Test
+    void completionLimitTheModelCannotHoldIsABadRequestNamingTheFieldThatNeverReachesTheEngine() {
+        awaitModels();
+
+        for (String limit : new String[] {"\"max_tokens\":8193", "\"max_completion_tokens\":8193",
+                "\"max_tokens\":\"64\"", "\"max_tokens\":12.5", "\"max_completion_tokens\":0", "\"max_tokens\":-1"}) {
+            String field = limit.substring(1, limit.indexOf('"', 1));
+            client.post().uri("/v1/chat/completions")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"model\":\"stub-model\"," + limit + ",\"messages\":[{\"role\":\"user\"}]}")
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                    .jsonPath("$.error.code").isEqualTo("invalid_request")
+                    .jsonPath("$.error.param").isEqualTo(field);
+        }
+        client.post().uri("/v1/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"prompt\":\"once\",\"max_tokens\":9000}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("max_tokens")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message).contains("8192"));
+        assertThat(engine.receivedCount()).isZero();
+    }
+
+    @Test
+    void completionLimitIsLeftToTheEngineWhenItReportsNoContextLength() {
+        engine.maxModelLen = 0;
+
+        // Until the next poll the cell still knows the old length.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"stub-model\",\"max_tokens\":100000,\"messages\":[{\"role\":\"user\"}]}")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(Void.class));
+    }
+
+    @Test
+    void enginesClientErrorReachesTheClientWithSecretsItQuotesRedacted() {
+        engine.failStatus = 400;
+        engine.failMessage = "Invalid tool argument 'sk-proj-abcdefghijklmnopqrstuvwx1234' for jane.doe@example.com";
+
+        for (boolean flat : new boolean[] {false, true}) {
+            engine.flatErrors = flat;
+            byte[] body = client.post().uri("/v1/chat/completions")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(CHAT)
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody().returnResult().getResponseBody();
+
+            String message = json.readTree(body).path("error").path("message").asString();
+            assertThat(message).as("flat=%s", flat).startsWith("Invalid tool argument '")
+                    .contains("[REDACTED:api_key]", "[REDACTED:email]")
+                    .doesNotContain("sk-proj-abcdefghijklmnopqrstuvwx1234", "jane.doe@example.com");
+            assertThat(new String(body, StandardCharsets.UTF_8)).doesNotContain("abcdefghijklmnopqrstuvwx1234", "jane.doe");
+        }
+    }
+
+    @Test
     void completionPromptOfTheWrongShapeIsABadRequestAndNeverReachesTheEngine() {
         client.post().uri("/v1/completions")
                 .contentType(MediaType.APPLICATION_JSON)
@@ -417,6 +509,12 @@ class InferenceCellTest {
                 .getResponseBody()
                 .collectList()
                 .block(Duration.ofSeconds(10));
+    }
+
+    /** The models and their context lengths, which the cell learns from its first poll. */
+    private void awaitModels() {
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(cellStatus().path("models").path(0).asString()).isEqualTo(StubEngine.MODEL));
     }
 
     private JsonNode cellStatus() {

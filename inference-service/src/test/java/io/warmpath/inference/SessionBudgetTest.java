@@ -1,6 +1,7 @@
 package io.warmpath.inference;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,6 +30,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -125,6 +127,8 @@ class SessionBudgetTest {
         assertThat(tokenize.path("messages").size()).isEqualTo(2);
         assertThat(tokenize.path("tools").get(0).path("function").path("name").asString()).isEqualTo("read_file");
         assertThat(tokenize.has("max_tokens") || tokenize.has("temperature")).isFalse();
+        // The salt is for the prefix cache; /tokenize takes none.
+        assertThat(tokenize.has("cache_salt")).isFalse();
 
         StubSessionService.Call reserve = sessions.nextCall();
         assertThat(reserve.method()).isEqualTo("POST");
@@ -145,8 +149,10 @@ class SessionBudgetTest {
         assertThat(settle.body().path("ttft_ms").isIntegralNumber()).isTrue();
         assertThat(settle.body().path("cell_id").asString()).isEqualTo("cell-budget");
         assertThat(settle.body().path("model").asString()).isEqualTo(StubEngine.MODEL);
-        // The engine got the client's request untouched.
-        assertThat(engine.nextReceived().body()).isEqualTo(CHAT_WITH_TOOLS);
+        // The engine got the client's request, its limit being the one reserved, with the tenant's cache salt.
+        ObjectNode forwarded = (ObjectNode) json.readTree(engine.nextReceived().body());
+        assertThat(forwarded.remove("cache_salt").asString()).matches("[0-9a-f]{32}");
+        assertThat(forwarded).isEqualTo(json.readTree(CHAT_WITH_TOOLS));
     }
 
     @Test
@@ -159,6 +165,76 @@ class SessionBudgetTest {
         JsonNode forwarded = json.readTree(engine.nextReceived().body());
         assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(777);
         assertThat(forwarded.path("messages").get(0).path("content").asString()).isEqualTo("secret prompt");
+    }
+
+    @Test
+    void turnReachesTheEngineWithExactlyTheLimitItReserved() throws Exception {
+        post("/v1/chat/completions", """
+                {"model":"stub-model","max_tokens":9,"max_completion_tokens":33,"messages":[{"role":"user","content":"x"}]}""")
+                .expectStatus().isOk().expectBody(Void.class);
+
+        assertThat(sessions.nextCall().body().path("max_tokens").asLong()).isEqualTo(33);
+        JsonNode forwarded = json.readTree(engine.nextReceived().body());
+        assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(33);
+        // vLLM lets max_completion_tokens win: left in place, it could differ from what was reserved.
+        assertThat(forwarded.has("max_completion_tokens")).isFalse();
+        sessions.nextCall();
+
+        post("/v1/completions", """
+                {"model":"stub-model","prompt":"once upon","max_completion_tokens":5000}""")
+                .expectStatus().isOk().expectBody(Void.class);
+
+        assertThat(sessions.nextCall().body().path("max_tokens").asLong()).isEqualTo(777);
+        forwarded = json.readTree(engine.nextReceived().body());
+        assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(777);
+        assertThat(forwarded.has("max_completion_tokens")).isFalse();
+    }
+
+    @Test
+    void turnReservesItsLimitForEverySequenceOfEveryPrompt() throws Exception {
+        post("/v1/chat/completions", """
+                {"model":"stub-model","n":3,"max_tokens":10,"messages":[{"role":"user","content":"x"}]}""")
+                .expectStatus().isOk().expectBody(Void.class);
+
+        assertThat(sessions.nextCall().body().path("max_tokens").asLong()).isEqualTo(30);
+        assertThat(sessions.nextCall().path()).endsWith("/settle");
+        JsonNode forwarded = json.readTree(engine.nextReceived().body());
+        // The engine's limit stays per sequence.
+        assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(10);
+        assertThat(forwarded.path("n").asInt()).isEqualTo(3);
+
+        engine.tokenizeCount = 6;
+        post("/v1/completions", """
+                {"model":"stub-model","prompt":["once upon","a time"],"n":2,"best_of":4,"max_tokens":5}""")
+                .expectStatus().isOk().expectBody(Void.class);
+
+        JsonNode reserved = sessions.nextCall().body();
+        assertThat(reserved.path("max_tokens").asLong()).isEqualTo(5 * 4 * 2);
+        assertThat(reserved.path("prompt_tokens").asLong()).isEqualTo(12);
+        // Settled with the engine's usage, as any turn.
+        JsonNode settled = sessions.nextCall().body();
+        assertThat(settled.path("completion_tokens").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void choicesTheCellCannotReserveForAreABadRequestBeforeAnyReservation() {
+        post("/v1/completions", """
+                {"model":"stub-model","prompt":"once upon","n":3,"best_of":2}""")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("best_of");
+        post("/v1/chat/completions", """
+                {"model":"stub-model","n":0,"messages":[{"role":"user","content":"x"}]}""")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("n");
+        // 8192 tokens for each of 128 sequences of 2048 prompts: more than one reservation can hold.
+        String prompts = String.join(",", Collections.nCopies(2048, "\"a\""));
+        post("/v1/completions", "{\"model\":\"stub-model\",\"n\":128,\"max_tokens\":8192,\"prompt\":[" + prompts + "]}")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("max_tokens");
+
+        assertThat(engine.tokenizedCount()).isZero();
+        assertThat(engine.receivedCount()).isZero();
+        assertNoFurtherSessionCalls();
     }
 
     @Test
@@ -424,8 +500,10 @@ class SessionBudgetTest {
 
         assertNoFurtherSessionCalls();
         assertThat(engine.tokenizedCount()).isZero();
-        // Nothing is reserved, so nothing is capped: the engine gets the client's bytes.
-        assertThat(engine.nextReceived().body()).isEqualTo(CHAT_WITH_TOOLS);
+        // Nothing is reserved, so nothing is capped: the engine gets the client's request and the tenant's salt.
+        ObjectNode forwarded = (ObjectNode) json.readTree(engine.nextReceived().body());
+        assertThat(forwarded.remove("cache_salt").asString()).matches("[0-9a-f]{32}");
+        assertThat(forwarded).isEqualTo(json.readTree(CHAT_WITH_TOOLS));
     }
 
     @Test

@@ -43,6 +43,8 @@ final class StubEngine implements AutoCloseable {
     volatile int running;
     volatile int waiting;
     volatile int failStatus;
+    /** The message of a {@link #failStatus} answer. */
+    volatile String failMessage;
     /** When set, {@link #failStatus} answers in older vLLM's flat error shape instead of the OpenAI envelope. */
     volatile boolean flatErrors;
     volatile Duration stallBeforeAnswer;
@@ -50,6 +52,8 @@ final class StubEngine implements AutoCloseable {
     volatile StreamEnding streamEnding;
     /** When set, a stream pauses after its first token until the latch opens. */
     volatile CountDownLatch holdAfterFirstToken;
+    /** The {@code max_model_len} /v1/models reports; 0 leaves it out, as engines that do not report one do. */
+    volatile int maxModelLen;
     /** What /tokenize counts, whatever the prompt. */
     volatile int tokenizeCount;
     volatile int tokenizeFailStatus;
@@ -70,7 +74,8 @@ final class StubEngine implements AutoCloseable {
                 vllm:num_requests_waiting{model_name="%s"} %d.0
                 """.formatted(MODEL, running, MODEL, waiting)));
         server.createContext("/v1/models", exchange -> respond(exchange, 200, "application/json", """
-                {"object":"list","data":[{"id":"%s","object":"model","owned_by":"stub"}]}""".formatted(MODEL)));
+                {"object":"list","data":[{"id":"%s","object":"model","owned_by":"stub"%s}]}""".formatted(MODEL,
+                maxModelLen > 0 ? ",\"max_model_len\":" + maxModelLen : "")));
         server.createContext("/v1/chat/completions", this::complete);
         server.createContext("/v1/completions", this::complete);
         server.createContext("/tokenize", this::tokenize);
@@ -87,11 +92,13 @@ final class StubEngine implements AutoCloseable {
         running = 2;
         waiting = 5;
         failStatus = 0;
+        failMessage = "injected";
         flatErrors = false;
         stallBeforeAnswer = Duration.ZERO;
         stallMidStream = Duration.ZERO;
         streamEnding = StreamEnding.DONE;
         holdAfterFirstToken = null;
+        maxModelLen = 8192;
         tokenizeCount = 4242;
         tokenizeFailStatus = 0;
         received.clear();
@@ -153,10 +160,11 @@ final class StubEngine implements AutoCloseable {
             return;
         }
         if (failStatus > 0) {
+            String message = json.writeValueAsString(failMessage);
             respond(exchange, failStatus, "application/json", flatErrors ? """
-                    {"object":"error","message":"injected","type":"BadRequestError","param":null,"code":%d}"""
-                    .formatted(failStatus) : """
-                    {"error":{"message":"injected","type":"InternalServerError","code":%d}}""".formatted(failStatus));
+                    {"object":"error","message":%s,"type":"BadRequestError","param":null,"code":%d}"""
+                    .formatted(message, failStatus) : """
+                    {"error":{"message":%s,"type":"InternalServerError","code":%d}}""".formatted(message, failStatus));
             return;
         }
         sleep(stallBeforeAnswer);

@@ -2,11 +2,15 @@ package io.warmpath.inference.engine;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.warmpath.inference.CellProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +49,18 @@ public class EngineMonitor implements SmartLifecycle {
     /** The latest snapshot; may be up to one interval old. */
     public EngineStatus current() {
         return latest.get();
+    }
+
+    /**
+     * The context length ({@code max_model_len}) the engine last reported for {@code model}, or for its default model
+     * (the first it serves) when {@code model} is {@code null}; empty when it has reported none for that model (not
+     * polled yet, an engine whose /v1/models has no {@code max_model_len}, or a model it does not serve).
+     */
+    public OptionalInt contextLength(String model) {
+        EngineStatus status = latest.get();
+        String served = model != null ? model : status.models().stream().findFirst().orElse(null);
+        Integer length = served == null ? null : status.contextLengths().get(served);
+        return length == null ? OptionalInt.empty() : OptionalInt.of(length);
     }
 
     /**
@@ -105,8 +121,8 @@ public class EngineMonitor implements SmartLifecycle {
                 .map(text -> Optional.of(PrometheusSamples.parse(text)))
                 .timeout(pollTimeout)
                 .onErrorReturn(Optional.empty());
-        Mono<Optional<List<String>>> models = engine.get().uri("/v1/models").retrieve().bodyToMono(ModelList.class)
-                .map(list -> Optional.of(list.ids()))
+        Mono<Optional<ModelList>> models = engine.get().uri("/v1/models").retrieve().bodyToMono(ModelList.class)
+                .map(Optional::of)
                 .timeout(pollTimeout)
                 .onErrorReturn(Optional.empty());
         return Mono.zip(health, metrics, models).map(parts -> {
@@ -114,8 +130,10 @@ public class EngineMonitor implements SmartLifecycle {
                     .orElse(previous.running());
             int waiting = parts.getT2().map(samples -> gauge(samples, "vllm:num_requests_waiting"))
                     .orElse(previous.waiting());
-            return new EngineStatus(parts.getT1(), running, waiting, parts.getT3().orElse(previous.models()),
-                    clock.instant());
+            List<String> ids = parts.getT3().map(ModelList::ids).orElse(previous.models());
+            Map<String, Integer> contextLengths = parts.getT3().map(ModelList::contextLengths)
+                    .orElse(previous.contextLengths());
+            return new EngineStatus(parts.getT1(), running, waiting, ids, contextLengths, clock.instant());
         });
     }
 
@@ -129,9 +147,23 @@ public class EngineMonitor implements SmartLifecycle {
         List<String> ids() {
             return data == null ? List.of() : data.stream().map(ModelEntry::id).toList();
         }
+
+        /** Only positive lengths: an engine that reports none (or nonsense) leaves the bound to itself. */
+        Map<String, Integer> contextLengths() {
+            Map<String, Integer> lengths = new LinkedHashMap<>();
+            if (data != null) {
+                for (ModelEntry entry : data) {
+                    if (entry.maxModelLen() != null && entry.maxModelLen() > 0) {
+                        lengths.putIfAbsent(entry.id(), entry.maxModelLen());
+                    }
+                }
+            }
+            return lengths;
+        }
     }
 
+    /** vLLM's model card: its id and, since vLLM 0.4, the context length it serves the model with. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record ModelEntry(String id) {
+    record ModelEntry(String id, @JsonProperty("max_model_len") Integer maxModelLen) {
     }
 }

@@ -69,7 +69,8 @@ import tools.jackson.databind.json.JsonMapper;
  * checked is a 503 (fail closed). A session the assertion says has no limits reserves nothing and has its turn
  * recorded afterwards. Before either, {@link RegionCheck} asks policy-service whether this cell's region may process
  * the request's data: a deny is a 403 {@code region_not_allowed}, no decision a 503 {@code policy_unavailable} (fail
- * closed).
+ * closed). Every request reaches the engine with the {@code cache_salt} of its tenant ({@link CacheSalts}), so that
+ * tenants share no cached prefixes, and within the request's overall time limit.
  */
 @Component
 class OpenAiHandler {
@@ -94,15 +95,18 @@ class OpenAiHandler {
     private final SessionBudgetClient sessions;
     private final TurnLedger ledger;
     private final RegionCheck regionCheck;
+    private final CacheSalts cacheSalts;
     private final String cellId;
     private final int defaultMaxTokens;
     private final int maxBodyBytes;
     private final String retryAfterSeconds;
+    private final Duration responseTimeout;
     private final Duration unaryResponseTimeout;
+    private final Duration requestTimeout;
 
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
-            TurnLedger ledger, RegionCheck regionCheck, CellProperties cell) {
+            TurnLedger ledger, RegionCheck regionCheck, CacheSalts cacheSalts, CellProperties cell) {
         this.engine = engineWebClient;
         this.engineMonitor = engineMonitor;
         this.metrics = metrics;
@@ -113,11 +117,14 @@ class OpenAiHandler {
         this.sessions = sessions;
         this.ledger = ledger;
         this.regionCheck = regionCheck;
+        this.cacheSalts = cacheSalts;
         this.cellId = cell.id();
         this.defaultMaxTokens = cell.defaultMaxTokens();
         this.maxBodyBytes = Math.toIntExact(cell.maxBodySize().toBytes());
         this.retryAfterSeconds = Long.toString(Math.max(1, ceilSeconds(cell.retryAfter())));
+        this.responseTimeout = cell.timeouts().response();
         this.unaryResponseTimeout = cell.timeouts().unaryResponse();
+        this.requestTimeout = cell.timeouts().request();
     }
 
     Mono<ServerResponse> chatCompletions(ServerRequest request) {
@@ -138,9 +145,11 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> complete(Endpoint endpoint, ServerRequest request) {
+        // The request's time limit runs from here: counting and reserving spend it too.
+        long deadlineNanos = System.nanoTime() + requestTimeout.toNanos();
         return callerOf(request).flatMap(caller -> readBody(request)
-                .map(body -> CompletionRequest.parse(endpoint, body, json))
-                .flatMap(completion -> forward(completion, request, caller)))
+                .map(body -> CompletionRequest.parse(endpoint, body, json, engineMonitor::contextLength))
+                .flatMap(completion -> forward(completion, request, caller, deadlineNanos)))
                 .onErrorResume(ApiErrorException.class, invalid -> {
                     metrics.rejected("unknown", false);
                     return error(invalid.error());
@@ -165,12 +174,16 @@ class OpenAiHandler {
                         + "without an assertion")));
     }
 
-    private Mono<ServerResponse> forward(CompletionRequest requested, ServerRequest request, Caller caller) {
+    private Mono<ServerResponse> forward(CompletionRequest completion, ServerRequest request, Caller caller,
+            long deadlineNanos) {
         Assertion assertion = caller.assertion();
-        // A session's turn may generate no more than its reservation, whatever the engine's own default.
-        CompletionRequest completion = assertion.session() != null
-                ? requested.withCompletionLimit(defaultMaxTokens, json)
-                : requested;
+        // A session's turn may generate exactly what it reserved, whatever the engine's own default.
+        Integer completionLimit = assertion.session() != null ? completion.completionLimit(defaultMaxTokens) : null;
+        // n (or best_of) sequences of each prompt of a batch, each up to the limit; checked before anything starts.
+        long reservedCompletionTokens = completionLimit != null && assertion.sessionLimited()
+                ? completion.reservedCompletionTokens(completionLimit)
+                : 0;
+        byte[] engineBody = completion.engineBody(cacheSalts.saltFor(assertion), completionLimit, json);
         String modelTag = modelTag(completion.model());
         Optional<TurnBudget> turn = Optional.ofNullable(assertion.session()).map(sessionId -> new TurnBudget(
                 sessions, ledger, sessionId, String.valueOf(assertion.tenant()), caller.sessionsAssertion(),
@@ -187,12 +200,10 @@ class OpenAiHandler {
         // The region first (nothing is reserved for a request this cell may not serve); then a session's turn runs
         // only on a reserved budget; anonymous requests go straight to the engine.
         Mono<Void> admission = regionCheck.admit(assertion, caller.policyAssertion()).then(Mono.defer(() -> turn
-                .map(sessionTurn -> sessionTurn.reserve(
-                        // Null only for a limit the engine will reject; nothing is generated then.
-                        completion.maxTokens() != null ? completion.maxTokens() : defaultMaxTokens))
+                .map(sessionTurn -> sessionTurn.reserve(reservedCompletionTokens))
                 .orElse(Mono.empty())));
         return admission
-                .then(Mono.defer(() -> callEngine(completion, request, observation)))
+                .then(Mono.defer(() -> callEngine(completion, engineBody, request, observation, deadlineNanos)))
                 .onErrorResume(failure -> {
                     observation.finish(outcomeOf(failure));
                     return failureResponse(failure, completion.endpoint().path());
@@ -201,26 +212,24 @@ class OpenAiHandler {
                 .doOnCancel(() -> observation.finish(Outcome.CANCELLED));
     }
 
-    private Mono<ServerResponse> callEngine(CompletionRequest completion, ServerRequest request,
-            RequestObservation observation) {
+    private Mono<ServerResponse> callEngine(CompletionRequest completion, byte[] engineBody, ServerRequest request,
+            RequestObservation observation, long deadlineNanos) {
         log.debug("Forwarding {} stream={} bodyBytes={}", completion.endpoint().path(), completion.stream(),
-                completion.engineBody().length);
+                engineBody.length);
         observation.engineCalled();
+        Duration remaining = remaining(deadlineNanos);
+        // A whole answer arrives only when generation ends: silence is normal for much longer than between two
+        // chunks of a stream, which keep the general response timeout. Neither may outlast the request's limit.
+        Duration silence = min(completion.stream() ? responseTimeout : unaryResponseTimeout, remaining);
         WebClient.ResponseSpec response = engine.post().uri(completion.endpoint().path())
                 .headers(headers -> forwardHeaders(request, headers))
-                .httpRequest(httpRequest -> {
-                    if (!completion.stream()) {
-                        // A whole answer arrives only when generation ends: silence is normal for much longer
-                        // than between two chunks of a stream, which keep the general response timeout.
-                        httpRequest.<HttpClientRequest>getNativeRequest().responseTimeout(unaryResponseTimeout);
-                    }
-                })
+                .httpRequest(httpRequest -> httpRequest.<HttpClientRequest>getNativeRequest().responseTimeout(silence))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(completion.engineBody())
+                .bodyValue(engineBody)
                 .retrieve();
         return completion.stream()
-                ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation))
-                : response.toEntity(byte[].class).flatMap(entity -> unary(entity, observation));
+                ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation, deadlineNanos))
+                : response.toEntity(byte[].class).timeout(remaining).flatMap(entity -> unary(entity, observation));
     }
 
     private Mono<ServerResponse> unary(ResponseEntity<byte[]> entity, RequestObservation observation) {
@@ -236,10 +245,10 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> stream(ResponseEntity<Flux<ServerSentEvent<String>>> entity,
-            CompletionRequest completion, RequestObservation observation) {
+            CompletionRequest completion, RequestObservation observation, long deadlineNanos) {
         Flux<ServerSentEvent<String>> events = entity.getBody() == null ? Flux.empty() : entity.getBody();
         Flux<String> frames = relay.relay(events.mapNotNull(ServerSentEvent::data), completion.clientWantsUsage(),
-                observation);
+                observation, remaining(deadlineNanos));
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")
@@ -441,6 +450,15 @@ class OpenAiHandler {
             }
         }
         return false;
+    }
+
+    /** What is left of a request's time limit; at least a millisecond, so that a spent one still fires. */
+    private static Duration remaining(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), 1_000_000));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static long ceilSeconds(Duration duration) {

@@ -41,8 +41,8 @@ class PromptTokenCounter {
      */
     Mono<Long> count(CompletionRequest completion, Consumer<HttpHeaders> forwardedHeaders) {
         return Mono.defer(() -> {
-            // Parsed again rather than kept from validation: only requests of a session pay for it.
-            JsonNode body = json.readTree(completion.engineBody());
+            // The client's body: no cache_salt, which /tokenize does not take.
+            JsonNode body = completion.body();
             return switch (completion.endpoint()) {
                 case CHAT -> tokenize(chatRequest(body), forwardedHeaders);
                 case COMPLETIONS -> countCompletionPrompt(body, forwardedHeaders);

@@ -1,5 +1,6 @@
 package io.warmpath.inference.openai;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.warmpath.contracts.errors.ApiError;
@@ -7,6 +8,7 @@ import io.warmpath.contracts.errors.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Relays an engine's SSE stream to the client event by event, never buffering the response. It watches the stream
  * for the first content token and the usage chunk (for metrics), drops that usage chunk when the client did not ask
- * for it, and terminates honestly (an engine error event in vLLM's older flat shape is put into the OpenAI envelope): a stream that ends without {@code [DONE]} or fails mid-way ends with an error
+ * for it, and terminates honestly (an engine error event in vLLM's older flat shape is put into the OpenAI envelope):
+ * a stream that ends without {@code [DONE]}, fails mid-way or outlasts the request's time limit ends with an error
  * event and no {@code [DONE]}, so a client can never mistake a truncated answer for a complete one.
  */
 class StreamRelay {
@@ -33,16 +36,25 @@ class StreamRelay {
      * @param engineData       the {@code data:} payloads of the engine's events, in order
      * @param clientWantsUsage whether to forward the final usage chunk
      * @param observation      receives first token, usage and outcome
+     * @param timeLimit        how long the stream may still run; then the engine's stream is cancelled (which makes
+     *                         vLLM abort the request) and the client's ends with an {@code engine_timeout} event
      * @return complete SSE frames ({@code data: ...\n\n}) to write to the client
      */
-    Flux<String> relay(Flux<String> engineData, boolean clientWantsUsage, RequestObservation observation) {
+    Flux<String> relay(Flux<String> engineData, boolean clientWantsUsage, RequestObservation observation,
+            Duration timeLimit) {
         return Flux.defer(() -> {
             var stream = new StreamState(clientWantsUsage, observation);
             return engineData
+                    .takeUntilOther(Mono.delay(timeLimit).doOnNext(tick -> stream.timedOut = true))
                     .concatMapIterable(stream::onEvent)
                     .concatWith(Flux.defer(() -> {
                         if (stream.done) {
                             return Flux.empty();
+                        }
+                        if (stream.timedOut) {
+                            log.warn("Engine stream cut at the request time limit after {} events", stream.events);
+                            return Flux.just(errorFrame(ErrorCode.ENGINE_TIMEOUT, "The request reached the cell's "
+                                    + "time limit before the engine finished; the answer is incomplete"));
                         }
                         log.warn("Engine stream ended without [DONE] after {} events", stream.events);
                         return Flux.just(errorFrame("The engine's stream ended before completion"));
@@ -62,7 +74,11 @@ class StreamRelay {
     }
 
     private String errorFrame(String message) {
-        return frame(json.writeValueAsString(ApiError.of(ErrorCode.STREAM_BROKEN, message).body()));
+        return errorFrame(ErrorCode.STREAM_BROKEN, message);
+    }
+
+    private String errorFrame(ErrorCode code, String message) {
+        return frame(json.writeValueAsString(ApiError.of(code, message).body()));
     }
 
     private static String frame(String data) {
@@ -76,6 +92,8 @@ class StreamRelay {
         private final boolean clientWantsUsage;
         private final RequestObservation observation;
         private boolean done;
+        /** Set by the time limit's timer, before the stream it ends completes. */
+        private volatile boolean timedOut;
         private boolean engineReportedError;
         private int events;
 

@@ -69,6 +69,8 @@ final class TurnBudget {
     /**
      * Reserves budget, for a session with limits; completes empty when granted (or when there is nothing to reserve),
      * otherwise fails with session-service's refusal or unavailability (or the engine's failure to count the prompt).
+     *
+     * @param maxTokens the most completion tokens the turn may produce, all its sequences and prompts together
      */
     Mono<Void> reserve(long maxTokens) {
         if (!limited) {

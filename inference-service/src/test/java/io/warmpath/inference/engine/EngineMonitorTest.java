@@ -3,6 +3,7 @@ package io.warmpath.inference.engine;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -49,6 +50,23 @@ class EngineMonitorTest {
         assertThat(modelPolls.get()).isGreaterThan(3);
     }
 
+    @Test
+    void keepsTheContextLengthEachModelReports() {
+        monitor = new EngineMonitor(engineAnswering(polls -> """
+                {"object":"list","data":[{"id":"m","object":"model","max_model_len":4096},
+                                         {"id":"n","object":"model"}]}"""), cell());
+        assertThat(monitor.contextLength("m")).isEmpty();
+
+        monitor.start();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(monitor.contextLength("m")).isEqualTo(OptionalInt.of(4096)));
+        // No model named: the engine's default, its first.
+        assertThat(monitor.contextLength(null)).isEqualTo(OptionalInt.of(4096));
+        assertThat(monitor.contextLength("n")).isEmpty();
+        assertThat(monitor.contextLength("not-served")).isEmpty();
+    }
+
     /** A stand-in engine: healthy, no metrics, and the model list the function gives for the n-th poll. */
     private WebClient engineAnswering(IntFunction<String> models) {
         return WebClient.builder()
@@ -69,8 +87,9 @@ class EngineMonitorTest {
     private static CellProperties cell() {
         return new CellProperties("cell-1", "local", URI.create("http://127.0.0.1:1"),
                 new CellProperties.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1)),
+                        Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 INTERVAL, Duration.ofSeconds(1), DataSize.ofMegabytes(1), URI.create("http://127.0.0.1:1"),
-                Duration.ofSeconds(1), 1024, Duration.ofMillis(20));
+                Duration.ofSeconds(1), 1024, Duration.ofMillis(20),
+                new CellProperties.CacheSalt(null, CellProperties.CacheSalt.Scope.TENANT));
     }
 }

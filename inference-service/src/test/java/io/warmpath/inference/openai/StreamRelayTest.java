@@ -1,6 +1,7 @@
 package io.warmpath.inference.openai;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,6 +24,8 @@ class StreamRelayTest {
             {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":" world"},"finish_reason":"stop"}]}""";
     private static final String USAGE = """
             {"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":11,"completion_tokens":2,"total_tokens":13,"prompt_tokens_details":{"cached_tokens":7}}}""";
+
+    private static final Duration LIMIT = Duration.ofMinutes(9);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AtomicInteger finishCalls = new AtomicInteger();
@@ -107,6 +111,21 @@ class StreamRelayTest {
     }
 
     @Test
+    void errorEventIsRelayedWithSecretsItQuotesRedacted() {
+        String envelope = "{\"error\":{\"message\":\"bad key sk-abcdefghijklmnopqrstuvwxyz12 in request\",\"code\":400}}";
+        String flat = "{\"object\":\"error\",\"message\":\"no user jane.doe@example.com\",\"code\":400}";
+        String bare = "{\"error\":\"Unauthorized for sk-abcdefghijklmnopqrstuvwxyz12\"}";
+
+        List<String> frames = relay(Flux.just(ROLE, envelope, flat, bare, "[DONE]"), false);
+
+        assertThat(frames).hasSize(5);
+        assertThat(message(frames.get(1))).isEqualTo("bad key [REDACTED:api_key] in request");
+        assertThat(message(frames.get(2))).isEqualTo("no user [REDACTED:email]");
+        assertThat(frames.get(3)).contains("[REDACTED:api_key]");
+        assertThat(String.join("", frames)).doesNotContain("abcdefghijklmnopqrstuvwxyz12", "jane.doe");
+    }
+
+    @Test
     void flatErrorEventOfOlderVllmIsPutIntoTheOpenAiEnvelope() {
         String flat = "{\"object\":\"error\",\"message\":\"boom\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}";
 
@@ -121,13 +140,38 @@ class StreamRelayTest {
     }
 
     @Test
+    void streamOutlastingItsTimeLimitIsCancelledAndEndsWithATimeoutEventAndNoDone() {
+        var finished = new java.util.concurrent.atomic.AtomicReference<FinishedRequest>();
+        var observation = new RequestObservation(registry, "m", true, finished::set);
+        observation.engineCalled();
+        var engineCancelled = new java.util.concurrent.atomic.AtomicBoolean();
+
+        StepVerifier.withVirtualTime(() -> relay.relay(Flux.concat(Flux.just(ROLE, HELLO), Flux.<String>never())
+                        .doOnCancel(() -> engineCancelled.set(true)), false, observation, Duration.ofMinutes(9)))
+                .expectNext(frame(ROLE), frame(HELLO))
+                .expectNoEvent(Duration.ofMinutes(9).minusMillis(1))
+                .thenAwait(Duration.ofMillis(1))
+                .assertNext(last -> {
+                    var error = JsonMapper.shared().readTree(last.substring("data: ".length())).path("error");
+                    assertThat(error.path("code").asString()).isEqualTo("engine_timeout");
+                    assertThat(error.path("type").asString()).isEqualTo("server_error");
+                })
+                .verifyComplete();
+
+        // The engine stops generating; the turn settles what the cell saw.
+        assertThat(engineCancelled).isTrue();
+        assertThat(finished.get().outcome()).isEqualTo(Outcome.STREAM_BROKEN);
+        assertThat(finished.get().contentChunks()).isEqualTo(1);
+    }
+
+    @Test
     void contentChunksAreCountedForAnAnswerThatEndsWithoutUsage() {
         var finished = new java.util.concurrent.atomic.AtomicReference<FinishedRequest>();
         var observation = new RequestObservation(registry, "m", true, finished::set);
         observation.engineCalled();
 
         relay.relay(Flux.concat(Flux.just(ROLE, HELLO, WORLD), Flux.error(new IOException("reset"))), false,
-                observation).collectList().block();
+                observation, LIMIT).collectList().block();
 
         assertThat(finished.get().outcome()).isEqualTo(Outcome.STREAM_BROKEN);
         assertThat(finished.get().usage()).isEmpty();
@@ -139,7 +183,7 @@ class StreamRelayTest {
     void clientGoingAwayCountsAsCancelledOnce() {
         var observation = new RequestObservation(registry, "m", true, finished -> finishCalls.incrementAndGet());
 
-        List<String> firstOnly = relay.relay(Flux.just(ROLE, HELLO, WORLD, "[DONE]"), false, observation)
+        List<String> firstOnly = relay.relay(Flux.just(ROLE, HELLO, WORLD, "[DONE]"), false, observation, LIMIT)
                 .take(1).collectList().block();
 
         assertThat(firstOnly).containsExactly(frame(ROLE));
@@ -149,7 +193,7 @@ class StreamRelayTest {
 
     private List<String> relay(Flux<String> engine, boolean clientWantsUsage) {
         var observation = new RequestObservation(registry, "m", true, finished -> finishCalls.incrementAndGet());
-        return relay.relay(engine, clientWantsUsage, observation).collectList().block();
+        return relay.relay(engine, clientWantsUsage, observation, LIMIT).collectList().block();
     }
 
     private double tokens(String tokenClass) {
@@ -159,6 +203,10 @@ class StreamRelayTest {
     private double requests(String outcome) {
         var counter = registry.find(InferenceMetrics.REQUESTS).tag("outcome", outcome).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    private static String message(String frame) {
+        return JsonMapper.shared().readTree(frame.substring("data: ".length())).path("error").path("message").asString();
     }
 
     private static String frame(String data) {

@@ -125,9 +125,10 @@ class SessionBudgetClientTest {
     private SessionBudgetClient clientFor(URI sessionsUrl) {
         var cell = new CellProperties("cell-1", "local", URI.create("http://127.0.0.1:1"),
                 new CellProperties.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1)),
+                        Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), DataSize.ofMegabytes(1), sessionsUrl,
-                Duration.ofMillis(500), 1024, Duration.ofMillis(20));
+                Duration.ofMillis(500), 1024, Duration.ofMillis(20),
+                new CellProperties.CacheSalt(null, CellProperties.CacheSalt.Scope.TENANT));
         return new SessionBudgetClient(cell, registry, JsonMapper.shared());
     }
 

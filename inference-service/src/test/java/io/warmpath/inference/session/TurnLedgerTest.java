@@ -97,9 +97,10 @@ class TurnLedgerTest {
         URI url = URI.create("http://127.0.0.1:" + sessionService.getAddress().getPort());
         var cell = new CellProperties("cell-1", "local", URI.create("http://127.0.0.1:1"),
                 new CellProperties.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1)),
+                        Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), DataSize.ofMegabytes(1), url,
-                Duration.ofSeconds(2), 1024, flushInterval);
+                Duration.ofSeconds(2), 1024, flushInterval,
+                new CellProperties.CacheSalt(null, CellProperties.CacheSalt.Scope.TENANT));
         return new TurnLedger(new SessionBudgetClient(cell, meters, json), cell, meters);
     }
 
