@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -125,6 +126,40 @@ class ZeroTrustSystemIT {
         }
         assertThat(http.send(HttpRequest.newBuilder(stack.gateway().managementUrl("/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The prefix cache is no side channel between tenants: the cell salts each tenant's prompts, so tenant B sending
+     * tenant A's exact prompt to A's cell (found by reading {@code x-warmpath-cell}) finds nothing cached, and cannot
+     * send a {@code cache_salt} of its own, while A's own next turn still hits.
+     */
+    @Test
+    void anotherTenantSendingTheSamePromptToTheSameCellFindsNothingCached() throws Exception {
+        GatewayClient gateway = new GatewayClient(stack.gateway().url("/"));
+        String secret = "You are the billing agent of tenant A. Internal escalation code 7731-ALPHA. ".repeat(12);
+        GatewayClient.Conversation conversation = new GatewayClient.Conversation(MODEL, secret);
+        String tenantA = DevCredentials.token(stack.keyDir(), "tenant-a", "inference:invoke");
+        String tenantB = DevCredentials.token(stack.keyDir(), "tenant-b", "inference:invoke");
+
+        GatewayClient.Reply first = gateway.chat(tenantA, "a-1", conversation.turn("What is my balance?"));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+
+        GatewayClient.Reply probe = gateway.chat(tenantB, "b-1", conversation.turn("What is my balance?"));
+        assertThat(probe.status()).as(probe.body()).isEqualTo(200);
+        assertThat(probe.cell()).as("the same cell").isEqualTo(first.cell());
+        assertThat(probe.cachedTokens()).as("tenant B reads nothing of tenant A's prompt").isZero();
+
+        ObjectNode salted = conversation.turn("What is my balance?");
+        salted.put("cache_salt", "tenant-a");
+        GatewayClient.Reply guess = gateway.chat(tenantB, "b-1", salted);
+        assertThat(guess.status()).as("a client cannot choose its salt").isEqualTo(400);
+        assertThat(guess.json().path("error").path("param").asString()).isEqualTo("cache_salt");
+
+        conversation.answered(first);
+        GatewayClient.Reply next = gateway.chat(tenantA, "a-1", conversation.turn("And last month?"));
+        assertThat(next.status()).as(next.body()).isEqualTo(200);
+        assertThat(next.cachedTokens()).as("tenant A's own next turn is cached")
+                .isGreaterThanOrEqualTo(first.promptTokens() / 2);
     }
 
     /**
