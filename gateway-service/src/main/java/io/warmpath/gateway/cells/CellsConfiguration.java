@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 class CellsConfiguration {
@@ -23,14 +24,14 @@ class CellsConfiguration {
 
     @Bean
     CellProber cellProber(ReactiveDiscoveryClient discovery, CellRegistry registry, CellHealthProperties health,
-            CellDiscoveryProperties cellDiscovery, GatewayAssertions assertions) {
+            CellDiscoveryProperties cellDiscovery, GatewayAssertions assertions, JsonMapper json) {
         HttpClient httpClient = HttpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) health.probeTimeout().toMillis())
                 .responseTimeout(health.probeTimeout());
         WebClient webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient)).build();
         // Not a bean: as one it would join the composite discovery client and add to the simple list, not replace it.
         ReactiveDiscoveryClient cells = cellDiscovery.cellsFile() == null || cellDiscovery.cellsFile().isBlank()
-                ? discovery : new CellsFileDiscovery(Path.of(cellDiscovery.cellsFile()));
+                ? discovery : new CellsFileDiscovery(Path.of(cellDiscovery.cellsFile()), json);
         return new CellProber(cells, registry, webClient, assertions::cellProbe, health.probeInterval(),
                 health.probeTimeout());
     }

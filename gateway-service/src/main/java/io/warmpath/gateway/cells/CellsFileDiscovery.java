@@ -40,14 +40,15 @@ import tools.jackson.databind.json.JsonMapper;
 final class CellsFileDiscovery implements ReactiveDiscoveryClient {
 
     private static final Logger log = LoggerFactory.getLogger(CellsFileDiscovery.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path file;
+    private final JsonMapper json;
     private @Nullable FileVersion readVersion;
     private List<ServiceInstance> cells = List.of();
 
-    CellsFileDiscovery(Path file) {
+    CellsFileDiscovery(Path file, JsonMapper json) {
         this.file = file;
+        this.json = json;
     }
 
     @Override
@@ -131,9 +132,9 @@ final class CellsFileDiscovery implements ReactiveDiscoveryClient {
         return name.endsWith(".yml") || name.endsWith(".yaml");
     }
 
-    private static List<Map<String, Object>> parseJson(String text) {
+    private List<Map<String, Object>> parseJson(String text) {
         try {
-            return JSON.readValue(text, new TypeReference<List<Map<String, Object>>>() {
+            return json.readValue(text, new TypeReference<List<Map<String, Object>>>() {
             });
         } catch (JacksonException malformed) {
             throw new IllegalArgumentException("not a JSON list of cells (" + malformed.getOriginalMessage() + ")");

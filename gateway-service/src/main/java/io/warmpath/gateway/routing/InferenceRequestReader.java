@@ -29,6 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class InferenceRequestReader {
 
     /** A mapper of our own, so the canonical form of tools does not move with application Jackson settings. */
+    // Not Boot's mapper: routing keys are canonical JSON, and a spring.jackson setting must not move every session.
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Above vLLM's own limits on choices; a request asking for more is a mistake, not a workload. */
     static final int MAX_CHOICES = 128;

@@ -1,19 +1,25 @@
 package io.warmpath.gateway.sessions;
 
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.warmpath.contracts.sessions.BindRequest;
 import io.warmpath.contracts.sessions.Binding;
 import io.warmpath.contracts.sessions.ResolvedSession;
+import io.warmpath.contracts.sessions.WireFormats;
 import io.warmpath.gateway.security.Caller;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,42 +32,54 @@ import reactor.core.scheduler.Schedulers;
  * session never waits for session-service, and binding writes, which update the near cache so the next turn through
  * this gateway sees the new cell at once.
  *
- * <p>The near cache is keyed by tenant and affinity value. A resolution is fresh for {@code ttl}; after that, for up
- * to {@code maxStale} more, a turn is answered from it while a refresh runs in the background (stale while
- * revalidate), so a session whose turns are minutes apart still resolves in microseconds. The refresh drops a
- * session that session-service no longer knows. A token revoked or rotated at session-service may therefore keep
- * resolving here for one more turn, at most {@code ttl + maxStale} after it was last resolved; {@code maxStale} of
- * zero makes every turn after {@code ttl} wait for session-service.
+ * <p>The near cache is a Caffeine {@link AsyncLoadingCache} keyed by tenant and affinity value: concurrent turns of
+ * one session (an agent fanning out tool calls) share one call to session-service. A resolution is fresh for
+ * {@code ttl}; after that, for up to {@code maxStale} more, a turn is answered from it while a refresh runs in the
+ * background (stale while revalidate), so a session whose turns are minutes apart still resolves in microseconds. The
+ * refresh drops a session that session-service no longer knows, and keeps it through an outage until its
+ * {@code ttl + maxStale} have passed. A token revoked or rotated at session-service may therefore keep resolving here
+ * for one more turn, at most {@code ttl + maxStale} after it was last resolved; {@code maxStale} of zero makes every
+ * turn after {@code ttl} wait for session-service. The workflow check is local: session-service's rule, applied to
+ * the session it resolved.
  *
  * <p>A value session-service failed to resolve (timeout, connection failure, 5xx) is not asked about again for
- * {@code retryAfter}: its turns meanwhile get the same {@link Resolution.Unavailable} at once.
+ * {@code retryAfter}: its turns meanwhile get the same {@link Resolution.Unavailable} at once. Any other answer (not
+ * found, refused, shed for load) is decided again on the next turn.
  */
 public final class SessionDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(SessionDirectory.class);
 
+    private static final Pattern WORKFLOW = Pattern.compile(WireFormats.WORKFLOW);
+
+    /** Session tokens start with this; any other affinity value names an implicit session. */
+    private static final String TOKEN_PREFIX = "wpt_";
+
     private final SessionClient client;
-    private final Cache<Key, Entry> nearCache;
+    private final AsyncLoadingCache<Key, Entry> nearCache;
+    private final Ticker ticker;
     private final long ttlNanos;
-    private final ConcurrentMap<Lookup, Mono<Resolution>> inFlight = new ConcurrentHashMap<>();
-    /** Values session-service just failed to resolve: not asked again until retryAfter has passed. */
-    private final Cache<Key, Resolution.Unavailable> recentlyUnavailable;
+    private final long lifetimeNanos;
     private final Duration retryAfter;
     private final MeterRegistry meters;
 
     SessionDirectory(SessionClient client, Duration ttl, Duration maxStale, long nearCacheSize, Duration retryAfter,
-            MeterRegistry meters) {
+            Ticker ticker, MeterRegistry meters) {
         this.client = client;
+        this.ticker = ticker;
         this.ttlNanos = ttl.toNanos();
-        this.nearCache = Caffeine.newBuilder().expireAfterWrite(ttl.plus(maxStale)).maximumSize(nearCacheSize).build();
+        this.lifetimeNanos = ttl.plus(maxStale).toNanos();
         this.retryAfter = retryAfter;
-        this.recentlyUnavailable = Caffeine.newBuilder().expireAfterWrite(retryAfter).maximumSize(nearCacheSize)
-                .build();
         this.meters = meters;
+        // Caffeine's expiry only frees memory; whether an entry may answer is decided on each read (usable), since
+        // Caffeine starts an entry's clock a moment after the turn that loaded it has its answer.
+        this.nearCache = Caffeine.newBuilder()
+                .maximumSize(nearCacheSize)
+                .expireAfter(Expiry.<Key, Entry>writing((key, entry) ->
+                        Duration.ofNanos(Math.max(0, entry.resolvedAtNanos() + keepNanos(entry) - ticker.read()))))
+                .ticker(ticker)
+                .buildAsync(new Loader());
     }
-
-    /** Session tokens start with this; any other affinity value names an implicit session. */
-    private static final String TOKEN_PREFIX = "wpt_";
 
     /**
      * Whether an affinity value is a session token (an explicit session, whose data class and region only
@@ -83,68 +101,98 @@ public final class SessionDirectory {
      */
     public Mono<Resolution> resolve(Caller caller, String affinity, @Nullable String workflow) {
         long start = System.nanoTime();
-        Key key = new Key(caller.tenant(), affinity);
-        Entry cached = nearCache.getIfPresent(key);
-        if (cached != null) {
-            boolean fresh = start - cached.resolvedAtNanos() < ttlNanos;
-            ResolvedSession session = cached.session();
-            // As session-service checks: a session opened without a workflow accepts any.
-            Resolution answer = workflow != null && session.workflow() != null && !workflow.equals(session.workflow())
-                    ? new Resolution.WorkflowMismatch() : new Resolution.Found(session);
-            record(answer, fresh ? "cached" : "stale", start);
-            if (!fresh && recentlyUnavailable.getIfPresent(key) == null) {
-                // Sending a request costs the calling thread most of a millisecond: not this turn's thread.
-                Schedulers.parallel().schedule(() -> refresh(caller, affinity, key));
+        if (workflow != null && !WORKFLOW.matcher(workflow).matches()) {
+            Resolution rejected = new Resolution.Rejected();
+            record(rejected, null, start);
+            return Mono.just(rejected);
+        }
+        Key key = new Key(caller.tenant(), affinity, caller);
+        CompletableFuture<Entry> pending = nearCache.get(key);
+        Entry known = pending.getNow(null);
+        if (known != null && !usable(known)) {
+            nearCache.asMap().remove(key, pending);
+            pending = nearCache.get(key);
+            known = pending.getNow(null);
+        }
+        if (known != null) {
+            Resolution answer = checked(known.resolution(), workflow);
+            boolean stale = ticker.read() - known.resolvedAtNanos() >= ttlNanos;
+            if (stale && known.resolution() instanceof Resolution.Found) {
+                refreshIfDue(key, known);
             }
+            record(answer, stale ? "stale" : "cached", start);
             return Mono.just(answer);
         }
-        Resolution.Unavailable unavailable = recentlyUnavailable.getIfPresent(key);
-        if (unavailable != null) {
-            // A failing session-service is not sent the same question again on every turn: each retry would add to
-            // the load it cannot serve, and every turn would wait out the timeout.
-            record(unavailable, null, start);
-            return Mono.just(unavailable);
-        }
-        return lookup(caller, affinity, workflow, key)
+        return Mono.fromFuture(pending, true)
+                .map(entry -> checked(entry.resolution(), workflow))
                 .doOnNext(resolution -> record(resolution, null, start));
     }
 
-    /** Asks session-service again in the background; the stale entry answers meanwhile. */
-    private void refresh(Caller caller, String affinity, Key key) {
-        lookup(caller, affinity, null, key).subscribe(resolution -> {
-            // A session that session-service no longer knows (closed, revoked, rotated away) leaves the near cache;
-            // an outage does not: a turn past the ttl tries again once retry-after has passed.
-            if (!(resolution instanceof Resolution.Found || resolution instanceof Resolution.Unavailable)) {
-                nearCache.invalidate(key);
-            }
-        });
+    /** Whether an entry may still answer: see {@link #keepNanos}. */
+    private boolean usable(Entry entry) {
+        return ticker.read() - entry.resolvedAtNanos() < keepNanos(entry);
     }
 
-    /** One call to session-service; concurrent turns of one session (an agent fanning out tool calls) share it. */
-    private Mono<Resolution> lookup(Caller caller, String affinity, @Nullable String workflow, Key key) {
-        Lookup lookup = new Lookup(caller.tenant(), affinity, workflow);
-        return inFlight.computeIfAbsent(lookup, ignored -> {
-            AtomicReference<Mono<Resolution>> self = new AtomicReference<>();
-            self.set(client.resolve(caller, affinity, workflow)
-                    .doOnNext(resolution -> {
-                        switch (resolution) {
-                            case Resolution.Found found ->
-                                    nearCache.put(key, new Entry(found.session(), System.nanoTime()));
-                            // Shedding load is cheap for session-service, and the next turn may well get through: a
-                            // turn routed without its session skips its budget, so that is kept as rare as possible.
-                            case Resolution.Unavailable unavailable when !unavailable.overloaded() ->
-                                    recentlyUnavailable.put(key, unavailable);
-                            default -> {
-                                // nothing to remember: not found, mismatch and refusals are decided again each turn
-                            }
-                        }
-                    })
-                    // Gone before the answer reaches anyone: a turn asking after it got its answer starts a new call.
-                    // Only this call's entry: a new one may have taken its place between the answer and the completion.
-                    .doOnEach(signal -> inFlight.remove(lookup, self.get()))
-                    .cache());
-            return self.get();
-        });
+    /**
+     * How long an entry may answer after it was resolved: a session for {@code ttl + maxStale}, a failure to resolve
+     * for {@code retryAfter} (its turns meanwhile fail at once rather than each adding to the load session-service
+     * cannot serve), anything else not at all (the turns that waited for it still get it).
+     */
+    private long keepNanos(Entry entry) {
+        return switch (entry.resolution()) {
+            case Resolution.Found found -> lifetimeNanos;
+            case Resolution.Unavailable unavailable when !unavailable.overloaded() -> retryAfter.toNanos();
+            default -> 0;
+        };
+    }
+
+    /**
+     * Starts a background refresh of a stale session unless one ran within {@code retryAfter}; Caffeine runs at most
+     * one per key. The stale entry answers meanwhile.
+     */
+    private void refreshIfDue(Key key, Entry known) {
+        long now = ticker.read();
+        long due = known.nextRefreshNanos().get();
+        if (now >= due && known.nextRefreshNanos().compareAndSet(due, now + retryAfter.toNanos())) {
+            nearCache.synchronous().refresh(key);
+        }
+    }
+
+    /** As session-service checks: a session opened without a workflow accepts any. */
+    private static Resolution checked(Resolution resolution, @Nullable String workflow) {
+        if (resolution instanceof Resolution.Found found && workflow != null && found.session().workflow() != null
+                && !workflow.equals(found.session().workflow())) {
+            return new Resolution.WorkflowMismatch();
+        }
+        return resolution;
+    }
+
+    /** Calls session-service: for a first resolution, and in the background for a refresh. */
+    private final class Loader implements AsyncCacheLoader<Key, Entry> {
+
+        @Override
+        public CompletableFuture<Entry> asyncLoad(Key key, Executor executor) {
+            return client.resolve(key.caller(), key.affinity(), null)
+                    .map(resolution -> Entry.resolved(resolution, ticker.read(), ttlNanos))
+                    .toFuture();
+        }
+
+        /**
+         * A session session-service no longer knows leaves with the refresh; an outage keeps what was known, with
+         * its age, so it still expires {@code ttl + maxStale} after it was last resolved.
+         */
+        @Override
+        public CompletableFuture<Entry> asyncReload(Key key, Entry known, Executor executor) {
+            // Sending a request costs the calling thread most of a millisecond: not the thread of the turn that found
+            // the entry stale.
+            return client.resolve(key.caller(), key.affinity(), null)
+                    .subscribeOn(Schedulers.parallel())
+                    .map(resolution -> Entry.resolved(resolution, ticker.read(), ttlNanos))
+                    .toFuture()
+                    .thenApply(fresh ->
+                    fresh.resolution() instanceof Resolution.Unavailable
+                            && known.resolution() instanceof Resolution.Found ? known : fresh);
+        }
     }
 
     /**
@@ -158,7 +206,7 @@ public final class SessionDirectory {
      */
     public void storeBinding(Caller caller, String affinity, ResolvedSession session, String cellId, String model,
             String reason) {
-        Key key = new Key(caller.tenant(), affinity);
+        Key key = new Key(caller.tenant(), affinity, caller);
         Binding previous = session.binding();
         // Epoch 0 is "never bound": of two concurrent first turns, the second write conflicts instead of winning.
         long expectedEpoch = previous == null ? 0 : previous.epoch();
@@ -169,9 +217,9 @@ public final class SessionDirectory {
                 .subscribe(write -> {
                     switch (write) {
                         case SessionClient.BindingWrite.Stored stored -> rebind(key, session, stored.binding());
-                        case SessionClient.BindingWrite.Conflict conflict -> nearCache.invalidate(key);
+                        case SessionClient.BindingWrite.Conflict conflict -> nearCache.synchronous().invalidate(key);
                         case SessionClient.BindingWrite.Failed failed -> {
-                            nearCache.invalidate(key);
+                            nearCache.synchronous().invalidate(key);
                             // The cell id and the cause only: session ids and affinity values stay out of logs.
                             log.warn("Storing a session binding to cell {} failed ({})", cellId, failed.cause());
                         }
@@ -186,14 +234,17 @@ public final class SessionDirectory {
      * scan of the near cache: closing and rotating are rare next to turns.
      */
     public void forget(String tenant, String sessionId) {
-        nearCache.asMap().entrySet().removeIf(entry -> entry.getKey().tenant().equals(tenant)
-                && entry.getValue().session().sessionId().equals(sessionId));
+        nearCache.synchronous().asMap().entrySet().removeIf(entry -> entry.getKey().tenant().equals(tenant)
+                && entry.getValue().resolution() instanceof Resolution.Found found
+                && found.session().sessionId().equals(sessionId));
     }
 
     /** Puts a binding into the near cache's entry for the session, unless the value names another session by now. */
     private void rebind(Key key, ResolvedSession session, Binding binding) {
-        nearCache.asMap().computeIfPresent(key, (k, known) -> known.session().sessionId().equals(session.sessionId())
-                ? new Entry(known.session().withBinding(binding), known.resolvedAtNanos()) : known);
+        nearCache.synchronous().asMap().computeIfPresent(key, (k, known) ->
+                known.resolution() instanceof Resolution.Found found
+                        && found.session().sessionId().equals(session.sessionId())
+                        ? known.with(new Resolution.Found(found.session().withBinding(binding))) : known);
     }
 
     /**
@@ -233,13 +284,35 @@ public final class SessionDirectory {
                 .register(meters);
     }
 
-    /** One resolution under way: the workflow is part of it, since session-service checks it. */
-    private record Lookup(String tenant, String affinity, @Nullable String workflow) {
+    /**
+     * A near-cache key: tenant and affinity value. It also carries the caller whose turn first asked, since
+     * session-service records who opened an implicit session; the caller is no part of the key's identity.
+     */
+    private record Key(String tenant, String affinity, Caller caller) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && key.tenant.equals(tenant) && key.affinity.equals(affinity);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(tenant, affinity);
+        }
     }
 
-    private record Key(String tenant, String affinity) {
-    }
+    /**
+     * A resolution, when it was made (ticker time), and when a stale session may next be refreshed (moved on by each
+     * refresh started, so a failing session-service is asked again only after {@code retryAfter}).
+     */
+    private record Entry(Resolution resolution, long resolvedAtNanos, AtomicLong nextRefreshNanos) {
 
-    private record Entry(ResolvedSession session, long resolvedAtNanos) {
+        static Entry resolved(Resolution resolution, long nowNanos, long ttlNanos) {
+            return new Entry(resolution, nowNanos, new AtomicLong(nowNanos + ttlNanos));
+        }
+
+        Entry with(Resolution changed) {
+            return new Entry(changed, resolvedAtNanos, nextRefreshNanos);
+        }
     }
 }

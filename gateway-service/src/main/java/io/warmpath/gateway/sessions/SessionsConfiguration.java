@@ -42,6 +42,7 @@ class SessionsConfiguration {
     SessionDirectory sessionDirectory(SessionServiceApi api, SessionProperties sessions, GatewayAssertions assertions,
             MeterRegistry meterRegistry) {
         return new SessionDirectory(new SessionClient(api, assertions, sessions.timeout()), sessions.nearCacheTtl(),
-                sessions.nearCacheMaxStale(), sessions.nearCacheSize(), sessions.retryAfter(), meterRegistry);
+                sessions.nearCacheMaxStale(), sessions.nearCacheSize(), sessions.retryAfter(), Ticker.systemTicker(),
+                meterRegistry);
     }
 }

@@ -31,6 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ChatToolScoping {
 
+    // Not Boot's mapper: a rewritten body goes to the engine, and spring.jackson settings are for the gateway's own JSON.
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ChatToolScoping() {

@@ -1,7 +1,4 @@
 package io.warmpath.gateway.cells;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.cloud.client.ServiceInstance;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class CellsFileDiscoveryTest {
 
@@ -25,7 +25,7 @@ class CellsFileDiscoveryTest {
                  {"uri": "https://cells.example:9443", "cell-id": "cell-8", "model": "kimi-k2.5", "region": "eu-1",
                   "prefill-tokens-per-second": 12000}]""", 1);
 
-        List<ServiceInstance> cells = new CellsFileDiscovery(file).getInstances(CellRegistry.SERVICE_ID).collectList().block();
+        List<ServiceInstance> cells = new CellsFileDiscovery(file, JsonMapper.builder().build()).getInstances(CellRegistry.SERVICE_ID).collectList().block();
 
         assertThat(cells).hasSize(2);
         assertThat(CellIds.of(cells.get(0))).isEqualTo("cell-7");
@@ -46,14 +46,14 @@ class CellsFileDiscoveryTest {
                   region: local
                 """, 1);
 
-        assertThat(new CellsFileDiscovery(file).current()).singleElement()
+        assertThat(new CellsFileDiscovery(file, JsonMapper.builder().build()).current()).singleElement()
                 .satisfies(cell -> assertThat(CellIds.of(cell)).isEqualTo("cell-1"));
     }
 
     @Test
     void changedFileIsReadAgainAndABadEditKeepsTheLastGoodList() throws IOException {
         Path file = write(dir.resolve("cells.json"), entries("cell-1"), 1);
-        CellsFileDiscovery discovery = new CellsFileDiscovery(file);
+        CellsFileDiscovery discovery = new CellsFileDiscovery(file, JsonMapper.builder().build());
         assertThat(ids(discovery)).containsExactly("cell-1");
 
         write(file, entries("cell-1", "cell-2"), 2);
@@ -70,14 +70,14 @@ class CellsFileDiscoveryTest {
     void entryWithoutCellIdIsRejected() throws IOException {
         Path file = write(dir.resolve("cells.json"), "[{\"uri\": \"http://127.0.0.1:8090\"}]", 1);
 
-        assertThat(new CellsFileDiscovery(file).current()).isEmpty();
+        assertThat(new CellsFileDiscovery(file, JsonMapper.builder().build()).current()).isEmpty();
     }
 
     @Test
     void otherServicesHaveNoInstances() throws IOException {
         Path file = write(dir.resolve("cells.json"), entries("cell-1"), 1);
 
-        assertThat(new CellsFileDiscovery(file).getInstances("session-service").collectList().block()).isEmpty();
+        assertThat(new CellsFileDiscovery(file, JsonMapper.builder().build()).getInstances("session-service").collectList().block()).isEmpty();
     }
 
     private static List<String> ids(CellsFileDiscovery discovery) {

@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.warmpath.assertion.testing.TestAssertions;
 import io.warmpath.contracts.sessions.ResolvedSession;
+import io.warmpath.contracts.testing.MutableClock;
 import io.warmpath.contracts.testing.StubSessionService;
 import io.warmpath.gateway.assertions.GatewayAssertions;
 import io.warmpath.gateway.security.Caller;
@@ -51,11 +52,13 @@ class SessionDirectoryTest {
 
     @Test
     void resolutionPastItsTtlAnswersAtOnceAndIsRefreshedInTheBackground() {
-        SessionDirectory shortLived = directory(SERVICE.url(), meters, Duration.ofMillis(50), Duration.ofSeconds(30));
+        MutableClock clock = new MutableClock();
+        SessionDirectory shortLived = directory(SERVICE.url(), meters, Duration.ofMillis(50), Duration.ofSeconds(30),
+                clock);
         String token = SERVICE.createTokenSession("acme", "code-review");
         shortLived.resolve(ACME, token, null).block();
         int callsBefore = SERVICE.resolveCalls();
-        sleep(Duration.ofMillis(100));
+        clock.advance(Duration.ofMillis(100));
 
         SERVICE.delay(300);
         try {
@@ -77,11 +80,13 @@ class SessionDirectoryTest {
 
     @Test
     void refreshDropsATokenTheServiceNoLongerKnows() {
-        SessionDirectory shortLived = directory(SERVICE.url(), meters, Duration.ofMillis(50), Duration.ofSeconds(30));
+        MutableClock clock = new MutableClock();
+        SessionDirectory shortLived = directory(SERVICE.url(), meters, Duration.ofMillis(50), Duration.ofSeconds(30),
+                clock);
         String token = SERVICE.createTokenSession("acme", "code-review");
         shortLived.resolve(ACME, token, null).block();
         SERVICE.revoke(token);
-        sleep(Duration.ofMillis(100));
+        clock.advance(Duration.ofMillis(100));
 
         assertThat(shortLived.resolve(ACME, token, null).block()).as("one more turn from the near cache")
                 .isInstanceOf(Resolution.Found.class);
@@ -91,11 +96,12 @@ class SessionDirectoryTest {
 
     @Test
     void withoutStalenessATurnPastTheTtlWaitsForTheService() {
-        SessionDirectory strict = directory(SERVICE.url(), meters, Duration.ofMillis(50), Duration.ZERO);
+        MutableClock clock = new MutableClock();
+        SessionDirectory strict = directory(SERVICE.url(), meters, Duration.ofMillis(50), Duration.ZERO, clock);
         String token = SERVICE.createTokenSession("acme", "code-review");
         strict.resolve(ACME, token, null).block();
         SERVICE.revoke(token);
-        sleep(Duration.ofMillis(100));
+        clock.advance(Duration.ofMillis(100));
 
         assertThat(strict.resolve(ACME, token, null).block()).isInstanceOf(Resolution.NotFound.class);
         assertThat(resolutions("stale")).isZero();
@@ -304,20 +310,23 @@ class SessionDirectoryTest {
     }
 
     private static SessionDirectory directory(String url, SimpleMeterRegistry meters) {
-        return directory(url, meters, Duration.ofSeconds(30), Duration.ofSeconds(30));
-    }
-
-    private static SessionDirectory directory(String url, SimpleMeterRegistry meters, Duration ttl,
-            Duration maxStale) {
-        SessionProperties properties = new SessionProperties(java.net.URI.create(url), Duration.ofSeconds(1), ttl,
-                maxStale, 1_000, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofHours(24), "regulated");
+        SessionProperties properties = properties(url, Duration.ofSeconds(30), Duration.ofSeconds(30));
         SessionsConfiguration configuration = new SessionsConfiguration();
         return configuration.sessionDirectory(configuration.sessionServiceApi(properties), properties,
                 new GatewayAssertions(TestAssertions.shared().issuer()), meters);
     }
 
-    private static void sleep(Duration duration) {
-        LockSupport.parkNanos(duration.toNanos());
+    private static SessionDirectory directory(String url, SimpleMeterRegistry meters, Duration ttl,
+            Duration maxStale, MutableClock clock) {
+        SessionProperties properties = properties(url, ttl, maxStale);
+        SessionClient client = new SessionClient(new SessionsConfiguration().sessionServiceApi(properties),
+                new GatewayAssertions(TestAssertions.shared().issuer()), properties.timeout());
+        return new SessionDirectory(client, ttl, maxStale, 1_000, properties.retryAfter(), clock::nanos, meters);
+    }
+
+    private static SessionProperties properties(String url, Duration ttl, Duration maxStale) {
+        return new SessionProperties(java.net.URI.create(url), Duration.ofSeconds(1), ttl, maxStale, 1_000,
+                Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofHours(24), "regulated");
     }
 
     private static void awaitUntil(BooleanSupplier condition, String description) {

@@ -24,10 +24,11 @@ class AuditLog {
 
     private static final Logger audit = LoggerFactory.getLogger(LOGGER);
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json;
     private final Clock clock;
 
-    AuditLog(Clock clock) {
+    AuditLog(JsonMapper json, Clock clock) {
+        this.json = json;
         this.clock = clock;
     }
 
