@@ -2,6 +2,7 @@ package io.warmpath.session.web;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.warmpath.contracts.WireNames;
@@ -27,6 +28,9 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamReadException;
 
 /**
  * Turns every failure in a handler into OpenAI error JSON: the service's own {@link ApiErrorException}s, unreadable
@@ -37,6 +41,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 class ApiErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+    /** What a field of the API is called on the wire; any other name in a path is not repeated back. */
+    private static final Pattern WIRE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
     private final SessionProperties properties;
 
@@ -53,11 +59,8 @@ class ApiErrorHandler {
         if (failure instanceof ApiErrorException apiError) {
             return apiError.error();
         }
-        if (failure instanceof HttpMessageNotReadableException) {
-            // Jackson's message can quote the body; say only what is wrong in general. A body that is not UTF-8
-            // text lands here too.
-            return ApiError.of(ErrorCode.INVALID_JSON, "The request body is missing or is not valid JSON of "
-                    + "the expected shape (check field types).");
+        if (failure instanceof HttpMessageNotReadableException unreadable) {
+            return unreadable(unreadable);
         }
         if (failure instanceof MethodArgumentNotValidException invalid) {
             return invalidField(invalid.getBindingResult().getFieldErrors(), invalid.getBindingResult()
@@ -80,6 +83,44 @@ class ApiErrorHandler {
         }
         log.error("Unhandled failure on {} {}", request.getMethod(), request.getRequestURI(), failure);
         return Errors.internal();
+    }
+
+    /**
+     * A body Jackson could not read. Its message can quote the body, so only the field at fault is named (as on the
+     * wire), when there is one: a value of the wrong type, out of its type's range, or a number with a fraction or
+     * an exponent where a whole number belongs ({@code 1e400}, {@code 1.5}: refused without converting them).
+     */
+    private static ApiError unreadable(HttpMessageNotReadableException failure) {
+        String field = failure.getCause() instanceof JacksonException jackson && !isSyntaxError(jackson)
+                ? fieldOf(jackson) : null;
+        if (field == null) {
+            return ApiError.of(ErrorCode.INVALID_JSON, "The request body is missing or is not valid JSON of "
+                    + "the expected shape (check field types).");
+        }
+        return new ApiError(ErrorCode.INVALID_JSON, "'" + field + "' has the wrong type or is out of range (whole "
+                + "numbers must be written as JSON integers).", field, null);
+    }
+
+    /** Broken JSON rather than a value of the wrong type or range (which the parser reports as a coercion). */
+    private static boolean isSyntaxError(JacksonException failure) {
+        return failure instanceof StreamReadException && !(failure instanceof InputCoercionException);
+    }
+
+    /** The path of the value at fault, such as {@code budgets.max_total_tokens} or {@code turns[2].prompt_tokens}. */
+    private static @Nullable String fieldOf(JacksonException failure) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : failure.getPath()) {
+            String name = reference.getPropertyName();
+            if (name != null) {
+                if (!WIRE_NAME.matcher(name).matches()) {
+                    return null;
+                }
+                path.append(path.isEmpty() ? "" : ".").append(name);
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? null : path.toString();
     }
 
     /** The first field a request record's constraints refuse, named as on the wire (snake_case). */
