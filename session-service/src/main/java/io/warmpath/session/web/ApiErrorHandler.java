@@ -1,5 +1,7 @@
 package io.warmpath.session.web;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -13,6 +15,8 @@ import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.redaction.Redactor;
 import io.warmpath.session.SessionProperties;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +26,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -31,11 +36,14 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every failure in a handler into OpenAI error JSON: the service's own {@link ApiErrorException}s, unreadable
- * bodies, Spring MVC's 4xx (unknown route, wrong method or media type), and Redis outages, which are a 503 with
- * {@code Retry-After} so that callers fail closed quickly. Only a fault of the service itself is a 500.
+ * bodies (not JSON, not UTF-8, a value of the wrong type), Spring MVC's 4xx (unknown route, wrong method or media
+ * type, also when no handler was chosen), and Redis outages, which are a 503 with {@code Retry-After} so that
+ * callers fail closed quickly. Only a fault of the service itself is a 500. What fails before Spring MVC answers in
+ * the same shape too: see {@link ErrorEndpoint}, {@link ContainerErrorReport} and the security configuration.
  */
 @RestControllerAdvice
 class ApiErrorHandler {
@@ -52,15 +60,29 @@ class ApiErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> handle(Exception failure, HttpServletRequest request) {
-        return render(toApiError(failure, request));
+        ApiError error = toApiError(failure, request);
+        // Allow on a 405, Accept on a 415: what the caller needs to correct its call.
+        HttpHeaders headers = failure instanceof ErrorResponse springError ? springError.getHeaders()
+                : HttpHeaders.EMPTY;
+        return render(error, error.status(), headers);
     }
 
     private ApiError toApiError(Exception failure, HttpServletRequest request) {
         if (failure instanceof ApiErrorException apiError) {
             return apiError.error();
         }
+        if (isUndecodableText(failure)) {
+            // A body that is not text in its charset (binary sent as a form, say, which Tomcat decodes before Spring
+            // sees the content type): what the client sent is wrong, not the service.
+            return ApiError.of(ErrorCode.INVALID_JSON, "The request body is not valid UTF-8 JSON.");
+        }
         if (failure instanceof HttpMessageNotReadableException unreadable) {
             return unreadable(unreadable);
+        }
+        if (failure instanceof RequestRejectedException) {
+            // The security firewall checks parameter names and values when they are read: here, a form body's.
+            return ApiError.of(ErrorCode.INVALID_REQUEST, "The request has a parameter the service does not accept "
+                    + "(a control character in its name or value).");
         }
         if (failure instanceof MethodArgumentNotValidException invalid) {
             return invalidField(invalid.getBindingResult().getFieldErrors(), invalid.getBindingResult()
@@ -123,6 +145,16 @@ class ApiErrorHandler {
         return path.isEmpty() ? null : path.toString();
     }
 
+    /** Bodies that are not text: bytes that do not decode in the charset, or form data Tomcat could not decode. */
+    private static boolean isUndecodableText(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CharacterCodingException || t instanceof InvalidParameterException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The first field a request record's constraints refuse, named as on the wire (snake_case). */
     private static ApiError invalidField(List<FieldError> fields, @Nullable String recordProblem) {
         if (fields.isEmpty()) {
@@ -146,13 +178,34 @@ class ApiErrorHandler {
     }
 
     static ResponseEntity<ErrorBody> render(ApiError error) {
-        // Messages can quote what the client sent (a field value, a path): redacted like a log line.
-        ApiError redacted = error.withMessage(Redactor.standard().redact(error.message()));
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(error.status())
+        return render(error, error.status(), HttpHeaders.EMPTY);
+    }
+
+    /** The error with {@code status} (which can differ from the code's, for a status no code has) and headers. */
+    static ResponseEntity<ErrorBody> render(ApiError error, int status, HttpHeaders headers) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).headers(headers)
                 .contentType(MediaType.APPLICATION_JSON);
         if (error.retryAfterSeconds() != null) {
             response.header(HttpHeaders.RETRY_AFTER, error.retryAfterSeconds());
         }
-        return response.body(redacted.body());
+        return response.body(redacted(error).body());
+    }
+
+    /**
+     * Writes the error straight to a servlet response, for what answers outside Spring MVC (the security firewall,
+     * Tomcat itself).
+     */
+    static void write(HttpServletResponse response, ApiError error, int status, JsonMapper json)
+            throws IOException {
+        byte[] body = json.writeValueAsBytes(redacted(error).body());
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    // Messages can quote what the client sent (a field value, a path): redacted like a log line.
+    private static ApiError redacted(ApiError error) {
+        return error.withMessage(Redactor.standard().redact(error.message()));
     }
 }
