@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfter     the {@code Retry-After} sent with a 503 when Redis cannot be reached or the service is at its
  *                       concurrency limit
  * @param maxConcurrentRequests API requests handled at once; one more is refused with 503 at once (load shedding)
+ * @param maxConcurrentRequestsPerTenant API requests of one tenant handled at once (callers without a tenant count as
+ *                       one); one more is refused the same way, while other tenants' are still admitted. A value at
+ *                       or above {@code maxConcurrentRequests} leaves only the global limit.
  * @param warmUpRounds   turns the service sends itself at startup, before it reports ready; 0 skips the warm-up
  * @param tenantDefaults per tenant: the ttl, data class and budgets of its implicit sessions
  * @param prices         per model: USD per million tokens (0 to 1000, 9 decimal places at most); a model missing
@@ -36,6 +39,7 @@ public record SessionProperties(
         @DefaultValue("128") int ttftSamples,
         @DefaultValue("1s") Duration retryAfter,
         @DefaultValue("64") int maxConcurrentRequests,
+        @DefaultValue("16") int maxConcurrentRequestsPerTenant,
         @DefaultValue("500") int warmUpRounds,
         @Nullable Map<String, TenantDefaults> tenantDefaults,
         @Nullable Map<String, Price> prices,
@@ -58,6 +62,9 @@ public record SessionProperties(
         }
         if (maxConcurrentRequests < 1) {
             throw new IllegalArgumentException(PREFIX + "max-concurrent-requests must be at least 1");
+        }
+        if (maxConcurrentRequestsPerTenant < 1) {
+            throw new IllegalArgumentException(PREFIX + "max-concurrent-requests-per-tenant must be at least 1");
         }
         if (ttftSamples < 1) {
             throw new IllegalArgumentException(PREFIX + "ttft-samples must be at least 1");

@@ -49,6 +49,11 @@ class SessionPropertiesTest {
     }
 
     @Test
+    void aShareOfConcurrentRequestsBelowOneStopsTheStart() {
+        refused("warmpath.session.max-concurrent-requests-per-tenant", "0");
+    }
+
+    @Test
     void validSettingsBindWithTheDataClassInItsWireForm() {
         runner.withPropertyValues("warmpath.session.tenant-defaults.acme.data-class=Confidential",
                 "warmpath.session.tenant-defaults.acme.max-cost-usd=999999.999999999",

@@ -19,14 +19,15 @@ class WebConfiguration implements WebMvcConfigurer {
     private final ConcurrencyLimit concurrencyLimit;
 
     WebConfiguration(SessionProperties properties, MeterRegistry meters) {
-        this.concurrencyLimit = new ConcurrencyLimit(properties.maxConcurrentRequests(), properties.retryAfter(),
-                meters);
+        this.concurrencyLimit = new ConcurrencyLimit(properties.maxConcurrentRequests(),
+                properties.maxConcurrentRequestsPerTenant(), properties.retryAfter(), meters,
+                request -> CallerArguments.currentTenant());
     }
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        // Handlers only run for authenticated callers (the security filter answers the rest), so a request refused
-        // for load costs nothing else.
+        // Handlers only run for authenticated callers (the security filter answers the rest), so the tenant is known
+        // and a request refused for load costs nothing else.
         registry.addInterceptor(concurrencyLimit).addPathPatterns("/v1/**", "/internal/**");
     }
 
