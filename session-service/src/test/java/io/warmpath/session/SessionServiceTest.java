@@ -34,7 +34,9 @@ import org.springframework.test.web.servlet.client.RestTestClient;
         "warmpath.session.tenant-defaults.budgeted.ttl=10m",
         "warmpath.session.tenant-defaults.budgeted.data-class=confidential",
         "warmpath.session.tenant-defaults.budgeted.max-total-tokens=5000",
-        "warmpath.session.tenant-defaults.budgeted.max-context-tokens=4000"})
+        "warmpath.session.tenant-defaults.budgeted.max-context-tokens=4000",
+        "warmpath.session.tenant-defaults.classified.data-class=regulated",
+        "warmpath.session.tenant-defaults.classified.ttl=5m"})
 @AutoConfigureRestTestClient
 @Import(TestClockConfiguration.class)
 public abstract class SessionServiceTest {
