@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The session service: sessions and their affinity tokens, session-to-cell bindings, budgets (reserve, then settle)
- * and the per-session usage ledger, all in Redis. Only the gateway and the inference cells call it, with trusted
- * {@code x-warmpath-tenant} headers.
+ * and the per-session usage ledger, all in Redis. Only the gateway and the inference cells call it, with the gateway's
+ * internal assertion naming the tenant.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -29,10 +29,14 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         // WarmUpTest covers the warm-up; the API tests need none.
         "warmpath.session.warm-up-rounds=0",
+        // ReservationApiTest races 50 reservations of one tenant; LoadSheddingApiTest covers the share per tenant.
+        "warmpath.session.max-concurrent-requests-per-tenant=64",
         "warmpath.session.tenant-defaults.budgeted.ttl=10m",
         "warmpath.session.tenant-defaults.budgeted.data-class=confidential",
         "warmpath.session.tenant-defaults.budgeted.max-total-tokens=5000",
-        "warmpath.session.tenant-defaults.budgeted.max-context-tokens=4000"})
+        "warmpath.session.tenant-defaults.budgeted.max-context-tokens=4000",
+        "warmpath.session.tenant-defaults.classified.data-class=regulated",
+        "warmpath.session.tenant-defaults.classified.ttl=5m"})
 @AutoConfigureRestTestClient
 @Import(TestClockConfiguration.class)
 public abstract class SessionServiceTest {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.session.Limits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxContextTokens       largest prompt of one turn
  * @param maxGrowthTokensPerTurn largest growth of the prompt over the previous settled turn's
  * @param maxTotalTokens         prompt plus completion tokens over the session's life, reservations included
- * @param maxCostUsd             cost over the session's life at the price table, reservations included
+ * @param maxCostUsd             cost over the session's life at the price table, reservations included (whole
+ *                               nano-dollars)
  */
 public record Budgets(
         @Nullable Integer maxContextTokens,
@@ -22,24 +24,27 @@ public record Budgets(
 
     public static final Budgets UNLIMITED = new Budgets(null, null, null, null);
 
-    /** Costs are held as nano-dollars, which Lua compares exactly only up to 2^53 (about 9 million USD). */
-    private static final BigDecimal MAX_COST_USD = BigDecimal.valueOf(1_000_000);
+    /** Whether any limit is set: the session's cell must then reserve before each turn. */
+    public boolean limited() {
+        return maxContextTokens != null || maxGrowthTokensPerTurn != null || maxTotalTokens != null
+                || maxCostUsd != null;
+    }
 
-    /** Refuses non-positive limits with a 400 naming the field. */
+    /** Refuses limits out of range ({@link Limits}) with a 400 naming the field. */
     Budgets validated() {
-        requirePositive("budgets.max_context_tokens", maxContextTokens);
-        requirePositive("budgets.max_growth_tokens_per_turn", maxGrowthTokensPerTurn);
-        requirePositive("budgets.max_total_tokens", maxTotalTokens);
-        if (maxCostUsd != null && (maxCostUsd.signum() <= 0 || maxCostUsd.compareTo(MAX_COST_USD) > 0)) {
-            throw new ApiErrorException(ApiError.invalidField("budgets.max_cost_usd",
-                    "must be greater than 0 and at most " + MAX_COST_USD));
-        }
+        check("budgets.max_context_tokens", maxContextTokens == null ? null
+                : Limits.tokenLimitProblem(maxContextTokens, Integer.MAX_VALUE));
+        check("budgets.max_growth_tokens_per_turn", maxGrowthTokensPerTurn == null ? null
+                : Limits.tokenLimitProblem(maxGrowthTokensPerTurn, Integer.MAX_VALUE));
+        check("budgets.max_total_tokens", maxTotalTokens == null ? null
+                : Limits.tokenLimitProblem(maxTotalTokens, Limits.MAX_TOTAL_TOKENS));
+        check("budgets.max_cost_usd", maxCostUsd == null ? null : Limits.costLimitProblem(maxCostUsd));
         return this;
     }
 
-    private static void requirePositive(String field, @Nullable Number value) {
-        if (value != null && value.longValue() <= 0) {
-            throw new ApiErrorException(ApiError.invalidField(field, "must be a positive number"));
+    private static void check(String field, @Nullable String problem) {
+        if (problem != null) {
+            throw new ApiErrorException(ApiError.invalidField(field, problem));
         }
     }
 }

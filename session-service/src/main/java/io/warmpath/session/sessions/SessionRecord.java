@@ -54,8 +54,7 @@ public record SessionRecord(
 
     /** Whether any limit is set: its cell must then reserve before each turn. */
     public boolean limited() {
-        return budgets.maxContextTokens() != null || budgets.maxGrowthTokensPerTurn() != null
-                || budgets.maxTotalTokens() != null || budgets.maxCostUsd() != null;
+        return budgets.limited();
     }
 
     /** Reads a script reply of the form {@code [field, value, field, value, ...]} from {@code offset} on. */

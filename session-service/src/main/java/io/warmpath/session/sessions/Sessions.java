@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.warmpath.contracts.DataClass;
 import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
@@ -162,14 +163,31 @@ public class Sessions {
         if (workflow != null) {
             fields.put("w", workflow);
         }
-        String dataClass = defaults.dataClass() == null ? CreateSessionRequest.DEFAULT_DATA_CLASS
-                : defaults.dataClass();
-        fields.put("d", dataClass);
+        fields.put("d", implicitDataClass(defaults));
         fields.put("k", implicitHash);
-        SessionRecord.putBudgets(fields, new Budgets(defaults.maxContextTokens(), defaults.maxGrowthTokensPerTurn(),
-                defaults.maxTotalTokens(), defaults.maxCostUsd()));
+        SessionRecord.putBudgets(fields, implicitBudgets(defaults));
         Duration ttl = defaults.ttl();
         return open(tenant, RedisKeys.implicit(implicitHash), Math.max(1, ttl.toSeconds()), fields);
+    }
+
+    /**
+     * What the tenant's implicit sessions get when they open: the class of their data and whether they have limits,
+     * from the same defaults {@link #resolve} opens them with.
+     */
+    io.warmpath.contracts.sessions.TenantDefaults implicitDefaults(String tenant) {
+        TenantDefaults defaults = properties.defaultsFor(tenant);
+        return new io.warmpath.contracts.sessions.TenantDefaults(tenant,
+                DataClass.fromWire(implicitDataClass(defaults)), implicitBudgets(defaults).limited());
+    }
+
+    /** The tenant's configured class (checked at startup), else internal. */
+    private static String implicitDataClass(TenantDefaults defaults) {
+        return defaults.dataClass() == null ? CreateSessionRequest.DEFAULT_DATA_CLASS : defaults.dataClass();
+    }
+
+    private static Budgets implicitBudgets(TenantDefaults defaults) {
+        return new Budgets(defaults.maxContextTokens(), defaults.maxGrowthTokensPerTurn(), defaults.maxTotalTokens(),
+                defaults.maxCostUsd());
     }
 
     private SessionRecord open(String tenant, String lookupKey, long ttlSeconds, Map<String, String> fields) {

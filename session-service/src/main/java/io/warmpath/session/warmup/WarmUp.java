@@ -50,6 +50,7 @@ class WarmUp {
     private static final Pattern RESERVATION_ID = Pattern.compile("\"reservation_id\":\"(rsv_[a-z2-7]+)\"");
 
     private final int rounds;
+    private final int concurrency;
     private final String model;
     private final ApplicationAvailability availability;
     private final WarmUpAssertions assertions;
@@ -59,6 +60,9 @@ class WarmUp {
         this.availability = availability;
         this.assertions = assertions;
         this.rounds = properties.warmUpRounds();
+        // All of the warm-up is one tenant's: more at once than a tenant may send would only be shed.
+        this.concurrency = Math.min(CONCURRENCY, Math.min(properties.maxConcurrentRequestsPerTenant(),
+                properties.maxConcurrentRequests()));
         // A priced model, so that the cost paths run too.
         this.model = properties.prices().keySet().stream().sorted().findFirst().orElse("warm-up");
     }
@@ -84,7 +88,7 @@ class WarmUp {
         long start = System.nanoTime();
         long deadline = start + MAX_DURATION.toNanos();
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-                ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY, Thread.ofVirtual().factory())) {
+                ExecutorService workers = Executors.newFixedThreadPool(concurrency, Thread.ofVirtual().factory())) {
             for (int round = 0; round < rounds; round++) {
                 int current = round;
                 workers.execute(() -> {

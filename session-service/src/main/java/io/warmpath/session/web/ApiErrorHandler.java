@@ -1,7 +1,10 @@
 package io.warmpath.session.web;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.warmpath.contracts.WireNames;
@@ -12,6 +15,8 @@ import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.redaction.Redactor;
 import io.warmpath.session.SessionProperties;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,22 +26,31 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every failure in a handler into OpenAI error JSON: the service's own {@link ApiErrorException}s, unreadable
- * bodies, Spring MVC's 4xx (unknown route, wrong method or media type), and Redis outages, which are a 503 with
- * {@code Retry-After} so that callers fail closed quickly. Only a fault of the service itself is a 500.
+ * bodies (not JSON, not UTF-8, a value of the wrong type), Spring MVC's 4xx (unknown route, wrong method or media
+ * type, also when no handler was chosen), and Redis outages, which are a 503 with {@code Retry-After} so that
+ * callers fail closed quickly. Only a fault of the service itself is a 500. What fails before Spring MVC answers in
+ * the same shape too: see {@link ErrorEndpoint}, {@link ContainerErrorReport} and the security configuration.
  */
 @RestControllerAdvice
 class ApiErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+    /** What a field of the API is called on the wire; any other name in a path is not repeated back. */
+    private static final Pattern WIRE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
     private final SessionProperties properties;
 
@@ -46,18 +60,29 @@ class ApiErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> handle(Exception failure, HttpServletRequest request) {
-        return render(toApiError(failure, request));
+        ApiError error = toApiError(failure, request);
+        // Allow on a 405, Accept on a 415: what the caller needs to correct its call.
+        HttpHeaders headers = failure instanceof ErrorResponse springError ? springError.getHeaders()
+                : HttpHeaders.EMPTY;
+        return render(error, error.status(), headers);
     }
 
     private ApiError toApiError(Exception failure, HttpServletRequest request) {
         if (failure instanceof ApiErrorException apiError) {
             return apiError.error();
         }
-        if (failure instanceof HttpMessageNotReadableException) {
-            // Jackson's message can quote the body; say only what is wrong in general. A body that is not UTF-8
-            // text lands here too.
-            return ApiError.of(ErrorCode.INVALID_JSON, "The request body is missing or is not valid JSON of "
-                    + "the expected shape (check field types).");
+        if (isUndecodableText(failure)) {
+            // A body that is not text in its charset (binary sent as a form, say, which Tomcat decodes before Spring
+            // sees the content type): what the client sent is wrong, not the service.
+            return ApiError.of(ErrorCode.INVALID_JSON, "The request body is not valid UTF-8 JSON.");
+        }
+        if (failure instanceof HttpMessageNotReadableException unreadable) {
+            return unreadable(unreadable);
+        }
+        if (failure instanceof RequestRejectedException) {
+            // The security firewall checks parameter names and values when they are read: here, a form body's.
+            return ApiError.of(ErrorCode.INVALID_REQUEST, "The request has a parameter the service does not accept "
+                    + "(a control character in its name or value).");
         }
         if (failure instanceof MethodArgumentNotValidException invalid) {
             return invalidField(invalid.getBindingResult().getFieldErrors(), invalid.getBindingResult()
@@ -80,6 +105,54 @@ class ApiErrorHandler {
         }
         log.error("Unhandled failure on {} {}", request.getMethod(), request.getRequestURI(), failure);
         return Errors.internal();
+    }
+
+    /**
+     * A body Jackson could not read. Its message can quote the body, so only the field at fault is named (as on the
+     * wire), when there is one: a value of the wrong type, out of its type's range, or a number with a fraction or
+     * an exponent where a whole number belongs ({@code 1e400}, {@code 1.5}: refused without converting them).
+     */
+    private static ApiError unreadable(HttpMessageNotReadableException failure) {
+        String field = failure.getCause() instanceof JacksonException jackson && !isSyntaxError(jackson)
+                ? fieldOf(jackson) : null;
+        if (field == null) {
+            return ApiError.of(ErrorCode.INVALID_JSON, "The request body is missing or is not valid JSON of "
+                    + "the expected shape (check field types).");
+        }
+        return new ApiError(ErrorCode.INVALID_JSON, "'" + field + "' has the wrong type or is out of range (whole "
+                + "numbers must be written as JSON integers).", field, null);
+    }
+
+    /** Broken JSON rather than a value of the wrong type or range (which the parser reports as a coercion). */
+    private static boolean isSyntaxError(JacksonException failure) {
+        return failure instanceof StreamReadException && !(failure instanceof InputCoercionException);
+    }
+
+    /** The path of the value at fault, such as {@code budgets.max_total_tokens} or {@code turns[2].prompt_tokens}. */
+    private static @Nullable String fieldOf(JacksonException failure) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : failure.getPath()) {
+            String name = reference.getPropertyName();
+            if (name != null) {
+                if (!WIRE_NAME.matcher(name).matches()) {
+                    return null;
+                }
+                path.append(path.isEmpty() ? "" : ".").append(name);
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? null : path.toString();
+    }
+
+    /** Bodies that are not text: bytes that do not decode in the charset, or form data Tomcat could not decode. */
+    private static boolean isUndecodableText(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CharacterCodingException || t instanceof InvalidParameterException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first field a request record's constraints refuse, named as on the wire (snake_case). */
@@ -105,13 +178,34 @@ class ApiErrorHandler {
     }
 
     static ResponseEntity<ErrorBody> render(ApiError error) {
-        // Messages can quote what the client sent (a field value, a path): redacted like a log line.
-        ApiError redacted = error.withMessage(Redactor.standard().redact(error.message()));
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(error.status())
+        return render(error, error.status(), HttpHeaders.EMPTY);
+    }
+
+    /** The error with {@code status} (which can differ from the code's, for a status no code has) and headers. */
+    static ResponseEntity<ErrorBody> render(ApiError error, int status, HttpHeaders headers) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).headers(headers)
                 .contentType(MediaType.APPLICATION_JSON);
         if (error.retryAfterSeconds() != null) {
             response.header(HttpHeaders.RETRY_AFTER, error.retryAfterSeconds());
         }
-        return response.body(redacted.body());
+        return response.body(redacted(error).body());
+    }
+
+    /**
+     * Writes the error straight to a servlet response, for what answers outside Spring MVC (the security firewall,
+     * Tomcat itself).
+     */
+    static void write(HttpServletResponse response, ApiError error, int status, JsonMapper json)
+            throws IOException {
+        byte[] body = json.writeValueAsBytes(redacted(error).body());
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    // Messages can quote what the client sent (a field value, a path): redacted like a log line.
+    private static ApiError redacted(ApiError error) {
+        return error.withMessage(Redactor.standard().redact(error.message()));
     }
 }

@@ -5,6 +5,7 @@ import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.MethodParameter;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -36,6 +37,12 @@ final class CallerArguments implements HandlerMethodArgumentResolver {
                     "The internal assertion names no tenant."));
         }
         return new Tenant(caller.tenant());
+    }
+
+    /** The tenant of the request being handled, {@code null} when its assertion names none (or there is none). */
+    static @Nullable String currentTenant() {
+        return SecurityContextHolder.getContext().getAuthentication() instanceof AssertionAuthentication assertion
+                ? assertion.assertion().tenant() : null;
     }
 
     /** The assertion of the request being handled; the security filter has verified it. */

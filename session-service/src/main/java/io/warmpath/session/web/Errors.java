@@ -25,6 +25,12 @@ public final class Errors {
                 "The session service is at its limit of concurrent requests; retry later.", retryAfter);
     }
 
+    static ApiError overloadedForTenant(Duration retryAfter) {
+        return ApiError.retryable(ErrorCode.SESSION_SERVICE_OVERLOADED,
+                "The session service is at its limit of concurrent requests for this tenant; retry later.",
+                retryAfter);
+    }
+
     static ApiError internal() {
         return ApiError.of(ErrorCode.INTERNAL_ERROR, "The session service failed to handle the request.");
     }

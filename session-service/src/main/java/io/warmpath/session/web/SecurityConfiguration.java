@@ -2,12 +2,17 @@ package io.warmpath.session.web;
 
 import io.warmpath.assertion.AssertionJwtDecoder;
 import io.warmpath.assertion.AssertionSecurity;
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.session.warmup.WarmUpAssertions;
+import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,7 +32,22 @@ class SecurityConfiguration {
     SecurityFilterChain securityFilterChain(HttpSecurity http, AssertionJwtDecoder assertions,
             WarmUpAssertions warmUp, JsonMapper json) throws Exception {
         return AssertionSecurity.servlet(http, warmUp.around(assertions), json, rules -> rules
+                // The container's forward to the error page after a failure outside a handler: it renders the error
+                // (ErrorEndpoint) and serves nothing else; checking it again would turn a 400 into a 401.
+                .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                 .requestMatchers(HttpMethod.GET, "/v1/sessions/**").hasAnyAuthority(SESSIONS_WRITE, INFERENCE_INVOKE)
                 .requestMatchers("/v1/sessions", "/v1/sessions/**").hasAuthority(SESSIONS_WRITE));
+    }
+
+    /**
+     * A URL the security firewall refuses (a double or encoded slash, a path parameter, an encoded dot segment) is a
+     * 400 in OpenAI error JSON, before any authentication: by default it would be sent to the error page as a
+     * request no one authenticated, and answered 401.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(JsonMapper json) {
+        return (request, response, rejected) -> ApiErrorHandler.write(response, ApiError.of(ErrorCode.INVALID_REQUEST,
+                "The request URL is not allowed (double or encoded slashes, path parameters and encoded dots are "
+                        + "refused)."), HttpStatus.BAD_REQUEST.value(), json);
     }
 }
