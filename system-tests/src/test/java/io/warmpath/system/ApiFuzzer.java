@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.warmpath.contracts.WarmpathHeaders;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -216,8 +217,8 @@ final class ApiFuzzer {
                     "wpt_" + Long.toHexString(random.nextLong()), "wpt_", "\t", "x,y", "%00")));
             case 3 -> request.withHeader("x-workflow", pick(List.of("UPPER", "a".repeat(500), "../x", "", "é",
                     "w w")));
-            case 4 -> request.withHeader("x-warmpath-tenant", "other-tenant")
-                    .withHeader("x-warmpath-data-class", "public");
+            case 4 -> request.withHeader(WarmpathHeaders.TENANT, "other-tenant")
+                    .withHeader(WarmpathHeaders.DATA_CLASS, "public");
             case 5 -> request.withHeader("x-padding", "p".repeat(12_000 + random.nextInt(40_000)));
             case 6 -> {
                 Request padded = request;
