@@ -106,7 +106,7 @@ class ErrorShapeApiTest extends SessionServiceTest {
     void aRequestTomcatRefusesBeforeTheApplicationIsABadRequestInOpenAiShape() {
         for (String path : new String[] {"/v1/sessions/%zz",
                 "/internal/sessions/" + SESSION + "/reservations/by-request/a%2Fb", "/v1/sessions/a%00b",
-                "/v1/sessions/" + "x".repeat(10_000)}) {
+                "/v1/sessions/" + "x".repeat(70_000)}) {
             String method = path.contains("by-request") ? "DELETE" : "GET";
             Raw answer = raw(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
                     + bearer(tenant) + "\r\nConnection: close\r\n\r\n");
@@ -115,7 +115,7 @@ class ErrorShapeApiTest extends SessionServiceTest {
             assertThat(answer.code()).as(path).isEqualTo("invalid_request");
         }
         Raw tooLarge = raw("GET /v1/sessions/" + SESSION + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
-                + bearer(tenant) + "\r\nX-Padding: " + "x".repeat(10_000) + "\r\nConnection: close\r\n\r\n");
+                + bearer(tenant) + "\r\nX-Padding: " + "x".repeat(70_000) + "\r\nConnection: close\r\n\r\n");
         assertThat(tooLarge.status()).isEqualTo(400);
         assertThat(tooLarge.code()).isEqualTo("invalid_request");
     }
