@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Load shedding, fair between tenants: at most {@code maxConcurrent} API requests are handled at once, and at most
- * {@code maxPerTenant} of them for any one tenant. One more is refused at once with 503
- * {@code session_service_overloaded} and {@code Retry-After}, before anything else runs for it. Every request runs on
+ * Load shedding, fair between tenants: at most {@code maxConcurrent} API requests are handled at once. Each tenant
+ * is sure of {@code maxPerTenant} of them; beyond that share it may borrow idle slots, but only while more than a
+ * share's worth stay free for the others, so one tenant alone can burst to all but one share and is shed first when
+ * others arrive. A request past these limits is refused at once with 503 {@code session_service_overloaded} and
+ * {@code Retry-After}, before anything else runs for it. Every request runs on
  * its own virtual thread, so nothing else bounds them: past saturation a queue would grow until callers time out,
  * keep sending, and the service runs out of memory. A caller that gets the 503 fails fast instead (the gateway routes
  * statelessly, a cell fails closed), and the service keeps answering what it admitted. The share per tenant keeps one
@@ -93,12 +95,17 @@ final class ConcurrencyLimit implements HandlerInterceptor {
         return inFlight.size();
     }
 
-    /** Takes one of the tenant's slots, if it has one left (atomically: concurrent requests never overshoot). */
+    /**
+     * Counts the request against its tenant: within the tenant's share always, beyond it only while more than a share
+     * of slots is free, so that taking one leaves a share for the others. Atomic per tenant, so a tenant never
+     * overshoots its share; what is free elsewhere may move meanwhile, which only makes borrowing a little early or
+     * late.
+     */
     private boolean enter(String share) {
         boolean[] entered = {false};
         inFlight.compute(share, (key, count) -> {
             int current = count == null ? 0 : count;
-            if (current >= maxPerTenant) {
+            if (current >= maxPerTenant && permits.availablePermits() <= maxPerTenant) {
                 return count;
             }
             entered[0] = true;

@@ -54,6 +54,21 @@ class ConcurrencyLimitTest {
     }
 
     @Test
+    void aTenantAloneBorrowsIdleSlotsButLeavesAShareForTheOthers() {
+        ConcurrencyLimit roomy = new ConcurrencyLimit(6, 2, Duration.ofSeconds(1), meters,
+                request -> (String) request.getAttribute(TENANT));
+        for (int i = 0; i < 4; i++) {
+            assertThat(roomy.preHandle(request("acme"), response, this)).as("request " + (i + 1)).isTrue();
+        }
+
+        assertThatThrownBy(() -> roomy.preHandle(request("acme"), response, this))
+                .as("a fifth would leave less than a share").isInstanceOf(ApiErrorException.class);
+        assertThat(roomy.preHandle(request("globex"), response, this)).isTrue();
+        assertThat(roomy.preHandle(request("globex"), response, this)).isTrue();
+        assertThat(shed("tenant")).isEqualTo(1);
+    }
+
+    @Test
     void completionFreesTheTenantsSlotAndTheGlobalOne() {
         MockHttpServletRequest first = admit("acme");
         admit("acme");
