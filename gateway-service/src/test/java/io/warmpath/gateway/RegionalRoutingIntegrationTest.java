@@ -1,17 +1,19 @@
 package io.warmpath.gateway;
 
-import io.warmpath.contracts.testing.StubPolicyService;
-import io.warmpath.contracts.assertion.Audiences;
-import io.warmpath.contracts.WarmpathHeaders;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.warmpath.gateway.cells.CellProber;
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.contracts.assertion.Audiences;
+import io.warmpath.contracts.testing.StubPolicyService;
 import io.warmpath.contracts.testing.StubSessionService;
+import io.warmpath.gateway.cells.CellProber;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -253,6 +255,41 @@ class RegionalRoutingIntegrationTest {
     }
 
     @Test
+    void duringAnOutageATenantWhoseSessionsHaveBudgetsFailsClosed() {
+        SESSIONS.tenantLimited("budgeted-corp", true);
+        chat(TOKENS.forTenant("budgeted-corp"), null).expectStatus().isOk().expectBody(Void.class);
+        SESSIONS.stop();
+        try {
+            chat(TOKENS.forTenant("budgeted-corp"), "implicit-while-down")
+                    .expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.error.code").isEqualTo("session_service_unavailable");
+        }
+        finally {
+            SESSIONS.restart();
+            SESSIONS.tenantLimited("budgeted-corp", false);
+        }
+    }
+
+    @Test
+    void aTenantSeenOnlyInSessionsIsKnownWhenAnOutageComes() {
+        SESSIONS.tenantDataClass("sessions-only-corp", "confidential");
+        int asked = SESSIONS.tenantDefaultsCalls();
+        chat(TOKENS.forTenant("sessions-only-corp"), "implicit-before").expectStatus().isOk().expectBody(Void.class);
+        awaitUntil(() -> SESSIONS.tenantDefaultsCalls() > asked, "defaults learned from a session turn");
+        POLICY.requests().clear();
+        SESSIONS.stop();
+        try {
+            chat(TOKENS.forTenant("sessions-only-corp"), "implicit-while-down").expectStatus().isOk()
+                    .expectBody(Void.class);
+            assertThat(POLICY.requests()).isNotEmpty().allSatisfy(request ->
+                    assertThat(request.path("resource").path("data_class").asString()).isEqualTo("confidential"));
+        }
+        finally {
+            SESSIONS.restart();
+        }
+    }
+
+    @Test
     void sessionServiceSheddingLoadIsARetryNotADegradedTurn() {
         int before = EU_1.completions() + EU_2.completions() + US.completions();
         SESSIONS.overloaded(true);
@@ -292,5 +329,13 @@ class RegionalRoutingIntegrationTest {
     private static String chatBody() {
         return """
                 {"model":"%s","messages":[{"role":"user","content":"Where am I processed?"}]}""".formatted(MODEL);
+    }
+
+    private static void awaitUntil(BooleanSupplier condition, String description) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(description).isLessThan(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
     }
 }

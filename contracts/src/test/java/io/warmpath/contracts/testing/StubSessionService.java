@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,6 +73,7 @@ public final class StubSessionService implements AutoCloseable {
     private final List<PublicCall> publicCalls = new CopyOnWriteArrayList<>();
     private final AtomicInteger resolveCalls = new AtomicInteger();
     private final Map<String, String> tenantDataClasses = new ConcurrentHashMap<>();
+    private final Set<String> limitedTenants = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tenantDefaultsCalls = new AtomicInteger();
 
     private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
@@ -138,6 +140,15 @@ public final class StubSessionService implements AutoCloseable {
      */
     public void tenantDataClass(String tenant, String dataClass) {
         tenantDataClasses.put(tenant, dataClass);
+    }
+
+    /** Gives a tenant's implicit sessions budgets (its defaults say {@code limited}), or takes them away. */
+    public void tenantLimited(String tenant, boolean limited) {
+        if (limited) {
+            limitedTenants.add(tenant);
+        } else {
+            limitedTenants.remove(tenant);
+        }
     }
 
     /** How many times {@code GET /internal/tenant/defaults} was asked. */
@@ -344,7 +355,8 @@ public final class StubSessionService implements AutoCloseable {
             return;
         }
         json(exchange, 200, JSON.writeValueAsString(JSON.createObjectNode().put("tenant", tenant)
-                .put("data_class", tenantDataClasses.getOrDefault(tenant, "internal")).put("limited", false)));
+                .put("data_class", tenantDataClasses.getOrDefault(tenant, "internal"))
+                .put("limited", limitedTenants.contains(tenant))));
     }
 
     /** {@code /internal/sessions/{id}/binding} and {@code /internal/sessions/{id}/reservations[/by-request/{r}]}. */

@@ -113,6 +113,7 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
                         .flatMap(scope -> regionGuard.admit(cached, caller, target.model(), scope))
                         .flatMap(chain::filter);
             }
+            tenants.learn(caller.tenant());
             return sessions.resolve(caller, affinity, header(exchange, WarmpathHeaders.WORKFLOW))
                     .flatMap(resolution -> routeSession(cached, chain, caller, affinity, target, body.length, resolution));
         });
@@ -159,15 +160,16 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
                     yield Mono.error(unavailable("Sessions cannot be checked right now; retry shortly."));
                 }
                 // An implicit session during an outage: served without its session, never more weakly than its
-                // tenant's defaults, and not at all for regulated data.
-                yield tenantScope(caller)
-                        .flatMap(scope -> {
-                            if (scope.dataClass() == DataClass.REGULATED) {
+                // tenant's defaults: not at all for regulated data, or when its sessions have budgets.
+                yield tenants.dataClassOfUnresolvedSession(caller.tenant(), sessions.retryAfter())
+                        .doOnError(ApiErrorException.class, refused -> failedClosed.increment())
+                        .flatMap(dataClass -> {
+                            if (dataClass == DataClass.REGULATED) {
                                 failedClosed.increment();
                                 return Mono.error(unavailable("Regulated sessions cannot be served while sessions "
                                         + "cannot be checked; retry shortly."));
                             }
-                            return regionGuard.admit(exchange, caller, target.model(), scope);
+                            return regionGuard.admit(exchange, caller, target.model(), new DataScope(dataClass, null));
                         })
                         .doOnNext(admitted -> routedStatelessly.increment())
                         .flatMap(chain::filter);

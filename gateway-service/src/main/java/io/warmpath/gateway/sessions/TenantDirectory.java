@@ -63,16 +63,42 @@ public final class TenantDirectory {
      * {@code session_service_unavailable} when that is the strictest class (fail closed).
      */
     public Mono<DataClass> dataClassOf(String tenant, Duration retryAfter) {
+        return of(tenant).flatMap(known -> known.isPresent() ? Mono.just(known.get().dataClass())
+                : unknown(retryAfter));
+    }
+
+    /**
+     * As {@link #dataClassOf}, for a turn of an implicit session served while session-service cannot resolve it: also
+     * a 503 when the tenant's implicit sessions have limits, since nothing could keep them.
+     */
+    public Mono<DataClass> dataClassOfUnresolvedSession(String tenant, Duration retryAfter) {
         return of(tenant).flatMap(known -> {
-            if (known.isPresent()) {
-                return Mono.just(known.get().dataClass());
+            if (known.isEmpty()) {
+                return unknown(retryAfter);
             }
-            if (unknownTenantClass == DataClass.REGULATED) {
+            if (known.get().limited()) {
                 return Mono.error(new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
-                        "The tenant's defaults cannot be learned right now; retry shortly.", retryAfter)));
+                        "Sessions with budgets cannot be served while sessions cannot be checked; retry shortly.",
+                        retryAfter)));
             }
-            return Mono.just(unknownTenantClass);
+            return Mono.just(known.get().dataClass());
         });
+    }
+
+    /**
+     * Starts learning the tenant's defaults, or refreshing them when due, without waiting: called on turns that do
+     * not need them now, so that an outage finds them known.
+     */
+    public void learn(String tenant) {
+        defaults.get(tenant);
+    }
+
+    private Mono<DataClass> unknown(Duration retryAfter) {
+        if (unknownTenantClass == DataClass.REGULATED) {
+            return Mono.error(new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
+                    "The tenant's defaults cannot be learned right now; retry shortly.", retryAfter)));
+        }
+        return Mono.just(unknownTenantClass);
     }
 
     /** The tenant's defaults; empty when they were never learned and session-service cannot say now. */
