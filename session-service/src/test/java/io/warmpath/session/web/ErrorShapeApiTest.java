@@ -32,6 +32,8 @@ class ErrorShapeApiTest extends SessionServiceTest {
     /** Not UTF-8: a byte-order mark of UTF-16, a NUL, a lone continuation byte and a truncated sequence. */
     private static final byte[] BINARY = {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0x80, (byte) 0xc3, 0x28};
     private static final String SESSION = "ses_aaaaaaaaaaaaaaaaaaaaaaaaaa";
+    /** More than Tomcat reads of a request line and its headers: server.max-http-request-header-size is 64KB. */
+    private static final int TOO_LARGE = 65 * 1024;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort
@@ -106,7 +108,7 @@ class ErrorShapeApiTest extends SessionServiceTest {
     void aRequestTomcatRefusesBeforeTheApplicationIsABadRequestInOpenAiShape() {
         for (String path : new String[] {"/v1/sessions/%zz",
                 "/internal/sessions/" + SESSION + "/reservations/by-request/a%2Fb", "/v1/sessions/a%00b",
-                "/v1/sessions/" + "x".repeat(10_000)}) {
+                "/v1/sessions/" + "x".repeat(TOO_LARGE)}) {
             String method = path.contains("by-request") ? "DELETE" : "GET";
             Raw answer = raw(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
                     + bearer(tenant) + "\r\nConnection: close\r\n\r\n");
@@ -115,7 +117,7 @@ class ErrorShapeApiTest extends SessionServiceTest {
             assertThat(answer.code()).as(path).isEqualTo("invalid_request");
         }
         Raw tooLarge = raw("GET /v1/sessions/" + SESSION + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
-                + bearer(tenant) + "\r\nX-Padding: " + "x".repeat(10_000) + "\r\nConnection: close\r\n\r\n");
+                + bearer(tenant) + "\r\nX-Padding: " + "x".repeat(TOO_LARGE) + "\r\nConnection: close\r\n\r\n");
         assertThat(tooLarge.status()).isEqualTo(400);
         assertThat(tooLarge.code()).isEqualTo("invalid_request");
     }
