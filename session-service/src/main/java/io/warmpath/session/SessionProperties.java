@@ -2,18 +2,29 @@ package io.warmpath.session;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.warmpath.contracts.DataClass;
-
+import io.warmpath.session.Limits.CostLimit;
+import io.warmpath.session.Limits.PriceLimit;
+import io.warmpath.session.Limits.TokenLimit;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the session service ({@code warmpath.session.*}). Map keys that contain dots (model names such as
- * {@code llama-3.1-8b-instruct}) need the bracket form in YAML: {@code "[llama-3.1-8b-instruct]":}.
+ * {@code llama-3.1-8b-instruct}) need the bracket form in YAML: {@code "[llama-3.1-8b-instruct]":}. Every value is
+ * checked when it is bound ({@code @Validated}), so that a wrong one stops the start naming its property instead of
+ * surfacing on the first request that uses it (1e-300000000 as a cost stalls every arithmetic step on it).
  *
  * @param defaultTtl     lifetime of an implicit session since its last use, for tenants without their own defaults
  *                       (1s to 7d)
@@ -33,42 +44,29 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param embeddedRedis  a Redis server started inside this process, for local runs without a Redis install
  */
 @ConfigurationProperties("warmpath.session")
+@Validated
 public record SessionProperties(
-        @DefaultValue("1h") Duration defaultTtl,
-        @DefaultValue("10m") Duration reservationTtl,
-        @DefaultValue("128") int ttftSamples,
+        @DefaultValue("1h") @DurationMin(seconds = 1, message = TTL_PROBLEM)
+        @DurationMax(days = 7, message = TTL_PROBLEM) Duration defaultTtl,
+        @DefaultValue("10m") @DurationMin(seconds = 1, message = TTL_PROBLEM)
+        @DurationMax(days = 7, message = TTL_PROBLEM) Duration reservationTtl,
+        @DefaultValue("128") @Min(value = 1, message = AT_LEAST_ONE) int ttftSamples,
         @DefaultValue("1s") Duration retryAfter,
-        @DefaultValue("64") int maxConcurrentRequests,
-        @DefaultValue("16") int maxConcurrentRequestsPerTenant,
-        @DefaultValue("500") int warmUpRounds,
-        @Nullable Map<String, TenantDefaults> tenantDefaults,
-        @Nullable Map<String, Price> prices,
+        @DefaultValue("64") @Min(value = 1, message = AT_LEAST_ONE) int maxConcurrentRequests,
+        @DefaultValue("16") @Min(value = 1, message = AT_LEAST_ONE) int maxConcurrentRequestsPerTenant,
+        @DefaultValue("500") @PositiveOrZero(message = "must not be negative") int warmUpRounds,
+        @Nullable Map<String, @Valid TenantDefaults> tenantDefaults,
+        @Nullable Map<String, @Valid Price> prices,
         @DefaultValue EmbeddedRedis embeddedRedis) {
 
-    /** The longest lifetime of a session since its last use, as for {@code ttl_seconds} of a created one. */
-    static final Duration MAX_TTL = Duration.ofDays(7);
+    /** The range of every lifetime, as for {@code ttl_seconds} of a created session's. */
+    private static final String TTL_PROBLEM = "must be from 1s to 7d";
 
-    private static final String PREFIX = "warmpath.session.";
+    private static final String AT_LEAST_ONE = "must be at least 1";
 
-    // Every number is checked here, so that a wrong one stops the start with the property's name instead of
-    // surfacing on the first request that uses it (1e-300000000 as a cost stalls every arithmetic step on it).
     public SessionProperties {
-        tenantDefaults = tenantDefaults == null ? Map.of() : validTenantDefaults(tenantDefaults);
-        prices = prices == null ? Map.of() : validPrices(prices);
-        requireTtl(PREFIX + "default-ttl", defaultTtl);
-        requireTtl(PREFIX + "reservation-ttl", reservationTtl);
-        if (warmUpRounds < 0) {
-            throw new IllegalArgumentException(PREFIX + "warm-up-rounds must not be negative");
-        }
-        if (maxConcurrentRequests < 1) {
-            throw new IllegalArgumentException(PREFIX + "max-concurrent-requests must be at least 1");
-        }
-        if (maxConcurrentRequestsPerTenant < 1) {
-            throw new IllegalArgumentException(PREFIX + "max-concurrent-requests-per-tenant must be at least 1");
-        }
-        if (ttftSamples < 1) {
-            throw new IllegalArgumentException(PREFIX + "ttft-samples must be at least 1");
-        }
+        tenantDefaults = tenantDefaults == null ? Map.of() : Map.copyOf(tenantDefaults);
+        prices = prices == null ? Map.of() : Map.copyOf(prices);
     }
 
     /** The defaults of the tenant's implicit sessions: its own entry, else no budgets and {@link #defaultTtl}. */
@@ -82,19 +80,29 @@ public record SessionProperties(
      * are unlimited. The ranges are those of a created session's ({@link Limits}); the start fails on anything else.
      *
      * @param ttl                    lifetime since last use, 1s to 7d; {@link #defaultTtl} when unset
-     * @param dataClass              public, internal, confidential or regulated; internal when unset
+     * @param dataClass              public, internal, confidential or regulated, in any case (kept in lower case);
+     *                               internal when unset
      * @param maxContextTokens       1 to 2^31 - 1
      * @param maxGrowthTokensPerTurn 1 to 2^31 - 1
      * @param maxTotalTokens         1 to {@link Limits#MAX_TOTAL_TOKENS}
      * @param maxCostUsd             more than 0 to {@link Limits#MAX_COST_USD}, at most 9 decimal places
      */
     public record TenantDefaults(
+            @DurationMin(seconds = 1, message = TTL_PROBLEM) @DurationMax(days = 7, message = TTL_PROBLEM)
             @Nullable Duration ttl,
-            @Nullable String dataClass,
-            @Nullable Integer maxContextTokens,
-            @Nullable Integer maxGrowthTokensPerTurn,
-            @Nullable Long maxTotalTokens,
-            @Nullable BigDecimal maxCostUsd) {
+            @Pattern(regexp = "public|internal|confidential|regulated",
+                    message = "must be one of public, internal, confidential, regulated") @Nullable String dataClass,
+            @TokenLimit @Nullable Integer maxContextTokens,
+            @TokenLimit @Nullable Integer maxGrowthTokensPerTurn,
+            @TokenLimit(max = Limits.MAX_TOTAL_TOKENS) @Nullable Long maxTotalTokens,
+            @CostLimit @Nullable BigDecimal maxCostUsd) {
+
+        // Any case is accepted, the wire form kept; a name of no class stays as written, for @Pattern to refuse.
+        public TenantDefaults {
+            if (dataClass != null) {
+                dataClass = DataClass.parse(dataClass).map(DataClass::wireName).orElse(dataClass);
+            }
+        }
 
         TenantDefaults withTtlOr(Duration fallback) {
             return ttl != null ? this
@@ -103,85 +111,19 @@ public record SessionProperties(
         }
     }
 
-    /** USD per million tokens of one model; each from 0 to {@link Limits#MAX_PRICE_USD}, 9 decimal places at most. */
-    public record Price(BigDecimal input, BigDecimal cachedInput, BigDecimal output) {
+    /**
+     * USD per million tokens of one model; each required, from 0 to {@link Limits#MAX_PRICE_USD}, 9 decimal places at
+     * most.
+     */
+    public record Price(
+            @NotNull(message = PRICE_REQUIRED) @PriceLimit BigDecimal input,
+            @NotNull(message = PRICE_REQUIRED) @PriceLimit BigDecimal cachedInput,
+            @NotNull(message = PRICE_REQUIRED) @PriceLimit BigDecimal output) {
+
+        private static final String PRICE_REQUIRED = "is required (USD per million tokens)";
     }
 
     /** @param enabled start a Redis server on 127.0.0.1 and {@code spring.data.redis.port}; for local runs only */
     public record EmbeddedRedis(@DefaultValue("false") boolean enabled) {
-    }
-
-    private static Map<String, TenantDefaults> validTenantDefaults(Map<String, TenantDefaults> all) {
-        Map<String, TenantDefaults> valid = new HashMap<>();
-        all.forEach((tenant, defaults) -> {
-            String property = PREFIX + "tenant-defaults." + mapKey(tenant) + ".";
-            if (defaults.ttl() != null) {
-                requireTtl(property + "ttl", defaults.ttl());
-            }
-            String dataClass = null;
-            if (defaults.dataClass() != null) {
-                dataClass = DataClass.parse(defaults.dataClass()).map(DataClass::wireName)
-                        .orElseThrow(() -> invalid(property + "data-class", defaults.dataClass(),
-                                "must be one of public, internal, confidential, regulated"));
-            }
-            if (defaults.maxContextTokens() != null) {
-                require(property + "max-context-tokens", defaults.maxContextTokens(),
-                        Limits.tokenLimitProblem(defaults.maxContextTokens(), Integer.MAX_VALUE));
-            }
-            if (defaults.maxGrowthTokensPerTurn() != null) {
-                require(property + "max-growth-tokens-per-turn", defaults.maxGrowthTokensPerTurn(),
-                        Limits.tokenLimitProblem(defaults.maxGrowthTokensPerTurn(), Integer.MAX_VALUE));
-            }
-            if (defaults.maxTotalTokens() != null) {
-                require(property + "max-total-tokens", defaults.maxTotalTokens(),
-                        Limits.tokenLimitProblem(defaults.maxTotalTokens(), Limits.MAX_TOTAL_TOKENS));
-            }
-            if (defaults.maxCostUsd() != null) {
-                require(property + "max-cost-usd", defaults.maxCostUsd(),
-                        Limits.costLimitProblem(defaults.maxCostUsd()));
-            }
-            valid.put(tenant, new TenantDefaults(defaults.ttl(), dataClass, defaults.maxContextTokens(),
-                    defaults.maxGrowthTokensPerTurn(), defaults.maxTotalTokens(), defaults.maxCostUsd()));
-        });
-        return Map.copyOf(valid);
-    }
-
-    private static Map<String, Price> validPrices(Map<String, Price> all) {
-        all.forEach((model, price) -> {
-            String property = PREFIX + "prices." + mapKey(model) + ".";
-            requirePrice(property + "input", price.input());
-            requirePrice(property + "cached-input", price.cachedInput());
-            requirePrice(property + "output", price.output());
-        });
-        return Map.copyOf(all);
-    }
-
-    /** A map key as a property name writes it: in brackets when it has dots. */
-    private static String mapKey(String key) {
-        return key.contains(".") ? "[" + key + "]" : key;
-    }
-
-    private static void requirePrice(String property, @Nullable BigDecimal usd) {
-        if (usd == null) {
-            throw new IllegalArgumentException(property + " is required (USD per million tokens)");
-        }
-        require(property, usd, Limits.priceProblem(usd));
-    }
-
-    private static void requireTtl(String property, Duration ttl) {
-        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_TTL) > 0) {
-            throw invalid(property, ttl, "must be from 1s to " + MAX_TTL.toDays() + "d");
-        }
-    }
-
-    private static void require(String property, Object value, @Nullable String problem) {
-        if (problem != null) {
-            throw invalid(property, value, problem);
-        }
-    }
-
-    // BigDecimal's toString keeps an exponent (1E-300000000); toPlainString would write every digit out.
-    private static IllegalArgumentException invalid(String property, Object value, String problem) {
-        return new IllegalArgumentException(property + " " + problem + " (was " + value + ")");
     }
 }

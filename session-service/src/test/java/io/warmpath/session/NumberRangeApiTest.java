@@ -34,8 +34,8 @@ class NumberRangeApiTest extends SessionServiceTest {
 
     @Test
     void costBudgetWithAHugeExponentIsRefusedAtOnceNamingTheField() {
-        for (String cost : new String[] {"1e-300000000", "1E+300000000", "1e-10", "0.0000000001", "12345678.5", "0",
-                "-1", "1000000.000000001"}) {
+        for (String cost : new String[] {"1e-300000000", "1E+300000000", "9e999999", "-1e-300000000", "1e-10",
+                "0.0000000001", "12345678.5", "0", "-1", "1000000.000000001"}) {
             createSession("{\"workflow\":\"a\",\"budgets\":{\"max_cost_usd\":" + cost + "}}")
                     .jsonPath("$.error.code").isEqualTo("invalid_request")
                     .jsonPath("$.error.param").isEqualTo("budgets.max_cost_usd")

@@ -19,38 +19,39 @@ class SessionPropertiesTest {
     @Test
     void tenantDefaultsOutOfRangeStopTheStartNamingTheProperty() {
         String acme = "warmpath.session.tenant-defaults.acme.";
-        refused(acme + "max-cost-usd", "1e-300000000");
-        refused(acme + "max-cost-usd", "1E+300000000");
-        refused(acme + "max-cost-usd", "0.0000000001");
-        refused(acme + "max-cost-usd", "0");
-        refused(acme + "max-cost-usd", "2000000");
-        refused(acme + "max-total-tokens", "0");
-        refused(acme + "max-total-tokens", "10000000000000000");
-        refused(acme + "max-context-tokens", "-1");
-        refused(acme + "max-growth-tokens-per-turn", "0");
-        refused(acme + "data-class", "secret");
-        refused(acme + "ttl", "0s");
-        refused(acme + "ttl", "30d");
+        refused("tenantDefaults[acme].maxCostUsd", acme + "max-cost-usd=1e-300000000");
+        refused("tenantDefaults[acme].maxCostUsd", acme + "max-cost-usd=1E+300000000");
+        refused("tenantDefaults[acme].maxCostUsd", acme + "max-cost-usd=9e999999");
+        refused("tenantDefaults[acme].maxCostUsd", acme + "max-cost-usd=0.0000000001");
+        refused("tenantDefaults[acme].maxCostUsd", acme + "max-cost-usd=0");
+        refused("tenantDefaults[acme].maxCostUsd", acme + "max-cost-usd=2000000");
+        refused("tenantDefaults[acme].maxTotalTokens", acme + "max-total-tokens=0");
+        refused("tenantDefaults[acme].maxTotalTokens", acme + "max-total-tokens=10000000000000000");
+        refused("tenantDefaults[acme].maxContextTokens", acme + "max-context-tokens=-1");
+        refused("tenantDefaults[acme].maxGrowthTokensPerTurn", acme + "max-growth-tokens-per-turn=0");
+        refused("tenantDefaults[acme].dataClass", acme + "data-class=secret");
+        refused("tenantDefaults[acme].ttl", acme + "ttl=0s");
+        refused("tenantDefaults[acme].ttl", acme + "ttl=30d");
     }
 
     @Test
     void pricesOutOfRangeOrMissingStopTheStartNamingTheProperty() {
         String kimi = "warmpath.session.prices.[kimi-k2.5].";
-        refused(kimi + "output", "1e-300000000", kimi + "input=1", kimi + "cached-input=1");
-        refused(kimi + "input", "-0.5", kimi + "cached-input=1", kimi + "output=1");
-        refused(kimi + "input", "5000", kimi + "cached-input=1", kimi + "output=1");
-        refused(kimi + "cached-input", null, kimi + "input=1", kimi + "output=1");
+        refused("prices[kimi-k2.5].output", kimi + "output=1e-300000000", kimi + "input=1", kimi + "cached-input=1");
+        refused("prices[kimi-k2.5].input", kimi + "input=-0.5", kimi + "cached-input=1", kimi + "output=1");
+        refused("prices[kimi-k2.5].input", kimi + "input=5000", kimi + "cached-input=1", kimi + "output=1");
+        refused("prices[kimi-k2.5].cachedInput", kimi + "input=1", kimi + "output=1");
     }
 
     @Test
     void durationsOutOfRangeStopTheStartNamingTheProperty() {
-        refused("warmpath.session.default-ttl", "0s");
-        refused("warmpath.session.reservation-ttl", "-1m");
+        refused("defaultTtl", "warmpath.session.default-ttl=0s");
+        refused("reservationTtl", "warmpath.session.reservation-ttl=-1m");
     }
 
     @Test
     void aShareOfConcurrentRequestsBelowOneStopsTheStart() {
-        refused("warmpath.session.max-concurrent-requests-per-tenant", "0");
+        refused("maxConcurrentRequestsPerTenant", "warmpath.session.max-concurrent-requests-per-tenant=0");
     }
 
     @Test
@@ -70,16 +71,16 @@ class SessionPropertiesTest {
                 });
     }
 
-    /** The start fails, and the reason names {@code property}; {@code value} null leaves the property out. */
-    private void refused(String property, String value, String... others) {
-        ApplicationContextRunner withValues = runner.withPropertyValues(others);
-        if (value != null) {
-            withValues = withValues.withPropertyValues(property + "=" + value);
-        }
-        withValues.run(context -> {
-            assertThat(context).as(property + "=" + value).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().as(property + "=" + value)
-                    .hasMessageContaining(property);
+    /**
+     * The start fails with these properties, and the reason names the property at fault as the binder does (relaxed
+     * binding accepts that form too): {@code field} under {@code warmpath.session}.
+     */
+    private void refused(String field, String... properties) {
+        runner.withPropertyValues(properties).run(context -> {
+            String values = String.join(", ", properties);
+            assertThat(context).as(values).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().as(values)
+                    .hasMessageContaining("'warmpath.session'").hasMessageContaining("'" + field + "'");
         });
     }
 

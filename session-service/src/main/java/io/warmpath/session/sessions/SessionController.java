@@ -2,6 +2,7 @@ package io.warmpath.session.sessions;
 
 import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.session.web.Tenant;
+import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,8 +30,8 @@ class SessionController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    SessionViews.Created create(Tenant tenant, Assertion caller, @RequestBody CreateSessionRequest request) {
-        return sessions.create(tenant.id(), caller.subject(), request.validated());
+    SessionViews.Created create(Tenant tenant, Assertion caller, @Valid @RequestBody CreateSessionRequest request) {
+        return sessions.create(tenant.id(), caller.subject(), request.withDefaults());
     }
 
     @GetMapping("/{id}")

@@ -2,6 +2,7 @@ package io.warmpath.session.web;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -20,6 +21,7 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.MessageSourceResolvable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -27,11 +29,15 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.web.firewall.RequestRejectedException;
-import org.springframework.validation.FieldError;
+import org.springframework.validation.BindingResult;
+import org.springframework.validation.method.MethodValidationResult;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
@@ -40,10 +46,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every failure in a handler into OpenAI error JSON: the service's own {@link ApiErrorException}s, unreadable
- * bodies (not JSON, not UTF-8, a value of the wrong type), Spring MVC's 4xx (unknown route, wrong method or media
- * type, also when no handler was chosen), and Redis outages, which are a 503 with {@code Retry-After} so that
- * callers fail closed quickly. Only a fault of the service itself is a 500. What fails before Spring MVC answers in
- * the same shape too: see {@link ErrorEndpoint}, {@link ContainerErrorReport} and the security configuration.
+ * bodies (not JSON, not UTF-8, a value of the wrong type), bodies their records' constraints refuse (a 400 naming
+ * the first field at fault), Spring MVC's 4xx (unknown route, wrong method or media type, also when no handler was
+ * chosen), and Redis outages, which are a 503 with {@code Retry-After} so that callers fail closed quickly. Only a
+ * fault of the service itself is a 500. What fails before Spring MVC answers in the same shape too: see
+ * {@link ErrorEndpoint}, {@link ContainerErrorReport} and the security configuration.
  */
 @RestControllerAdvice
 class ApiErrorHandler {
@@ -85,9 +92,10 @@ class ApiErrorHandler {
                     + "(a control character in its name or value).");
         }
         if (failure instanceof MethodArgumentNotValidException invalid) {
-            return invalidField(invalid.getBindingResult().getFieldErrors(), invalid.getBindingResult()
-                    .getGlobalErrors().isEmpty() ? null : invalid.getBindingResult().getGlobalErrors().getFirst()
-                    .getDefaultMessage());
+            return invalidBody(invalid.getBindingResult());
+        }
+        if (failure instanceof HandlerMethodValidationException invalid) {
+            return invalidArguments(invalid);
         }
         if (failure instanceof MethodArgumentTypeMismatchException mismatch) {
             return ApiError.invalidField(mismatch.getName(), "has the wrong type");
@@ -155,14 +163,50 @@ class ApiErrorHandler {
         return false;
     }
 
-    /** The first field a request record's constraints refuse, named as on the wire (snake_case). */
-    private static ApiError invalidField(List<FieldError> fields, @Nullable String recordProblem) {
-        if (fields.isEmpty()) {
-            return ApiError.of(ErrorCode.INVALID_REQUEST, recordProblem == null ? "The request is not valid."
-                    : recordProblem);
+    /** A body its record's constraints refuse ({@code @Valid @RequestBody}): the first field at fault. */
+    private static ApiError invalidBody(BindingResult body) {
+        List<Violation> violations = body.getFieldErrors().stream()
+                .map(error -> new Violation(error.getField(), error.getDefaultMessage())).toList();
+        return firstViolation(violations, body.getGlobalErrors());
+    }
+
+    /**
+     * Arguments the handler's own constraints refuse (method validation, used when a parameter carries a constraint):
+     * the first field of a body, or the parameter, at fault.
+     */
+    private static ApiError invalidArguments(MethodValidationResult result) {
+        List<Violation> violations = new ArrayList<>();
+        List<MessageSourceResolvable> otherProblems = new ArrayList<>(result.getCrossParameterValidationResults());
+        for (ParameterValidationResult parameter : result.getParameterValidationResults()) {
+            if (parameter instanceof ParameterErrors body) {
+                body.getFieldErrors().forEach(error -> violations.add(new Violation(error.getField(),
+                        error.getDefaultMessage())));
+                otherProblems.addAll(body.getGlobalErrors());
+            } else if (parameter.getMethodParameter().getParameterName() instanceof String name) {
+                parameter.getResolvableErrors().forEach(error -> violations.add(new Violation(name,
+                        error.getDefaultMessage())));
+            } else {
+                otherProblems.addAll(parameter.getResolvableErrors());
+            }
         }
-        FieldError first = fields.stream().min(Comparator.comparing(FieldError::getField)).orElseThrow();
-        return ApiError.invalidField(WireNames.of(first.getField()), String.valueOf(first.getDefaultMessage()));
+        return firstViolation(violations, otherProblems);
+    }
+
+    /**
+     * A 400 naming the first field at fault as on the wire (snake_case, {@code budgets.max_cost_usd}); the least path
+     * is first, as violations come in no order. Without one, the first problem not tied to a field.
+     */
+    private static ApiError firstViolation(List<Violation> fields, List<? extends MessageSourceResolvable> others) {
+        if (fields.isEmpty()) {
+            String problem = others.isEmpty() ? null : others.getFirst().getDefaultMessage();
+            return ApiError.of(ErrorCode.INVALID_REQUEST, problem == null ? "The request is not valid." : problem);
+        }
+        Violation first = fields.stream().min(Comparator.comparing(Violation::field)).orElseThrow();
+        return ApiError.invalidField(WireNames.of(first.field()), String.valueOf(first.problem()));
+    }
+
+    /** A constraint violation of a field: its path in Java names ({@code budgets.maxCostUsd}) and the problem. */
+    private record Violation(String field, @Nullable String problem) {
     }
 
     /** Redis answered with an error to a command: a bug in a script, not an outage (unless Redis is busy). */

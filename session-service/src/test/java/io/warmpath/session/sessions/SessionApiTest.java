@@ -252,6 +252,25 @@ class SessionApiTest extends SessionServiceTest {
     }
 
     @Test
+    void aFieldOutOfItsRangeIsNamedAsOnTheWire() {
+        Map<String, Map<String, Object>> refused = Map.of(
+                "'workflow' is required and must match [a-z0-9._-]{1,64}.", Map.of("region", "eu"),
+                "'data_class' must be one of public, internal, confidential, regulated.",
+                Map.of("workflow", "a", "data_class", "Internal"),
+                "'region' must match [A-Za-z0-9._-]{1,64}.", Map.of("workflow", "a", "region", "eu west"),
+                "'ttl_seconds' must be between 60 and 604800.", Map.of("workflow", "a", "ttl_seconds", 604_801),
+                "'budgets.max_growth_tokens_per_turn' must be a whole number from 1 to 2147483647.",
+                Map.of("workflow", "a", "budgets", Map.of("max_growth_tokens_per_turn", 0)),
+                "'budgets.max_total_tokens' must be a whole number from 1 to 1000000000000000.",
+                Map.of("workflow", "a", "budgets", Map.of("max_total_tokens", -5)));
+        refused.forEach((message, body) -> post(tenant, "/v1/sessions", body).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("invalid_request")
+                .jsonPath("$.error.param").isEqualTo(message.substring(1, message.indexOf('\'', 1)))
+                .jsonPath("$.error.message").isEqualTo(message));
+    }
+
+    @Test
     void sessionCountersReachPrometheusWithoutSessionLabels() {
         createSession(tenant, Map.of("workflow", "agent"));
         resolve(tenant, "counted-" + tenant);
