@@ -2,6 +2,7 @@ package io.warmpath.assertion;
 
 import java.net.URL;
 import java.time.Clock;
+import java.time.Duration;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -42,6 +43,12 @@ public class AssertionAutoConfiguration {
         return new AssertionJwtDecoder(AssertionKeys.keySet(keys, properties.keySetRefresh()), properties.issuer(),
                 properties.audience(), properties.clockSkew(), properties.maxCacheAge(), Clock.systemUTC(),
                 Ticker.systemTicker());
+    }
+
+    /** The first requests must not meet the signature code cold: see {@link AssertionWarmUp}. */
+    @Bean
+    AssertionWarmUp assertionWarmUp() {
+        return new AssertionWarmUp(300, Duration.ofSeconds(3));
     }
 
     @Bean

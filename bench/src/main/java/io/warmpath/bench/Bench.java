@@ -88,8 +88,8 @@ public final class Bench {
                                      [--scale-out-at FRACTION [--scale-out-cells 1]]
                        bench online --gateway URL --token JWT [--engines URL,URL...] (--trace FILE | --synthetic ...)
                                      [--max-turns 200] (--rate R | --time-scale S) [--model kimi-k2.5] [--out bench-results]
-                       bench overhead --engine URL [--cell URL] [--cell-token ASSERTION] --gateway URL --token JWT
-                                     [--nginx URL] [--rate 200]
+                       bench overhead --engine URL [--cell URL [--cell-token A] [--cell-policy-token A]] --gateway URL --token JWT
+                                     [--gateway-management URL] [--nginx URL] [--rate 200]
                                      [--seconds 20] [--warmup 10] [--rates 100,200,...,3000|none] [--ladder-seconds 10]
                        bench engine-rate --engine URL [--rates 500,1000,1500,2000,3000] [--seconds 20]""");
     }

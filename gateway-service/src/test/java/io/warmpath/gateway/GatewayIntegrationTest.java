@@ -29,6 +29,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -48,6 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * route statelessly by bounded-load on their tenant-scoped key, tokens fail closed. {@code StickySessionIntegrationTest}
  * covers routing with session-service up.
  */
+@Import(MovableTime.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class GatewayIntegrationTest {
@@ -513,7 +515,7 @@ class GatewayIntegrationTest {
         } finally {
             victim.restart();
         }
-        Thread.sleep(COOLDOWN.toMillis());
+        MovableTime.CLOCK.jump(COOLDOWN);
         prober.refresh().block();
         assertThat(servedBy(chat("acme", session))).as("back home after re-admission").isEqualTo(victim.id);
     }

@@ -35,6 +35,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -50,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Sticky routing with session-service up (a stub on a random port) and the cells listed in a cells file, which tests
  * edit to add a cell at run time.
  */
+@Import(MovableTime.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class StickySessionIntegrationTest {
@@ -135,7 +137,7 @@ class StickySessionIntegrationTest {
 
         // The cell settles the turn; once the near cache expires the next turn learns the context size.
         SESSIONS.holdPromptTokens(sessionId, 1_200);
-        sleep(NEAR_CACHE_TTL.plusMillis(100));
+        MovableTime.CLOCK.jump(NEAR_CACHE_TTL.plusMillis(100));
         for (int turn = 2; turn <= 6; turn++) {
             assertThat(servedBy(chat(token, headers -> { }))).as("turn %d", turn).isEqualTo(first);
         }
@@ -209,7 +211,7 @@ class StickySessionIntegrationTest {
         } finally {
             victim.restart();
         }
-        sleep(COOLDOWN);
+        MovableTime.CLOCK.jump(COOLDOWN);
         awaitHealthy(Set.of(CELL_A.id, CELL_B.id));
         assertThat(servedBy(chat(affinity, headers -> { }))).as("the binding, not the ring, decides").isEqualTo(moved);
     }
@@ -240,7 +242,7 @@ class StickySessionIntegrationTest {
             assertThat(put.reason()).isEqualTo("new");
             assertThat(put.expectedEpoch()).as("never bound: epoch 0").isZero();
         });
-        sleep(COOLDOWN);
+        MovableTime.CLOCK.jump(COOLDOWN);
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Latency Warmpath adds: the same small chat requests at the same fixed rate, sent straight to an engine, to an
  * inference cell in front of it, through the gateway (with and without a session header) and through a reference
@@ -43,11 +45,16 @@ public final class OverheadBench {
      * @param resolutions   whether the target is a gateway whose session-resolution timer is read around its run
      */
     public record Target(String name, URI baseUrl, Map<String, String> headers, boolean sessionHeader,
-                         boolean resolutions) {
+                         @Nullable URI metricsUrl) {
 
         /** A target whose requests carry the session header. */
         public Target(String name, URI baseUrl, Map<String, String> headers) {
-            this(name, baseUrl, headers, true, false);
+            this(name, baseUrl, headers, true, null);
+        }
+
+        /** Whether the gateway's session resolution timer is read before and after its run (from its actuator). */
+        boolean resolutions() {
+            return metricsUrl != null;
         }
     }
 
@@ -96,7 +103,7 @@ public final class OverheadBench {
     /** The gateway's resolution timer, or null (with a note) when its metrics cannot be read. */
     private ResolutionTimes scrapeResolutions(Target target) throws InterruptedException {
         try {
-            return ResolutionTimes.scrape(http, target.baseUrl());
+            return ResolutionTimes.scrape(http, target.metricsUrl());
         }
         catch (IOException unreadable) {
             out.printf(Locale.ROOT, "(session resolution times of '%s' not read: %s)%n", target.name(),

@@ -1,6 +1,5 @@
 package io.warmpath.bench.overhead;
 
-import io.warmpath.bench.overhead.OverheadBench.Target;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
@@ -9,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import io.warmpath.bench.overhead.OverheadBench.Target;
+import io.warmpath.contracts.WarmpathHeaders;
 
 /**
  * {@code bench overhead}: the same small requests at one fixed rate straight to an engine, to a cell, through the
@@ -65,16 +67,24 @@ public final class OverheadCommand {
     static List<Target> targets(Map<String, String> options) {
         List<Target> targets = new ArrayList<>();
         targets.add(new Target(ENGINE, URI.create(required(options, "engine")), Map.of()));
-        // Cells serve only the gateway's internal assertion: a direct call (or nginx's) brings one.
-        Map<String, String> assertion = options.containsKey("cell-token")
-                ? Map.of("authorization", "Bearer " + options.get("cell-token")) : Map.of();
+        // Cells serve only the gateway's internal assertion: a direct call (or nginx's) brings one, and the one for
+        // policy-service that the cell's region check forwards.
+        Map<String, String> assertion = new LinkedHashMap<>();
+        if (options.containsKey("cell-token")) {
+            assertion.put("authorization", "Bearer " + options.get("cell-token"));
+        }
+        if (options.containsKey("cell-policy-token")) {
+            assertion.put(WarmpathHeaders.POLICY_ASSERTION, options.get("cell-policy-token"));
+        }
         if (options.containsKey("cell")) {
             targets.add(new Target(CELL, URI.create(options.get("cell")), assertion));
         }
         URI gateway = URI.create(required(options, "gateway"));
         Map<String, String> token = Map.of("authorization", "Bearer " + required(options, "token"));
-        targets.add(new Target(GATEWAY, gateway, token, true, true));
-        targets.add(new Target(GATEWAY_NO_SESSION, gateway, token, false, false));
+        // Its actuator is on the management port, never the public one.
+        URI management = URI.create(options.getOrDefault("gateway-management", gateway.toString()));
+        targets.add(new Target(GATEWAY, gateway, token, true, management));
+        targets.add(new Target(GATEWAY_NO_SESSION, gateway, token, false, null));
         if (options.containsKey("nginx")) {
             targets.add(new Target(NGINX, URI.create(options.get("nginx")), assertion));
         }

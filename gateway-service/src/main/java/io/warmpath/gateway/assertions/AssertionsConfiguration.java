@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.warmpath.assertion.AssertionIssuer;
 import io.warmpath.assertion.AssertionKeys;
+import io.warmpath.assertion.AssertionWarmUp;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,6 +44,12 @@ class AssertionsConfiguration {
         }
         return AssertionIssuer.create(AssertionKeys.signingKey(properties.signingKeyLocation()), properties.issuer(),
                 properties.lifetime(), properties.reuse());
+    }
+
+    /** Every new caller and session costs a signature: the first of them must not meet the signing code cold. */
+    @Bean
+    AssertionWarmUp assertionWarmUp() {
+        return new AssertionWarmUp(300, Duration.ofSeconds(3));
     }
 
     @Bean

@@ -18,8 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 class CellsConfiguration {
 
     @Bean
-    CellRegistry cellRegistry(CellHealthProperties health, MeterRegistry meterRegistry) {
-        return new CellRegistry(health.ejectionCooldown(), Clock.systemUTC(), meterRegistry);
+    CellRegistry cellRegistry(CellHealthProperties health, Clock clock, MeterRegistry meterRegistry) {
+        return new CellRegistry(health.ejectionCooldown(), clock, meterRegistry);
     }
 
     @Bean

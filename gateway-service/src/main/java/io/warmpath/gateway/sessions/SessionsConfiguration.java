@@ -32,17 +32,17 @@ class SessionsConfiguration {
     }
 
     @Bean
-    TenantDirectory tenantDirectory(SessionServiceApi api, SessionProperties sessions, GatewayAssertions assertions) {
+    TenantDirectory tenantDirectory(SessionServiceApi api, SessionProperties sessions, GatewayAssertions assertions,
+            Ticker ticker) {
         return new TenantDirectory(api, assertions, sessions.timeout(), sessions.tenantDefaultsRefresh(),
-                sessions.tenantDefaultsKeep(), DataClass.fromWire(sessions.unknownTenantDataClass()),
-                Ticker.systemTicker());
+                sessions.tenantDefaultsKeep(), DataClass.fromWire(sessions.unknownTenantDataClass()), ticker);
     }
 
     @Bean
     SessionDirectory sessionDirectory(SessionServiceApi api, SessionProperties sessions, GatewayAssertions assertions,
-            MeterRegistry meterRegistry) {
+            Ticker ticker, MeterRegistry meterRegistry) {
         return new SessionDirectory(new SessionClient(api, assertions, sessions.timeout()), sessions.nearCacheTtl(),
-                sessions.nearCacheMaxStale(), sessions.nearCacheSize(), sessions.retryAfter(), Ticker.systemTicker(),
+                sessions.nearCacheMaxStale(), sessions.nearCacheSize(), sessions.retryAfter(), ticker,
                 meterRegistry);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.warmpath.assertion.testing.TestAssertions;
 import io.warmpath.contracts.sessions.ResolvedSession;
@@ -313,7 +314,7 @@ class SessionDirectoryTest {
         SessionProperties properties = properties(url, Duration.ofSeconds(30), Duration.ofSeconds(30));
         SessionsConfiguration configuration = new SessionsConfiguration();
         return configuration.sessionDirectory(configuration.sessionServiceApi(properties), properties,
-                new GatewayAssertions(TestAssertions.shared().issuer()), meters);
+                new GatewayAssertions(TestAssertions.shared().issuer()), Ticker.systemTicker(), meters);
     }
 
     private static SessionDirectory directory(String url, SimpleMeterRegistry meters, Duration ttl,

@@ -5,13 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.warmpath.contracts.assertion.Assertion;
-import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.CellProperties.CacheSalt.Scope;
+import io.warmpath.inference.CellProperties;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,8 @@ class CacheSalts {
 
     private final SecretKeySpec key;
     private final Scope scope;
+    /** Salts already computed: a cell serves few tenants (and workflows) many times over. */
+    private final Cache<List<String>, String> known = Caffeine.newBuilder().maximumSize(10_000).build();
 
     CacheSalts(CellProperties cell) {
         CellProperties.CacheSalt settings = cell.cacheSalt();
@@ -47,7 +51,9 @@ class CacheSalts {
 
     /** The salt of a request this assertion acts for. */
     String saltFor(Assertion assertion) {
-        return salt(key, scope, assertion.tenant(), assertion.workflow());
+        String tenant = assertion.tenant() == null ? "" : assertion.tenant();
+        String workflow = scope == Scope.TENANT || assertion.workflow() == null ? "" : assertion.workflow();
+        return known.get(List.of(tenant, workflow), ignored -> salt(key, scope, tenant, workflow));
     }
 
     /**
