@@ -154,7 +154,9 @@ public final class SessionDirectory {
         long now = ticker.read();
         long due = known.nextRefreshNanos().get();
         if (now >= due && known.nextRefreshNanos().compareAndSet(due, now + retryAfter.toNanos())) {
-            nearCache.synchronous().refresh(key);
+            // Starting a call costs the calling thread more than the whole answer from the near cache: not this
+            // turn's thread.
+            Schedulers.parallel().schedule(() -> nearCache.synchronous().refresh(key));
         }
     }
 
@@ -183,10 +185,7 @@ public final class SessionDirectory {
          */
         @Override
         public CompletableFuture<Entry> asyncReload(Key key, Entry known, Executor executor) {
-            // Sending a request costs the calling thread most of a millisecond: not the thread of the turn that found
-            // the entry stale.
             return client.resolve(key.caller(), key.affinity(), null)
-                    .subscribeOn(Schedulers.parallel())
                     .map(resolution -> Entry.resolved(resolution, ticker.read(), ttlNanos))
                     .toFuture()
                     .thenApply(fresh ->
