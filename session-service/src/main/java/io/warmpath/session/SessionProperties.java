@@ -41,7 +41,6 @@ import org.springframework.validation.annotation.Validated;
  * @param tenantDefaults per tenant: the ttl, data class and budgets of its implicit sessions
  * @param prices         per model: USD per million tokens (0 to 1000, 9 decimal places at most); a model missing
  *                       here costs nothing unless a cost budget applies, which then refuses it
- * @param embeddedRedis  a Redis server started inside this process, for local runs without a Redis install
  */
 @ConfigurationProperties("warmpath.session")
 @Validated
@@ -56,8 +55,7 @@ public record SessionProperties(
         @DefaultValue("16") @Min(value = 1, message = AT_LEAST_ONE) int maxConcurrentRequestsPerTenant,
         @DefaultValue("500") @PositiveOrZero(message = "must not be negative") int warmUpRounds,
         @Nullable Map<String, @Valid TenantDefaults> tenantDefaults,
-        @Nullable Map<String, @Valid Price> prices,
-        @DefaultValue EmbeddedRedis embeddedRedis) {
+        @Nullable Map<String, @Valid Price> prices) {
 
     /** The range of every lifetime, as for {@code ttl_seconds} of a created session's. */
     private static final String TTL_PROBLEM = "must be from 1s to 7d";
@@ -121,9 +119,5 @@ public record SessionProperties(
             @NotNull(message = PRICE_REQUIRED) @PriceLimit BigDecimal output) {
 
         private static final String PRICE_REQUIRED = "is required (USD per million tokens)";
-    }
-
-    /** @param enabled start a Redis server on 127.0.0.1 and {@code spring.data.redis.port}; for local runs only */
-    public record EmbeddedRedis(@DefaultValue("false") boolean enabled) {
     }
 }

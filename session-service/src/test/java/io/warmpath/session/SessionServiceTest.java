@@ -23,7 +23,7 @@ import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
- * Base of the integration tests: the whole service over real HTTP against a real Redis (embedded-redis binary). All
+ * Base of the integration tests: the whole service over real HTTP against a real Redis (see TestRedis). All
  * subclasses share one application context; each test uses its own tenant, so they do not see each other's data.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {

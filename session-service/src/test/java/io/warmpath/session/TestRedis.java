@@ -4,30 +4,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
-import redis.embedded.RedisServer;
+import io.warmpath.devredis.LocalRedis;
 
-/** One real Redis server (the embedded-redis binary) per test JVM, on a free port, shared by the test contexts. */
+/**
+ * One real Redis server per test JVM, on a free port, shared by the test contexts: Debian's redis-server where
+ * installed, else the embedded-redis binary (the first test says which).
+ */
 public final class TestRedis {
 
-    private static RedisServer server;
-    private static int port;
+    private static LocalRedis server;
 
     private TestRedis() {
     }
 
     public static synchronized int port() {
         if (server == null) {
-            port = freePort();
-            try {
-                server = RedisServer.newRedisServer().bind("127.0.0.1").port(port)
-                        .setting("save \"\"").setting("appendonly no").build();
-                server.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(TestRedis::stop));
+            server = LocalRedis.start(freePort());
+            System.out.println("session-service tests run against " + server.kind() + " on port " + server.port());
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         }
-        return port;
+        return server.port();
     }
 
     public static int freePort() {
@@ -35,14 +31,6 @@ public final class TestRedis {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void stop() {
-        try {
-            server.stop();
-        } catch (IOException e) {
-            // The JVM is going away; nothing more to do.
         }
     }
 }

@@ -43,11 +43,7 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess start(Path logs, String name, String module, int port, int managementPort,
             List<String> args) throws IOException {
-        Path root = Path.of(System.getProperty("warmpath.root", ".."));
-        Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version() + "-exec.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no runnable jar for " + module + " at " + jar + "; run ./mvnw verify from the root");
-        }
+        Path jar = runnableJar(module);
         Path log = Files.createDirectories(logs).resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -60,6 +56,16 @@ final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         return new ServiceProcess(name, port, managementPort, process, log);
+    }
+
+    /** The module's {@code *-exec.jar}, as the build made it. */
+    static Path runnableJar(String module) {
+        Path root = Path.of(System.getProperty("warmpath.root", ".."));
+        Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version() + "-exec.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no runnable jar for " + module + " at " + jar + "; run ./mvnw verify from the root");
+        }
+        return jar;
     }
 
     private static String version() {

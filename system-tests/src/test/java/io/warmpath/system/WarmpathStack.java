@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.warmpath.cli.token.DevAssertionKeys;
-import redis.embedded.RedisServer;
+import io.warmpath.devredis.LocalRedis;
 
 /**
  * The suite as {@code ./warmpath up} runs it, each service a separate JVM on a free port: a Redis server, the
@@ -32,7 +32,7 @@ final class WarmpathStack implements AutoCloseable {
     private final Map<String, ServiceProcess> cells = new LinkedHashMap<>();
     private final List<String> cellEntries = new ArrayList<>();
     private int redisPort;
-    private RedisServer redis;
+    private LocalRedis redis;
     private ServiceProcess sessions;
     private ServiceProcess policy;
     private ServiceProcess gateway;
@@ -133,14 +133,12 @@ final class WarmpathStack implements AutoCloseable {
         cells.get(cellId).close();
     }
 
-    void stopRedis() throws IOException {
-        redis.stop();
+    void stopRedis() {
+        redis.close();
     }
 
-    void startRedis() throws IOException {
-        redis = RedisServer.newRedisServer().bind("127.0.0.1").port(redisPort)
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+    void startRedis() {
+        redis = LocalRedis.start(redisPort);
     }
 
     private void launchCell(String cellId) throws IOException {
@@ -230,11 +228,7 @@ final class WarmpathStack implements AutoCloseable {
             process.close();
         }
         if (redis != null) {
-            try {
-                redis.stop();
-            } catch (IOException ignored) {
-                // already stopped by a test
-            }
+            redis.close();
         }
         try (Stream<Path> files = Files.list(workDir)) {
             for (Path file : files.toList()) {

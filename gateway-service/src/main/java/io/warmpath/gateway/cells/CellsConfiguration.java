@@ -30,8 +30,14 @@ class CellsConfiguration {
                 .responseTimeout(health.probeTimeout());
         WebClient webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient)).build();
         // Not a bean: as one it would join the composite discovery client and add to the simple list, not replace it.
-        ReactiveDiscoveryClient cells = cellDiscovery.cellsFile() == null || cellDiscovery.cellsFile().isBlank()
-                ? discovery : new CellsFileDiscovery(Path.of(cellDiscovery.cellsFile()), json);
+        ReactiveDiscoveryClient cells;
+        if (cellDiscovery.cellsDns() != null) {
+            cells = new CellsDnsDiscovery(cellDiscovery.cellsDns());
+        } else if (cellDiscovery.cellsFile() != null && !cellDiscovery.cellsFile().isBlank()) {
+            cells = new CellsFileDiscovery(Path.of(cellDiscovery.cellsFile()), json);
+        } else {
+            cells = discovery;
+        }
         return new CellProber(cells, registry, webClient, assertions::cellProbe, health.probeInterval(),
                 health.probeTimeout());
     }

@@ -16,13 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * A file that cannot be read or parsed is reported and the last good list kept, so a bad edit does not empty the
  * pool.
  */
-final class CellsFileDiscovery implements ReactiveDiscoveryClient {
+final class CellsFileDiscovery extends CellSource {
 
     private static final Logger log = LoggerFactory.getLogger(CellsFileDiscovery.class);
 
@@ -56,21 +52,8 @@ final class CellsFileDiscovery implements ReactiveDiscoveryClient {
         return "Inference cells from " + file.getFileName();
     }
 
-    @Override
-    public Flux<ServiceInstance> getInstances(String serviceId) {
-        if (!CellRegistry.SERVICE_ID.equals(serviceId)) {
-            return Flux.empty();
-        }
-        // File I/O: off the event loop.
-        return Mono.fromCallable(this::current).subscribeOn(Schedulers.boundedElastic()).flatMapIterable(list -> list);
-    }
-
-    @Override
-    public Flux<String> getServices() {
-        return Flux.just(CellRegistry.SERVICE_ID);
-    }
-
     /** The cells as of the file's latest version. */
+    @Override
     synchronized List<ServiceInstance> current() {
         FileVersion version;
         try {

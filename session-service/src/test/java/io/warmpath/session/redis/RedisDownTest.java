@@ -1,10 +1,11 @@
 package io.warmpath.session.redis;
 
-import java.io.IOException;
 import java.util.Map;
 
+import io.warmpath.devredis.LocalRedis;
 import io.warmpath.session.SessionServiceTest;
 import io.warmpath.session.TestRedis;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
@@ -14,35 +15,39 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
-import redis.embedded.RedisServer;
 
 /**
- * The service's own embedded Redis (warmpath.session.embedded-redis.enabled) serves it; once that Redis is stopped,
- * every call fails closed with 503 and Retry-After, never a 500.
+ * A Redis of this test's own serves the service; once that Redis is stopped, every call fails closed with 503 and
+ * Retry-After, never a 500.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"warmpath.session.embedded-redis.enabled=true", "warmpath.session.warm-up-rounds=0"})
+        properties = "warmpath.session.warm-up-rounds=0")
 @AutoConfigureRestTestClient
 class RedisDownTest {
 
     @Autowired
     RestTestClient client;
 
-    @Autowired
-    RedisServer embeddedRedis;
+    private static LocalRedis redis;
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.port", TestRedis::freePort);
+        redis = LocalRedis.start(TestRedis.freePort());
+        registry.add("spring.data.redis.port", redis::port);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
     }
 
     @Test
-    void embeddedRedisServesUntilStoppedThenCallsAreUnavailable() throws IOException {
+    void redisServesUntilStoppedThenCallsAreUnavailable() {
         Map<?, ?> created = client.post().uri("/v1/sessions").header(HttpHeaders.AUTHORIZATION, SessionServiceTest.bearer("t1"))
                 .contentType(MediaType.APPLICATION_JSON).body(Map.of("workflow", "agent")).exchange()
                 .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
 
-        embeddedRedis.stop();
+        redis.close();
 
         client.post().uri("/v1/sessions").header(HttpHeaders.AUTHORIZATION, SessionServiceTest.bearer("t1"))
                 .contentType(MediaType.APPLICATION_JSON).body(Map.of("workflow", "agent")).exchange()
