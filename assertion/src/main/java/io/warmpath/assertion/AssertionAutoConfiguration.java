@@ -6,11 +6,15 @@ import java.time.Duration;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 
 /**
  * Verification of internal assertions for a service that sets {@code warmpath.assertion.audience}: the
@@ -49,6 +53,34 @@ public class AssertionAutoConfiguration {
     @Bean
     AssertionWarmUp assertionWarmUp() {
         return new AssertionWarmUp(300, Duration.ofSeconds(3));
+    }
+
+    /**
+     * No Spring Security observations at all: with an observation registry present, Spring Security wraps each of
+     * its filters in an observation (a reactive chain several operators deeper per filter), whatever the
+     * {@code management.observations.enable} predicates say; that wrapping cost a cell more per request than the
+     * checks themselves. The HTTP server timers stay.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
+    }
+
+    /** Spring Security's firewall with its header rule checked without regular expressions: {@link HeaderCharacters}. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    ServerWebExchangeFirewall serverWebExchangeFirewall() {
+        return HeaderCharacters.reactiveFirewall();
+    }
+
+    /** As {@link #serverWebExchangeFirewall()}, for a servlet service. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    HttpFirewall httpFirewall() {
+        return HeaderCharacters.servletFirewall();
     }
 
     @Bean
