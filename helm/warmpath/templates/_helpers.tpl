@@ -172,7 +172,8 @@ readinessProbe:
 
 {{/* The cells' headless service: every pod gets the stable name <pod>.<this>.<namespace>.svc.<domain>. */}}
 {{- define "warmpath.cellsHeadless" -}}
-{{- include "warmpath.componentName" (dict "root" . "component" "cell") -}}
+{{- /* A StatefulSet's name must leave room for its pods' controller-revision-hash label: 52 characters. */ -}}
+{{- include "warmpath.componentName" (dict "root" . "component" "cell") | trunc 52 | trimSuffix "-" -}}
 {{- end -}}
 
 {{/* The Redis password's Secret and key, or nothing when Redis has no password. */}}
@@ -215,6 +216,12 @@ readinessProbe:
 {{- if and (eq .Values.externalRedis.mode "cluster") (not .Values.externalRedis.cluster.nodes) -}}
 {{- $problems = append $problems "externalRedis: cluster mode needs externalRedis.cluster.nodes" -}}
 {{- end -}}
+{{- end -}}
+{{- if and .Values.oauth2.issuerUri .Values.oauth2.publicKeySecret -}}
+{{- $problems = append $problems "oauth2: set either oauth2.issuerUri or oauth2.publicKeySecret, not both" -}}
+{{- end -}}
+{{- if and (not .Values.redis.enabled) (eq .Values.externalRedis.mode "cluster") -}}
+{{- $problems = append $problems "externalRedis: session-service does not support Redis Cluster yet (its keys do not share hash tags); use standalone or sentinel" -}}
 {{- end -}}
 {{- if and (eq .Values.cells.engine.kind "vllm") (not .Values.cells.engine.vllm.model) -}}
 {{- $problems = append $problems "cells: engine kind vllm needs cells.engine.vllm.model (the Hugging Face id to load)" -}}

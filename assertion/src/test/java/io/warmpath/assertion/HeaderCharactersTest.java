@@ -43,8 +43,10 @@ class HeaderCharactersTest {
             assertThat(HeaderCharacters.NAMES.test(text)).as("name %s", text.codePoints().boxed().toList())
                     .isEqualTo(StrictServerWebExchangeFirewall.ALLOWED_HEADER_NAMES.test(text));
         }
-        assertThat(HeaderCharacters.VALUES.test(null)).isEqualTo(StrictServerWebExchangeFirewall.ALLOWED_HEADER_VALUES.test(null));
-        assertThat(HeaderCharacters.NAMES.test(null)).isEqualTo(StrictServerWebExchangeFirewall.ALLOWED_HEADER_NAMES.test(null));
+        assertThat(HeaderCharacters.VALUES.test(null))
+                .isEqualTo(StrictServerWebExchangeFirewall.ALLOWED_HEADER_VALUES.test(null));
+        assertThat(HeaderCharacters.NAMES.test(null))
+                .isEqualTo(StrictServerWebExchangeFirewall.ALLOWED_HEADER_NAMES.test(null));
         assertThat(HeaderCharacters.VALUES.test("tab\there")).isTrue();
         assertThat(HeaderCharacters.VALUES.test("line\nfeed")).isFalse();
     }

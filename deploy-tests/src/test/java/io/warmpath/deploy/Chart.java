@@ -73,9 +73,15 @@ final class Chart {
         }
     }
 
-    static List<Path> examples() {
+    /** The example values files: each complete one alone, and the vLLM layer over each of two complete ones. */
+    static List<List<Path>> exampleSets() {
         try (var files = Files.list(EXAMPLES)) {
-            return files.filter(file -> file.toString().endsWith(".yaml")).sorted().toList();
+            List<Path> complete = files.filter(file -> file.toString().endsWith(".yaml"))
+                    .filter(file -> !file.getFileName().toString().equals("vllm.yaml")).sorted().toList();
+            List<List<Path>> sets = new ArrayList<>(complete.stream().map(List::of).toList());
+            sets.add(List.of(EXAMPLES.resolve("dev.yaml"), EXAMPLES.resolve("vllm.yaml")));
+            sets.add(List.of(EXAMPLES.resolve("production.yaml"), EXAMPLES.resolve("vllm.yaml")));
+            return List.copyOf(sets);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

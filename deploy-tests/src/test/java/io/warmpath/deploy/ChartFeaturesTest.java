@@ -30,7 +30,8 @@ class ChartFeaturesTest {
     private static final String PREFIX = Chart.RELEASE + "-warmpath-";
 
     private final Chart.Rendered dev = Chart.render("dev.yaml");
-    private final Chart.Rendered production = Chart.render("production.yaml", Map.of("metrics.assumeOperatorCrds", "true"));
+    private final Chart.Rendered production = Chart.render("production.yaml",
+            Map.of("metrics.assumeOperatorCrds", "true"));
 
     @Test
     void everyWorkloadSelectsItsOwnPodsAndEveryServiceAndBudgetSelectsAWorkload() {
@@ -125,14 +126,20 @@ class ChartFeaturesTest {
 
     @Test
     void vllmCellsRunTheEngineWithPrefixCachingPromptTokenDetailsAndAGpu() {
-        Chart.Rendered vllm = Chart.render("vllm.yaml");
+        Chart.Rendered vllm = Chart.render(List.of(Chart.EXAMPLES.resolve("dev.yaml"),
+                Chart.EXAMPLES.resolve("vllm.yaml")), Map.of());
         Container engine = container(vllm, "cell", "engine");
 
         assertThat(engine.getImage()).startsWith("vllm/vllm-openai:").doesNotEndWith(":latest");
         assertThat(engine.getArgs()).contains("--enable-prefix-caching", "--enable-prompt-tokens-details",
                 "--served-model-name", "llama-3.1-8b-instruct", "meta-llama/Llama-3.1-8B-Instruct");
         assertThat(engine.getResources().getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("1");
-        assertThat(engine.getEnv()).anySatisfy(env -> assertThat(env.getName()).isEqualTo("HF_TOKEN"));
+        assertThat(engine.getEnv()).anySatisfy(env -> assertThat(env.getName()).isEqualTo("HF_TOKEN"))
+                .anySatisfy(env -> assertThat(env.getName() + "=" + env.getValue()).isEqualTo("HOME=/models/home"));
+        assertThat(engine.getVolumeMounts()).anySatisfy(mount -> {
+            assertThat(mount.getMountPath()).isEqualTo("/tmp");
+            assertThat(mount.getName()).as("not the cell's small /tmp").isEqualTo("engine-tmp");
+        });
     }
 
     @Test
@@ -150,7 +157,8 @@ class ChartFeaturesTest {
 
     @Test
     void everyContainerRunsAsNonRootOnAReadOnlyRootFilesystemWithEveryCapabilityDropped() {
-        for (Chart.Rendered rendered : List.of(dev, production, Chart.render("vllm.yaml"))) {
+        for (Chart.Rendered rendered : List.of(dev, production, Chart.render(List.of(
+                Chart.EXAMPLES.resolve("dev.yaml"), Chart.EXAMPLES.resolve("vllm.yaml")), Map.of()))) {
             for (PodTemplateSpec template : podTemplates(rendered)) {
                 var pod = template.getSpec();
                 assertThat(pod.getAutomountServiceAccountToken()).isFalse();
@@ -171,6 +179,13 @@ class ChartFeaturesTest {
 
     @Test
     void onlyTheGatewayAcceptsTrafficFromAnywhereAndEachInternalServiceOnlyFromItsCallers() {
+        assertThat(production.one(Service.class, PREFIX + "gateway").getSpec().getPorts())
+                .as("the public Service carries the API only").singleElement()
+                .satisfies(port -> assertThat(port.getName()).isEqualTo("http"));
+        Service metrics = production.one(Service.class, PREFIX + "gateway-metrics");
+        assertThat(metrics.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(metrics.getSpec().getPorts()).singleElement()
+                .satisfies(port -> assertThat(port.getName()).isEqualTo("management"));
         NetworkPolicy gateway = production.one(NetworkPolicy.class, PREFIX + "gateway");
         assertThat(gateway.getSpec().getIngress()).anySatisfy(rule -> {
             assertThat(rule.getFrom()).isEmpty();
@@ -246,10 +261,10 @@ class ChartFeaturesTest {
         assertThat(at(sentinel, "spring", "data", "redis", "sentinel", "master")).isEqualTo("warmpath");
         assertThat(at(sentinel, "spring", "data", "redis", "sentinel", "nodes").toString())
                 .contains("redis-sentinel-0.redis.svc:26379,redis-sentinel-1");
-        Map<String, Object> cluster = applicationYaml(Chart.render("external-redis-s3.yaml"), PREFIX + "sessions");
-        assertThat(at(cluster, "spring", "data", "redis", "cluster", "nodes").toString())
-                .startsWith("redis-cluster-0.redis-cluster:6379,");
-        assertThat(at(cluster, "spring", "data", "redis", "ssl", "enabled")).isEqualTo(true);
+        Map<String, Object> managed = applicationYaml(Chart.render("external-redis-s3.yaml"), PREFIX + "sessions");
+        assertThat(at(managed, "spring", "data", "redis", "host")).isEqualTo("redis.example.internal");
+        assertThat(at(managed, "spring", "data", "redis", "port")).isEqualTo(6380);
+        assertThat(at(managed, "spring", "data", "redis", "ssl", "enabled")).isEqualTo(true);
         assertThat(container(production, "sessions", "sessions").getEnv()).anySatisfy(env -> {
             assertThat(env.getName()).isEqualTo("SPRING_DATA_REDIS_PASSWORD");
             assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("warmpath-redis");
@@ -322,6 +337,10 @@ class ChartFeaturesTest {
                 .hasMessageContaining("externalRedis.host");
         assertThatThrownBy(() -> Chart.render("dev.yaml", Map.of("cells.engine.kind", "vllm")))
                 .hasMessageContaining("cells.engine.vllm.model");
+        assertThatThrownBy(() -> Chart.render("dev.yaml", Map.of("oauth2.issuerUri", "https://idp.example.com")))
+                .hasMessageContaining("either oauth2.issuerUri or oauth2.publicKeySecret");
+        assertThatThrownBy(() -> Chart.render("production.yaml", Map.of("externalRedis.mode", "cluster",
+                "externalRedis.cluster.nodes[0]", "redis-0:6379"))).hasMessageContaining("Redis Cluster");
     }
 
     private static List<String> callers(Chart.Rendered rendered, String component, int port) {

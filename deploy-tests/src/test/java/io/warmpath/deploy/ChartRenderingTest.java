@@ -17,14 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every example values file (and the defaults) renders, parses strictly and passes {@code helm lint --strict}. */
 class ChartRenderingTest {
 
-    static Stream<Path> examples() {
-        return Chart.examples().stream();
+    static Stream<List<Path>> examples() {
+        return Chart.exampleSets().stream();
     }
 
     @ParameterizedTest
     @MethodSource("examples")
-    void exampleRendersObjectsThatAllParseStrictly(Path example) {
-        Chart.Rendered rendered = Chart.render(List.of(example), Map.of());
+    void exampleRendersObjectsThatAllParseStrictly(List<Path> example) {
+        Chart.Rendered rendered = Chart.render(example, Map.of());
 
         assertThat(rendered.objects()).isNotEmpty();
         assertThat(rendered.kinds()).contains("Deployment", "StatefulSet", "Service", "NetworkPolicy", "ConfigMap");
@@ -32,8 +32,8 @@ class ChartRenderingTest {
 
     @ParameterizedTest
     @MethodSource("examples")
-    void exampleLintsStrictly(Path example, @TempDir Path scratch) throws IOException {
-        LintResult lint = Chart.lint(List.of(example), Map.of(), scratch);
+    void exampleLintsStrictly(List<Path> example, @TempDir Path scratch) throws IOException {
+        LintResult lint = Chart.lint(example, Map.of(), scratch);
 
         assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
     }
@@ -48,10 +48,11 @@ class ChartRenderingTest {
     }
 
     @Test
-    void vllmCellsLayerUnderTheProductionExample() {
-        Chart.Rendered rendered = Chart.render(List.of(Chart.EXAMPLES.resolve("vllm.yaml"),
-                Chart.EXAMPLES.resolve("production.yaml")), Map.of());
+    void vllmCellsLayerOverTheProductionExampleWithoutTouchingItsKeysOrIssuer() {
+        Chart.Rendered rendered = Chart.render(List.of(Chart.EXAMPLES.resolve("production.yaml"),
+                Chart.EXAMPLES.resolve("vllm.yaml")), Map.of());
 
-        assertThat(rendered.manifest()).contains("--enable-prefix-caching", "secretName: warmpath-assertion");
+        assertThat(rendered.manifest()).contains("--enable-prefix-caching", "secretName: warmpath-assertion",
+                "issuer-uri: https://login.example.com/realms/agents").doesNotContain("warmpath-dev-keys");
     }
 }

@@ -121,6 +121,27 @@ public final class LocalRedis implements AutoCloseable {
         }
     }
 
+    /** The text of {@code INFO} (its default sections), or empty when the server does not answer. */
+    static String info(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.setSoTimeout(1000);
+            socket.getOutputStream().write("INFO\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder header = new StringBuilder();
+            for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+                header.append((char) c);
+            }
+            if (header.isEmpty() || header.charAt(0) != '$') {
+                return "";
+            }
+            int length = Integer.parseInt(header.substring(1).trim());
+            return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        } catch (IOException | NumberFormatException e) {
+            return "";
+        }
+    }
+
     /** Waits until the server answers {@code PING}; a port still closed or a server still loading is retried. */
     static void awaitPong(int port, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -38,6 +38,11 @@ import org.springframework.validation.annotation.Validated;
  *                       one); one more is refused the same way, while other tenants' are still admitted. A value at
  *                       or above {@code maxConcurrentRequests} leaves only the global limit.
  * @param warmUpRounds   turns the service sends itself at startup, before it reports ready; 0 skips the warm-up
+ * @param replicaAcks    replicas that must hold a budget change (reserve, settle, release, recorded turn) before it
+ *                       is acknowledged ({@code WAIT}); 0 (the default) does not wait. With Redis replicas under
+ *                       Sentinel, 1 means a failover never loses an acknowledged change
+ * @param replicaAckTimeout how long to wait for those replicas; fewer in time is a 503, and the change may or may not
+ *                       survive a failover (every budget call is idempotent, so the caller's retry is safe)
  * @param tenantDefaults per tenant: the ttl, data class and budgets of its implicit sessions
  * @param prices         per model: USD per million tokens (0 to 1000, 9 decimal places at most); a model missing
  *                       here costs nothing unless a cost budget applies, which then refuses it
@@ -54,6 +59,8 @@ public record SessionProperties(
         @DefaultValue("64") @Min(value = 1, message = AT_LEAST_ONE) int maxConcurrentRequests,
         @DefaultValue("16") @Min(value = 1, message = AT_LEAST_ONE) int maxConcurrentRequestsPerTenant,
         @DefaultValue("500") @PositiveOrZero(message = "must not be negative") int warmUpRounds,
+        @DefaultValue("0") @PositiveOrZero(message = "must not be negative") int replicaAcks,
+        @DefaultValue("500ms") Duration replicaAckTimeout,
         @Nullable Map<String, @Valid TenantDefaults> tenantDefaults,
         @Nullable Map<String, @Valid Price> prices) {
 

@@ -58,7 +58,7 @@ public abstract class SessionServiceTest {
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.port", TestRedis::port);
+        TestRedis.register(registry);
     }
 
     @BeforeEach

@@ -3,27 +3,61 @@ package io.warmpath.session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 
 import io.warmpath.devredis.LocalRedis;
+import io.warmpath.devredis.LocalSentinel;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * One real Redis server per test JVM, on a free port, shared by the test contexts: Debian's redis-server where
- * installed, else the embedded-redis binary (the first test says which).
+ * The Redis the suite runs against, one per test JVM, shared by the test contexts, chosen by
+ * {@code -Dwarmpath.test.redis}: {@code standalone} (the default: Debian's redis-server where installed, else the
+ * embedded-redis binary) or {@code sentinel} (a master, a replica and a Sentinel from Debian's redis-server; the
+ * service finds the master through the Sentinel). The first test prints which.
  */
 public final class TestRedis {
 
-    private static LocalRedis server;
+    private static final String MODE = System.getProperty("warmpath.test.redis", "standalone");
+
+    private static LocalRedis standalone;
+    private static LocalSentinel sentinel;
 
     private TestRedis() {
     }
 
-    public static synchronized int port() {
-        if (server == null) {
-            server = LocalRedis.start(freePort());
-            System.out.println("session-service tests run against " + server.kind() + " on port " + server.port());
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    /** The connection properties of this run's Redis. */
+    public static void register(DynamicPropertyRegistry registry) {
+        if (MODE.equals("sentinel")) {
+            LocalSentinel setup = sentinel();
+            registry.add("spring.data.redis.sentinel.master", () -> LocalSentinel.MASTER_NAME);
+            registry.add("spring.data.redis.sentinel.nodes", setup::nodes);
+        } else {
+            registry.add("spring.data.redis.port", TestRedis::port);
         }
-        return server.port();
+    }
+
+    /** The port of the server that takes writes (the master, under Sentinel). */
+    public static synchronized int port() {
+        if (MODE.equals("sentinel")) {
+            return sentinel().masterPort();
+        }
+        if (standalone == null) {
+            standalone = LocalRedis.start(freePort());
+            System.out.println("session-service tests run against " + standalone.kind() + " on port "
+                    + standalone.port());
+            Runtime.getRuntime().addShutdownHook(new Thread(standalone::close));
+        }
+        return standalone.port();
+    }
+
+    private static synchronized LocalSentinel sentinel() {
+        if (sentinel == null) {
+            sentinel = LocalSentinel.start(1, Duration.ofSeconds(1));
+            System.out.println("session-service tests run against Redis Sentinel " + sentinel.nodes()
+                    + " (master on port " + sentinel.masterPort() + ", one replica)");
+            Runtime.getRuntime().addShutdownHook(new Thread(sentinel::close));
+        }
+        return sentinel;
     }
 
     public static int freePort() {

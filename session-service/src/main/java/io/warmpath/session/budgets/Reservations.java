@@ -85,7 +85,7 @@ class Reservations {
         long tokens = request.prompt() + request.completionLimit();
         long cost = prices.estimateNanos(request.model(), request.prompt(), request.completionLimit());
         long expiresAt = scripts.nowMillis() + properties.reservationTtl().toMillis();
-        List<?> reply = scripts.run(RESERVE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
+        List<?> reply = scripts.runReplicated(RESERVE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
                 reservationId, request.prompt(), tokens, cost, expiresAt, recordTtlMillis(), request.model());
         String outcome = String.valueOf(reply.getFirst());
         if (outcome.equals("admitted")) {
@@ -105,7 +105,7 @@ class Reservations {
                 : (String) redis.opsForHash().get(RedisKeys.reservation(reservationId), "m");
         long cost = model == null ? 0 : prices.actualNanos(model, request.promptTokens(), request.cached(),
                 request.completionTokens());
-        List<?> reply = scripts.run(SETTLE, tenant, List.of(), reservationId, request.promptTokens(),
+        List<?> reply = scripts.runReplicated(SETTLE, tenant, List.of(), reservationId, request.promptTokens(),
                 request.cached(), request.completionTokens(), cost, request.ttftMs(), properties.ttftSamples());
         return switch (String.valueOf(reply.getFirst())) {
             case "settled" -> new SettleResult(reservationId, SettleResult.SETTLED);
@@ -133,8 +133,8 @@ class Reservations {
         }
         String turnId = Ids.derived(TURN_PREFIX, sessionId, turn.requestId());
         long cost = prices.actualNanos(usage.model(), usage.promptTokens(), usage.cached(), usage.completionTokens());
-        String outcome = scripts.run(RECORD, tenant, List.of(RedisKeys.session(sessionId)), sessionId, turnId,
-                properties.reservationTtl().toMillis(), usage.promptTokens(), usage.cached(),
+        String outcome = scripts.runReplicated(RECORD, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
+                turnId, properties.reservationTtl().toMillis(), usage.promptTokens(), usage.cached(),
                 usage.completionTokens(), cost, usage.ttftMs(), properties.ttftSamples());
         return switch (String.valueOf(outcome)) {
             case "recorded" -> {
@@ -172,7 +172,7 @@ class Reservations {
 
     void release(String tenant, String reservationId) {
         Long released = Ids.isValid(ID_PREFIX, reservationId)
-                ? scripts.run(RELEASE, tenant, List.of(), reservationId)
+                ? scripts.runReplicated(RELEASE, tenant, List.of(), reservationId)
                 : null;
         if (released == null || released == 0) {
             throw reservationNotFound();
@@ -190,8 +190,8 @@ class Reservations {
                     + "characters"));
         }
         Long released = Ids.isValid(Sessions.ID_PREFIX, sessionId)
-                ? scripts.run(RELEASE_REQUEST, tenant, List.of(), sessionId, reservationIdOf(sessionId, requestId),
-                        recordTtlMillis())
+                ? scripts.runReplicated(RELEASE_REQUEST, tenant, List.of(), sessionId,
+                        reservationIdOf(sessionId, requestId), recordTtlMillis())
                 : null;
         if (released == null || released == 0) {
             throw reservationNotFound();

@@ -4,11 +4,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.warmpath.session.SessionProperties;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -24,10 +33,14 @@ public class SessionScripts {
 
     private final StringRedisTemplate redis;
     private final Clock clock;
+    private final int replicaAcks;
+    private final Duration replicaAckTimeout;
 
-    SessionScripts(StringRedisTemplate redis, Clock clock) {
+    SessionScripts(StringRedisTemplate redis, Clock clock, SessionProperties properties) {
         this.redis = redis;
         this.clock = clock;
+        this.replicaAcks = properties.replicaAcks();
+        this.replicaAckTimeout = properties.replicaAckTimeout();
     }
 
     /** Loads {@code scripts/<name>.lua} behind the shared head; the SHA is computed once, Redis caches the body. */
@@ -50,6 +63,43 @@ public class SessionScripts {
             argv.add(arg == null ? "" : arg.toString());
         }
         return redis.execute(script, keys, argv.toArray());
+    }
+
+    /**
+     * Runs a script that changes a budget, then waits until {@code warmpath.session.replica-acks} replicas hold the
+     * change ({@code WAIT}), so that a failover cannot lose what the caller was told. Fewer replicas in time is a
+     * {@link QueryTimeoutException}, answered as 503 like any unavailable store.
+     */
+    public <T> @Nullable T runReplicated(RedisScript<T> script, String tenant, List<String> keys,
+            @Nullable Object... args) {
+        T result = run(script, tenant, keys, args);
+        if (replicaAcks > 0) {
+            Long acknowledged = redis.execute((RedisCallback<Long>) connection -> waitForReplicas(connection));
+            if (acknowledged == null || acknowledged < replicaAcks) {
+                throw new QueryTimeoutException("Only " + acknowledged + " of " + replicaAcks
+                        + " Redis replicas acknowledged a budget change in time");
+            }
+        }
+        return result;
+    }
+
+    /**
+     * {@code WAIT} on the connection the change went out on (Spring Data's generic command call reads every reply as
+     * bytes, and WAIT's is an integer: Lettuce's own command, then).
+     */
+    private Long waitForReplicas(RedisConnection connection) {
+        if (!(connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?> commands)) {
+            throw new IllegalStateException("replica-acks needs the Lettuce client");
+        }
+        try {
+            return commands.waitForReplication(replicaAcks, replicaAckTimeout.toMillis())
+                    .get(replicaAckTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryTimeoutException("Interrupted while waiting for Redis replicas", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new QueryTimeoutException("Redis replicas did not answer WAIT", e);
+        }
     }
 
     /** The service clock's now, in epoch ms: the same time the scripts see. */

@@ -34,7 +34,7 @@ class WarmUpTest {
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.port", TestRedis::port);
+        TestRedis.register(registry);
     }
 
     @Test
