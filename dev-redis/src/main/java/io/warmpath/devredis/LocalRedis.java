@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import redis.embedded.RedisServer;
 
@@ -38,10 +39,26 @@ public final class LocalRedis implements AutoCloseable {
     /** Starts a standalone server on the port; extra settings ({@code "maxmemory 64mb"}) apply to either kind. */
     public static LocalRedis start(int port, String... settings) {
         Optional<Path> installed = installedServer();
-        LocalRedis redis = installed.isPresent()
-                ? new LocalRedis(port, "redis-server (" + installed.get() + ")", startInstalled(installed.get(), port,
-                settings))
-                : new LocalRedis(port, "embedded-redis binary", startEmbedded(port, settings));
+        LocalRedis redis;
+        if (installed.isPresent()) {
+            Process process = startInstalled(installed.get(), port, settings);
+            redis = new LocalRedis(port, "redis-server (" + installed.get() + ")", () -> {
+                process.destroy();
+                process.waitFor();
+            });
+            // A server that exited at once (its port taken meanwhile, say) must not pass for whatever answers there.
+            try {
+                if (process.waitFor(200, TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("redis-server exited at once (code " + process.exitValue()
+                            + ") on port " + port);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        } else {
+            redis = new LocalRedis(port, "embedded-redis binary", startEmbedded(port, settings));
+        }
         try {
             awaitPong(port, STARTUP);
         } catch (RuntimeException e) {
@@ -84,7 +101,7 @@ public final class LocalRedis implements AutoCloseable {
         }
     }
 
-    private static AutoCloseable startInstalled(Path executable, int port, String... settings) {
+    private static Process startInstalled(Path executable, int port, String... settings) {
         List<String> command = new ArrayList<>(List.of(executable.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
         for (String setting : settings) {
@@ -95,12 +112,8 @@ public final class LocalRedis implements AutoCloseable {
             }
         }
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            return new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return () -> {
-                process.destroy();
-                process.waitFor();
-            };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
