@@ -213,6 +213,9 @@ readinessProbe:
 {{- if and (eq .Values.externalRedis.mode "sentinel") (or (not .Values.externalRedis.sentinel.master) (not .Values.externalRedis.sentinel.nodes)) -}}
 {{- $problems = append $problems "externalRedis: sentinel mode needs externalRedis.sentinel.master and externalRedis.sentinel.nodes" -}}
 {{- end -}}
+{{- if and .Values.externalRedis.sentinel.passwordKey (not .Values.externalRedis.existingSecret) -}}
+{{- $problems = append $problems "externalRedis: sentinel.passwordKey names a key of externalRedis.existingSecret, which is not set" -}}
+{{- end -}}
 {{- if and (eq .Values.externalRedis.mode "cluster") (not .Values.externalRedis.cluster.nodes) -}}
 {{- $problems = append $problems "externalRedis: cluster mode needs externalRedis.cluster.nodes" -}}
 {{- end -}}

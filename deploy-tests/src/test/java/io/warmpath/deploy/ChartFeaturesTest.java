@@ -268,6 +268,9 @@ class ChartFeaturesTest {
         assertThat(container(production, "sessions", "sessions").getEnv()).anySatisfy(env -> {
             assertThat(env.getName()).isEqualTo("SPRING_DATA_REDIS_PASSWORD");
             assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("warmpath-redis");
+        }).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo("SPRING_DATA_REDIS_SENTINEL_PASSWORD");
+            assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("sentinel-password");
         });
         assertThat(production.find(StatefulSet.class, PREFIX + "redis")).isEmpty();
         assertThat(at(applicationYaml(dev, PREFIX + "sessions"), "spring", "data", "redis", "host"))
