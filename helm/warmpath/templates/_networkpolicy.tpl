@@ -31,12 +31,16 @@
       port: {{ .port }}
 {{- end -}}
 
-{{/* Ingress to a management port from the monitoring namespaces (metrics.namespaceSelector). */}}
+{{/* Ingress to a management port from the scrapers: metrics.podSelector's pods in metrics.namespaceSelector's
+namespaces (both must match: one peer). */}}
 {{- define "warmpath.networkPolicy.fromMonitoring" -}}
 - from:
     - namespaceSelector:
         matchLabels:
           {{- toYaml .root.Values.metrics.namespaceSelector | nindent 10 }}
+      podSelector:
+        matchLabels:
+          {{- toYaml .root.Values.metrics.podSelector | nindent 10 }}
   ports:
     - protocol: TCP
       port: {{ .port }}

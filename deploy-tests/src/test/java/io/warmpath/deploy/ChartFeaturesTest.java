@@ -194,6 +194,16 @@ class ChartFeaturesTest {
         });
 
         assertThat(callers(production, "cell", 8090)).containsExactly("gateway");
+        // The engine's port (its metrics, and an unauthenticated OpenAI API): Prometheus's pods only.
+        NetworkPolicy cell = production.one(NetworkPolicy.class, PREFIX + "cell");
+        assertThat(cell.getSpec().getIngress()).filteredOn(rule -> rule.getPorts().stream()
+                .anyMatch(port -> port.getPort().getIntVal() == 8100)).singleElement().satisfies(rule ->
+                assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+                    assertThat(peer.getNamespaceSelector().getMatchLabels())
+                            .containsEntry("kubernetes.io/metadata.name", "monitoring");
+                    assertThat(peer.getPodSelector().getMatchLabels())
+                            .containsEntry("app.kubernetes.io/name", "prometheus");
+                }));
         assertThat(callers(production, "sessions", 8081)).containsExactlyInAnyOrder("gateway", "cell");
         assertThat(callers(production, "policy", 8082)).containsExactlyInAnyOrder("gateway", "cell");
         assertThat(callers(dev, "redis", 6379)).containsExactly("sessions");
