@@ -343,6 +343,8 @@ class ChartFeaturesTest {
                 .hasMessageContaining("/gateway/routing/policy");
         assertThatThrownBy(() -> Chart.render("dev.yaml", Map.of("gateway.replicas", "3")))
                 .hasMessageContaining("replicas");
+        assertThat(Chart.render("dev.yaml", Map.of("global.storageClass", "fast")).kinds())
+                .as("global takes other charts' keys when this one is a subchart").contains("Deployment");
         assertThatThrownBy(() -> Chart.render(List.of(), Map.of()))
                 .hasMessageContaining("VALUES VALIDATION").hasMessageContaining("assertion.existingSecret")
                 .hasMessageContaining("oauth2.issuerUri");
