@@ -7,7 +7,6 @@ import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
-import reactor.core.publisher.Mono;
 
 /** A verified assertion as an {@link AssertionAuthentication}: the claims read once, scopes as authorities. */
 public final class AssertionAuthenticationConverter implements Converter<Jwt, AssertionAuthentication> {
@@ -19,10 +18,5 @@ public final class AssertionAuthenticationConverter implements Converter<Jwt, As
                 .<GrantedAuthority>map(scope -> new SimpleGrantedAuthority("SCOPE_" + scope))
                 .toList();
         return new AssertionAuthentication(jwt, assertion, authorities);
-    }
-
-    /** The same, for a reactive resource server. */
-    public Converter<Jwt, Mono<AssertionAuthentication>> reactive() {
-        return jwt -> Mono.just(convert(jwt));
     }
 }

@@ -12,14 +12,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.observation.SecurityObservationSettings;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.firewall.HttpFirewall;
-import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 
 /**
  * Verification of internal assertions for a service that sets {@code warmpath.assertion.audience}: the
- * {@link AssertionJwtDecoder} (and its reactive view), which also keep Boot from configuring a password login. The
- * service's own security configuration applies {@link AssertionSecurity} with it.
+ * {@link AssertionJwtDecoder}, which also keeps Boot from configuring a password login for a servlet service. The
+ * service's own security configuration applies {@link AssertionSecurity} (servlet) or {@link AssertionWebFilter}
+ * (reactive) with it.
  */
 @AutoConfiguration(beforeName = {
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",
@@ -57,9 +56,8 @@ public class AssertionAutoConfiguration {
 
     /**
      * No Spring Security observations at all: with an observation registry present, Spring Security wraps each of
-     * its filters in an observation (a reactive chain several operators deeper per filter), whatever the
-     * {@code management.observations.enable} predicates say; that wrapping cost a cell more per request than the
-     * checks themselves. The HTTP server timers stay.
+     * its filters in an observation, whatever the {@code management.observations.enable} predicates say, and that
+     * wrapping cost more per request than the checks themselves. The HTTP server timers stay.
      */
     @Bean
     @ConditionalOnMissingBean
@@ -70,22 +68,8 @@ public class AssertionAutoConfiguration {
     /** Spring Security's firewall with its header rule checked without regular expressions: {@link HeaderCharacters}. */
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-    ServerWebExchangeFirewall serverWebExchangeFirewall() {
-        return HeaderCharacters.reactiveFirewall();
-    }
-
-    /** As {@link #serverWebExchangeFirewall()}, for a servlet service. */
-    @Bean
-    @ConditionalOnMissingBean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     HttpFirewall httpFirewall() {
         return HeaderCharacters.servletFirewall();
-    }
-
-    @Bean
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-    ReactiveJwtDecoder reactiveAssertionJwtDecoder(AssertionJwtDecoder decoder) {
-        return decoder.reactive();
     }
 }

@@ -31,8 +31,6 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import reactor.core.publisher.Mono;
 
 /**
  * Verifies internal assertions for one service: an ES256 signature by a key of the configured set, the type
@@ -49,7 +47,8 @@ public final class AssertionJwtDecoder implements JwtDecoder {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final Clock clock;
     private final Duration maxCacheAge;
-    private final Cache<String, Jwt> verified;
+    private final AssertionAuthenticationConverter converter = new AssertionAuthenticationConverter();
+    private final Cache<String, AssertionAuthentication> verified;
 
     /**
      * @param keys        the verification keys (rotation: the set holds old and new keys during a rollover)
@@ -77,27 +76,32 @@ public final class AssertionJwtDecoder implements JwtDecoder {
         this.verified = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .ticker(ticker)
-                .expireAfter(Expiry.<String, Jwt>creating((token, jwt) -> untilExpiry(jwt)))
+                .expireAfter(Expiry.<String, AssertionAuthentication>creating(
+                        (token, authentication) -> untilExpiry(authentication.getToken())))
                 .build();
     }
 
     @Override
     public Jwt decode(String token) throws JwtException {
-        Jwt known = verified.getIfPresent(token);
-        if (known != null && known.getExpiresAt() != null && known.getExpiresAt().isAfter(clock.instant())) {
-            return known;
-        }
-        Jwt jwt = verify(token);
-        verified.put(token, jwt);
-        return jwt;
+        return authenticate(token).getToken();
     }
 
     /**
-     * The same checks for a reactive resource server. A remembered token is answered at once; verifying a new one is
-     * CPU work of well under a millisecond (the key set is fetched ahead of need), so it runs where it is called.
+     * The caller a token stands for, verified as {@link #decode} does; remembered with the token, so a reused
+     * assertion costs one lookup, claims and authorities included. Verifying a new one is CPU work of well under a
+     * millisecond (the key set is fetched ahead of need), so reactive callers run it where they are.
+     *
+     * @throws JwtException when the token is not a valid assertion for this service
      */
-    public ReactiveJwtDecoder reactive() {
-        return token -> Mono.fromCallable(() -> decode(token));
+    public AssertionAuthentication authenticate(String token) throws JwtException {
+        AssertionAuthentication known = verified.getIfPresent(token);
+        Instant expiresAt = known == null ? null : known.getToken().getExpiresAt();
+        if (expiresAt != null && expiresAt.isAfter(clock.instant())) {
+            return known;
+        }
+        AssertionAuthentication authentication = converter.convert(verify(token));
+        verified.put(token, authentication);
+        return authentication;
     }
 
     /** The assertion a verified token carries. */

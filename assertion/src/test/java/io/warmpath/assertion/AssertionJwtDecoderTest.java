@@ -52,6 +52,17 @@ class AssertionJwtDecoderTest {
     }
 
     @Test
+    void theCallerIsReadOnceAndRememberedWithItsToken() {
+        Assertion sent = TestAssertions.caller("acme");
+        String token = issuer.mint(sent, Audiences.SESSIONS);
+        AssertionAuthentication first = sessions.authenticate(token);
+        assertThat(first.assertion()).isEqualTo(sent);
+        assertThat(first.getAuthorities()).extracting(Object::toString).containsExactly("SCOPE_inference:invoke");
+        assertThat(sessions.authenticate(token)).as("remembered").isSameAs(first);
+        assertThat(sessions.decode(token)).isSameAs(first.getToken());
+    }
+
+    @Test
     void aSessionWithoutStatedLimitsHasLimitsAndAMissingDataClassIsTheStrictest() {
         String token = sign(keys.signingKey(), claims(Audiences.SESSIONS).claim("session", "ses_1").build());
         Assertion read = AssertionJwtDecoder.assertionOf(sessions.decode(token));
