@@ -223,9 +223,6 @@ readinessProbe:
 {{- if and .Values.oauth2.issuerUri .Values.oauth2.publicKeySecret -}}
 {{- $problems = append $problems "oauth2: set either oauth2.issuerUri or oauth2.publicKeySecret, not both" -}}
 {{- end -}}
-{{- if and (not .Values.redis.enabled) (eq .Values.externalRedis.mode "cluster") -}}
-{{- $problems = append $problems "externalRedis: session-service does not support Redis Cluster yet (its keys do not share hash tags); use standalone or sentinel" -}}
-{{- end -}}
 {{- if and (eq .Values.cells.engine.kind "vllm") (not .Values.cells.engine.vllm.model) -}}
 {{- $problems = append $problems "cells: engine kind vllm needs cells.engine.vllm.model (the Hugging Face id to load)" -}}
 {{- end -}}

@@ -1,11 +1,9 @@
--- Closes a session: its token or implicit key, its cell index entry, reservations and TTFT samples go with it.
--- ARGV[4] session id. Returns 1 when closed, 0 when there was no such session for this tenant.
+-- Closes a session: its hash, reservations and TTFT samples go; the caller removes its lookup key and index entry.
+-- KEYS[1] the session's hash; ARGV[4] session id.
+-- Returns {'closed', token hash or '', implicit hash or '', cell or ''} | {'not_found'} (no such session for this tenant).
 local sid = ARGV[4]
 local skey = owned(sid)
-if not skey then return 0 end
+if not skey then return {'not_found'} end
 local refs = redis.call('HMGET', skey, 'h', 'k', 'cell')
-if refs[1] then redis.call('DEL', key('t', refs[1])) end
-if refs[2] then redis.call('DEL', key('i', refs[2])) end
-if refs[3] then redis.call('ZREM', key('b', refs[3]), sid) end
 redis.call('DEL', skey, key('r', sid), key('f', sid))
-return 1
+return {'closed', refs[1] or '', refs[2] or '', refs[3] or ''}

@@ -1,11 +1,12 @@
 -- Shared head of every session script (SessionScripts prepends it).
 -- ARGV[1] key prefix, ARGV[2] calling tenant, ARGV[3] now (epoch ms, from the service's clock); script arguments follow.
--- Keys other than KEYS[*] are derived from ids stored in Redis, so the scripts need one Redis primary
--- (standalone or with replicas / Sentinel), not Redis Cluster.
+-- A script touches one session's keys only, which all carry the session id as their hash tag: KEYS[1] is always the
+-- session's hash, and the keys derived here are in its slot, so the scripts run on Redis Cluster as on one primary.
 local prefix, tenant, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 
-local function key(kind, id)
-  return prefix .. kind .. ':' .. id
+-- A key of session sid: 's' hash, 'r' open reservations, 'f' TTFT samples, 'v:<id>' a reservation or turn marker.
+local function key(kind, sid)
+  return prefix .. '{' .. sid .. '}:' .. kind
 end
 
 -- The session's hash key when the session is live and belongs to the calling tenant, else nil (the caller says 404:
@@ -25,31 +26,18 @@ local function extend(k, ms)
   end
 end
 
--- Files the session in its cell's index (a sorted set scored by the session's expiry, ms) and trims the entries
--- that expired: trimming on every write keeps the index as small as the cell's live sessions, without a sweeper.
-local function index_on_cell(cell, sid, expires_at)
-  local ckey = key('b', cell)
-  redis.call('ZREMRANGEBYSCORE', ckey, '-inf', now)
-  redis.call('ZADD', ckey, expires_at, sid)
-  -- At least 1 ms: a key left without a ttl would never go away.
-  extend(ckey, math.max(expires_at - now, 1))
-end
-
 -- A member of the session's open-reservation set: the reservation id with the tokens and nano-USD it holds. The
 -- amounts travel with the member so that a hold can be given back even after the reservation's record expired.
 local function hold_member(rid, tokens, cost)
   return string.format('%s:%d:%d', rid, tonumber(tokens), tonumber(cost))
 end
 
--- Sliding expiry: every key of the session lives for the session's ttl from now. Returns that ttl in ms.
+-- Sliding expiry: every key of the session lives for the session's ttl from now (its lookup key and cell index entry
+-- are slid by the caller, outside the slot). Returns that ttl in ms.
 local function slide(sid, skey)
   local ttl = tonumber(redis.call('HGET', skey, 'l')) * 1000
   redis.call('PEXPIRE', skey, ttl)
   redis.call('HSET', skey, 'x', now + ttl)
-  local refs = redis.call('HMGET', skey, 'h', 'k', 'cell')
-  if refs[1] then redis.call('PEXPIRE', key('t', refs[1]), ttl) end
-  if refs[2] then redis.call('PEXPIRE', key('i', refs[2]), ttl) end
-  if refs[3] then index_on_cell(refs[3], sid, now + ttl) end
   redis.call('PEXPIRE', key('r', sid), ttl)
   redis.call('PEXPIRE', key('f', sid), ttl)
   return ttl
@@ -72,7 +60,7 @@ local function reclaim(sid, skey)
     if rid then
       redis.call('HINCRBY', skey, 'rt', -tonumber(tokens))
       redis.call('HINCRBY', skey, 'rc', -tonumber(cost))
-      local rkey = key('v', rid)
+      local rkey = key('v:' .. rid, sid)
       if redis.call('HGET', rkey, 'st') == 'r' then
         redis.call('HSET', rkey, 'st', 'e')
       end

@@ -1,11 +1,11 @@
 -- Gives back the hold of the reservation a request id produced, for a caller that never learned the reservation id
 -- (its reserve call timed out or was cancelled). Idempotent.
--- ARGV[4] session id, ARGV[5] reservation id derived from the session and request id, ARGV[6] marker ttl (ms).
+-- KEYS[1] the session's hash; ARGV[4] session id, ARGV[5] reservation id derived from the session and request id, ARGV[6] marker ttl (ms).
 -- Returns 1 when released or nothing is held any more, 0 when there is no such reservation.
 local sid, rid = ARGV[4], ARGV[5]
 local skey = owned(sid)
 if not skey then return 0 end
-local rkey = key('v', rid)
+local rkey = key('v:' .. rid, sid)
 local held = redis.call('HMGET', rkey, 's', 'st', 't', 'c')
 if not held[1] then
   -- The reserve has not arrived (it may still be on its way): mark the request id released, so that a late reserve

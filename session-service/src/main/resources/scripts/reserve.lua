@@ -1,6 +1,6 @@
 -- Admits one request against the session's context limits and budgets and holds its estimate until settle or
 -- release. One script, so concurrent reservations can never together pass a budget.
--- ARGV[4] session id, ARGV[5] reservation id, ARGV[6] prompt tokens, ARGV[7] held tokens (prompt + max_tokens),
+-- KEYS[1] the session's hash; ARGV[4] session id, ARGV[5] reservation id, ARGV[6] prompt tokens, ARGV[7] held tokens (prompt + max_tokens),
 -- ARGV[8] held cost (nano-USD; -1 when the model has no price), ARGV[9] reservation expiry (epoch ms),
 -- ARGV[10] reservation record ttl (ms), ARGV[11] model.
 -- Returns {'admitted', tokens, cost, expires at} | {'not_found'} | {'model_not_priced'} | {'request_id_reused'}
@@ -9,7 +9,7 @@ local sid, rid = ARGV[4], ARGV[5]
 local prompt, tokens, cost, expires = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local skey = owned(sid)
 if not skey then return {'not_found'} end
-local rkey = key('v', rid)
+local rkey = key('v:' .. rid, sid)
 local earlier = redis.call('HMGET', rkey, 's', 't', 'c', 'e', 'st')
 if earlier[1] then
   if earlier[1] == sid and earlier[5] == 'r' then

@@ -1,14 +1,14 @@
 -- Replaces a reservation's hold by the actual usage and appends the turn to the ledger. Idempotent per reservation.
--- ARGV[4] reservation id, ARGV[5] prompt tokens, ARGV[6] cached tokens, ARGV[7] completion tokens,
--- ARGV[8] cost (nano-USD), ARGV[9] time to first token in ms or '', ARGV[10] how many TTFT samples to keep.
+-- KEYS[1] the session's hash; ARGV[4] session id, ARGV[5] reservation id, ARGV[6] prompt tokens, ARGV[7] cached
+-- tokens, ARGV[8] completion tokens, ARGV[9] cost (nano-USD), ARGV[10] time to first token in ms or '', ARGV[11] how
+-- many TTFT samples to keep.
 -- Returns {'settled'} | {'already_settled'} | {'released'} | {'not_found'}.
-local rid = ARGV[4]
-local rkey = key('v', rid)
-local held = redis.call('HMGET', rkey, 's', 'st', 't', 'c')
-if not held[1] then return {'not_found'} end
-local sid = held[1]
+local sid, rid = ARGV[4], ARGV[5]
 local skey = owned(sid)
 if not skey then return {'not_found'} end
+local rkey = key('v:' .. rid, sid)
+local held = redis.call('HMGET', rkey, 's', 'st', 't', 'c')
+if held[1] ~= sid then return {'not_found'} end
 if held[2] == 's' then return {'already_settled'} end
 -- 'n': a request id released before its reserve arrived; nothing was ever reserved.
 if held[2] == 'n' then return {'not_found'} end
@@ -19,5 +19,5 @@ else
   -- Reclaimed on expiry ('e'): the hold is gone already, but the tokens were spent, so the usage still counts.
   redis.call('HSET', rkey, 'st', 's')
 end
-append_turn(sid, skey, ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
+append_turn(sid, skey, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
 return {'settled'}

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -285,6 +286,13 @@ class ChartFeaturesTest {
         assertThat(production.find(StatefulSet.class, PREFIX + "redis")).isEmpty();
         assertThat(at(applicationYaml(dev, PREFIX + "sessions"), "spring", "data", "redis", "host"))
                 .isEqualTo(PREFIX + "redis");
+        Map<String, Object> cluster = applicationYaml(Chart.render("production.yaml", Map.of(
+                "externalRedis.mode", "cluster", "externalRedis.cluster.nodes[0]", "redis-0.redis:6379",
+                "externalRedis.cluster.nodes[1]", "redis-1.redis:6379")), PREFIX + "sessions");
+        assertThat(at(cluster, "spring", "data", "redis", "cluster", "nodes"))
+                .isEqualTo("redis-0.redis:6379,redis-1.redis:6379");
+        assertThat(at(cluster, "spring", "data", "redis")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .doesNotContainKeys("sentinel", "host");
     }
 
     @Test
@@ -354,8 +362,8 @@ class ChartFeaturesTest {
                 .hasMessageContaining("cells.engine.vllm.model");
         assertThatThrownBy(() -> Chart.render("dev.yaml", Map.of("oauth2.issuerUri", "https://idp.example.com")))
                 .hasMessageContaining("either oauth2.issuerUri or oauth2.publicKeySecret");
-        assertThatThrownBy(() -> Chart.render("production.yaml", Map.of("externalRedis.mode", "cluster",
-                "externalRedis.cluster.nodes[0]", "redis-0:6379"))).hasMessageContaining("Redis Cluster");
+        assertThatThrownBy(() -> Chart.render("production.yaml", Map.of("externalRedis.mode", "cluster")))
+                .hasMessageContaining("externalRedis.cluster.nodes");
     }
 
     private static List<String> callers(Chart.Rendered rendered, String component, int port) {

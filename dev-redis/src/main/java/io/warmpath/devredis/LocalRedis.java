@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,10 +137,15 @@ public final class LocalRedis implements AutoCloseable {
 
     /** The text of {@code INFO} (its default sections), or empty when the server does not answer. */
     static String info(int port) {
+        return bulk(port, "INFO");
+    }
+
+    /** The text a command that answers with one bulk string returns, or empty when the server does not answer. */
+    static String bulk(int port, String inlineCommand) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             socket.setSoTimeout(1000);
-            socket.getOutputStream().write("INFO\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write((inlineCommand + "\r\n").getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             StringBuilder header = new StringBuilder();
             for (int c; (c = in.read()) != -1 && c != '\n'; ) {
@@ -152,6 +158,29 @@ public final class LocalRedis implements AutoCloseable {
             return new String(in.readNBytes(length), StandardCharsets.UTF_8);
         } catch (IOException | NumberFormatException e) {
             return "";
+        }
+    }
+
+    /** Waits until the bulk answer of {@code inlineCommand} contains {@code expected}. */
+    static void awaitBulk(int port, String inlineCommand, String expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!bulk(port, inlineCommand).contains(expected)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Redis on port " + port + " never answered " + inlineCommand
+                        + " with " + expected);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 

@@ -2,7 +2,6 @@ package io.warmpath.devredis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,22 +34,22 @@ public final class LocalSentinel implements AutoCloseable {
         Path executable = LocalRedis.installedServer().orElseThrow(() -> new IllegalStateException(
                 "Redis Sentinel needs Debian's redis-server (apt-get install redis-server)"));
         try {
-            int masterPort = freePort();
-            int sentinelPort = freePort();
+            int masterPort = LocalRedis.freePort();
+            int sentinelPort = LocalRedis.freePort();
             LocalSentinel setup = new LocalSentinel(Files.createTempDirectory("warmpath-sentinel"), masterPort,
                     sentinelPort);
             setup.master = setup.server(executable, masterPort);
             LocalRedis.awaitPong(masterPort, Duration.ofSeconds(20));
             List<Integer> replicaPorts = new ArrayList<>();
             for (int i = 0; i < replicas; i++) {
-                int replicaPort = freePort();
+                int replicaPort = LocalRedis.freePort();
                 setup.server(executable, replicaPort, "--replicaof", "127.0.0.1", Integer.toString(masterPort));
                 LocalRedis.awaitPong(replicaPort, Duration.ofSeconds(20));
                 replicaPorts.add(replicaPort);
             }
             // Synchronized before anyone writes: a WAIT for a replica still loading its first copy times out.
             for (int replicaPort : replicaPorts) {
-                awaitInfo(replicaPort, "master_link_status:up");
+                LocalRedis.awaitBulk(replicaPort, "INFO", "master_link_status:up");
             }
             // Sentinel rewrites its configuration file, so it gets one of its own.
             Path config = setup.directory.resolve("sentinel.conf");
@@ -67,7 +66,7 @@ public final class LocalSentinel implements AutoCloseable {
                     .start());
             LocalRedis.awaitPong(sentinelPort, Duration.ofSeconds(20));
             // The Sentinel must know the replicas (from the master's INFO) before it can promote one.
-            awaitInfo(sentinelPort, "slaves=" + replicas);
+            LocalRedis.awaitBulk(sentinelPort, "INFO", "slaves=" + replicas);
             return setup;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -109,26 +108,5 @@ public final class LocalSentinel implements AutoCloseable {
                 .redirectOutput(directory.resolve("redis-" + port + ".log").toFile()).start();
         processes.add(process);
         return process;
-    }
-
-    private static void awaitInfo(int port, String expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!LocalRedis.info(port).contains(expected)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Redis on port " + port + " never reported " + expected);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

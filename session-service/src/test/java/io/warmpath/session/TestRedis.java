@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 
+import io.warmpath.devredis.LocalCluster;
 import io.warmpath.devredis.LocalRedis;
 import io.warmpath.devredis.LocalSentinel;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -12,8 +14,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * The Redis the suite runs against, one per test JVM, shared by the test contexts, chosen by
  * {@code -Dwarmpath.test.redis}: {@code standalone} (the default: Debian's redis-server where installed, else the
- * embedded-redis binary) or {@code sentinel} (a master, a replica and a Sentinel from Debian's redis-server; the
- * service finds the master through the Sentinel). The first test prints which.
+ * embedded-redis binary), {@code sentinel} (a master, a replica and a Sentinel from Debian's redis-server; the
+ * service finds the master through the Sentinel) or {@code cluster} (a Redis Cluster of three masters from Debian's
+ * redis-server). The first test prints which.
  */
 public final class TestRedis {
 
@@ -21,6 +24,7 @@ public final class TestRedis {
 
     private static LocalRedis standalone;
     private static LocalSentinel sentinel;
+    private static LocalCluster cluster;
 
     private TestRedis() {
     }
@@ -31,13 +35,22 @@ public final class TestRedis {
             LocalSentinel setup = sentinel();
             registry.add("spring.data.redis.sentinel.master", () -> LocalSentinel.MASTER_NAME);
             registry.add("spring.data.redis.sentinel.nodes", setup::nodes);
+        } else if (MODE.equals("cluster")) {
+            registry.add("spring.data.redis.cluster.nodes", cluster()::nodes);
         } else {
             registry.add("spring.data.redis.port", TestRedis::port);
         }
     }
 
-    /** The port of the server that takes writes (the master, under Sentinel). */
-    public static synchronized int port() {
+    /** The ports of the servers that take writes: the master (under Sentinel), the masters (of a cluster). */
+    public static synchronized List<Integer> writablePorts() {
+        if (MODE.equals("cluster")) {
+            return cluster().masterPorts();
+        }
+        return List.of(port());
+    }
+
+    private static synchronized int port() {
         if (MODE.equals("sentinel")) {
             return sentinel().masterPort();
         }
@@ -58,6 +71,15 @@ public final class TestRedis {
             Runtime.getRuntime().addShutdownHook(new Thread(sentinel::close));
         }
         return sentinel;
+    }
+
+    private static synchronized LocalCluster cluster() {
+        if (cluster == null) {
+            cluster = LocalCluster.start(0, Duration.ofSeconds(2));
+            System.out.println("session-service tests run against a Redis Cluster of three masters " + cluster.nodes());
+            Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+        }
+        return cluster;
     }
 
     public static int freePort() {

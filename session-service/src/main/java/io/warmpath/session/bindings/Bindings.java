@@ -13,9 +13,11 @@ import io.warmpath.contracts.sessions.Binding;
 import io.warmpath.contracts.sessions.BindingReason;
 import io.warmpath.session.Ids;
 import io.warmpath.session.redis.RedisKeys;
+import io.warmpath.session.redis.SessionLookups;
 import io.warmpath.session.redis.SessionScripts;
 import io.warmpath.session.sessions.Sessions;
 import io.warmpath.session.web.Errors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -24,8 +26,8 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
 
 /**
- * Session-to-cell bindings and the per-cell index ({@code wp:b:<cell>}, a sorted set scored by session expiry), kept
- * together by one script per change so that a session is in exactly the index of the cell it is bound to.
+ * Session-to-cell bindings, one script per change on the session's hash, and the per-cell index
+ * ({@code wp:b:<cell>}, a sorted set scored by session expiry) that lists them by cell, kept after each change.
  */
 @Service
 class Bindings {
@@ -36,11 +38,13 @@ class Bindings {
     private static final long SCAN_BATCH = 500;
 
     private final SessionScripts scripts;
+    private final SessionLookups lookups;
     private final StringRedisTemplate redis;
     private final BindingMetrics metrics;
 
-    Bindings(SessionScripts scripts, StringRedisTemplate redis, BindingMetrics metrics) {
+    Bindings(SessionScripts scripts, SessionLookups lookups, StringRedisTemplate redis, BindingMetrics metrics) {
         this.scripts = scripts;
+        this.lookups = lookups;
         this.redis = redis;
         this.metrics = metrics;
     }
@@ -51,11 +55,15 @@ class Bindings {
             throw new ApiErrorException(Errors.sessionNotFound());
         }
         long now = scripts.nowMillis();
-        List<?> reply = scripts.run(BIND, tenant, List.of(RedisKeys.session(sessionId),
-                RedisKeys.cellIndex(request.cellId())), sessionId, request.cellId(), request.model(),
-                request.expectedEpoch());
+        List<?> reply = scripts.run(BIND, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
+                request.cellId(), request.model(), request.expectedEpoch());
         switch (String.valueOf(reply.getFirst())) {
             case "ok" -> {
+                String previousCell = String.valueOf(reply.get(3));
+                if (!previousCell.isEmpty() && !previousCell.equals(request.cellId())) {
+                    lookups.unindex(previousCell, sessionId);
+                }
+                lookups.index(request.cellId(), sessionId, (Long) reply.get(4));
                 metrics.bind(reason, true);
                 long lastPrompt = (Long) reply.get(2);
                 return new Binding(request.cellId(), request.model(), Instant.ofEpochMilli(now),
@@ -72,7 +80,8 @@ class Bindings {
 
     /**
      * Ids of the live sessions bound to the cell, of every tenant, sorted. Expired entries are trimmed first; bind,
-     * rebind, close and every resolve keep the rest exact, so no session needs to be looked up.
+     * rebind, close and every resolve keep the index, but outside the sessions' own atomic steps (on Redis Cluster
+     * the index lives in another slot), so each entry is checked against its session's binding before it is listed.
      */
     List<String> sessionsOn(String cellId) {
         String index = RedisKeys.cellIndex(cellId);
@@ -83,11 +92,15 @@ class Bindings {
         try (Cursor<TypedTuple<String>> entries = redis.opsForZSet().scan(index,
                 ScanOptions.scanOptions().count(SCAN_BATCH).build())) {
             entries.forEachRemaining(entry -> {
-                if (entry.getScore() != null && entry.getScore() > now) {
+                if (entry.getScore() != null && entry.getScore() > now && boundTo(entry.getValue(), cellId)) {
                     live.add(entry.getValue());
                 }
             });
         }
         return List.copyOf(live);
+    }
+
+    private boolean boundTo(@Nullable String sessionId, String cellId) {
+        return sessionId != null && cellId.equals(redis.opsForHash().get(RedisKeys.session(sessionId), "cell"));
     }
 }

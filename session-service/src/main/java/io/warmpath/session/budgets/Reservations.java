@@ -29,6 +29,7 @@ import io.warmpath.session.sessions.Sessions;
 import io.warmpath.session.web.Errors;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
@@ -43,6 +44,7 @@ class Reservations {
 
     static final String ID_PREFIX = "rsv_";
     static final String TURN_PREFIX = "trn_";
+    private static final char SESSION_SEPARATOR = '.';
 
     /**
      * How long a reservation's record outlives its hold, so that a late settle still counts and stays idempotent. The
@@ -80,7 +82,7 @@ class Reservations {
         if (!Ids.isValid(Sessions.ID_PREFIX, sessionId)) {
             throw new ApiErrorException(Errors.sessionNotFound());
         }
-        String reservationId = request.requestId() == null ? Ids.random(ID_PREFIX)
+        String reservationId = request.requestId() == null ? reservationId(Ids.random(ID_PREFIX), sessionId)
                 : reservationIdOf(sessionId, request.requestId());
         long tokens = request.prompt() + request.completionLimit();
         long cost = prices.estimateNanos(request.model(), request.prompt(), request.completionLimit());
@@ -98,15 +100,17 @@ class Reservations {
 
     /** Settles with a validated usage. */
     SettleResult settle(String tenant, String reservationId, Settlement request) {
-        if (!Ids.isValid(ID_PREFIX, reservationId)) {
+        String sessionId = sessionOf(reservationId);
+        if (sessionId == null) {
             throw reservationNotFound();
         }
         String model = request.model() != null ? request.model()
-                : (String) redis.opsForHash().get(RedisKeys.reservation(reservationId), "m");
+                : (String) redis.opsForHash().get(RedisKeys.reservation(sessionId, reservationId), "m");
         long cost = model == null ? 0 : prices.actualNanos(model, request.promptTokens(), request.cached(),
                 request.completionTokens());
-        List<?> reply = scripts.runReplicated(SETTLE, tenant, List.of(), reservationId, request.promptTokens(),
-                request.cached(), request.completionTokens(), cost, request.ttftMs(), properties.ttftSamples());
+        List<?> reply = scripts.runReplicated(SETTLE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
+                reservationId, request.promptTokens(), request.cached(), request.completionTokens(), cost,
+                request.ttftMs(), properties.ttftSamples());
         return switch (String.valueOf(reply.getFirst())) {
             case "settled" -> new SettleResult(reservationId, SettleResult.SETTLED);
             case "already_settled" -> new SettleResult(reservationId, SettleResult.ALREADY_SETTLED);
@@ -171,8 +175,10 @@ class Reservations {
     }
 
     void release(String tenant, String reservationId) {
-        Long released = Ids.isValid(ID_PREFIX, reservationId)
-                ? scripts.runReplicated(RELEASE, tenant, List.of(), reservationId)
+        String sessionId = sessionOf(reservationId);
+        Long released = sessionId != null
+                ? scripts.runReplicated(RELEASE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
+                        reservationId)
                 : null;
         if (released == null || released == 0) {
             throw reservationNotFound();
@@ -190,7 +196,7 @@ class Reservations {
                     + "characters"));
         }
         Long released = Ids.isValid(Sessions.ID_PREFIX, sessionId)
-                ? scripts.runReplicated(RELEASE_REQUEST, tenant, List.of(), sessionId,
+                ? scripts.runReplicated(RELEASE_REQUEST, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
                         reservationIdOf(sessionId, requestId), recordTtlMillis())
                 : null;
         if (released == null || released == 0) {
@@ -200,7 +206,26 @@ class Reservations {
 
     /** The same request id on the same session always names the same reservation. */
     private static String reservationIdOf(String sessionId, String requestId) {
-        return Ids.derived(ID_PREFIX, sessionId, requestId);
+        return reservationId(Ids.derived(ID_PREFIX, sessionId, requestId), sessionId);
+    }
+
+    /**
+     * Reservation ids name their session after a dot ({@code rsv_<26>.ses_<26>}): settle and release find the
+     * session's keys, and on Redis Cluster its slot, from the id alone.
+     */
+    private static String reservationId(String id, String sessionId) {
+        return id + SESSION_SEPARATOR + sessionId;
+    }
+
+    /** The session a well-formed reservation id names; {@code null} for anything else. */
+    static @Nullable String sessionOf(String reservationId) {
+        int separator = reservationId.indexOf(SESSION_SEPARATOR);
+        if (separator < 0) {
+            return null;
+        }
+        String sessionId = reservationId.substring(separator + 1);
+        return Ids.isValid(ID_PREFIX, reservationId.substring(0, separator))
+                && Ids.isValid(Sessions.ID_PREFIX, sessionId) ? sessionId : null;
     }
 
     private long recordTtlMillis() {

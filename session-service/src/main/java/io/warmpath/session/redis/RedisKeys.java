@@ -4,17 +4,25 @@ package io.warmpath.session.redis;
  * The Redis key layout. Short names on purpose: keys and hash fields are stored per session, and the service aims at
  * well under 1 KiB per session with its binding. The Lua scripts derive the same keys from {@link #PREFIX}.
  *
+ * <p>Every key of one session carries the session id as its hash tag ({@code {ses_...}}), so a Redis Cluster keeps
+ * them in one slot and each script, which touches one session, runs on one node. The keys that lead to a session or
+ * span sessions (token and implicit lookups, cell indexes) are keys of their own, written outside the scripts:
+ * {@code SessionStore}.
+ *
  * <ul>
- * <li>{@code wp:s:<session id>} hash: the session (see {@code SessionRecord} for the fields)</li>
+ * <li>{@code wp:{<session id>}:s} hash: the session (see {@code SessionRecord} for the fields)</li>
+ * <li>{@code wp:{<session id>}:r} sorted set: open reservations by expiry (epoch ms); each member is
+ * {@code <reservation id>:<tokens>:<nano-USD>}, so a hold can be reclaimed without its record</li>
+ * <li>{@code wp:{<session id>}:v:<reservation or turn id>} hash: one reservation (session, tokens, cost, expiry,
+ * model, state), or the marker of a recorded turn</li>
+ * <li>{@code wp:{<session id>}:f} list: the latest time-to-first-token samples in ms, newest first</li>
  * <li>{@code wp:t:<sha-256 of the token>} string: session id (the token itself is never stored)</li>
  * <li>{@code wp:i:<sha-256 of tenant and affinity value>} string: session id of an implicit session</li>
  * <li>{@code wp:b:<cell id>} sorted set: ids of the sessions bound to the cell, scored by session expiry (epoch ms)
  * </li>
- * <li>{@code wp:r:<session id>} sorted set: open reservations by expiry (epoch ms); each member is
- * {@code <reservation id>:<tokens>:<nano-USD>}, so a hold can be reclaimed without its record</li>
- * <li>{@code wp:v:<reservation id>} hash: one reservation (session, tokens, cost, expiry, model, state)</li>
- * <li>{@code wp:f:<session id>} list: the latest time-to-first-token samples in ms, newest first</li>
  * </ul>
+ * A lookup key only points: the session answers to it only while its own hash holds the same token hash ({@code h})
+ * or implicit hash ({@code k}), so a pointer left behind by a rotation or a crash leads nowhere.
  */
 public final class RedisKeys {
 
@@ -24,7 +32,19 @@ public final class RedisKeys {
     }
 
     public static String session(String sessionId) {
-        return PREFIX + "s:" + sessionId;
+        return ofSession(sessionId, "s");
+    }
+
+    public static String holds(String sessionId) {
+        return ofSession(sessionId, "r");
+    }
+
+    public static String reservation(String sessionId, String reservationId) {
+        return ofSession(sessionId, "v:" + reservationId);
+    }
+
+    public static String ttftSamples(String sessionId) {
+        return ofSession(sessionId, "f");
     }
 
     public static String token(String tokenHash) {
@@ -43,11 +63,7 @@ public final class RedisKeys {
         return PREFIX + "b:" + cellId;
     }
 
-    public static String reservation(String reservationId) {
-        return PREFIX + "v:" + reservationId;
-    }
-
-    public static String ttftSamples(String sessionId) {
-        return PREFIX + "f:" + sessionId;
+    private static String ofSession(String sessionId, String kind) {
+        return PREFIX + "{" + sessionId + "}:" + kind;
     }
 }

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
@@ -41,6 +42,12 @@ public class SessionScripts {
         this.clock = clock;
         this.replicaAcks = properties.replicaAcks();
         this.replicaAckTimeout = properties.replicaAckTimeout();
+        if (replicaAcks > 0 && redis.getConnectionFactory() instanceof LettuceConnectionFactory lettuce
+                && lettuce.isClusterAware()) {
+            // WAIT would go to whichever node the client picks, not to the master of the slot that was written.
+            throw new IllegalStateException("warmpath.session.replica-acks works with a Redis primary (standalone or "
+                    + "Sentinel), not with Redis Cluster: set it to 0");
+        }
     }
 
     /** Loads {@code scripts/<name>.lua} behind the shared head; the SHA is computed once, Redis caches the body. */

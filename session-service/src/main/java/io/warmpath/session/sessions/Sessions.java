@@ -17,9 +17,11 @@ import io.warmpath.session.Ids;
 import io.warmpath.session.SessionProperties.TenantDefaults;
 import io.warmpath.session.SessionProperties;
 import io.warmpath.session.redis.RedisKeys;
+import io.warmpath.session.redis.SessionLookups;
 import io.warmpath.session.redis.SessionScripts;
 import io.warmpath.session.web.Errors;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
@@ -35,20 +37,28 @@ public class Sessions {
     public static final String ID_PREFIX = "ses_";
     /** Closes or rotates any session of the tenant. */
     static final String ADMIN_SCOPE = "sessions:admin";
+    /** The session hash's fields that a lookup must match: the token hash, the implicit key's hash. */
+    private static final String TOKEN_HASH = "h";
+    private static final String IMPLICIT_HASH = "k";
 
     private static final RedisScript<List> OPEN = SessionScripts.load("open", List.class);
     private static final RedisScript<List> RESOLVE = SessionScripts.load("resolve", List.class);
     private static final RedisScript<List> ROTATE = SessionScripts.load("rotate", List.class);
-    private static final RedisScript<Long> CLOSE = SessionScripts.load("close", Long.class);
+    private static final RedisScript<List> CLOSE = SessionScripts.load("close", List.class);
+
+    /** How many times a first turn of an implicit session looks again after losing the race to open it. */
+    private static final int IMPLICIT_OPEN_ATTEMPTS = 3;
 
     private final SessionScripts scripts;
+    private final SessionLookups lookups;
     private final StringRedisTemplate redis;
     private final SessionProperties properties;
     private final SessionMetrics metrics;
 
-    Sessions(SessionScripts scripts, StringRedisTemplate redis, SessionProperties properties,
+    Sessions(SessionScripts scripts, SessionLookups lookups, StringRedisTemplate redis, SessionProperties properties,
             SessionMetrics metrics) {
         this.scripts = scripts;
+        this.lookups = lookups;
         this.redis = redis;
         this.properties = properties;
         this.metrics = metrics;
@@ -67,7 +77,9 @@ public class Sessions {
         }
         fields.put("h", tokenHash);
         SessionRecord.putBudgets(fields, request.budgets());
-        SessionRecord session = open(tenant, RedisKeys.token(tokenHash), request.ttlSeconds(), fields);
+        SessionRecord session = open(tenant, request.ttlSeconds(), fields);
+        // A fresh random token: nothing else can hold its lookup key.
+        lookups.point(RedisKeys.token(tokenHash), null, session.id(), Duration.ofSeconds(session.ttlSeconds()));
         metrics.created(false);
         return SessionViews.Created.of(session, token);
     }
@@ -109,9 +121,15 @@ public class Sessions {
         requireOwnerOrAdmin(require(tenant, sessionId), caller);
         String token = AffinityTokens.newToken();
         String tokenHash = AffinityTokens.hash(token);
-        List<?> reply = scripts.run(ROTATE, tenant, List.of(RedisKeys.token(tokenHash)), sessionId, tokenHash);
+        List<?> reply = scripts.run(ROTATE, tenant, List.of(RedisKeys.session(sessionId)), sessionId, tokenHash);
         return switch (String.valueOf(reply.getFirst())) {
-            case "ok" -> new SessionViews.Rotated(token, Instant.ofEpochMilli((Long) reply.get(1)));
+            case "ok" -> {
+                Instant expiresAt = Instant.ofEpochMilli((Long) reply.get(1));
+                lookups.point(RedisKeys.token(tokenHash), null, sessionId,
+                        Duration.between(Instant.ofEpochMilli(scripts.nowMillis()), expiresAt));
+                lookups.remove(RedisKeys.token(String.valueOf(reply.get(2))), sessionId);
+                yield new SessionViews.Rotated(token, expiresAt);
+            }
             case "implicit" -> throw new ApiErrorException(ApiError.of(ErrorCode.IMPLICIT_SESSION,
                     "An implicit session has no affinity token to rotate."));
             default -> throw new ApiErrorException(Errors.sessionNotFound());
@@ -121,20 +139,54 @@ public class Sessions {
     /** Closes the session: token, binding and reservations go; a 404 when there is none. */
     void close(String tenant, Assertion caller, String sessionId) {
         requireOwnerOrAdmin(require(tenant, sessionId), caller);
-        Long closed = scripts.run(CLOSE, tenant, List.of(), sessionId);
-        if (closed == null || closed == 0) {
+        List<?> reply = scripts.run(CLOSE, tenant, List.of(RedisKeys.session(sessionId)), sessionId);
+        if (!"closed".equals(String.valueOf(reply.getFirst()))) {
             throw new ApiErrorException(Errors.sessionNotFound());
+        }
+        String tokenHash = String.valueOf(reply.get(1));
+        String implicitHash = String.valueOf(reply.get(2));
+        String cell = String.valueOf(reply.get(3));
+        if (!tokenHash.isEmpty()) {
+            lookups.remove(RedisKeys.token(tokenHash), sessionId);
+        }
+        if (!implicitHash.isEmpty()) {
+            lookups.remove(RedisKeys.implicit(implicitHash), sessionId);
+        }
+        if (!cell.isEmpty()) {
+            lookups.unindex(cell, sessionId);
         }
     }
 
     private SessionRecord resolveToken(String tenant, String token) {
-        List<?> reply = AffinityTokens.isWellFormed(token)
-                ? scripts.run(RESOLVE, tenant, List.of(RedisKeys.token(AffinityTokens.hash(token))))
-                : null;
-        if (reply == null || reply.isEmpty() || reply.getFirst() == null) {
+        if (!AffinityTokens.isWellFormed(token)) {
             throw new ApiErrorException(Errors.sessionNotFound());
         }
-        return SessionRecord.fromReply(String.valueOf(reply.getFirst()), reply, 1);
+        String tokenHash = AffinityTokens.hash(token);
+        String lookupKey = RedisKeys.token(tokenHash);
+        return resolve(tenant, lookupKey, TOKEN_HASH, tokenHash, lookups.find(lookupKey))
+                .orElseThrow(() -> new ApiErrorException(Errors.sessionNotFound()));
+    }
+
+    /**
+     * The session a lookup key led to, if it is the tenant's, live, and still answers to that lookup; slides it, its
+     * lookup key and its cell index entry.
+     */
+    private Optional<SessionRecord> resolve(String tenant, String lookupKey, String hashField, String hash,
+            @Nullable String sessionId) {
+        if (sessionId == null || !Ids.isValid(ID_PREFIX, sessionId)) {
+            return Optional.empty();
+        }
+        List<?> reply = scripts.run(RESOLVE, tenant, List.of(RedisKeys.session(sessionId)), sessionId, hashField,
+                hash);
+        if (reply == null || reply.isEmpty()) {
+            return Optional.empty();
+        }
+        SessionRecord session = SessionRecord.fromReply(sessionId, reply, 0);
+        lookups.slide(lookupKey, Duration.ofSeconds(session.ttlSeconds()));
+        if (session.binding() != null) {
+            lookups.index(session.binding().cellId(), sessionId, session.expiresAt().toEpochMilli());
+        }
+        return Optional.of(session);
     }
 
     /**
@@ -166,8 +218,25 @@ public class Sessions {
         fields.put("d", implicitDataClass(defaults));
         fields.put("k", implicitHash);
         SessionRecord.putBudgets(fields, implicitBudgets(defaults));
-        Duration ttl = defaults.ttl();
-        return open(tenant, RedisKeys.implicit(implicitHash), Math.max(1, ttl.toSeconds()), fields);
+        long ttlSeconds = Math.max(1, defaults.ttl().toSeconds());
+        String lookupKey = RedisKeys.implicit(implicitHash);
+        for (int attempt = 0; attempt < IMPLICIT_OPEN_ATTEMPTS; attempt++) {
+            String existing = lookups.find(lookupKey);
+            Optional<SessionRecord> found = resolve(tenant, lookupKey, IMPLICIT_HASH, implicitHash, existing);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            // None yet, or the key leads to a session that is gone: open one, then take the key over unless a
+            // concurrent first turn did so first, whose session is then this one's too.
+            SessionRecord opened = open(tenant, ttlSeconds, fields);
+            if (lookups.point(lookupKey, existing, opened.id(), Duration.ofSeconds(ttlSeconds))) {
+                metrics.created(true);
+                return opened;
+            }
+            redis.delete(RedisKeys.session(opened.id()));
+        }
+        throw new QueryTimeoutException("The implicit session stayed contended for " + IMPLICIT_OPEN_ATTEMPTS
+                + " attempts");
     }
 
     /**
@@ -190,7 +259,8 @@ public class Sessions {
                 defaults.maxCostUsd());
     }
 
-    private SessionRecord open(String tenant, String lookupKey, long ttlSeconds, Map<String, String> fields) {
+    /** A new session that no lookup key leads to yet. */
+    private SessionRecord open(String tenant, long ttlSeconds, Map<String, String> fields) {
         List<Object> args = new ArrayList<>();
         String newId = Ids.random(ID_PREFIX);
         args.add(newId);
@@ -199,12 +269,7 @@ public class Sessions {
             args.add(field);
             args.add(value);
         });
-        List<?> reply = scripts.run(OPEN, tenant, List.of(lookupKey), args.toArray());
-        boolean created = Long.valueOf(1).equals(reply.get(1));
-        SessionRecord session = SessionRecord.fromReply(String.valueOf(reply.getFirst()), reply, 2);
-        if (created && session.implicit()) {
-            metrics.created(true);
-        }
-        return session;
+        List<?> reply = scripts.run(OPEN, tenant, List.of(RedisKeys.session(newId)), args.toArray());
+        return SessionRecord.fromReply(newId, reply, 0);
     }
 }

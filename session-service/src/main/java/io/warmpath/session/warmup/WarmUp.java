@@ -47,7 +47,8 @@ class WarmUp {
     private static final int MAX_FAILURES = 20;
     private static final Duration MAX_DURATION = Duration.ofSeconds(60);
     private static final Pattern SESSION_ID = Pattern.compile("\"session_id\":\"(ses_[a-z2-7]+)\"");
-    private static final Pattern RESERVATION_ID = Pattern.compile("\"reservation_id\":\"(rsv_[a-z2-7]+)\"");
+    private static final Pattern RESERVATION_ID =
+            Pattern.compile("\"reservation_id\":\"(rsv_[a-z2-7]+\\.ses_[a-z2-7]+)\"");
 
     private final int rounds;
     private final int concurrency;

@@ -107,8 +107,21 @@ class BindingApiTest extends SessionServiceTest {
     }
 
     @Test
+    void anIndexEntryLeftBehindIsNotListed() {
+        String id = (String) createSession(tenant, Map.of("workflow", "agent")).get("id");
+        bind(id, cellB, null).expectStatus().isOk();
+        // As if a resolve filed the session under its old cell just after a rebind took it away (the index is kept
+        // outside the session's atomic step): the entry is there, the session is bound elsewhere.
+        redis.opsForZSet().add(RedisKeys.cellIndex(cellA), id, clock.millis() + Duration.ofHours(1).toMillis());
+
+        assertThat(sessionsOn(cellA)).isEmpty();
+        assertThat(sessionsOn(cellB)).containsExactly(id);
+    }
+
+    @Test
     void aCrowdedCellIsListedCompletelyAndSorted() {
-        // More entries than one index read returns, filed straight into the index as binds would file them.
+        // More entries than one index read returns, filed straight into the index as binds would file them, each
+        // with the binding in its session's hash that the listing checks.
         String index = RedisKeys.cellIndex(cellA);
         double expiry = clock.millis() + Duration.ofHours(1).toMillis();
         Set<String> filed = new HashSet<>();
@@ -116,6 +129,8 @@ class BindingApiTest extends SessionServiceTest {
             String id = Ids.random("ses_");
             filed.add(id);
             redis.opsForZSet().add(index, id, expiry);
+            redis.opsForHash().put(RedisKeys.session(id), "cell", cellA);
+            redis.expire(RedisKeys.session(id), Duration.ofHours(1));
         }
         redis.expire(index, Duration.ofHours(1));
 

@@ -125,8 +125,8 @@ class ReservationApiTest extends SessionServiceTest {
         String id = sessionWith(Map.of("max_total_tokens", 1000, "max_cost_usd", 0.003));
         String orphan = reservationId(reserve(id, 500, 500).expectStatus().isCreated());
         // The request died without settling; its record's TTL runs out (made to happen now) before the next reserve.
-        redis.expire(RedisKeys.reservation(orphan), Duration.ofMillis(1));
-        while (Boolean.TRUE.equals(redis.hasKey(RedisKeys.reservation(orphan)))) {
+        redis.expire(RedisKeys.reservation(id, orphan), Duration.ofMillis(1));
+        while (Boolean.TRUE.equals(redis.hasKey(RedisKeys.reservation(id, orphan)))) {
             Thread.sleep(5);
         }
         clock.advance(Duration.ofMinutes(11));

@@ -44,16 +44,16 @@ class MemoryFootprintTest extends SessionServiceTest {
         String tokenKey = onlyKey("wp:t:*", id);
 
         Map<String, Long> explicit = new LinkedHashMap<>();
-        explicit.put("session hash", usage("wp:s:" + id));
+        explicit.put("session hash", usage(RedisKeys.session(id)));
         explicit.put("token key", usage(tokenKey));
-        explicit.put("cell index (a sorted set holding this one session)", usage("wp:b:" + cell));
+        explicit.put("cell index (a sorted set holding this one session)", usage(RedisKeys.cellIndex(cell)));
         long explicitTotal = report("explicit session, budgets, binding", explicit);
 
         String implicitId = (String) resolve(tenant, "implicit-footprint").get("session_id");
         put(tenant, "/internal/sessions/" + implicitId + "/binding", Map.of("cell_id", cell, "model", "kimi-k2.5",
                 "reason", "new")).expectStatus().isOk();
         Map<String, Long> implicit = new LinkedHashMap<>();
-        implicit.put("session hash", usage("wp:s:" + implicitId));
+        implicit.put("session hash", usage(RedisKeys.session(implicitId)));
         implicit.put("implicit key", usage(onlyKey("wp:i:*", implicitId)));
         long implicitTotal = report("implicit session, binding (cell set shared above)", implicit);
 
@@ -66,16 +66,16 @@ class MemoryFootprintTest extends SessionServiceTest {
                             "ttft_ms", 100 + turn, "model", "kimi-k2.5")).expectStatus().isOk();
         }
         Map<String, Long> afterTurns = new LinkedHashMap<>();
-        afterTurns.put("session hash", usage("wp:s:" + id));
+        afterTurns.put("session hash", usage(RedisKeys.session(id)));
         afterTurns.put("token key", usage(tokenKey));
-        afterTurns.put("TTFT samples (20)", usage("wp:f:" + id));
+        afterTurns.put("TTFT samples (20)", usage(RedisKeys.ttftSamples(id)));
         report("explicit session after 20 settled turns", afterTurns);
         Map<String, Long> open = new LinkedHashMap<>();
         Map<?, ?> held = post(tenant, "/internal/sessions/" + id + "/reservations", Map.of("model", "kimi-k2.5",
                 "prompt_tokens", 21000, "max_tokens", 1000)).expectStatus().isCreated().expectBody(Map.class)
                 .returnResult().getResponseBody();
-        open.put("reservation record", usage("wp:v:" + held.get("reservation_id")));
-        open.put("open-reservation index", usage("wp:r:" + id));
+        open.put("reservation record", usage(RedisKeys.reservation(id, (String) held.get("reservation_id"))));
+        open.put("open-reservation index", usage(RedisKeys.holds(id)));
         report("one open reservation (transient)", open);
 
         long perMember = cellIndexBytesPerSession();
@@ -87,7 +87,7 @@ class MemoryFootprintTest extends SessionServiceTest {
         }
 
         assertThat(explicitTotal).isLessThan(ONE_KIB);
-        assertThat(usage("wp:s:" + id) + usage(tokenKey) + perMember).isLessThan(ONE_KIB);
+        assertThat(usage(RedisKeys.session(id)) + usage(tokenKey) + perMember).isLessThan(ONE_KIB);
         assertThat(implicitTotal).isLessThan(ONE_KIB);
     }
 
@@ -100,12 +100,12 @@ class MemoryFootprintTest extends SessionServiceTest {
             put(tenant, "/internal/sessions/" + sessionId + "/binding", Map.of("cell_id", cell, "model",
                     "kimi-k2.5", "reason", "new")).expectStatus().isOk();
         }
-        return usage("wp:b:" + cell) / sessions;
+        return usage(RedisKeys.cellIndex(cell)) / sessions;
     }
 
     /** A list like a session's TTFT samples when full: values of two to four digits. */
     private long fullTtftSamples(int samples) {
-        String key = "wp:f:scratch-" + tenant;
+        String key = RedisKeys.ttftSamples("scratch-" + tenant);
         for (int i = 0; i < samples; i++) {
             redis.opsForList().leftPush(key, Integer.toString(40 + (i * 37) % 1900));
         }

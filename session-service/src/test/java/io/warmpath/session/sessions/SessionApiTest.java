@@ -6,17 +6,21 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.warmpath.assertion.testing.TestAssertions;
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.assertion.Audiences;
 import io.warmpath.session.SessionServiceTest;
+import io.warmpath.session.redis.RedisKeys;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.connection.DataType;
-import org.springframework.data.redis.core.Cursor;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -78,7 +82,7 @@ class SessionApiTest extends SessionServiceTest {
                 .returnResult().getResponseBody();
         assertThat(Instant.parse((String) session.get("expires_at")))
                 .isAfter(Instant.parse((String) created.get("expires_at")));
-        assertThat(redis.getExpire("wp:s:" + created.get("id"))).isBetween(110L, 120L);
+        assertThat(redis.getExpire(RedisKeys.session((String) created.get("id")))).isBetween(110L, 120L);
     }
 
     @Test
@@ -124,6 +128,40 @@ class SessionApiTest extends SessionServiceTest {
         post(tenant, "/internal/resolve", Map.of("affinity", old)).expectStatus().isNotFound();
         assertThat(resolve(tenant, (String) rotated.get("affinity_token"))).containsEntry("session_id",
                 created.get("id"));
+        // Even a lookup key left behind (a crash between the rotation and its removal) leads nowhere: the session
+        // answers only to its current token.
+        redis.opsForValue().set(RedisKeys.token(AffinityTokens.hash(old)), (String) created.get("id"));
+        post(tenant, "/internal/resolve", Map.of("affinity", old)).expectStatus().isNotFound();
+    }
+
+    @Test
+    void concurrentFirstTurnsOfAnImplicitSessionAgreeOnOneSession() throws Exception {
+        String affinity = "race-" + UUID.randomUUID();
+        int turns = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<Object>> ids = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(turns)) {
+            for (int i = 0; i < turns; i++) {
+                ids.add(CompletableFuture.supplyAsync(() -> {
+                    awaitQuietly(start);
+                    return resolve(tenant, affinity).get("session_id");
+                }, threads));
+            }
+            start.countDown();
+            assertThat(ids.stream().map(CompletableFuture::join).distinct().toList()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anImplicitSessionThatIsGoneIsReopenedInPlaceOfItsLookup() {
+        String first = (String) resolve(tenant, "reopen").get("session_id");
+        // Expired or lost with a failed-over primary, while its lookup key lives on.
+        redis.delete(RedisKeys.session(first));
+
+        String second = (String) resolve(tenant, "reopen").get("session_id");
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(resolve(tenant, "reopen")).containsEntry("session_id", second);
     }
 
     @Test
@@ -137,7 +175,9 @@ class SessionApiTest extends SessionServiceTest {
                 .expectStatus().isNotFound();
         get(tenant, "/v1/sessions/" + id).expectStatus().isNotFound();
         delete(tenant, "/v1/sessions/" + id).expectStatus().isNotFound();
-        assertThat(redis.keys("wp:*:" + id)).isEmpty();
+        assertThat(redis.keys("wp:{" + id + "}:*")).isEmpty();
+        assertThat(redis.hasKey(RedisKeys.token(AffinityTokens.hash((String) created.get("affinity_token")))))
+                .isFalse();
     }
 
     @Test
@@ -163,9 +203,9 @@ class SessionApiTest extends SessionServiceTest {
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         assertThat((Map<String, Object>) budgetedSession.get("budgets")).containsEntry("max_total_tokens", 5000)
                 .containsEntry("max_context_tokens", 4000).containsEntry("max_cost_usd", null);
-        assertThat(redis.getExpire("wp:s:" + budgeted.get("session_id"))).isBetween(590L, 600L);
+        assertThat(redis.getExpire(RedisKeys.session((String) budgeted.get("session_id")))).isBetween(590L, 600L);
         assertThat(plain).containsEntry("data_class", "internal").containsEntry("limited", false);
-        assertThat(redis.getExpire("wp:s:" + plain.get("session_id"))).isBetween(3590L, 3600L);
+        assertThat(redis.getExpire(RedisKeys.session((String) plain.get("session_id")))).isBetween(3590L, 3600L);
     }
 
     @Test
@@ -300,20 +340,29 @@ class SessionApiTest extends SessionServiceTest {
     /** Every key name and every value of every key in Redis, as text. */
     private List<String> dumpRedis() {
         List<String> out = new ArrayList<>();
-        try (Cursor<String> keys = redis.scan(ScanOptions.scanOptions().match("*").count(1000).build())) {
-            keys.forEachRemaining(key -> {
-                out.add(key);
-                DataType type = redis.type(key);
-                switch (type) {
-                    case STRING -> out.add(String.valueOf(redis.opsForValue().get(key)));
-                    case HASH -> out.add(String.valueOf(redis.opsForHash().entries(key)));
-                    case SET -> out.add(String.valueOf(redis.opsForSet().members(key)));
-                    case ZSET -> out.add(String.valueOf(redis.opsForZSet().rangeWithScores(key, 0, -1)));
-                    case LIST -> out.add(String.valueOf(redis.opsForList().range(key, 0, -1)));
-                    default -> out.add(type.code());
-                }
-            });
+        // KEYS, not SCAN: on Redis Cluster it asks every master (a test Redis holds little).
+        for (String key : redis.keys("*")) {
+            out.add(key);
+            DataType type = redis.type(key);
+            switch (type) {
+                case STRING -> out.add(String.valueOf(redis.opsForValue().get(key)));
+                case HASH -> out.add(String.valueOf(redis.opsForHash().entries(key)));
+                case SET -> out.add(String.valueOf(redis.opsForSet().members(key)));
+                case ZSET -> out.add(String.valueOf(redis.opsForZSet().rangeWithScores(key, 0, -1)));
+                case LIST -> out.add(String.valueOf(redis.opsForList().range(key, 0, -1)));
+                default -> out.add(type.code());
+            }
         }
         return out;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

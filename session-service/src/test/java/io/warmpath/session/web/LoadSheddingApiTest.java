@@ -103,20 +103,29 @@ class LoadSheddingApiTest extends SessionServiceTest {
         return meters.get(ConcurrencyLimit.SHED).tag("scope", scope).counter().count();
     }
 
-    /** A command on a connection of its own: the service's connection is stuck behind the paused scripts. */
+    /**
+     * A command to every server that takes writes, each on a connection of its own: the service's connections are
+     * stuck behind the paused scripts.
+     */
     private static void redis(String... command) throws IOException {
         StringBuilder request = new StringBuilder("*" + command.length + "\r\n");
         for (String part : command) {
             request.append('$').append(part.length()).append("\r\n").append(part).append("\r\n");
         }
-        try (Socket socket = new Socket("127.0.0.1", TestRedis.port())) {
+        for (int port : TestRedis.writablePorts()) {
+            send(port, request.toString(), String.join(" ", command));
+        }
+    }
+
+    private static void send(int port, String request, String command) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                     StandardCharsets.US_ASCII)).readLine();
-            assertThat(reply).as(String.join(" ", command)).isEqualTo("+OK");
+            assertThat(reply).as(command).isEqualTo("+OK");
         }
     }
 }
