@@ -118,7 +118,7 @@ class LoadSheddingApiTest extends SessionServiceTest {
     }
 
     private static void send(int port, String request, String command) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket(TestRedis.host(), port)) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
