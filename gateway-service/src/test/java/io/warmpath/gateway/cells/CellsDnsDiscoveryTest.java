@@ -1,7 +1,9 @@
 package io.warmpath.gateway.cells;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.DatagramSocket;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,9 +36,7 @@ class CellsDnsDiscoveryTest {
     void findDnsmasq() throws IOException {
         assumeThat(Files.isExecutable(Path.of("/usr/sbin/dnsmasq")))
                 .as("dnsmasq is installed (.ci/run installs Debian's dnsmasq-base)").isTrue();
-        try (DatagramSocket socket = new DatagramSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = freeUdpAndTcpPort();
         discovery = new CellsDnsDiscovery(new CellDiscoveryProperties.CellsDns(SERVICE, "http",
                 "dns://127.0.0.1:" + port, Duration.ofMillis(300), Map.of("model", "kimi-k2.5", "region", "eu-1")));
     }
@@ -96,8 +96,9 @@ class CellsDnsDiscoveryTest {
         for (int i = 0; i < cells; i++) {
             command.add("--srv-host=_http._tcp." + SERVICE + ",wp-warmpath-cell-" + i + "." + SERVICE + ",8090");
         }
-        dnsmasq = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Path log = Files.createTempFile("dnsmasq", ".log");
+        log.toFile().deleteOnExit();
+        dnsmasq = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // Ready once it answers; a fresh discovery would keep nothing while it is not.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && dnsmasq.isAlive()) {
@@ -106,7 +107,20 @@ class CellsDnsDiscoveryTest {
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("dnsmasq did not answer on port " + port);
+        throw new IllegalStateException("dnsmasq did not answer on port " + port + ": " + Files.readString(log));
+    }
+
+    /** dnsmasq listens on UDP and TCP: a port free for one may be taken for the other. */
+    private static int freeUdpAndTcpPort() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(0); ServerSocket tcp = new ServerSocket(udp.getLocalPort())) {
+                return tcp.getLocalPort();
+            }
+            catch (BindException taken) {
+                // Try another.
+            }
+        }
+        throw new IllegalStateException("No port free for both UDP and TCP");
     }
 
     private boolean answers() {
