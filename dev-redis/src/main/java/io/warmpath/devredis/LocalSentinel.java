@@ -21,6 +21,7 @@ public final class LocalSentinel implements AutoCloseable {
     private final int sentinelPort;
     private final int masterPort;
     private final List<Process> processes = new ArrayList<>();
+    private final List<Process> replicas = new ArrayList<>();
     private Process master;
 
     private LocalSentinel(Path directory, int masterPort, int sentinelPort) {
@@ -43,7 +44,8 @@ public final class LocalSentinel implements AutoCloseable {
             List<Integer> replicaPorts = new ArrayList<>();
             for (int i = 0; i < replicas; i++) {
                 int replicaPort = LocalRedis.freePort();
-                setup.server(executable, replicaPort, "--replicaof", "127.0.0.1", Integer.toString(masterPort));
+                setup.replicas.add(setup.server(executable, replicaPort, "--replicaof", "127.0.0.1",
+                        Integer.toString(masterPort)));
                 LocalRedis.awaitPong(replicaPort, Duration.ofSeconds(20));
                 replicaPorts.add(replicaPort);
             }
@@ -80,6 +82,17 @@ public final class LocalSentinel implements AutoCloseable {
 
     public int masterPort() {
         return masterPort;
+    }
+
+    /** Stops ({@code SIGSTOP}) or resumes ({@code SIGCONT}) every replica: replication stalls as on a lagging host. */
+    public void freezeReplicas(boolean frozen) throws IOException, InterruptedException {
+        for (Process replica : replicas) {
+            Process kill = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(replica.pid()))
+                    .inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + (frozen ? "-STOP" : "-CONT") + " failed");
+            }
+        }
     }
 
     /** Kills the master's process outright, as a crashed host would lose it. */

@@ -39,8 +39,7 @@ import org.springframework.validation.annotation.Validated;
  *                       or above {@code maxConcurrentRequests} leaves only the global limit.
  * @param warmUpRounds   turns the service sends itself at startup, before it reports ready; 0 skips the warm-up
  * @param replicaAcks    replicas that must hold a budget change (reserve, settle, release, recorded turn) before it
- *                       is acknowledged ({@code WAIT}); 0 (the default) does not wait. Not proven yet to close the
- *                       async-replication window: a check with every replica frozen still saw an acknowledgement
+ *                       is acknowledged ({@code WAIT}); 0 (the default) does not wait. Standalone or Sentinel only
  * @param replicaAckTimeout how long to wait for those replicas; fewer in time is a 503, and the change may or may not
  *                       survive a failover (every budget call is idempotent, so the caller's retry is safe)
  * @param tenantDefaults per tenant: the ttl, data class and budgets of its implicit sessions

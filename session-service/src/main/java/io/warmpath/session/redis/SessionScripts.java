@@ -75,8 +75,7 @@ public class SessionScripts {
     /**
      * Runs a script that changes a budget, then waits until {@code warmpath.session.replica-acks} replicas report
      * the connection's writes ({@code WAIT}). Fewer replicas in time is a {@link QueryTimeoutException}, answered as
-     * 503 like any unavailable store. Not proven yet: with every replica frozen a reservation was still acknowledged,
-     * so this WAIT may not run on the connection that carried the script.
+     * 503 like any unavailable store (ReplicaAcksTest freezes the replica and sees it).
      */
     public <T> @Nullable T runReplicated(RedisScript<T> script, String tenant, List<String> keys,
             @Nullable Object... args) {
