@@ -72,6 +72,7 @@ public final class StubSessionService implements AutoCloseable {
     private final List<BindingPut> bindingPuts = new CopyOnWriteArrayList<>();
     private final List<PublicCall> publicCalls = new CopyOnWriteArrayList<>();
     private final AtomicInteger resolveCalls = new AtomicInteger();
+    private final Map<String, AtomicInteger> resolveCallsByAffinity = new ConcurrentHashMap<>();
     private final Map<String, String> tenantDataClasses = new ConcurrentHashMap<>();
     private final Set<String> limitedTenants = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tenantDefaultsCalls = new AtomicInteger();
@@ -216,6 +217,15 @@ public final class StubSessionService implements AutoCloseable {
         return resolveCalls.get();
     }
 
+    /**
+     * Resolutions asked for one affinity value: unlike {@link #resolveCalls()}, not moved by another test's
+     * background refresh that lands late.
+     */
+    public int resolveCalls(String affinity) {
+        AtomicInteger calls = resolveCallsByAffinity.get(affinity);
+        return calls == null ? 0 : calls.get();
+    }
+
     // Budgets.
 
     /** Forgets the budget calls received and every scripted behaviour: for a test's start. */
@@ -301,6 +311,7 @@ public final class StubSessionService implements AutoCloseable {
         }
         JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
         String affinity = request.get("affinity").asString();
+        resolveCallsByAffinity.computeIfAbsent(affinity, ignored -> new AtomicInteger()).incrementAndGet();
         String workflow = request.hasNonNull("workflow") ? request.get("workflow").asString() : null;
         if (workflow != null && !workflow.matches("[a-z0-9._-]{1,64}")) {
             json(exchange, 400, errorJson("invalid workflow", "invalid_request_error", "invalid_request"));

@@ -35,7 +35,7 @@ class SessionDirectoryTest {
     @Test
     void resolvedTokenIsReusedFromTheNearCache() {
         String token = SERVICE.createTokenSession("acme", "code-review");
-        int callsBefore = SERVICE.resolveCalls();
+        int callsBefore = SERVICE.resolveCalls(token);
 
         Resolution first = directory.resolve(ACME, token, "code-review").block();
         Resolution second = directory.resolve(ACME, token, null).block();
@@ -46,7 +46,7 @@ class SessionDirectoryTest {
             assertThat(found.session().binding()).isNull();
         });
         assertThat(second).isEqualTo(first);
-        assertThat(SERVICE.resolveCalls()).isEqualTo(callsBefore + 1);
+        assertThat(SERVICE.resolveCalls(token)).isEqualTo(callsBefore + 1);
         assertThat(resolutions("resolved")).isEqualTo(1.0);
         assertThat(resolutions("cached")).isEqualTo(1.0);
     }
@@ -58,7 +58,7 @@ class SessionDirectoryTest {
                 clock);
         String token = SERVICE.createTokenSession("acme", "code-review");
         shortLived.resolve(ACME, token, null).block();
-        int callsBefore = SERVICE.resolveCalls();
+        int callsBefore = SERVICE.resolveCalls(token);
         clock.advance(Duration.ofMillis(100));
 
         SERVICE.delay(300);
@@ -69,7 +69,7 @@ class SessionDirectoryTest {
                     .isLessThan(Duration.ofMillis(250));
             assertThat(stale).isInstanceOf(Resolution.Found.class);
             assertThat(resolutions("stale")).isEqualTo(1.0);
-            awaitUntil(() -> SERVICE.resolveCalls() == callsBefore + 1, "refreshed in the background");
+            awaitUntil(() -> SERVICE.resolveCalls(token) == callsBefore + 1, "refreshed in the background");
         } finally {
             SERVICE.delay(0);
         }
@@ -121,16 +121,19 @@ class SessionDirectoryTest {
                 .isInstanceOf(Resolution.Found.class);
 
         directory.forget("acme", session.sessionId());
-        int callsBefore = SERVICE.resolveCalls();
+        int forgottenBefore = SERVICE.resolveCalls(token);
+        int otherBefore = SERVICE.resolveCalls(otherToken);
         assertThat(directory.resolve(ACME, token, null).block()).isInstanceOf(Resolution.NotFound.class);
         assertThat(directory.resolve(ACME, otherToken, null).block()).isInstanceOf(Resolution.Found.class);
-        assertThat(SERVICE.resolveCalls()).as("only the forgotten session asked again").isEqualTo(callsBefore + 1);
+        assertThat(SERVICE.resolveCalls(token)).as("the forgotten session asked again")
+                .isEqualTo(forgottenBefore + 1);
+        assertThat(SERVICE.resolveCalls(otherToken)).as("the other one not").isEqualTo(otherBefore);
     }
 
     @Test
     void concurrentTurnsOfOneSessionShareOneResolution() {
         String token = SERVICE.createTokenSession("acme", "code-review");
-        int callsBefore = SERVICE.resolveCalls();
+        int callsBefore = SERVICE.resolveCalls(token);
         SERVICE.delay(100);
         try {
             List<Resolution> answers = Flux.range(0, 20)
@@ -141,7 +144,7 @@ class SessionDirectoryTest {
         } finally {
             SERVICE.delay(0);
         }
-        assertThat(SERVICE.resolveCalls() - callsBefore).isEqualTo(1);
+        assertThat(SERVICE.resolveCalls(token) - callsBefore).isEqualTo(1);
     }
 
     @Test
@@ -158,15 +161,15 @@ class SessionDirectoryTest {
 
         assertThat(directory.resolve(ACME, token, "billing").block()).isInstanceOf(Resolution.WorkflowMismatch.class);
         assertThat(directory.resolve(ACME, token, "code-review").block()).isInstanceOf(Resolution.Found.class);
-        int callsBefore = SERVICE.resolveCalls();
+        int callsBefore = SERVICE.resolveCalls(token);
         assertThat(directory.resolve(ACME, token, "billing").block()).isInstanceOf(Resolution.WorkflowMismatch.class);
-        assertThat(SERVICE.resolveCalls()).as("answered from the near cache").isEqualTo(callsBefore);
+        assertThat(SERVICE.resolveCalls(token)).as("answered from the near cache").isEqualTo(callsBefore);
     }
 
     @Test
     void storedBindingReachesTheServiceAndTheNearCacheWithItsEpoch() {
         ResolvedSession session = found(directory.resolve(ACME, "implicit-bind-1", null).block());
-        int callsBefore = SERVICE.resolveCalls();
+        int callsBefore = SERVICE.resolveCalls("implicit-bind-1");
 
         directory.storeBinding(ACME, "implicit-bind-1", session, "cell-2", "kimi-k2.5", "new");
         awaitUntil(() -> SERVICE.epoch(session.sessionId()) == 1, "binding stored");
@@ -182,7 +185,7 @@ class SessionDirectoryTest {
         assertThat(cached.binding().model()).isEqualTo("kimi-k2.5");
         assertThat(cached.binding().epoch()).isEqualTo(1);
         assertThat(cached.binding().promptTokensHeld()).isZero();
-        assertThat(SERVICE.resolveCalls()).isEqualTo(callsBefore);
+        assertThat(SERVICE.resolveCalls("implicit-bind-1")).isEqualTo(callsBefore);
     }
 
     @Test
@@ -202,9 +205,9 @@ class SessionDirectoryTest {
         awaitUntil(() -> writes("conflict") == 1.0, "conflict counted");
 
         assertThat(SERVICE.boundCell(unbound.sessionId())).isEqualTo("cell-3");
-        int callsBefore = SERVICE.resolveCalls();
+        int callsBefore = SERVICE.resolveCalls("implicit-race");
         ResolvedSession fresh = found(directory.resolve(ACME, "implicit-race", null).block());
-        assertThat(SERVICE.resolveCalls()).isEqualTo(callsBefore + 1);
+        assertThat(SERVICE.resolveCalls("implicit-race")).isEqualTo(callsBefore + 1);
         assertThat(fresh.binding().cellId()).isEqualTo("cell-3");
         assertThat(fresh.binding().epoch()).isEqualTo(2);
     }
