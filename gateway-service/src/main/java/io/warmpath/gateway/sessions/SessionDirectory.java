@@ -107,12 +107,12 @@ public final class SessionDirectory {
             return Mono.just(rejected);
         }
         Key key = new Key(caller.tenant(), affinity, caller);
-        CompletableFuture<Entry> pending = nearCache.get(key);
-        Entry known = pending.getNow(null);
+        // Looked up before loading: a load that completes at once is still this turn's resolution, not a cache hit.
+        CompletableFuture<Entry> present = nearCache.getIfPresent(key);
+        Entry known = present == null ? null : present.getNow(null);
         if (known != null && !usable(known)) {
-            nearCache.asMap().remove(key, pending);
-            pending = nearCache.get(key);
-            known = pending.getNow(null);
+            nearCache.asMap().remove(key, present);
+            known = null;
         }
         if (known != null) {
             Resolution answer = checked(known.resolution(), workflow);
@@ -123,7 +123,7 @@ public final class SessionDirectory {
             record(answer, stale ? "stale" : "cached", start);
             return Mono.just(answer);
         }
-        return Mono.fromFuture(pending, true)
+        return Mono.fromFuture(nearCache.get(key), true)
                 .map(entry -> checked(entry.resolution(), workflow))
                 .doOnNext(resolution -> record(resolution, null, start));
     }
