@@ -1,68 +1,69 @@
 package io.warmpath.cli;
 
-import java.io.PrintStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 import io.warmpath.cli.token.DevAssertionKeys;
-import io.warmpath.cli.token.MissingDevKeyException;
 import io.warmpath.contracts.DataClass;
 import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.assertion.Audiences;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code assertion}: prints an internal assertion signed with the development assertion key, as the gateway would
  * mint it, for calling a service directly (the benchmarks compare a cell against the gateway in front of it).
  */
-final class AssertionCommand implements Command {
+@Command(name = "assertion", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
+        header = "Prints an internal assertion, for calling a service directly.",
+        description = "Prints an internal assertion (ES256, iss " + Audiences.GATEWAY_ISSUER + ") signed with DIR/"
+                + DevAssertionKeys.SIGNING_KEY_FILE + ", for calling a service directly.")
+final class AssertionCommand implements Callable<Integer> {
 
     private static final long MAX_TTL_SECONDS = Duration.ofDays(1).toSeconds();
+    private static final List<String> AUDIENCES = List.of(Audiences.INFERENCE, Audiences.SESSIONS, Audiences.POLICY,
+            Audiences.ARTIFACTS);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = KeysCommand.DEFAULT_DIR,
+            description = "Key directory (default: ${DEFAULT-VALUE}).")
+    private Path dir;
+
+    @Option(names = "--audience", paramLabel = "A", defaultValue = Audiences.INFERENCE,
+            description = "The service it is for: " + Audiences.INFERENCE + " (default), " + Audiences.SESSIONS + ", "
+                    + Audiences.POLICY + " or " + Audiences.ARTIFACTS + ".")
+    private String audience;
+
+    @Option(names = "--tenant", paramLabel = "T", defaultValue = "dev",
+            description = "Claim tenant (default: ${DEFAULT-VALUE}).")
+    private String tenant;
+
+    @Option(names = "--subject", paramLabel = "S", defaultValue = "dev-user",
+            description = "Claim sub (default: ${DEFAULT-VALUE}).")
+    private String subject;
+
+    @Option(names = "--ttl", paramLabel = "SECONDS", defaultValue = "3600",
+            description = "Lifetime (default: ${DEFAULT-VALUE}, at most a day).")
+    private long ttlSeconds;
 
     @Override
-    public String name() {
-        return "assertion";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: warmpath-cli assertion [--dir DIR] [--audience A] [--tenant T] [--subject S] [--ttl SECONDS]
-                  Prints an internal assertion (ES256, iss %s) signed with DIR/%s.
-                  --dir DIR        key directory (default %s)
-                  --audience A     the service it is for (default %s; also %s, %s)
-                  --tenant T       claim tenant (default dev)
-                  --subject S      claim sub (default dev-user)
-                  --ttl SECONDS    lifetime (default 3600, at most a day)
-                """.formatted(Audiences.GATEWAY_ISSUER, DevAssertionKeys.SIGNING_KEY_FILE, KeysCommand.DEFAULT_DIR,
-                Audiences.INFERENCE, Audiences.SESSIONS, Audiences.POLICY);
-    }
-
-    @Override
-    public Set<String> options() {
-        return Set.of("--dir", "--audience", "--tenant", "--subject", "--ttl");
-    }
-
-    @Override
-    public int run(CommandLine commandLine, PrintStream out, PrintStream err) throws Exception {
-        Path dir = Path.of(commandLine.text("--dir", KeysCommand.DEFAULT_DIR));
-        String audience = commandLine.text("--audience", Audiences.INFERENCE);
-        if (!List.of(Audiences.INFERENCE, Audiences.SESSIONS, Audiences.POLICY, Audiences.ARTIFACTS).contains(audience)) {
-            throw new UsageException("--audience must be one of " + Audiences.INFERENCE + ", " + Audiences.SESSIONS
-                    + ", " + Audiences.POLICY + ", " + Audiences.ARTIFACTS);
+    public Integer call() throws IOException {
+        if (!AUDIENCES.contains(audience)) {
+            throw new ParameterException(spec.commandLine(), "--audience must be one of " + String.join(", ", AUDIENCES));
         }
-        Assertion assertion = new Assertion(commandLine.text("--tenant", "dev"),
-                commandLine.text("--subject", "dev-user"), List.of("inference:invoke"), List.of(), null, null, null,
-                DataClass.INTERNAL, null, null, false);
-        Duration ttl = Duration.ofSeconds(commandLine.integer("--ttl", 3600, 1, MAX_TTL_SECONDS));
-        try {
-            out.println(DevAssertionKeys.mint(dir, assertion, audience, ttl));
-            return 0;
-        }
-        catch (MissingDevKeyException e) {
-            err.println("warmpath-cli assertion: " + e.getMessage());
-            return 1;
-        }
+        Assertion assertion = new Assertion(OptionChecks.nonBlank(spec, "--tenant", tenant),
+                OptionChecks.nonBlank(spec, "--subject", subject), List.of("inference:invoke"), List.of(), null, null,
+                null, DataClass.INTERNAL, null, null, false);
+        Duration ttl = Duration.ofSeconds(OptionChecks.within(spec, "--ttl", ttlSeconds, 1, MAX_TTL_SECONDS));
+        spec.commandLine().getOut().println(DevAssertionKeys.mint(dir, assertion, audience, ttl));
+        return WarmpathCli.OK;
     }
 }

@@ -1,74 +1,84 @@
 package io.warmpath.cli;
 
-import io.warmpath.cli.token.DevKeys;
-import io.warmpath.cli.token.DevTokens;
-import io.warmpath.cli.token.MissingDevKeyException;
-import io.warmpath.cli.token.TokenSpec;
-
-import java.io.PrintStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+
+import io.warmpath.cli.token.DevKeys;
+import io.warmpath.cli.token.DevTokens;
+import io.warmpath.cli.token.TokenSpec;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code token}: prints a signed development JWT. */
-final class TokenCommand implements Command {
+@Command(name = "token", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
+        header = "Prints a signed development JWT the gateway accepts.",
+        description = "Prints an RS256 development token (iss " + TokenSpec.DEV_ISSUER + ", aud "
+                + TokenSpec.DEV_AUDIENCE + ") signed with DIR/" + DevKeys.SIGNING_KEY_FILE + ".")
+final class TokenCommand implements Callable<Integer> {
 
     // A year either way is plenty for dev tokens; negative values make expired tokens for tests.
     private static final long MAX_TTL_SECONDS = Duration.ofDays(365).toSeconds();
 
-    @Override
-    public String name() {
-        return "token";
-    }
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = KeysCommand.DEFAULT_DIR,
+            description = "Key directory (default: ${DEFAULT-VALUE}).")
+    private Path dir;
+
+    @Option(names = "--tenant", paramLabel = "T", defaultValue = TokenSpec.DEFAULT_TENANT,
+            description = "Claim tenant (default: ${DEFAULT-VALUE}).")
+    private String tenant;
+
+    @Option(names = "--scopes", paramLabel = "\"a b\"", defaultValue = TokenSpec.DEFAULT_SCOPE,
+            description = "Claim scope, space separated (default: ${DEFAULT-VALUE}; \"\" for none).")
+    private String scopes;
+
+    @Option(names = "--subject", paramLabel = "S", defaultValue = TokenSpec.DEFAULT_SUBJECT,
+            description = "Claim sub (default: ${DEFAULT-VALUE}).")
+    private String subject;
+
+    @Option(names = "--ttl", paramLabel = "SECONDS", defaultValue = "" + TokenSpec.DEFAULT_TTL_SECONDS,
+            description = "Lifetime (default: ${DEFAULT-VALUE}; negative gives an expired token).")
+    private long ttlSeconds;
+
+    @Option(names = "--roles", paramLabel = "\"r1 r2\"", description = "Claim roles, space separated.")
+    private @Nullable String roles;
+
+    @Option(names = "--region", paramLabel = "R", description = "Claim region.")
+    private @Nullable String region;
+
+    @Option(names = "--clearance", paramLabel = "C", description = "Claim clearance.")
+    private @Nullable String clearance;
 
     @Override
-    public String usage() {
-        return """
-                usage: warmpath-cli token [--dir DIR] [--tenant T] [--scopes "a b"] [--subject S] [--ttl SECONDS]
-                                          [--roles "r1 r2"] [--region R] [--clearance C]
-                  Prints an RS256 dev token (iss %s, aud %s) signed with DIR/%s.
-                  --dir DIR          key directory (default %s)
-                  --tenant T         claim tenant (default %s)
-                  --scopes "a b"     claim scope, space separated (default %s; "" for none)
-                  --subject S        claim sub (default %s)
-                  --ttl SECONDS      lifetime (default %d; negative gives an expired token)
-                  --roles "r1 r2"    claim roles (optional)
-                  --region R         claim region (optional)
-                  --clearance C      claim clearance (optional)
-                """.formatted(TokenSpec.DEV_ISSUER, TokenSpec.DEV_AUDIENCE, DevKeys.SIGNING_KEY_FILE,
-                KeysCommand.DEFAULT_DIR, TokenSpec.DEFAULT_TENANT, TokenSpec.DEFAULT_SCOPE,
-                TokenSpec.DEFAULT_SUBJECT, TokenSpec.DEFAULT_TTL.toSeconds());
+    public Integer call() throws IOException {
+        spec.commandLine().getOut().println(DevTokens.mint(dir, spec()));
+        return WarmpathCli.OK;
     }
 
-    @Override
-    public Set<String> options() {
-        return Set.of("--dir", "--tenant", "--scopes", "--subject", "--ttl", "--roles", "--region", "--clearance");
+    private TokenSpec spec() {
+        return TokenSpec.devDefaults()
+                .withTenant(OptionChecks.nonBlank(spec, "--tenant", tenant))
+                .withScopes(words(scopes))
+                .withSubject(OptionChecks.nonBlank(spec, "--subject", subject))
+                .withTtl(Duration.ofSeconds(OptionChecks.within(spec, "--ttl", ttlSeconds, -MAX_TTL_SECONDS,
+                        MAX_TTL_SECONDS)))
+                .withRoles(words(roles))
+                .withRegion(region == null ? null : OptionChecks.nonBlank(spec, "--region", region))
+                .withClearance(clearance == null ? null : OptionChecks.nonBlank(spec, "--clearance", clearance));
     }
 
-    @Override
-    public int run(CommandLine commandLine, PrintStream out, PrintStream err) throws Exception {
-        Path dir = Path.of(commandLine.text("--dir", KeysCommand.DEFAULT_DIR));
-        TokenSpec spec = spec(commandLine);
-        try {
-            out.println(DevTokens.mint(dir, spec));
-            return 0;
-        } catch (MissingDevKeyException e) {
-            err.println("warmpath-cli token: " + e.getMessage());
-            return 1;
-        }
-    }
-
-    static TokenSpec spec(CommandLine commandLine) throws UsageException {
-        TokenSpec defaults = TokenSpec.devDefaults();
-        return defaults
-                .withTenant(commandLine.text("--tenant", defaults.tenant()))
-                .withScopes(commandLine.words("--scopes", defaults.scopes()))
-                .withSubject(commandLine.text("--subject", defaults.subject()))
-                .withTtl(Duration.ofSeconds(commandLine.integer("--ttl", defaults.ttl().toSeconds(),
-                        -MAX_TTL_SECONDS, MAX_TTL_SECONDS)))
-                .withRoles(commandLine.words("--roles", List.of()))
-                .withRegion(commandLine.text("--region", null))
-                .withClearance(commandLine.text("--clearance", null));
+    /** A space-separated list; absent or empty gives an empty list. */
+    private static List<String> words(@Nullable String value) {
+        return value == null ? List.of()
+                : Arrays.stream(value.trim().split("\\s+")).filter(word -> !word.isEmpty()).toList();
     }
 }

@@ -1,81 +1,63 @@
 package io.warmpath.cli;
 
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * Entry point of {@code warmpath-cli}: development keys and tokens, and the scripted agent demo.
- * Exit codes: 0 success, 1 the command failed, 2 bad command line.
+ * Entry point of {@code warmpath-cli}: development keys and tokens, internal assertions, and the scripted agent
+ * demo. Exit codes: 0 success, 1 the command failed, 2 bad command line.
  */
-public final class WarmpathCli {
+@Command(name = "warmpath-cli", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
+        description = "Development keys and tokens, internal assertions, and the scripted agent demo.",
+        subcommands = {KeysCommand.class, TokenCommand.class, AssertionCommand.class, DemoCommand.class,
+                HelpCommand.class},
+        footer = "Run 'warmpath-cli <command> --help' for a command's options.")
+public final class WarmpathCli implements Callable<Integer> {
 
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
+    static final int OK = ExitCode.OK;
+    static final int FAILED = ExitCode.SOFTWARE;
+    static final int USAGE = ExitCode.USAGE;
 
-    private static final String USAGE_TEXT = """
-            usage: warmpath-cli <command> [options]
-              keys       create the development keys (user tokens, internal assertions) if missing
-              token      print a signed development JWT
-              assertion  print an internal assertion, for calling a service directly
-              demo       run the scripted multi-turn agent demo through the gateway
-            Run 'warmpath-cli <command> --help' for a command's options.
-            """;
+    @Spec
+    private CommandSpec spec;
 
-    private final Map<String, Command> commands;
-
-    WarmpathCli(List<Command> commands) {
-        this.commands = commands.stream().collect(Collectors.toMap(Command::name, Function.identity()));
-    }
-
-    /** The command line with every command. */
-    static WarmpathCli standard() {
-        return new WarmpathCli(List.of(new KeysCommand(), new TokenCommand(), new AssertionCommand(),
-                new DemoCommand()));
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "name a command");
     }
 
     public static void main(String[] args) {
-        System.exit(standard().run(args, System.out, System.err));
+        System.exit(run(args, System.out, System.err));
     }
 
     /** Runs one command line; returns the exit code instead of exiting, so tests can call it. */
-    int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.print(USAGE_TEXT);
-            return USAGE;
-        }
-        if (args[0].equals(CommandLine.HELP) || args[0].equals("-h") || args[0].equals("help")) {
-            out.print(USAGE_TEXT);
-            return OK;
-        }
-        Command command = commands.get(args[0]);
-        if (command == null) {
-            err.println("warmpath-cli: unknown command '" + args[0] + "'");
-            err.print(USAGE_TEXT);
-            return USAGE;
-        }
-        return run(command, Arrays.asList(args).subList(1, args.length), out, err);
-    }
-
-    private static int run(Command command, List<String> args, PrintStream out, PrintStream err) {
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
         try {
-            CommandLine commandLine = CommandLine.parse(args, command.options());
-            if (commandLine.helpRequested()) {
-                out.print(command.usage());
-                return OK;
-            }
-            return command.run(commandLine, out, err);
-        } catch (UsageException e) {
-            err.println("warmpath-cli " + command.name() + ": " + e.getMessage());
-            err.print(command.usage());
-            return USAGE;
-        } catch (Exception e) {
-            err.println("warmpath-cli " + command.name() + ": " + e.getMessage());
-            return FAILED;
+            return new CommandLine(new WarmpathCli())
+                    .setOut(outWriter)
+                    .setErr(errWriter)
+                    // A failure the user can act on is one line, not a stack trace.
+                    .setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
+                        commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": "
+                                + failure.getMessage());
+                        return FAILED;
+                    })
+                    .execute(args);
+        } finally {
+            outWriter.flush();
+            errWriter.flush();
         }
     }
 }

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Date;
+import java.util.List;
 
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
@@ -25,11 +26,8 @@ class WarmpathCliTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final WarmpathCli cli =
-            WarmpathCli.standard();
-
     private int run(String... args) {
-        return cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return WarmpathCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -106,21 +104,29 @@ class WarmpathCliTest {
     @Test
     void unknownCommandIsAUsageError() {
         assertThat(run("mint")).isEqualTo(WarmpathCli.USAGE);
-        assertThat(err()).contains("unknown command 'mint'").contains("usage: warmpath-cli <command>");
+        assertThat(err()).contains("'mint'").contains("Usage: warmpath-cli");
     }
 
     @Test
     void noCommandIsAUsageError() {
         assertThat(run()).isEqualTo(WarmpathCli.USAGE);
-        assertThat(err()).contains("usage:");
+        assertThat(err()).contains("name a command").contains("Usage:");
     }
 
     @Test
-    void badOptionPrintsTheCommandUsageOnStderr() {
+    void misspeltOptionIsAUsageErrorThatSuggestsTheRightOne() {
         assertThat(run("token", "--tenat", "acme")).isEqualTo(WarmpathCli.USAGE);
 
         assertThat(out()).isEmpty();
-        assertThat(err()).contains("unknown option --tenat").contains("usage: warmpath-cli token");
+        assertThat(err()).contains("'--tenat'").contains("Possible solutions: --tenant");
+    }
+
+    @Test
+    void strayArgumentPrintsTheCommandUsageOnStderr() {
+        assertThat(run("keys", "stray")).isEqualTo(WarmpathCli.USAGE);
+
+        assertThat(out()).isEmpty();
+        assertThat(err()).contains("'stray'").contains("Usage: warmpath-cli keys");
     }
 
     @Test
@@ -129,13 +135,32 @@ class WarmpathCliTest {
         assertThat(run("demo")).isEqualTo(WarmpathCli.USAGE);
         assertThat(run("demo", "--gateway", "localhost:8080")).isEqualTo(WarmpathCli.USAGE);
         assertThat(run("demo", "--gateway", "http://localhost:8080", "--turns", "0")).isEqualTo(WarmpathCli.USAGE);
-        assertThat(err()).contains("--gateway is required").contains("http(s) URL").contains("between 1 and");
+        assertThat(run("token", "--tenant", " ")).isEqualTo(WarmpathCli.USAGE);
+        assertThat(run("token", "--ttl", "60", "--ttl", "120")).isEqualTo(WarmpathCli.USAGE);
+        assertThat(run("token", "--ttl", "" + 400 * 24 * 3600)).isEqualTo(WarmpathCli.USAGE);
+        assertThat(err()).contains("Missing required option: '--gateway=URL'").contains("http(s) URL")
+                .contains("--turns must be between 1 and").contains("--tenant needs a non-blank value")
+                .contains("should be specified only once").contains("--ttl must be between");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void everyCommandAnswersHelpOnStdout() {
+        for (String command : List.of("keys", "token", "assertion", "demo")) {
+            out.reset();
+            assertThat(run(command, "--help")).as(command).isZero();
+            assertThat(out()).as(command).contains("Usage: warmpath-cli " + command).contains("--help");
+            out.reset();
+            assertThat(run("help", command)).as("help " + command).isZero();
+            assertThat(out()).as("help " + command).contains("Usage: warmpath-cli " + command);
+        }
+        assertThat(err()).isEmpty();
     }
 
     @Test
     void helpGoesToStdoutWithExitZero() {
         assertThat(run("demo", "--help")).isZero();
-        assertThat(out()).contains("usage: warmpath-cli demo").contains("--gateway URL");
+        assertThat(out()).contains("Usage: warmpath-cli demo").contains("--gateway=URL");
         assertThat(run("--help")).isZero();
         assertThat(err()).isEmpty();
     }

@@ -19,10 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,6 +30,13 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,13 +48,51 @@ import tools.jackson.databind.json.JsonMapper;
  * and after, so the hit ratio the responses report is cross-checked against the one the engines count. The policy is
  * whatever the gateway is configured with.
  */
-public final class OnlineCommand {
+@Command(name = "online", header = "Replays a workload through a running gateway, open loop.",
+        description = {"Each turn is sent at its due time whatever happened to earlier ones: at --rate turns per second, "
+                + "or at the trace's timestamps times --time-scale. Prints hit ratio (from the responses and from the "
+                + "engines' counters), time to first token, end to end, load spread and cost, and writes a JSON report.",
+                "Replays the first " + OnlineCommand.DEFAULT_MAX_TURNS + " turns unless --max-turns says otherwise."})
+public final class OnlineCommand implements Callable<Integer> {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Turns replayed when no {@code --max-turns} is given: a run of a few minutes. */
+    static final int DEFAULT_MAX_TURNS = 200;
 
     private final PrintStream out;
     private final PrintStream progressOut;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Mixin
+    private WorkloadSource workloadSource;
+
+    @Option(names = "--gateway", paramLabel = "URL", required = true, description = "The gateway's base URL.")
+    private URI gateway;
+
+    @Option(names = "--token", paramLabel = "JWT", required = true, description = "Bearer token the gateway accepts.")
+    private String token;
+
+    @Option(names = "--engines", paramLabel = "URL,URL", split = ",",
+            description = "Engines whose vllm:prefix_cache_* counters cross-check the hit ratio.")
+    private List<URI> engines = List.of();
+
+    @Option(names = "--model", paramLabel = "M", defaultValue = "kimi-k2.5",
+            description = "Model to request, and the price list of the cost column (default: ${DEFAULT-VALUE}).")
+    private String model;
+
+    @Option(names = "--rate", paramLabel = "R", description = "Turns per second, ignoring the trace's timestamps.")
+    private @Nullable Double rate;
+
+    @Option(names = "--time-scale", paramLabel = "S", defaultValue = "1",
+            description = "Multiplies the trace's inter-arrival times when no --rate is given (default: ${DEFAULT-VALUE}).")
+    private double timeScale;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
+            description = "Directory of the JSON report (default: ${DEFAULT-VALUE}).")
+    private Path outDirectory;
+
+    @Spec
+    private CommandSpec spec;
 
     public OnlineCommand(PrintStream out, PrintStream progressOut) {
         this.out = out;
@@ -80,16 +125,14 @@ public final class OnlineCommand {
                          double costPer1000Turns, double wallSeconds, long engineCacheTokensPerCell, int engines) {
     }
 
-    public void run(Map<String, String> options) throws IOException, InterruptedException {
-        Workload workload = WorkloadSource.load(withDefault(options, "max-turns", "200"));
-        URI gateway = URI.create(required(options, "gateway"));
-        String token = required(options, "token");
-        String model = options.getOrDefault("model", "kimi-k2.5");
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if ((rate != null && !(rate > 0)) || !(timeScale >= 0)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be above 0 and --time-scale at least 0");
+        }
+        Workload workload = workloadSource.load(DEFAULT_MAX_TURNS);
         ModelProfile prices = ModelProfile.named(model).orElse(ModelProfile.KIMI_K2_5);
-        List<URI> engines = options.containsKey("engines")
-                ? Arrays.stream(options.get("engines").split(",")).map(String::trim).map(URI::create).toList()
-                : List.of();
-        double[] dueSeconds = schedule(workload, options);
+        double[] dueSeconds = schedule(workload, rate, timeScale);
 
         List<EngineMetrics> before = scrapeAll(engines);
         AtomicInteger done = new AtomicInteger();
@@ -125,22 +168,20 @@ public final class OnlineCommand {
         OnlineSummary summary = summarise(workload.name(), gateway.toString(), results, before, after, prices,
                 wallSeconds);
         print(summary);
-        Path directory = Path.of(options.getOrDefault("out", "bench-results"));
-        Files.createDirectories(directory);
-        Path report = directory.resolve("online-" + workload.name().toLowerCase(Locale.ROOT)
+        Files.createDirectories(outDirectory);
+        Path report = outDirectory.resolve("online-" + workload.name().toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "") + ".json");
         Files.writeString(report, JsonReport.render(summary));
         out.println("\nReport: " + report);
+        return 0;
     }
 
-    /** Seconds from the start at which each turn is due: {@code --rate} turns per second, else trace time scaled. */
-    static double[] schedule(Workload workload, Map<String, String> options) {
+    /** Seconds from the start at which each turn is due: {@code rate} turns per second, else trace time scaled. */
+    static double[] schedule(Workload workload, @Nullable Double rate, double timeScale) {
         double[] due = new double[workload.size()];
         double first = workload.turns().isEmpty() ? 0 : workload.turns().getFirst().arrivalSeconds();
-        double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
-        double timeScale = Double.parseDouble(options.getOrDefault("time-scale", "1"));
         for (Turn turn : workload.turns()) {
-            due[turn.index()] = rate > 0 ? turn.index() / rate : (turn.arrivalSeconds() - first) * timeScale;
+            due[turn.index()] = rate != null ? turn.index() / rate : (turn.arrivalSeconds() - first) * timeScale;
         }
         return due;
     }
@@ -243,20 +284,6 @@ public final class OnlineCommand {
             metrics.add(EngineMetrics.scrape(http, engine));
         }
         return metrics;
-    }
-
-    private static Map<String, String> withDefault(Map<String, String> options, String name, String value) {
-        Map<String, String> copy = new HashMap<>(options);
-        copy.putIfAbsent(name, value);
-        return copy;
-    }
-
-    private static String required(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("--" + name + " is required");
-        }
-        return value;
     }
 
     private static String format(String pattern, Object... args) {

@@ -150,12 +150,4 @@ public final class OverheadBench {
             return request.build();
         };
     }
-
-    public static List<Double> rates(String csv) {
-        List<Double> rates = new ArrayList<>();
-        for (String rate : csv.split(",")) {
-            rates.add(Double.parseDouble(rate.trim()));
-        }
-        return rates;
-    }
 }

@@ -8,9 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import io.warmpath.bench.overhead.OverheadBench.Target;
 import io.warmpath.contracts.WarmpathHeaders;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench overhead}: the same small requests at one fixed rate straight to an engine, to a cell, through the
@@ -20,7 +27,11 @@ import io.warmpath.contracts.WarmpathHeaders;
  * ledger (the bench's implicit sessions have no limits, so nothing is reserved); without it the key is the prompt
  * skeleton and no session is involved. The gateway's own timer gives the resolution's share.
  */
-public final class OverheadCommand {
+@Command(name = "overhead", header = "Compares the latency each hop adds, and the rate each path sustains.",
+        description = {"The same small requests at one fixed rate straight to an engine, to a cell, through the gateway "
+                + "with and without a session header, and through nginx when one is given; then the highest rate the "
+                + "engine, the gateway and nginx each sustain (a rate ladder)."})
+public final class OverheadCommand implements Callable<Integer> {
 
     static final String ENGINE = "engine, direct";
     static final String CELL = "inference cell -> engine";
@@ -32,61 +43,117 @@ public final class OverheadCommand {
 
     private final PrintStream out;
 
+    @Option(names = "--engine", paramLabel = "URL", required = true, description = "The engine, called directly.")
+    private URI engine;
+
+    @Option(names = "--cell", paramLabel = "URL", description = "An inference cell in front of that engine.")
+    private @Nullable URI cell;
+
+    @Option(names = "--cell-token", paramLabel = "ASSERTION",
+            description = "Internal assertion for calling the cell (and nginx) directly.")
+    private @Nullable String cellToken;
+
+    @Option(names = "--cell-policy-token", paramLabel = "ASSERTION",
+            description = "Internal assertion for policy-service that the cell's region check forwards.")
+    private @Nullable String cellPolicyToken;
+
+    @Option(names = "--gateway", paramLabel = "URL", required = true, description = "The gateway's base URL.")
+    private URI gateway;
+
+    @Option(names = "--gateway-management", paramLabel = "URL",
+            description = "The gateway's actuator base URL, for its resolution timer (default: --gateway).")
+    private @Nullable URI gatewayManagement;
+
+    @Option(names = "--token", paramLabel = "JWT", required = true, description = "Bearer token the gateway accepts.")
+    private String token;
+
+    @Option(names = "--nginx", paramLabel = "URL", description = "nginx in front of the same cells, the reference proxy.")
+    private @Nullable URI nginx;
+
+    @Option(names = "--model", paramLabel = "M", defaultValue = "kimi-k2.5",
+            description = "Model to request (default: ${DEFAULT-VALUE}).")
+    private String model;
+
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "200",
+            description = "Requests per second of the comparison (default: ${DEFAULT-VALUE}).")
+    private double rate;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "20",
+            description = "Measured seconds per path (default: ${DEFAULT-VALUE}).")
+    private double seconds;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "10",
+            description = "Unmeasured seconds per path first (default: ${DEFAULT-VALUE}).")
+    private double warmup;
+
+    @Option(names = "--rates", paramLabel = "R,R", defaultValue = DEFAULT_LADDER,
+            description = "Offered rates of the ladder, or none to skip it (default: ${DEFAULT-VALUE}).")
+    private String ladder;
+
+    @Option(names = "--ladder-seconds", paramLabel = "S", defaultValue = "10",
+            description = "Seconds per ladder step (default: ${DEFAULT-VALUE}).")
+    private double ladderSeconds;
+
+    @Spec
+    private CommandSpec spec;
+
     public OverheadCommand(PrintStream out) {
         this.out = out;
     }
 
-    public void run(Map<String, String> options) throws InterruptedException {
-        String model = options.getOrDefault("model", "kimi-k2.5");
-        List<Target> targets = targets(options);
+    @Override
+    public Integer call() throws InterruptedException {
+        List<Double> rates = ladder.equals("none") ? List.of() : Rates.parse(spec, "--rates", ladder);
+        if (!(rate > 0) || !(seconds > 0) || !(warmup >= 0) || !(ladderSeconds > 0)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--rate, --seconds and --ladder-seconds must be above 0, --warmup at least 0");
+        }
+        List<Target> targets = targets();
         OverheadBench bench = new OverheadBench(out);
-        Map<String, LatencyStats> results = bench.compare(targets, model,
-                Double.parseDouble(options.getOrDefault("rate", "200")), seconds(options, "seconds", "20"),
-                seconds(options, "warmup", "10"));
+        Map<String, LatencyStats> results = bench.compare(targets, model, rate, Rates.duration(seconds),
+                Rates.duration(warmup));
         if (results.containsKey(NGINX)) {
             out.println(addedLatencyRatio(results));
         }
-        String ladder = options.getOrDefault("rates", DEFAULT_LADDER);
-        if (ladder.equals("none")) {
-            return;
+        if (rates.isEmpty()) {
+            return 0;
         }
-        Duration step = seconds(options, "ladder-seconds", "10");
+        Duration step = Rates.duration(ladderSeconds);
         Map<String, Double> sustained = new LinkedHashMap<>();
         for (Target target : targets) {
             if (List.of(ENGINE, GATEWAY, NGINX).contains(target.name())) {
-                sustained.put(target.name(), bench.sustainedRate(target, model, OverheadBench.rates(ladder), step));
+                sustained.put(target.name(), bench.sustainedRate(target, model, rates, step));
             }
         }
         out.printf(Locale.ROOT, "%nHighest sustained rate (all requests 2xx, achieved within 5%% of offered), %.1f s "
                 + "per step:%n%n| path | req/s |%n|---|---:|%n", step.toMillis() / 1000.0);
         sustained.forEach((name, rate) -> out.printf(Locale.ROOT, "| %s | %s |%n", name,
                 rate > 0 ? String.format(Locale.ROOT, "%.0f", rate) : "below the lowest step"));
+        return 0;
     }
 
     /** The comparison's targets, in order: the first is the baseline every added latency is measured from. */
-    static List<Target> targets(Map<String, String> options) {
+    List<Target> targets() {
         List<Target> targets = new ArrayList<>();
-        targets.add(new Target(ENGINE, URI.create(required(options, "engine")), Map.of()));
+        targets.add(new Target(ENGINE, engine, Map.of()));
         // Cells serve only the gateway's internal assertion: a direct call (or nginx's) brings one, and the one for
         // policy-service that the cell's region check forwards.
         Map<String, String> assertion = new LinkedHashMap<>();
-        if (options.containsKey("cell-token")) {
-            assertion.put("authorization", "Bearer " + options.get("cell-token"));
+        if (cellToken != null) {
+            assertion.put("authorization", "Bearer " + cellToken);
         }
-        if (options.containsKey("cell-policy-token")) {
-            assertion.put(WarmpathHeaders.POLICY_ASSERTION, options.get("cell-policy-token"));
+        if (cellPolicyToken != null) {
+            assertion.put(WarmpathHeaders.POLICY_ASSERTION, cellPolicyToken);
         }
-        if (options.containsKey("cell")) {
-            targets.add(new Target(CELL, URI.create(options.get("cell")), assertion));
+        if (cell != null) {
+            targets.add(new Target(CELL, cell, assertion));
         }
-        URI gateway = URI.create(required(options, "gateway"));
-        Map<String, String> token = Map.of("authorization", "Bearer " + required(options, "token"));
+        Map<String, String> bearer = Map.of("authorization", "Bearer " + token);
         // Its actuator is on the management port, never the public one.
-        URI management = URI.create(options.getOrDefault("gateway-management", gateway.toString()));
-        targets.add(new Target(GATEWAY, gateway, token, true, management));
-        targets.add(new Target(GATEWAY_NO_SESSION, gateway, token, false, null));
-        if (options.containsKey("nginx")) {
-            targets.add(new Target(NGINX, URI.create(options.get("nginx")), assertion));
+        targets.add(new Target(GATEWAY, gateway, bearer, true, gatewayManagement != null ? gatewayManagement : gateway));
+        targets.add(new Target(GATEWAY_NO_SESSION, gateway, bearer, false, null));
+        if (nginx != null) {
+            targets.add(new Target(NGINX, nginx, assertion));
         }
         return targets;
     }
@@ -103,17 +170,5 @@ public final class OverheadCommand {
         return String.format(Locale.ROOT, "%nAdded p50 over the engine: gateway %.2f ms, nginx %.2f ms; gateway / nginx"
                 + " = %s (target: at most 3)", gateway, nginx, nginx > 0 ? String.format(Locale.ROOT, "%.1f",
                 gateway / nginx) : "n/a (nginx added nothing measurable)");
-    }
-
-    private static Duration seconds(Map<String, String> options, String name, String fallback) {
-        return Duration.ofMillis(Math.round(Double.parseDouble(options.getOrDefault(name, fallback)) * 1000));
-    }
-
-    private static String required(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("--" + name + " is required");
-        }
-        return value;
     }
 }

@@ -12,16 +12,25 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench replay}: replays a workload offline under each policy and under the ideal, then prints the Markdown
  * comparison and writes JSON and HTML reports.
  */
-public final class ReplayCommand {
+@Command(name = "replay", header = "Replays a workload offline under each routing policy and the ideal.",
+        description = {"Routing-core and the engine simulator run in process on virtual time: no stack needed.",
+                "Prints the Markdown comparison and writes JSON and HTML reports."})
+public final class ReplayCommand implements Callable<Integer> {
 
     /** The comparison the issue asks for; {@code sticky} joins when routing-core offers it. */
     static final List<String> DEFAULT_POLICIES = List.of("round-robin", "consistent-hash", "bounded-load", "sticky");
@@ -31,62 +40,115 @@ public final class ReplayCommand {
     private final PrintStream out;
     private final PrintStream progressOut;
 
+    @Mixin
+    private WorkloadSource workloadSource;
+
+    @Option(names = "--cells", paramLabel = "N", defaultValue = "8",
+            description = "Cells of the simulated fleet (default: ${DEFAULT-VALUE}).")
+    private int cells;
+
+    @Option(names = "--total-cache-tokens", paramLabel = "N", defaultValue = "" + DEFAULT_TOTAL_CACHE_TOKENS,
+            description = "Prefix-cache tokens of the whole fleet, split evenly (default: ${DEFAULT-VALUE}).")
+    private long totalCacheTokens;
+
+    @Option(names = "--policies", paramLabel = "P,P", split = ",",
+            description = "Routing policies to compare (default: round-robin, consistent-hash, bounded-load, sticky).")
+    private @Nullable List<String> policies;
+
+    @Option(names = "--balance-factor", paramLabel = "F", defaultValue = "1.25",
+            description = "Bounded-load factor (default: ${DEFAULT-VALUE}).")
+    private double balanceFactor;
+
+    @Option(names = "--model", paramLabel = "M", defaultValue = "kimi-k2.5",
+            description = "Model profile of the simulated engines (default: ${DEFAULT-VALUE}).")
+    private String modelName;
+
+    @Option(names = "--max-num-seqs", paramLabel = "N", defaultValue = "256",
+            description = "Concurrent sequences per engine (default: ${DEFAULT-VALUE}).")
+    private int maxNumSeqs;
+
+    @Option(names = "--profile-policy", paramLabel = "P",
+            description = "Policy whose per-workflow profile is printed (default: the first).")
+    private @Nullable String profilePolicy;
+
+    @Option(names = "--scale-out-at", paramLabel = "FRACTION",
+            description = "Add cells after this fraction of the turns (0 to 1, exclusive).")
+    private @Nullable Double scaleOutAt;
+
+    @Option(names = "--scale-out-cells", paramLabel = "N",
+            description = "Cells added at --scale-out-at (default: 1; 0 for a control run).")
+    private @Nullable Integer scaleOutCells;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
+            description = "Directory of the JSON and HTML reports (default: ${DEFAULT-VALUE}).")
+    private Path outDirectory;
+
+    @Spec
+    private CommandSpec spec;
+
     public ReplayCommand(PrintStream out, PrintStream progressOut) {
         this.out = out;
         this.progressOut = progressOut;
     }
 
-    public void run(Map<String, String> options) throws IOException {
-        Workload workload = WorkloadSource.load(options);
-        int cells = Integer.parseInt(options.getOrDefault("cells", "8"));
-        long totalCache = Long.parseLong(options.getOrDefault("total-cache-tokens",
-                Long.toString(DEFAULT_TOTAL_CACHE_TOKENS)));
-        String modelName = options.getOrDefault("model", "kimi-k2.5");
-        ModelProfile model = ModelProfile.named(modelName).orElseThrow(() -> new IllegalArgumentException(
-                "unknown model profile '" + modelName + "'; known: " + ModelProfile.builtInNames()));
-        Fleet fleet = new Fleet(cells, totalCache / cells, model, 16,
-                Integer.parseInt(options.getOrDefault("max-num-seqs", "256")));
-        double balanceFactor = Double.parseDouble(options.getOrDefault("balance-factor", "1.25"));
-        List<String> policies = policies(options.get("policies"));
-        ScaleOut scaleOut = scaleOut(options);
+    @Override
+    public Integer call() throws IOException {
+        Workload workload = workloadSource.load(null);
+        if (cells < 1 || totalCacheTokens < cells || maxNumSeqs < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--cells, --max-num-seqs and --total-cache-tokens must be positive, with at least a token per cell");
+        }
+        ModelProfile model = ModelProfile.named(modelName).orElseThrow(() -> new ParameterException(
+                spec.commandLine(), "unknown model profile '" + modelName + "'; known: " + ModelProfile.builtInNames()));
+        Fleet fleet = new Fleet(cells, totalCacheTokens / cells, model, 16, maxNumSeqs);
+        List<String> compared = policies(policies);
+        List<String> unknown = compared.stream().filter(name -> !PolicyRouters.available().contains(name)).toList();
+        if (compared.isEmpty() || !unknown.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "unknown policies " + unknown + "; known: "
+                    + String.join(", ", PolicyRouters.available()));
+        }
+        ScaleOut scaleOut = scaleOut();
         OfflineReplay replay = new OfflineReplay(fleet, this::progress);
 
         List<PolicyRun> runs = new ArrayList<>();
-        for (String policy : policies) {
+        for (String policy : compared) {
             runs.add(replay.run(workload, PolicyRouters.named(policy, fleet, workload.tenant(), balanceFactor),
                     scaleOut));
         }
         runs.add(replay.runIdeal(workload, scaleOut));
         progressOut.print("\r" + " ".repeat(60) + "\r");
 
-        String profilePolicy = options.getOrDefault("profile-policy", policies.getFirst());
         Comparison comparison = Comparison.of(workload, WorkloadSource.routingKeyDescription(workload), fleet, runs,
-                profilePolicy, scaleOut);
+                profilePolicy != null ? profilePolicy : compared.getFirst(), scaleOut);
         out.print(MarkdownReport.render(comparison));
-        Path directory = Path.of(options.getOrDefault("out", "bench-results"));
-        Files.createDirectories(directory);
+        Files.createDirectories(outDirectory);
         String base = "replay-" + slug(workload.name()) + (scaleOut == null ? "" : "-scale-out");
-        Files.writeString(directory.resolve(base + ".json"), JsonReport.render(comparison));
-        Files.writeString(directory.resolve(base + ".html"), HtmlReport.render(comparison));
-        out.printf(Locale.ROOT, "%nReports: %s.{json,html}%n", directory.resolve(base));
+        Files.writeString(outDirectory.resolve(base + ".json"), JsonReport.render(comparison));
+        Files.writeString(outDirectory.resolve(base + ".html"), HtmlReport.render(comparison));
+        out.printf(Locale.ROOT, "%nReports: %s.{json,html}%n", outDirectory.resolve(base));
+        return 0;
     }
 
     /** {@code --scale-out-at F [--scale-out-cells K]} (K defaults to 1), or {@code null} for a fixed fleet. */
-    static ScaleOut scaleOut(Map<String, String> options) {
-        String at = options.get("scale-out-at");
-        if (at == null) {
-            if (options.containsKey("scale-out-cells")) {
-                throw new IllegalArgumentException("--scale-out-cells needs --scale-out-at (a fraction of the turns)");
+    private @Nullable ScaleOut scaleOut() {
+        if (scaleOutAt == null) {
+            if (scaleOutCells != null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--scale-out-cells needs --scale-out-at (a fraction of the turns)");
             }
             return null;
         }
-        return new ScaleOut(Double.parseDouble(at), Integer.parseInt(options.getOrDefault("scale-out-cells", "1")));
+        try {
+            return new ScaleOut(scaleOutAt, scaleOutCells == null ? 1 : scaleOutCells);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** The requested policies, or the default set without any routing-core does not offer. */
-    static List<String> policies(String requested) {
+    static List<String> policies(@Nullable List<String> requested) {
         if (requested != null) {
-            return Arrays.stream(requested.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
+            return requested.stream().map(String::trim).filter(name -> !name.isEmpty()).toList();
         }
         List<String> available = PolicyRouters.available();
         return DEFAULT_POLICIES.stream().filter(available::contains).toList();

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class OverheadCommandTest {
 
@@ -32,8 +34,8 @@ class OverheadCommandTest {
         StubServer gateway = serve("gateway", 200);
         StubServer nginx = serve("nginx", 200);
 
-        String output = run(Map.of("engine", engine.url(), "gateway", gateway.url(), "token", "jwt",
-                "nginx", nginx.url(), "rate", "50", "seconds", "0.4", "warmup", "0.2", "rates", "none"));
+        String output = run("--engine", engine.url(), "--gateway", gateway.url(), "--token", "jwt",
+                "--nginx", nginx.url(), "--rate", "50", "--seconds", "0.4", "--warmup", "0.2", "--rates", "none");
 
         assertThat(output).contains("| engine, direct |", "| gateway -> cell -> engine |",
                 "| gateway -> cell -> engine, no session header |", "| nginx -> cell -> engine |",
@@ -54,9 +56,9 @@ class OverheadCommandTest {
         StubServer gateway = serve("gateway", 200);
         StubServer failingNginx = serve("nginx", 502);
 
-        String output = run(Map.of("engine", engine.url(), "gateway", gateway.url(), "token", "jwt",
-                "nginx", failingNginx.url(), "rate", "50", "seconds", "0.4", "warmup", "0.2",
-                "rates", "20,40", "ladder-seconds", "0.5"));
+        String output = run("--engine", engine.url(), "--gateway", gateway.url(), "--token", "jwt",
+                "--nginx", failingNginx.url(), "--rate", "50", "--seconds", "0.4", "--warmup", "0.2",
+                "--rates", "20,40", "--ladder-seconds", "0.5");
 
         assertThat(output).contains("| engine, direct | 40 |", "| gateway -> cell -> engine | 40 |",
                 "| nginx -> cell -> engine | below the lowest step |",
@@ -67,17 +69,32 @@ class OverheadCommandTest {
 
     @Test
     void cellAndNginxRowsAppearOnlyWhenTheirUrlsAreGiven() {
-        List<OverheadBench.Target> minimal = OverheadCommand.targets(Map.of("engine", "http://127.0.0.1:1",
-                "gateway", "http://127.0.0.1:2", "token", "t"));
+        OverheadCommand command = new OverheadCommand(System.out);
+        new CommandLine(command).parseArgs("--engine", "http://127.0.0.1:1", "--gateway", "http://127.0.0.1:2",
+                "--token", "t");
+        List<OverheadBench.Target> minimal = command.targets();
 
         assertThat(minimal).extracting(OverheadBench.Target::name).containsExactly(OverheadCommand.ENGINE,
                 OverheadCommand.GATEWAY, OverheadCommand.GATEWAY_NO_SESSION);
         assertThat(minimal).extracting(OverheadBench.Target::sessionHeader).containsExactly(true, true, false);
     }
 
-    private String run(Map<String, String> options) throws InterruptedException {
+    @Test
+    void ladderOfRatesThatAreNotRatesIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine commandLine = new CommandLine(new OverheadCommand(System.out))
+                .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+
+        assertThat(commandLine.execute("--engine", "http://127.0.0.1:1", "--gateway", "http://127.0.0.1:2",
+                "--token", "t", "--rates", "100,fast")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rates", "'fast'");
+    }
+
+    private String run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new OverheadCommand(new PrintStream(out, true, StandardCharsets.UTF_8)).run(options);
+        int exit = new CommandLine(new OverheadCommand(new PrintStream(out, true, StandardCharsets.UTF_8)))
+                .execute(args);
+        assertThat(exit).isZero();
         return out.toString(StandardCharsets.UTF_8);
     }
 

@@ -36,7 +36,8 @@ public record TokenSpec(String issuer, String audience, String subject, String t
     public static final String DEFAULT_SUBJECT = "dev-user";
     public static final String DEFAULT_TENANT = "dev";
     public static final String DEFAULT_SCOPE = "inference:invoke";
-    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+    public static final long DEFAULT_TTL_SECONDS = 3600;
+    public static final Duration DEFAULT_TTL = Duration.ofSeconds(DEFAULT_TTL_SECONDS);
 
     public TokenSpec {
         scopes = List.copyOf(scopes);
