@@ -100,6 +100,49 @@ public final class OverheadBench {
         return results;
     }
 
+    /**
+     * Runs the same load against two targets, {@code rounds} times, alternating which goes first, and prints each
+     * round and the median ratio of their p50s. Both stacks share the machine and its state for the whole run, which
+     * a before-and-after on separate runs cannot give.
+     */
+    public Alternation alternate(Target candidate, Target baseline, String model, double rate, Duration duration,
+                                 Duration warmup, int rounds) throws InterruptedException {
+        List<LatencyStats> candidateRuns = new ArrayList<>();
+        List<LatencyStats> baselineRuns = new ArrayList<>();
+        out.printf(Locale.ROOT, "%n'%s' against '%s': %d rounds of %d requests/s for %.1f s each (after %.1f s of "
+                + "warm-up), alternating which goes first%n%n", candidate.name(), baseline.name(), rounds,
+                Math.round(rate), duration.toMillis() / 1000.0, warmup.toMillis() / 1000.0);
+        out.println("| round | first | candidate p50 / p99 ms | baseline p50 / p99 ms | candidate / baseline p50 | failed |");
+        out.println("|---:|---|---:|---:|---:|---:|");
+        for (int round = 1; round <= rounds; round++) {
+            boolean candidateFirst = round % 2 == 1;
+            LatencyStats first = measured(candidateFirst ? candidate : baseline, model, rate, duration, warmup);
+            LatencyStats second = measured(candidateFirst ? baseline : candidate, model, rate, duration, warmup);
+            LatencyStats ofCandidate = candidateFirst ? first : second;
+            LatencyStats ofBaseline = candidateFirst ? second : first;
+            candidateRuns.add(ofCandidate);
+            baselineRuns.add(ofBaseline);
+            out.printf(Locale.ROOT, "| %d | %s | %.2f / %.2f | %.2f / %.2f | %.3f | %d / %d |%n", round,
+                    candidateFirst ? "candidate" : "baseline", ofCandidate.p50Millis(), ofCandidate.p99Millis(),
+                    ofBaseline.p50Millis(), ofBaseline.p99Millis(),
+                    (double) ofCandidate.p50Nanos() / Math.max(1, ofBaseline.p50Nanos()), ofCandidate.failed(),
+                    ofBaseline.failed());
+        }
+        Alternation alternation = new Alternation(candidateRuns, baselineRuns);
+        double ratio = alternation.medianP50Ratio();
+        out.printf(Locale.ROOT, "%nCandidate against baseline, median of the rounds' p50 ratios: %s%n",
+                Double.isNaN(ratio) ? "n/a (no round without failures on both sides)"
+                        : String.format(Locale.ROOT, "%.3f (%+.1f%%) over %d rounds", ratio, 100 * (ratio - 1),
+                                alternation.p50Ratios().length));
+        return alternation;
+    }
+
+    private LatencyStats measured(Target target, String model, double rate, Duration duration, Duration warmup)
+            throws InterruptedException {
+        load.run(requests(target, model), rate, warmup);
+        return load.run(requests(target, model), rate, duration);
+    }
+
     /** The gateway's resolution timer, or null (with a note) when its metrics cannot be read. */
     private ResolutionTimes scrapeResolutions(Target target) throws InterruptedException {
         try {

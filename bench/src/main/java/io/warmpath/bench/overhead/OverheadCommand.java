@@ -38,6 +38,7 @@ public final class OverheadCommand implements Callable<Integer> {
     static final String GATEWAY = "gateway -> cell -> engine";
     static final String GATEWAY_NO_SESSION = "gateway -> cell -> engine, no session header";
     static final String NGINX = "nginx -> cell -> engine";
+    static final String BASELINE = "baseline gateway -> cell -> engine";
     /** Offered rates of the ladder, requests per second; {@code --rates none} skips it. */
     static final String DEFAULT_LADDER = "100,200,400,700,1000,1500,2000,3000";
 
@@ -94,6 +95,19 @@ public final class OverheadCommand implements Callable<Integer> {
             description = "Seconds per ladder step (default: ${DEFAULT-VALUE}).")
     private double ladderSeconds;
 
+    @Option(names = "--baseline-gateway", paramLabel = "URL",
+            description = "Another stack's gateway to compare the session path with, in alternating rounds after the "
+                    + "comparison (say, the previous release on other ports).")
+    private @Nullable URI baselineGateway;
+
+    @Option(names = "--baseline-token", paramLabel = "JWT",
+            description = "Bearer token the baseline gateway accepts (required with --baseline-gateway).")
+    private @Nullable String baselineToken;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "6",
+            description = "Rounds of the baseline comparison (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
     @Spec
     private CommandSpec spec;
 
@@ -108,12 +122,23 @@ public final class OverheadCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--rate, --seconds and --ladder-seconds must be above 0, --warmup at least 0");
         }
+        if ((baselineGateway == null) != (baselineToken == null) || rounds < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--baseline-gateway and --baseline-token go together, with --rounds at least 1");
+        }
         List<Target> targets = targets();
         OverheadBench bench = new OverheadBench(out);
         Map<String, LatencyStats> results = bench.compare(targets, model, rate, Rates.duration(seconds),
                 Rates.duration(warmup));
         if (results.containsKey(NGINX)) {
             out.println(addedLatencyRatio(results));
+        }
+        if (baselineGateway != null) {
+            Target sessionPath = targets.stream().filter(target -> target.name().equals(GATEWAY))
+                    .findFirst().orElseThrow();
+            bench.alternate(sessionPath, new Target(BASELINE, baselineGateway,
+                    Map.of("authorization", "Bearer " + baselineToken)), model, rate, Rates.duration(seconds),
+                    Rates.duration(warmup), rounds);
         }
         if (rates.isEmpty()) {
             return 0;

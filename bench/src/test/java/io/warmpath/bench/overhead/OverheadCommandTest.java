@@ -80,6 +80,38 @@ class OverheadCommandTest {
     }
 
     @Test
+    void baselineGatewayIsMeasuredInAlternatingRoundsWithItsOwnToken() throws Exception {
+        StubServer engine = serve("engine", 200);
+        StubServer gateway = serve("gateway", 200);
+        StubServer baseline = serve("baseline", 200);
+
+        String output = run("--engine", engine.url(), "--gateway", gateway.url(), "--token", "jwt",
+                "--baseline-gateway", baseline.url(), "--baseline-token", "old-jwt", "--rounds", "2",
+                "--rate", "50", "--seconds", "0.2", "--warmup", "0.1", "--rates", "none");
+
+        assertThat(output).contains("'gateway -> cell -> engine' against 'baseline gateway -> cell -> engine': 2 rounds",
+                "| 1 | candidate |", "| 2 | baseline |", "median of the rounds' p50 ratios: ");
+        // Per round 5 warm-up and 10 measured requests, all with the session header and the baseline's own token.
+        assertThat(baseline.requests).hasSize(30).allSatisfy(seen -> {
+            assertThat(seen.session()).startsWith("bench-");
+            assertThat(seen.authorization()).isEqualTo("Bearer old-jwt");
+        });
+        // The comparison's two gateway rows (15 each) and the two rounds' session rows (15 each).
+        assertThat(gateway.requests).hasSize(60);
+    }
+
+    @Test
+    void baselineGatewayWithoutItsTokenIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine commandLine = new CommandLine(new OverheadCommand(System.out))
+                .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+
+        assertThat(commandLine.execute("--engine", "http://127.0.0.1:1", "--gateway", "http://127.0.0.1:2",
+                "--token", "t", "--baseline-gateway", "http://127.0.0.1:3")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--baseline-token");
+    }
+
+    @Test
     void ladderOfRatesThatAreNotRatesIsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CommandLine commandLine = new CommandLine(new OverheadCommand(System.out))
