@@ -1,4 +1,4 @@
-package io.warmpath.session;
+package io.warmpath.contracts;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -11,7 +11,7 @@ import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.contracts.sessions.BindRequest;
 import io.warmpath.contracts.sessions.Binding;
 import io.warmpath.contracts.sessions.BindingReason;
-import io.warmpath.session.Ids;
+import io.warmpath.contracts.Ids;
 import io.warmpath.session.redis.RedisKeys;
 import io.warmpath.session.redis.SessionLookups;
 import io.warmpath.session.redis.SessionScripts;

@@ -20,7 +20,7 @@ import io.warmpath.contracts.sessions.TurnBatch;
 import io.warmpath.contracts.sessions.TurnResult;
 import io.warmpath.contracts.sessions.TurnResults;
 import io.warmpath.contracts.sessions.WireFormats;
-import io.warmpath.session.Ids;
+import io.warmpath.contracts.Ids;
 import io.warmpath.session.SessionProperties;
 import io.warmpath.session.Usd;
 import io.warmpath.session.redis.RedisKeys;

@@ -5,7 +5,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
-import io.warmpath.session.Ids;
+import io.warmpath.contracts.Ids;
 
 /**
  * Affinity tokens: {@code wpt_} and 256 random bits in base64url (43 characters). Redis keeps only their SHA-256, so

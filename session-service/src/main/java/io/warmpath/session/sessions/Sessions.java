@@ -13,7 +13,7 @@ import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
-import io.warmpath.session.Ids;
+import io.warmpath.contracts.Ids;
 import io.warmpath.session.SessionProperties.TenantDefaults;
 import io.warmpath.session.SessionProperties;
 import io.warmpath.session.redis.RedisKeys;

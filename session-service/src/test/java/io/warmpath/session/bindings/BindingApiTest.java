@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import io.warmpath.session.Ids;
+import io.warmpath.contracts.Ids;
 import io.warmpath.session.SessionServiceTest;
 import io.warmpath.session.redis.RedisKeys;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,67 @@
+package io.warmpath.artifacts.store;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * An S3 client and presigner per configured region. The AWS SDK v2 rather than the MinIO client: the same code then
+ * speaks to AWS S3, MinIO and S3Proxy, presigns with SigV4, and its blocking client streams a body from an
+ * {@code InputStream} of known length, which suits virtual threads. Checksums are computed only where S3 requires
+ * them: the SDK's default (a CRC trailer on every upload) is not understood by every S3-compatible server, and this
+ * service checks SHA-256 itself.
+ */
+@Configuration(proxyBeanMethods = false)
+class StoreConfiguration {
+
+    @Bean(destroyMethod = "close")
+    SdkHttpClient s3HttpClient() {
+        return UrlConnectionHttpClient.builder().build();
+    }
+
+    @Bean
+    RegionalStores regionalStores(StoreProperties properties, SdkHttpClient http) {
+        Map<String, ObjectStore> stores = new LinkedHashMap<>();
+        ServerSideEncryption encryption = properties.serverSideEncryption().equalsIgnoreCase("none") ? null
+                : ServerSideEncryption.fromValue(properties.serverSideEncryption());
+        properties.regions().forEach((region, store) -> {
+            StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(store.accessKey(), store.secretKey()));
+            var client = S3Client.builder()
+                    .httpClient(http)
+                    .region(Region.of(store.signingRegion()))
+                    .credentialsProvider(credentials)
+                    .forcePathStyle(store.pathStyle())
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+            var presigner = S3Presigner.builder()
+                    .region(Region.of(store.signingRegion()))
+                    .credentialsProvider(credentials)
+                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(store.pathStyle()).build());
+            if (store.endpoint() != null) {
+                client.endpointOverride(store.endpoint());
+                presigner.endpointOverride(store.publicEndpoint() != null ? store.publicEndpoint() : store.endpoint());
+            }
+            ObjectStore objectStore = new ObjectStore(region, client.build(), presigner.build(), store.bucket(),
+                    (int) properties.partSize().toBytes(), encryption);
+            if (store.createBucket()) {
+                objectStore.ensureBucket();
+            }
+            stores.put(region, objectStore);
+        });
+        return new RegionalStores(stores);
+    }
+}

@@ -1,0 +1,31 @@
+package io.warmpath.artifacts.web;
+
+import io.warmpath.assertion.AssertionJwtDecoder;
+import io.warmpath.assertion.AssertionSecurity;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every call needs the gateway's internal assertion for {@code artifact-service}, with {@code artifacts:read} to read
+ * and {@code artifacts:write} to write, delete, presign or hold: the gateway checks the same scopes, and this service
+ * does not rely on it.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    static final String READ = "SCOPE_artifacts:read";
+    static final String WRITE = "SCOPE_artifacts:write";
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, AssertionJwtDecoder assertions, JsonMapper json)
+            throws Exception {
+        return AssertionSecurity.servlet(http, assertions, json, rules -> rules
+                .requestMatchers(HttpMethod.GET, "/v1/artifacts", "/v1/artifacts/**").hasAuthority(READ)
+                .requestMatchers(HttpMethod.HEAD, "/v1/artifacts", "/v1/artifacts/**").hasAuthority(READ)
+                .requestMatchers("/v1/artifacts", "/v1/artifacts/**").hasAuthority(WRITE));
+    }
+}
