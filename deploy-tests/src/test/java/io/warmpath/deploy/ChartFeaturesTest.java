@@ -65,7 +65,8 @@ class ChartFeaturesTest {
 
     @ParameterizedTest
     @CsvSource({"gateway-service, gateway, gateway", "session-service, sessions, sessions",
-            "policy-service, policy, policy", "inference-service, cell, inference"})
+            "policy-service, policy, policy", "artifact-service, artifacts, artifacts",
+            "inference-service, cell, inference"})
     void portsAgreeWithTheServicesOwnConfiguration(String module, String component, String container) {
         ServiceConfiguration service = ServiceConfiguration.of(module);
         Container rendered = container(production, component, container);
@@ -101,6 +102,32 @@ class ChartFeaturesTest {
         assertThat(at(cell, "warmpath", "cell", "sessions-url")).isEqualTo(sessionsUrl);
         assertThat(at(cell, "warmpath", "cell", "policy-url")).isEqualTo(policyUrl);
         assertThat(at(cell, "warmpath", "cell", "engine-url")).isEqualTo("http://127.0.0.1:8100");
+        int artifactsPort = ServiceConfiguration.of("artifact-service").port();
+        assertThat(at(gateway, "warmpath", "gateway", "artifacts", "url"))
+                .isEqualTo("http://" + PREFIX + "artifacts:" + artifactsPort);
+        assertThat(dev.one(Service.class, PREFIX + "artifacts").getSpec().getPorts())
+                .anySatisfy(port -> assertThat(port.getPort()).isEqualTo(artifactsPort));
+        Map<String, Object> artifacts = applicationYaml(dev, PREFIX + "artifacts");
+        assertThat(at(artifacts, "warmpath", "artifacts", "policy-url")).isEqualTo(policyUrl);
+    }
+
+    @Test
+    void artifactsAreKeptInTheBundledMinioOrTheExternalS3WithEncryptionAndCredentialsFromSecrets() {
+        Map<String, Object> bundled = applicationYaml(dev, PREFIX + "artifacts");
+        assertThat(at(bundled, "warmpath", "artifacts", "store", "regions", "local", "endpoint"))
+                .isEqualTo("http://" + PREFIX + "minio:9000");
+        assertThat(at(bundled, "warmpath", "artifacts", "store", "server-side-encryption")).isEqualTo("AES256");
+        assertThat(container(dev, "artifacts", "artifacts").getEnv()).extracting("name")
+                .contains("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        assertThat(callers(dev, "minio", 9000)).containsExactlyInAnyOrder("minio-buckets", "artifacts");
+
+        Chart.Rendered external = Chart.render("external-redis-s3.yaml");
+        Map<String, Object> s3 = applicationYaml(external, PREFIX + "artifacts");
+        assertThat(s3.toString()).doesNotContain("minio");
+        assertThat(at(s3, "warmpath", "artifacts", "store", "regions", "local", "bucket")).isNotNull();
+        NetworkPolicy artifacts = external.one(NetworkPolicy.class, PREFIX + "artifacts");
+        assertThat(artifacts.getSpec().getEgress()).anySatisfy(rule -> assertThat(rule.getTo())
+                .anySatisfy(peer -> assertThat(peer.getIpBlock()).isNotNull()));
     }
 
     @Test
@@ -146,7 +173,7 @@ class ChartFeaturesTest {
     @Test
     void everyWarmpathContainerIsProbedThroughTheActuatorHealthGroupsOnItsManagementPort() {
         for (String[] component : new String[][] {{"gateway", "gateway"}, {"cell", "inference"},
-                {"sessions", "sessions"}, {"policy", "policy"}}) {
+                {"sessions", "sessions"}, {"policy", "policy"}, {"artifacts", "artifacts"}}) {
             Container container = container(production, component[0], component[1]);
             assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
             assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
@@ -206,7 +233,8 @@ class ChartFeaturesTest {
                             .containsEntry("app.kubernetes.io/name", "prometheus");
                 }));
         assertThat(callers(production, "sessions", 8081)).containsExactlyInAnyOrder("gateway", "cell");
-        assertThat(callers(production, "policy", 8082)).containsExactlyInAnyOrder("gateway", "cell");
+        assertThat(callers(production, "policy", 8082)).containsExactlyInAnyOrder("gateway", "cell", "artifacts");
+        assertThat(callers(production, "artifacts", 8083)).containsExactly("gateway");
         assertThat(callers(dev, "redis", 6379)).containsExactly("sessions");
         for (NetworkPolicy policy : production.all(NetworkPolicy.class)) {
             if (!policy.getMetadata().getName().equals(PREFIX + "gateway")) {
@@ -241,7 +269,8 @@ class ChartFeaturesTest {
         assertThat(production.one(Deployment.class, PREFIX + "gateway").getSpec().getReplicas())
                 .as("the HPA owns the replica count").isNull();
         assertThat(production.all(PodDisruptionBudget.class)).extracting(b -> b.getMetadata().getName())
-                .containsExactlyInAnyOrder(PREFIX + "gateway", PREFIX + "cell", PREFIX + "sessions", PREFIX + "policy");
+                .containsExactlyInAnyOrder(PREFIX + "gateway", PREFIX + "cell", PREFIX + "sessions", PREFIX + "policy",
+                        PREFIX + "artifacts");
         assertThat(production.one(PodDisruptionBudget.class, PREFIX + "cell").getSpec().getMaxUnavailable().getIntVal())
                 .isEqualTo(1);
     }
@@ -249,7 +278,7 @@ class ChartFeaturesTest {
     @Test
     void signingKeysComeFromSecretsAndOnlyTheGatewayMountsThePrivateOne() {
         for (String[] component : new String[][] {{"cell", "inference"}, {"sessions", "sessions"},
-                {"policy", "policy"}}) {
+                {"policy", "policy"}, {"artifacts", "artifacts"}}) {
             var pod = podTemplate(production, component[0]).getSpec();
             assertThat(pod.getVolumes()).filteredOn(volume -> volume.getSecret() != null).singleElement()
                     .satisfies(volume -> {
@@ -316,7 +345,7 @@ class ChartFeaturesTest {
         List<GenericKubernetesResource> monitors = production.all(GenericKubernetesResource.class).stream()
                 .filter(resource -> resource.getKind().equals("ServiceMonitor")).toList();
 
-        assertThat(monitors).hasSize(5);
+        assertThat(monitors).hasSize(6);
         for (GenericKubernetesResource monitor : monitors) {
             Map<String, Object> spec = monitor.get("spec");
             @SuppressWarnings("unchecked")

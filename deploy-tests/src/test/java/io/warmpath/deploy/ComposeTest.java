@@ -38,7 +38,7 @@ class ComposeTest {
 
     @ParameterizedTest
     @CsvSource({"gateway, gateway-service", "sessions, session-service", "policy, policy-service",
-            "cell-1, inference-service", "cell-2, inference-service"})
+            "artifacts, artifact-service", "cell-1, inference-service", "cell-2, inference-service"})
     void eachServiceIsHealthyWhenItsActuatorReadinessOnItsManagementPortSaysSo(String service, String module) {
         int managementPort = ServiceConfiguration.of(module).managementPort();
 
@@ -52,10 +52,13 @@ class ComposeTest {
         int policy = ServiceConfiguration.of("policy-service").port();
         int cell = ServiceConfiguration.of("inference-service").port();
 
+        int artifacts = ServiceConfiguration.of("artifact-service").port();
         for (String caller : List.of("gateway", "cell-1", "cell-2")) {
             assertThat(command(caller)).anyMatch(arg -> arg.endsWith("=http://sessions:" + sessions))
                     .anyMatch(arg -> arg.endsWith("=http://policy:" + policy));
         }
+        assertThat(command("gateway")).contains("--warmpath.gateway.artifacts.url=http://artifacts:" + artifacts);
+        assertThat(command("artifacts")).contains("--warmpath.artifacts.policy-url=http://policy:" + policy);
         assertThat(command("cell-1")).contains("--warmpath.cell.engine-url=http://engine-1:8100");
         assertThat(command("engine-1")).contains("--port=8100");
         assertThat(command("engine-2")).contains("--port=8100");
@@ -66,7 +69,7 @@ class ComposeTest {
 
     @ParameterizedTest
     @CsvSource({"gateway, gateway-service", "sessions, session-service", "policy, policy-service",
-            "cell-1, inference-service", "engine-1, engine-sim"})
+            "artifacts, artifact-service", "cell-1, inference-service", "engine-1, engine-sim"})
     void eachServiceGetsTheSamePropertiesAsWarmpathUpGivesIt(String service, String module) throws IOException {
         Set<String> fromUp = new LinkedHashSet<>(WarmpathUp.properties(module));
         fromUp.removeAll(LOOPBACK_ONLY);
@@ -102,14 +105,21 @@ class ComposeTest {
             if (service.get("depends_on") instanceof Map<?, ?> dependencies) {
                 dependencies.forEach((dependency, condition) -> {
                     assertThat(services).as("%s depends on %s", name, dependency).containsKey((String) dependency);
-                    assertThat(((Map<?, ?>) condition).get("condition")).as("%s on %s", name, dependency)
-                            .isEqualTo("service_healthy");
-                    assertThat(services.get((String) dependency)).as("%s has a healthcheck", dependency)
-                            .containsKey("healthcheck");
+                    Map<String, Object> needed = services.get((String) dependency);
+                    if (needed.containsKey("restart")) {
+                        assertThat(((Map<?, ?>) condition).get("condition")).as("%s on %s", name, dependency)
+                                .isEqualTo("service_healthy");
+                        assertThat(needed).as("%s has a healthcheck", dependency).containsKey("healthcheck");
+                    } else {
+                        // A one-shot job (creating a bucket, say): what depends on it waits for it to succeed.
+                        assertThat(((Map<?, ?>) condition).get("condition")).as("%s on %s", name, dependency)
+                                .isEqualTo("service_completed_successfully");
+                    }
                 });
             }
         });
-        assertThat(dependencies("gateway")).containsExactlyInAnyOrder("cell-1", "cell-2");
+        assertThat(dependencies("gateway")).containsExactlyInAnyOrder("cell-1", "cell-2", "artifacts");
+        assertThat(dependencies("artifacts")).containsExactlyInAnyOrder("policy", "minio-buckets");
         assertThat(dependencies("cell-1")).containsExactlyInAnyOrder("policy", "sessions");
         assertThat(dependencies("sessions")).containsExactly("redis");
         assertThat(dependencies("minio-buckets")).containsExactly("minio");
@@ -124,7 +134,7 @@ class ComposeTest {
                 "./.warmpath/" + DevAssertionKeys.KEY_SET_FILE, "./.warmpath/" + DevKeys.PUBLIC_KEY_FILE);
         assertThat(services.get("gateway").get("secrets")).asList()
                 .containsExactlyInAnyOrder("assertion-signing-key", "dev-public-key");
-        for (String service : List.of("sessions", "policy", "cell-1", "cell-2")) {
+        for (String service : List.of("sessions", "policy", "artifacts", "cell-1", "cell-2")) {
             assertThat(services.get(service).get("secrets")).asList().as(service).containsExactly("assertion-jwks");
         }
     }

@@ -23,7 +23,8 @@ class ImagesTest {
     private static final Path DOCKERFILE = Chart.ROOT.resolve("Dockerfile");
 
     @ParameterizedTest
-    @ValueSource(strings = {"gateway-service", "session-service", "policy-service", "inference-service", "engine-sim"})
+    @ValueSource(strings = {"gateway-service", "session-service", "policy-service", "artifact-service",
+            "inference-service", "engine-sim"})
     void theDockerfilesLayerStepSplitsEachServiceJarIntoSpringBootsLayers(String module, @TempDir Path extracted)
             throws IOException, InterruptedException {
         Path jar = Chart.ROOT.resolve(module).resolve("target").resolve(module + "-" + version() + "-exec.jar");

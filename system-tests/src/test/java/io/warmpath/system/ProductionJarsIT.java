@@ -23,7 +23,8 @@ class ProductionJarsIT {
     private static final Pattern REDIS_BINARY = Pattern.compile("(?i)(^|/)redis-(server|sentinel|cli)[^/]*$");
 
     @ParameterizedTest
-    @ValueSource(strings = {"gateway-service", "session-service", "policy-service", "inference-service", "engine-sim"})
+    @ValueSource(strings = {"gateway-service", "session-service", "policy-service", "artifact-service",
+            "inference-service", "engine-sim"})
     void serviceJarCarriesNoRedisBinary(String module) throws IOException {
         List<String> found = new ArrayList<>();
         try (JarFile jar = new JarFile(ServiceProcess.runnableJar(module).toFile())) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +14,12 @@ import java.util.stream.Stream;
 
 import io.warmpath.cli.token.DevAssertionKeys;
 import io.warmpath.devredis.LocalRedis;
+import io.warmpath.devs3.LocalS3;
 
 /**
  * The suite as {@code ./warmpath up} runs it, each service a separate JVM on a free port: a Redis server, the
- * session service, the policy service with its default policies, N engine simulators with one inference cell in
+ * session service, the policy service with its default policies, an S3 server (S3Proxy) and the artifact service
+ * with two regions' buckets on it ({@code local} and {@code eu}), N engine simulators with one inference cell in
  * front of each, and the gateway with a development signing key. The gateway reads its cells from a file, so tests
  * can add cells while it runs.
  */
@@ -35,6 +38,9 @@ final class WarmpathStack implements AutoCloseable {
     private LocalRedis redis;
     private ServiceProcess sessions;
     private ServiceProcess policy;
+    private ServiceProcess artifacts;
+    private int s3Port;
+    private LocalS3 s3;
     private ServiceProcess gateway;
 
     private WarmpathStack(Path workDir, Path logs, double timeScale) {
@@ -56,6 +62,10 @@ final class WarmpathStack implements AutoCloseable {
             stack.policy = stack.service("policy", "policy-service", stack.verifiesAssertions());
             stack.sessions = stack.service("sessions", "session-service", stack.verifiesAssertions(
                     "--spring.data.redis.port=" + stack.redisPort));
+            stack.s3Port = ServiceProcess.freePort();
+            stack.startS3();
+            stack.artifacts = stack.service("artifacts", "artifact-service", stack.verifiesAssertions(
+                    stack.artifactStoreArgs()));
             for (int i = 1; i <= cellCount; i++) {
                 stack.launchCell("cell-" + i);
             }
@@ -67,6 +77,7 @@ final class WarmpathStack implements AutoCloseable {
                             + workDir.resolve(DevAssertionKeys.SIGNING_KEY_FILE).toAbsolutePath(),
                     "--warmpath.gateway.cells-file=" + stack.cellsFile().toAbsolutePath(),
                     "--warmpath.gateway.sessions.url=" + stack.sessionsUrl(),
+                    "--warmpath.gateway.artifacts.url=http://127.0.0.1:" + stack.artifacts.port(),
                     "--warmpath.gateway.policy.url=" + stack.policyUrl(),
                     // CI machines are small and busy: a decision that is merely slow must not fail closed here.
                     "--warmpath.gateway.policy.deadline=5s",
@@ -77,6 +88,7 @@ final class WarmpathStack implements AutoCloseable {
             }
             stack.sessions.awaitReady(STARTUP);
             stack.policy.awaitReady(STARTUP);
+            stack.artifacts.awaitReady(STARTUP);
             stack.gateway.awaitReady(STARTUP);
             stack.awaitHealthyCells(cellCount);
             return stack;
@@ -104,6 +116,10 @@ final class WarmpathStack implements AutoCloseable {
 
     ServiceProcess sessions() {
         return sessions;
+    }
+
+    ServiceProcess artifacts() {
+        return artifacts;
     }
 
     ServiceProcess cell(String cellId) {
@@ -139,6 +155,30 @@ final class WarmpathStack implements AutoCloseable {
 
     void startRedis() {
         redis = LocalRedis.start(redisPort);
+    }
+
+    /** An S3 outage: the server stops, its data stays for {@link #startS3()}. */
+    void stopS3() {
+        s3.close();
+    }
+
+    void startS3() {
+        s3 = LocalS3.start(s3Port, workDir.resolve("s3"), logs.resolve("s3.log"));
+    }
+
+    private String[] artifactStoreArgs() {
+        List<String> args = new ArrayList<>(List.of("--warmpath.artifacts.policy-url=" + policyUrl(),
+                "--warmpath.artifacts.policy-deadline=5s",
+                // S3Proxy has no server-side encryption.
+                "--warmpath.artifacts.store.server-side-encryption=none",
+                "--warmpath.artifacts.retry-after=1s"));
+        for (String region : List.of("local", "eu")) {
+            String prefix = "--warmpath.artifacts.store.regions." + region + ".";
+            args.addAll(List.of(prefix + "endpoint=" + s3.endpoint(), prefix + "bucket=warmpath-artifacts-" + region,
+                    prefix + "access-key=" + LocalS3.ACCESS_KEY, prefix + "secret-key=" + LocalS3.SECRET_KEY,
+                    prefix + "create-bucket=true"));
+        }
+        return args.toArray(String[]::new);
     }
 
     private void launchCell(String cellId) throws IOException {
@@ -224,17 +264,22 @@ final class WarmpathStack implements AutoCloseable {
         if (policy != null) {
             all.add(policy);
         }
+        if (artifacts != null) {
+            all.add(artifacts);
+        }
         for (ServiceProcess process : all) {
             process.close();
         }
         if (redis != null) {
             redis.close();
         }
-        try (Stream<Path> files = Files.list(workDir)) {
-            for (Path file : files.toList()) {
+        if (s3 != null) {
+            s3.close();
+        }
+        try (Stream<Path> files = Files.walk(workDir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
-            Files.deleteIfExists(workDir);
         } catch (IOException ignored) {
             // a temp directory left behind is harmless
         }

@@ -28,7 +28,7 @@ public record ArtifactProperties(@DefaultValue("local") String defaultRegion, @D
         Map<String, DataSize> tenantMaxSize, Map<DataClass, Duration> retention,
         @DefaultValue("1h") Duration maxUrlLifetime, @DefaultValue("24h") Duration idempotencyWindow,
         @DefaultValue("2s") Duration retryAfter, @DefaultValue("http://127.0.0.1:8082") URI policyUrl,
-        @DefaultValue("500ms") Duration policyDeadline) {
+        @DefaultValue("2s") Duration policyDeadline) {
 
     private static final Map<DataClass, Duration> DEFAULT_RETENTION = Map.of(DataClass.PUBLIC, Duration.ofDays(365),
             DataClass.INTERNAL, Duration.ofDays(90), DataClass.CONFIDENTIAL, Duration.ofDays(30),

@@ -1,11 +1,14 @@
 package io.warmpath.artifacts.store;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -38,8 +41,9 @@ class StoreConfiguration {
         ServerSideEncryption encryption = properties.serverSideEncryption().equalsIgnoreCase("none") ? null
                 : ServerSideEncryption.fromValue(properties.serverSideEncryption());
         properties.regions().forEach((region, store) -> {
-            StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(store.accessKey(), store.secretKey()));
+            AwsCredentialsProvider credentials = store.accessKey() != null && store.secretKey() != null
+                    ? StaticCredentialsProvider.create(AwsBasicCredentials.create(store.accessKey(), store.secretKey()))
+                    : DefaultCredentialsProvider.builder().build();
             var client = S3Client.builder()
                     .httpClient(http)
                     .region(Region.of(store.signingRegion()))
@@ -53,7 +57,10 @@ class StoreConfiguration {
                     .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(store.pathStyle()).build());
             if (store.endpoint() != null) {
                 client.endpointOverride(store.endpoint());
-                presigner.endpointOverride(store.publicEndpoint() != null ? store.publicEndpoint() : store.endpoint());
+            }
+            URI presigned = store.publicEndpoint() != null ? store.publicEndpoint() : store.endpoint();
+            if (presigned != null) {
+                presigner.endpointOverride(presigned);
             }
             ObjectStore objectStore = new ObjectStore(region, client.build(), presigner.build(), store.bucket(),
                     (int) properties.partSize().toBytes(), encryption);

@@ -34,11 +34,13 @@ public record StoreProperties(Map<String, RegionStore> regions, @DefaultValue("8
      *
      * @param endpoint       the S3 API this service calls; unset for AWS itself
      * @param publicEndpoint the S3 API as clients reach it, for presigned URLs; unset: {@code endpoint}
-     * @param signingRegion  the S3 region requests are signed for ({@code us-east-1} for MinIO and S3Proxy)
+     * @param accessKey      with {@code secretKey}, the credentials; unset: the AWS SDK's default chain (environment
+ *                       variables, a web identity such as IRSA, the instance's role)
+ * @param signingRegion  the S3 region requests are signed for ({@code us-east-1} for MinIO and S3Proxy)
      * @param pathStyle      bucket in the path rather than the host name (MinIO, S3Proxy)
      */
-    public record RegionStore(@Nullable URI endpoint, @Nullable URI publicEndpoint, String bucket, String accessKey,
-            String secretKey, @DefaultValue("us-east-1") String signingRegion, @DefaultValue("true") boolean pathStyle,
+    public record RegionStore(@Nullable URI endpoint, @Nullable URI publicEndpoint, String bucket,
+            @Nullable String accessKey, @Nullable String secretKey, @DefaultValue("us-east-1") String signingRegion, @DefaultValue("true") boolean pathStyle,
             @DefaultValue("false") boolean createBucket) {
     }
 }

@@ -71,6 +71,7 @@ public enum ErrorCode {
     INTERNAL_ERROR(500, Types.SERVER),
     CELL_FAILED(502, Types.SERVER),
     SESSION_SERVICE_FAILED(502, Types.SERVER),
+    ARTIFACT_SERVICE_FAILED(502, Types.SERVER),
     ENGINE_ERROR(502, Types.SERVER),
     /** Sent as an event when a stream breaks after its status went out; the status is what it would have been. */
     STREAM_BROKEN(502, Types.SERVER),
@@ -80,6 +81,7 @@ public enum ErrorCode {
     CELL_UNAVAILABLE(503, Types.SERVER),
     ENGINE_UNAVAILABLE(503, Types.SERVER),
     SESSION_SERVICE_UNAVAILABLE(503, Types.SERVER),
+    ARTIFACT_SERVICE_UNAVAILABLE(503, Types.SERVER),
     SESSION_SERVICE_OVERLOADED(503, Types.SERVER),
     SESSION_STORE_UNAVAILABLE(503, Types.SERVER),
     POLICY_UNAVAILABLE(503, Types.SERVER),

@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
 /**
  * The last word before a request leaves the gateway: replaces the caller's credentials by the internal assertion of
  * the service the route goes to ({@code Authorization: Bearer}). A cell also gets the assertions for its own calls
- * about this request, to policy-service and, for a session's turn, to session-service
+ * about this request, to policy-service and, for a session's turn, to session-service; artifact-service gets the one
+ * for policy-service
  * ({@link WarmpathHeaders#POLICY_ASSERTION}, {@link WarmpathHeaders#SESSIONS_ASSERTION}).
  *
  * <p>The assertion says who the caller is (from its token), which data the request carries ({@link DataScope}, as
@@ -37,6 +38,7 @@ class InternalAssertionFilter implements GlobalFilter, Ordered {
     static final String INFERENCE_ROUTE = "inference";
     static final String MODELS_ROUTE = "models";
     static final String SESSIONS_ROUTE = "sessions";
+    static final String ARTIFACTS_ROUTE = "artifacts";
 
     private final GatewayAssertions assertions;
 
@@ -55,6 +57,7 @@ class InternalAssertionFilter implements GlobalFilter, Ordered {
         String audience = route == null ? null : switch (route.getId()) {
             case INFERENCE_ROUTE, MODELS_ROUTE -> Audiences.INFERENCE;
             case SESSIONS_ROUTE -> Audiences.SESSIONS;
+            case ARTIFACTS_ROUTE -> Audiences.ARTIFACTS;
             default -> null;
         };
         if (audience == null) {
@@ -65,8 +68,10 @@ class InternalAssertionFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange.mutate()
                     .request(request -> request.headers(headers -> {
                         headers.setBearerAuth(assertions.mint(assertion, audience));
-                        if (audience.equals(Audiences.INFERENCE)) {
+                        if (audience.equals(Audiences.INFERENCE) || audience.equals(Audiences.ARTIFACTS)) {
                             headers.set(WarmpathHeaders.POLICY_ASSERTION, assertions.mint(assertion, Audiences.POLICY));
+                        }
+                        if (audience.equals(Audiences.INFERENCE)) {
                             if (assertion.session() != null) {
                                 headers.set(WarmpathHeaders.SESSIONS_ASSERTION,
                                         assertions.mint(assertion, Audiences.SESSIONS));

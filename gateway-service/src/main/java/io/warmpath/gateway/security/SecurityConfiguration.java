@@ -38,6 +38,8 @@ class SecurityConfiguration {
 
     static final String INVOKE_AUTHORITY = "SCOPE_inference:invoke";
     static final String SESSIONS_WRITE_AUTHORITY = "SCOPE_sessions:write";
+    static final String ARTIFACTS_READ_AUTHORITY = "SCOPE_artifacts:read";
+    static final String ARTIFACTS_WRITE_AUTHORITY = "SCOPE_artifacts:write";
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoder,
@@ -61,6 +63,12 @@ class SecurityConfiguration {
                         .hasAnyAuthority(SESSIONS_WRITE_AUTHORITY, INVOKE_AUTHORITY)
                         .pathMatchers("/v1/sessions", "/v1/sessions/**")
                         .hasAuthority(SESSIONS_WRITE_AUTHORITY)
+                        .pathMatchers(HttpMethod.GET, "/v1/artifacts", "/v1/artifacts/**")
+                        .hasAuthority(ARTIFACTS_READ_AUTHORITY)
+                        .pathMatchers(HttpMethod.HEAD, "/v1/artifacts", "/v1/artifacts/**")
+                        .hasAuthority(ARTIFACTS_READ_AUTHORITY)
+                        .pathMatchers("/v1/artifacts", "/v1/artifacts/**")
+                        .hasAuthority(ARTIFACTS_WRITE_AUTHORITY)
                         // Each tool has its own scope, tools:<name>.
                         .pathMatchers(HttpMethod.POST, ToolScopes.INVOKE_PATH)
                         .access(ToolScopes.invokeAuthorization())

@@ -33,9 +33,6 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
     /** How soon a client may retry when no cell could take its request. */
     private static final Duration CELL_RETRY_AFTER = Duration.ofSeconds(2);
 
-    /** The routes proxied to session-service rather than to cells. */
-    private static final String SESSIONS_PATH = "/v1/sessions";
-
     private final ErrorResponseWriter writer;
 
     GatewayErrorHandler(ErrorResponseWriter writer) {
@@ -55,24 +52,17 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
         if (failure instanceof ApiErrorException apiError) {
             return apiError.error();
         }
-        boolean sessionsRoute = exchange.getRequest().getPath().value().startsWith(SESSIONS_PATH);
+        Upstream upstream = Upstream.of(exchange.getRequest().getPath().value());
         if (causedBy(failure, ConnectException.class)) {
-            return sessionsRoute
-                    ? ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
-                            "The session service could not be reached.", CELL_RETRY_AFTER)
-                    : ApiError.retryable(ErrorCode.CELL_UNAVAILABLE, "No inference cell could be reached.",
-                            CELL_RETRY_AFTER);
+            return ApiError.retryable(upstream.unreachable, upstream.unreachableMessage, CELL_RETRY_AFTER);
         }
         if (causedBy(failure, IOException.class)) {
             // Reached, then the connection broke (closed early, reset): the upstream failed, not the gateway.
-            log.warn("{} call broke off: {}", sessionsRoute ? "session-service" : "Cell",
-                    failure.getClass().getSimpleName());
-            return sessionsRoute
-                    ? ApiError.of(ErrorCode.SESSION_SERVICE_FAILED, "The session service broke off the call.")
-                    : ApiError.of(ErrorCode.CELL_FAILED, "The inference cell broke off the call before answering.");
+            log.warn("{} call broke off: {}", upstream.name, failure.getClass().getSimpleName());
+            return ApiError.of(upstream.brokeOff, upstream.brokeOffMessage);
         }
         if (failure instanceof ResponseStatusException statusException) {
-            return fromStatus(statusException.getStatusCode(), sessionsRoute, exchange);
+            return fromStatus(statusException.getStatusCode(), upstream, exchange);
         }
         log.error("Unhandled failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
                 failure);
@@ -83,7 +73,7 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
         return ApiError.of(ErrorCode.INTERNAL_ERROR, "The gateway failed to handle the request.");
     }
 
-    private static ApiError fromStatus(HttpStatusCode code, boolean sessionsRoute, ServerWebExchange exchange) {
+    private static ApiError fromStatus(HttpStatusCode code, Upstream upstream, ServerWebExchange exchange) {
         HttpStatus status = HttpStatus.resolve(code.value());
         if (status == null) {
             return internal();
@@ -94,12 +84,50 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
             // The gateway's load-balancer filter answers 503 when no instance was returned.
             case SERVICE_UNAVAILABLE -> ApiError.retryable(ErrorCode.NO_HEALTHY_CELL,
                     "No inference cell is available.", CELL_RETRY_AFTER);
-            case GATEWAY_TIMEOUT -> ApiError.of(ErrorCode.UPSTREAM_TIMEOUT, sessionsRoute
-                    ? "The session service did not answer in time." : "The inference cell did not answer in time.");
+            case GATEWAY_TIMEOUT -> ApiError.of(ErrorCode.UPSTREAM_TIMEOUT,
+                    "The " + upstream.name + " did not answer in time.");
             default -> status.is4xxClientError()
                     ? ApiError.of(ErrorCode.forStatus(status.value()), status.getReasonPhrase())
                     : internal();
         };
+    }
+
+    /** The service a public path is proxied to, and how its failures are reported. */
+    private enum Upstream {
+        SESSIONS("/v1/sessions", "session service", ErrorCode.SESSION_SERVICE_UNAVAILABLE,
+                "The session service could not be reached.", ErrorCode.SESSION_SERVICE_FAILED,
+                "The session service broke off the call."),
+        ARTIFACTS("/v1/artifacts", "artifact service", ErrorCode.ARTIFACT_SERVICE_UNAVAILABLE,
+                "The artifact service could not be reached.", ErrorCode.ARTIFACT_SERVICE_FAILED,
+                "The artifact service broke off the call."),
+        CELL("", "inference cell", ErrorCode.CELL_UNAVAILABLE, "No inference cell could be reached.",
+                ErrorCode.CELL_FAILED, "The inference cell broke off the call before answering.");
+
+        private final String pathPrefix;
+        private final String name;
+        private final ErrorCode unreachable;
+        private final String unreachableMessage;
+        private final ErrorCode brokeOff;
+        private final String brokeOffMessage;
+
+        Upstream(String pathPrefix, String name, ErrorCode unreachable, String unreachableMessage, ErrorCode brokeOff,
+                String brokeOffMessage) {
+            this.pathPrefix = pathPrefix;
+            this.name = name;
+            this.unreachable = unreachable;
+            this.unreachableMessage = unreachableMessage;
+            this.brokeOff = brokeOff;
+            this.brokeOffMessage = brokeOffMessage;
+        }
+
+        static Upstream of(String path) {
+            for (Upstream upstream : values()) {
+                if (path.equals(upstream.pathPrefix) || path.startsWith(upstream.pathPrefix + "/")) {
+                    return upstream;
+                }
+            }
+            return CELL;
+        }
     }
 
     private static boolean causedBy(Throwable failure, Class<? extends Exception> type) {

@@ -19,7 +19,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Every body the public API takes is UTF-8 JSON: a request under {@code /v1/} that sends a body of another declared
+ * Every body the public API takes is UTF-8 JSON, but an artifact upload's (its bytes, of any type): a request under {@code /v1/} that sends a body of another declared
  * type or charset gets 415 here, in OpenAI error JSON, rather than whatever the service behind would make of it. A
  * body without a {@code Content-Type} is taken as JSON and forwarded as such. Runs after Spring Security, so an
  * unauthenticated client learns nothing but 401.
@@ -31,7 +31,8 @@ class JsonBodyFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        if (!ErrorResponseWriter.isOpenAiPath(request.getPath().value()) || !RequestBodies.hasBody(request)) {
+        if (!ErrorResponseWriter.isOpenAiPath(request.getPath().value()) || !RequestBodies.hasBody(request)
+                || ArtifactUploads.isUpload(request)) {
             return chain.filter(exchange);
         }
         String declared = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);

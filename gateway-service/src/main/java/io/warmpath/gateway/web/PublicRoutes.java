@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
  * The public API's paths and the methods each takes, enforced before anything is forwarded: another method on a known
  * path is 405 {@code method_not_allowed} with {@code Allow} (rather than a 404, which would say the path does not
  * exist, or whatever the service behind makes of it); and a {@code GET} or {@code DELETE} that sends a body has it
- * read and dropped here, not forwarded. Both keep a client's connection whole: a service behind that answers before
+ * read and dropped here, not forwarded (only POST and PUT carry bodies). Both keep a client's connection whole: a service behind that answers before
  * it read a request's body would have the gateway close the client's connection with bytes unread, which the client
  * sees as a reset rather than the answer. Runs after security.
  */
@@ -41,7 +41,12 @@ class PublicRoutes implements WebFilter {
             route("/v1/sessions/{id}", HttpMethod.GET, HttpMethod.DELETE),
             route("/v1/sessions/{id}/rotate", HttpMethod.POST),
             route("/v1/sessions/{id}/usage", HttpMethod.GET),
-            route("/v1/tools/{name}/invoke", HttpMethod.POST));
+            route("/v1/tools/{name}/invoke", HttpMethod.POST),
+            route("/v1/artifacts", HttpMethod.PUT, HttpMethod.GET),
+            route("/v1/artifacts/{id}", HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE),
+            route("/v1/artifacts/{id}/metadata", HttpMethod.GET),
+            route("/v1/artifacts/{id}/url", HttpMethod.POST),
+            route("/v1/artifacts/{id}/legal-hold", HttpMethod.PUT));
 
     private final RequestBodies bodies;
 
@@ -62,7 +67,8 @@ class PublicRoutes implements WebFilter {
             return Mono.error(new ApiErrorException(ErrorCode.METHOD_NOT_ALLOWED, "Use " + route.methods().stream()
                     .map(HttpMethod::name).sorted().toList() + " on " + path.value() + "."));
         }
-        if (request.getMethod() == HttpMethod.POST || !RequestBodies.hasBody(request)) {
+        if (request.getMethod() == HttpMethod.POST || request.getMethod() == HttpMethod.PUT
+                || !RequestBodies.hasBody(request)) {
             return chain.filter(exchange);
         }
         return bodies.drain(request).then(Mono.defer(() -> chain.filter(exchange.mutate()

@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  * Refuses oversized requests before anything else reads them: a request target over
  * {@code warmpath.gateway.max-uri-length} (414), headers over {@code max-header-bytes} or {@code max-header-count}
  * (431), and bodies over
- * {@code max-request-bytes} (413) before they are buffered: at once when {@code Content-Length} says so, otherwise as
+ * {@code max-request-bytes} ({@code max-artifact-bytes} for an artifact upload) (413) before they are buffered: at once when {@code Content-Length} says so, otherwise as
  * soon as the bytes read pass the limit (chunked uploads). Runs before Spring Security (order -100), so an oversized
  * upload is refused without reading it.
  */
@@ -32,12 +32,14 @@ import reactor.core.publisher.Mono;
 class RequestLimitFilter implements WebFilter {
 
     private final long maxBytes;
+    private final long maxArtifactBytes;
     private final long maxHeaderBytes;
     private final int maxHeaderCount;
     private final int maxUriLength;
 
     RequestLimitFilter(RequestLimitProperties properties) {
         this.maxBytes = properties.maxRequestBytes().toBytes();
+        this.maxArtifactBytes = properties.maxArtifactBytes().toBytes();
         this.maxHeaderBytes = properties.maxHeaderBytes().toBytes();
         this.maxHeaderCount = properties.maxHeaderCount();
         this.maxUriLength = properties.maxUriLength();
@@ -63,9 +65,10 @@ class RequestLimitFilter implements WebFilter {
             return Mono.error(new ApiErrorException(ApiError.of(ErrorCode.HEADERS_TOO_LARGE,
                     "The request carries more than " + maxHeaderCount + " header fields.")));
         }
+        long limit = ArtifactUploads.isUpload(exchange.getRequest()) ? maxArtifactBytes : maxBytes;
         long declared = exchange.getRequest().getHeaders().getContentLength();
-        if (declared > maxBytes) {
-            return Mono.error(new ApiErrorException(tooLarge(maxBytes)));
+        if (declared > limit) {
+            return Mono.error(new ApiErrorException(tooLarge(limit)));
         }
         ServerHttpRequestDecorator limited = new ServerHttpRequestDecorator(exchange.getRequest()) {
             @Override
@@ -73,9 +76,9 @@ class RequestLimitFilter implements WebFilter {
                 return Flux.defer(() -> {
                     AtomicLong seen = new AtomicLong();
                     return super.getBody().map(buffer -> {
-                        if (seen.addAndGet(buffer.readableByteCount()) > maxBytes) {
+                        if (seen.addAndGet(buffer.readableByteCount()) > limit) {
                             DataBufferUtils.release(buffer);
-                            throw new ApiErrorException(tooLarge(maxBytes));
+                            throw new ApiErrorException(tooLarge(limit));
                         }
                         return buffer;
                     });

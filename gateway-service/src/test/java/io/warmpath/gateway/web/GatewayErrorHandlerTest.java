@@ -18,7 +18,8 @@ class GatewayErrorHandlerTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final GatewayErrorHandler handler = new GatewayErrorHandler(new ErrorResponseWriter(JSON,
-            new RequestBodies(new RequestLimitProperties(DataSize.ofMegabytes(1), DataSize.ofKilobytes(16), 64, 8192))));
+            new RequestBodies(new RequestLimitProperties(DataSize.ofMegabytes(1), DataSize.ofGigabytes(5),
+                    DataSize.ofKilobytes(16), 64, 8192))));
 
     @Test
     void sessionServiceTimeoutNamesTheSessionService() {
