@@ -1,5 +1,6 @@
 package io.warmpath.bench;
 
+import io.warmpath.bench.artifacts.ArtifactsCommand;
 import io.warmpath.bench.online.OnlineCommand;
 import io.warmpath.bench.overhead.EngineRateCommand;
 import io.warmpath.bench.overhead.OverheadCommand;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
  * Command line of the bench: {@code replay} replays a workload offline and compares routing policies against the
  * ideal; {@code online} replays one against a running gateway; {@code overhead} compares latency straight to an
  * engine, through a cell, through the gateway and through nginx, and finds the rate each sustains;
- * {@code engine-rate} finds the request rate an engine sustains.
+ * {@code engine-rate} finds the request rate an engine sustains; {@code artifacts} compares the artifact path with the
+ * S3 server it stores to.
  * {@code ./warmpath bench} runs these (starting a stack for the commands that need one).
  * Exit codes: 0 success, 1 the run failed, 2 bad command line.
  */
@@ -71,6 +73,7 @@ public final class Bench implements Callable<Integer> {
                 .addSubcommand(new ReplayCommand(out, progress))
                 .addSubcommand(new OnlineCommand(out, progress))
                 .addSubcommand(new OverheadCommand(out))
-                .addSubcommand(new EngineRateCommand(out));
+                .addSubcommand(new EngineRateCommand(out))
+                .addSubcommand(new ArtifactsCommand(out));
     }
 }

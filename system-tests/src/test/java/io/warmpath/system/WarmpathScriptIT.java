@@ -28,7 +28,7 @@ class WarmpathScriptIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"up", "down", "status", "logs", "images", "token", "keys", "demo", "bench",
-            "bench replay", "bench online", "bench overhead", "bench engine-rate"})
+            "bench replay", "bench online", "bench overhead", "bench engine-rate", "bench artifacts"})
     void everyCommandAnswersHelpWithoutStartingAnything(String command) throws Exception {
         Result result = run(command + " --help");
 

@@ -94,7 +94,7 @@ class ArtifactController {
         }
         Artifacts.Stored stored;
         try (InputStream body = request.getInputStream()) {
-            stored = artifacts.store(caller, policy, described, body, idempotencyKey);
+            stored = artifacts.store(caller, policy, described, body, announced, idempotencyKey);
         }
         ResponseEntity.BodyBuilder response = stored.replayed() ? ResponseEntity.ok().header(REPLAYED, "true")
                 : ResponseEntity.created(URI.create("/v1/artifacts/" + stored.artifact().id()));

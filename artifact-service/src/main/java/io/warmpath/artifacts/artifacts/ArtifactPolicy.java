@@ -31,6 +31,8 @@ class ArtifactPolicy {
 
     private static final Duration KEEP_CREDENTIALS = Duration.ofMinutes(5);
     private static final String ANONYMOUS = "anonymous";
+    /** The resource id a decision names: the store of a region ({@code store:eu}), not an artifact. */
+    static final String STORE_PREFIX = "store:";
 
     private final RecentCredentials credentials = new RecentCredentials(KEEP_CREDENTIALS, Ticker.systemTicker());
     private final PolicyClient policies;
@@ -49,15 +51,17 @@ class ArtifactPolicy {
      *
      * @param policyAssertion the request's assertion for policy-service, when the gateway sent one
      */
-    void check(Assertion caller, @Nullable String policyAssertion, String action, String artifactId, String region,
-            DataClass dataClass) {
+    void check(Assertion caller, @Nullable String policyAssertion, String action, String region, DataClass dataClass) {
         Principal principal = new Principal(caller.subject() == null ? ANONYMOUS : caller.subject(), caller.tenant(),
                 caller.roles(), caller.homeRegion(), caller.clearance());
         if (policyAssertion != null) {
             credentials.remember(principal, policyAssertion);
         }
+        // The question is about the data's class and region, not the one artifact: the same for every artifact of a
+        // kind, so an allow is kept (a few seconds) across them rather than asked again per upload and per read.
         DecisionRequest question = new DecisionRequest(principal, action,
-                new Resource("Artifact", artifactId, region, dataClass.wireName()), Map.of("data_region", region));
+                new Resource("Artifact", STORE_PREFIX + region, region, dataClass.wireName()),
+                Map.of("data_region", region));
         Decision decision = policies.decide(question).block();
         if (decision == null) {
             throw unavailable();

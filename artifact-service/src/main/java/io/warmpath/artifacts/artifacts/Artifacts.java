@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.warmpath.artifacts.store.ObjectPage;
 import io.warmpath.artifacts.store.ObjectStore;
 import io.warmpath.artifacts.store.RegionalStores;
@@ -28,6 +30,7 @@ import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,7 +47,16 @@ public class Artifacts {
     static final String STORE = "store_artifact";
     static final String READ = "read_artifact";
     private static final String JSON_TYPE = "application/json";
+    static final Duration METADATA_REUSE = Duration.ofSeconds(10);
 
+    /**
+     * Metadata this replica wrote or read in the last {@link #METADATA_REUSE}: an artifact's class and region never
+     * change, so a read soon after (the usual pattern: store, then fetch) costs one S3 call, not two. A delete on
+     * another replica can show in {@code /metadata} and listings here for that long; its bytes are never served
+     * after it (their GET answers 404).
+     */
+    private final Cache<String, Artifact> recent = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(METADATA_REUSE).build();
     private final RegionalStores stores;
     private final ArtifactPolicy policy;
     private final ArtifactProperties properties;
@@ -67,9 +79,11 @@ public class Artifacts {
     /**
      * Stores {@code body} as a new artifact of the caller's tenant, or answers with the one an earlier request with
      * the same {@code idempotencyKey} and the same bytes stored.
+     *
+     * @param length the body's {@code Content-Length}, or -1 when it comes chunked
      */
     Stored store(Assertion caller, @Nullable String policyAssertion, NewArtifact request, InputStream body,
-            @Nullable String idempotencyKey) {
+            long length, @Nullable String idempotencyKey) {
         String tenant = tenantOf(caller);
         TenantKeys keys = TenantKeys.of(tenant);
         DataClass dataClass = request.dataClass() != null ? request.dataClass() : caller.dataClass();
@@ -77,7 +91,7 @@ public class Artifacts {
         ObjectStore store = stores.in(region).orElseThrow();
         Instant now = clock.instant();
         String id = ArtifactIds.next(now);
-        policy.check(caller, policyAssertion, STORE, id, region, dataClass);
+        policy.check(caller, policyAssertion, STORE, region, dataClass);
 
         if (idempotencyKey != null) {
             Optional<Artifact> replay = replayOf(store, keys, idempotencyKey, request, body);
@@ -85,7 +99,9 @@ public class Artifacts {
                 return new Stored(replay.get(), true);
             }
         }
-        StoredObject stored = store.write(keys.content(id), body, request.contentType(),
+        // The bytes are stored untyped; the client's type is in the metadata and served from there. Some servers read a
+        // PUT typed as form data as a form (S3Proxy refuses it).
+        StoredObject stored = store.write(keys.content(id), body, length, MediaType.APPLICATION_OCTET_STREAM_VALUE,
                 properties.maxBytes(tenant), request.sha256());
         Duration retention = retentionFor(dataClass, request.retention());
         Artifact artifact = new Artifact(id, request.name(), request.contentType(), stored.size(), stored.sha256(),
@@ -95,6 +111,7 @@ public class Artifacts {
             store.writeSmall(keys.sessionEntry(request.sessionId(), id), new byte[0], JSON_TYPE);
         }
         store.writeSmall(keys.metadata(id), json.writeValueAsBytes(artifact), JSON_TYPE);
+        recent.put(keys.metadata(id), artifact);
         if (idempotencyKey != null) {
             IdempotencyRecord record = new IdempotencyRecord(id, stored.sha256(), now.plus(properties.idempotencyWindow()));
             store.writeSmall(keys.idempotency(idempotencyKey), json.writeValueAsBytes(record), JSON_TYPE);
@@ -105,7 +122,7 @@ public class Artifacts {
     /** An artifact's metadata, after policy allows the caller to read it. */
     Artifact metadata(Assertion caller, @Nullable String policyAssertion, String id) {
         Located located = locate(caller, id);
-        policy.check(caller, policyAssertion, READ, id, located.artifact().region(), located.artifact().dataClass());
+        policy.check(caller, policyAssertion, READ, located.artifact().region(), located.artifact().dataClass());
         return located.artifact();
     }
 
@@ -113,7 +130,7 @@ public class Artifacts {
     Download open(Assertion caller, @Nullable String policyAssertion, String id, @Nullable String rangeHeader) {
         Located located = locate(caller, id);
         Artifact artifact = located.artifact();
-        policy.check(caller, policyAssertion, READ, id, artifact.region(), artifact.dataClass());
+        policy.check(caller, policyAssertion, READ, artifact.region(), artifact.dataClass());
         Optional<ByteRange> range;
         try {
             range = rangeHeader == null ? Optional.empty() : ByteRange.parse(rangeHeader, artifact.size());
@@ -159,20 +176,22 @@ public class Artifacts {
     void delete(Assertion caller, @Nullable String policyAssertion, String id) {
         Located located = locate(caller, id);
         Artifact artifact = located.artifact();
-        policy.check(caller, policyAssertion, STORE, id, artifact.region(), artifact.dataClass());
+        policy.check(caller, policyAssertion, STORE, artifact.region(), artifact.dataClass());
         if (artifact.legalHold()) {
             throw new ApiErrorException(ApiError.of(ErrorCode.ARTIFACT_ON_LEGAL_HOLD,
                     "Artifact " + id + " is under legal hold and cannot be deleted."));
         }
+        recent.invalidate(located.keys().metadata(id));
         remove(located.store(), located.keys(), artifact);
     }
 
     /** Sets or lifts an artifact's legal hold. */
     Artifact legalHold(Assertion caller, @Nullable String policyAssertion, String id, boolean hold) {
         Located located = locate(caller, id);
-        policy.check(caller, policyAssertion, STORE, id, located.artifact().region(), located.artifact().dataClass());
+        policy.check(caller, policyAssertion, STORE, located.artifact().region(), located.artifact().dataClass());
         Artifact held = located.artifact().withLegalHold(hold);
         located.store().writeSmall(located.keys().metadata(id), json.writeValueAsBytes(held), JSON_TYPE);
+        recent.put(located.keys().metadata(id), held);
         return held;
     }
 
@@ -184,7 +203,7 @@ public class Artifacts {
         }
         Located located = locate(caller, id);
         Artifact artifact = located.artifact();
-        policy.check(caller, policyAssertion, READ, id, artifact.region(), artifact.dataClass());
+        policy.check(caller, policyAssertion, READ, artifact.region(), artifact.dataClass());
         URL url = located.store().presignGet(located.keys().content(id), lifetime, artifact.contentType());
         return new PresignedUrl(url.toString(), clock.instant().plus(lifetime));
     }
@@ -257,7 +276,7 @@ public class Artifacts {
 
     private boolean readable(Assertion caller, @Nullable String policyAssertion, Artifact artifact) {
         try {
-            policy.check(caller, policyAssertion, READ, artifact.id(), artifact.region(), artifact.dataClass());
+            policy.check(caller, policyAssertion, READ, artifact.region(), artifact.dataClass());
             return true;
         } catch (ApiErrorException refused) {
             if (refused.error().status() == 403) {
@@ -301,11 +320,17 @@ public class Artifacts {
 
     /** Looks for the metadata in each region's store; the artifact is where its metadata is. */
     private Optional<Located> find(TenantKeys keys, String id) {
+        Artifact known = recent.getIfPresent(keys.metadata(id));
+        if (known != null && stores.in(known.region()).isPresent()) {
+            return Optional.of(new Located(known, stores.in(known.region()).get(), keys));
+        }
         for (String region : stores.regions()) {
             ObjectStore store = stores.in(region).orElseThrow();
             Optional<byte[]> metadata = store.readSmall(keys.metadata(id));
             if (metadata.isPresent()) {
-                return Optional.of(new Located(json.readValue(metadata.get(), Artifact.class), store, keys));
+                Artifact artifact = json.readValue(metadata.get(), Artifact.class);
+                recent.put(keys.metadata(id), artifact);
+                return Optional.of(new Located(artifact, store, keys));
             }
         }
         return Optional.empty();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -41,15 +43,18 @@ public final class ObjectStore {
 
     private final String region;
     private final S3Client s3;
+    /** The same client without retries: a body streamed from the request cannot be read twice. */
+    private final S3Client singleAttempt;
     private final S3Presigner presigner;
     private final String bucket;
     private final int partSize;
     private final @Nullable ServerSideEncryption encryption;
 
-    ObjectStore(String region, S3Client s3, S3Presigner presigner, String bucket, int partSize,
-            @Nullable ServerSideEncryption encryption) {
+    ObjectStore(String region, S3Client s3, S3Client singleAttempt, S3Presigner presigner, String bucket,
+            int partSize, @Nullable ServerSideEncryption encryption) {
         this.region = region;
         this.s3 = s3;
+        this.singleAttempt = singleAttempt;
         this.presigner = presigner;
         this.bucket = bucket;
         this.partSize = partSize;
@@ -70,6 +75,22 @@ public final class ObjectStore {
      */
     public StoredObject write(String key, InputStream body, String contentType, long maxBytes,
             @Nullable String expectedSha256) {
+        return write(key, body, -1, contentType, maxBytes, expectedSha256);
+    }
+
+    /**
+     * As {@link #write(String, InputStream, String, long, String)}; a body of known {@code length} (its
+     * {@code Content-Length}) goes to the store as it arrives, in one PUT, rather than part by part: nothing waits
+     * for a part to fill. A hash that does not check deletes the object again before anything names it.
+     *
+     * @param length the body's length, or -1 when it is not known (chunked)
+     */
+    public StoredObject write(String key, InputStream body, long length, String contentType, long maxBytes,
+            @Nullable String expectedSha256) {
+        if (length >= 0) {
+            checkSize(length, maxBytes);
+            return writeStreaming(key, body, length, contentType, expectedSha256);
+        }
         MessageDigest digest = Ids.sha256();
         byte[] part = new byte[partSize];
         int filled = fill(body, part);
@@ -87,17 +108,17 @@ public final class ObjectStore {
                 .contentType(contentType).serverSideEncryption(encryption))).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
-            int length = filled;
-            while (length > 0) {
+            int inPart = filled;
+            while (inPart > 0) {
                 int number = parts.size() + 1;
-                int size = length;
+                int size = inPart;
                 String etag = call(() -> s3.uploadPart(upload -> upload.bucket(bucket).key(key).uploadId(uploadId)
                         .partNumber(number).contentLength((long) size),
                         RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, size), size))).eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-                length = fill(body, part);
-                total += length;
-                digest.update(part, 0, length);
+                inPart = fill(body, part);
+                total += inPart;
+                digest.update(part, 0, inPart);
                 checkSize(total, maxBytes);
             }
             String sha256 = checkHash(digest, expectedSha256);
@@ -107,6 +128,21 @@ public final class ObjectStore {
         } catch (RuntimeException failure) {
             abort(key, uploadId, failure);
             throw failure;
+        }
+    }
+
+    private StoredObject writeStreaming(String key, InputStream body, long length, String contentType,
+            @Nullable String expectedSha256) {
+        MessageDigest digest = Ids.sha256();
+        InputStream hashing = new DigestInputStream(body, digest);
+        call(() -> singleAttempt.putObject(put -> put.bucket(bucket).key(key).contentType(contentType)
+                .serverSideEncryption(encryption).contentLength(length),
+                RequestBody.fromContentProvider(ContentStreamProvider.fromInputStream(hashing), length, contentType)));
+        try {
+            return new StoredObject(length, checkHash(digest, expectedSha256));
+        } catch (ContentRejectedException wrongBytes) {
+            delete(key);
+            throw wrongBytes;
         }
     }
 

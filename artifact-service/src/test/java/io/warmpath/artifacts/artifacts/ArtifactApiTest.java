@@ -83,16 +83,32 @@ class ArtifactApiTest {
     }
 
     @Test
-    void largeUploadStreamsInPartsAndKeepsItsHash() throws Exception {
-        byte[] bytes = new byte[12 * 1024 * 1024 + 7];
-        new Random(7).nextBytes(bytes);
+    void bodyDeclaredAsAFormIsStoredAsItCameNotParsed() throws Exception {
+        byte[] bytes = "a=1&access_token=x&b=%ZZ".getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> created = put(ACME, "?name=big.bin&sha256=" + sha256(bytes), bytes,
-                "application/octet-stream");
+        HttpResponse<String> created = put(ACME, "?name=form.txt", bytes, "application/x-www-form-urlencoded");
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = JSON.readTree(created.body()).path("id").asString();
         assertThat(get(ACME, "/" + id, null).body()).isEqualTo(bytes);
+    }
+
+    @Test
+    void largeUploadKeepsItsHashWhetherItsLengthIsKnownOrItComesChunkedInParts() throws Exception {
+        byte[] bytes = new byte[12 * 1024 * 1024 + 7];
+        new Random(7).nextBytes(bytes);
+
+        HttpResponse<String> known = put(ACME, "?name=big.bin&sha256=" + sha256(bytes), bytes,
+                "application/octet-stream");
+        HttpResponse<String> chunked = send(ACME, HttpRequest.newBuilder(uri("?name=big.bin&sha256=" + sha256(bytes)))
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))),
+                HttpResponse.BodyHandlers.ofString());
+
+        for (HttpResponse<String> created : List.of(known, chunked)) {
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String id = JSON.readTree(created.body()).path("id").asString();
+            assertThat(get(ACME, "/" + id, null).body()).isEqualTo(bytes);
+        }
     }
 
     @Test
@@ -258,9 +274,24 @@ class ArtifactApiTest {
 
         POLICY.reset();
         POLICY.failWith(500);
-        HttpResponse<String> unavailable = put(ACME, "?name=r", new byte[] {1}, "x/y");
+        // A caller whose allow is not held from an earlier test.
+        HttpResponse<String> unavailable = put(caller("unseen-" + System.nanoTime()), "?name=r", new byte[] {1},
+                "x/y");
         assertThat(unavailable.statusCode()).isEqualTo(503);
         assertThat(unavailable.headers().firstValue("retry-after")).isPresent();
+    }
+
+    @Test
+    void anAllowIsKeptAcrossArtifactsOfTheSameClassAndRegion() throws Exception {
+        Assertion fresh = caller("cached-" + System.nanoTime());
+        int before = POLICY.calls();
+
+        created(fresh, new byte[] {1});
+        created(fresh, new byte[] {2});
+        String third = created(fresh, new byte[] {3});
+        get(fresh, "/" + third, null);
+
+        assertThat(POLICY.calls() - before).as("one decision to store, one to read").isEqualTo(2);
     }
 
     @Test

@@ -88,7 +88,7 @@ class ArtifactSweeperTest {
 
     private String store(Assertion caller, Duration retention) {
         NewArtifact described = new NewArtifact("n", "text/plain", null, null, Map.of(), retention, null, null);
-        return artifacts.store(caller, policyAssertion(caller), described, new ByteArrayInputStream(new byte[] {1, 2, 3}), null)
+        return artifacts.store(caller, policyAssertion(caller), described, new ByteArrayInputStream(new byte[] {1, 2, 3}), 3, null)
                 .artifact().id();
     }
 }
