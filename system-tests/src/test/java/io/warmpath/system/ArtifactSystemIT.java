@@ -113,13 +113,14 @@ class ArtifactSystemIT {
 
         HttpResponse<String> presigned = send(acme, HttpRequest.newBuilder(uri("/v1/artifacts/" + id + "/url"))
                 .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"expires_in\":2}")));
+                .POST(HttpRequest.BodyPublishers.ofString("{\"expires_in\":4}")));
         assertThat(presigned.statusCode()).as(presigned.body()).isEqualTo(200);
         URI url = URI.create(GatewayClient.JSON.readTree(presigned.body()).path("url").asString());
 
         assertThat(HTTP.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString()).body())
                 .isEqualTo("quarterly numbers");
-        Thread.sleep(3_100);
+        // Signatures count from a whole second: a 4 s URL is good for 3 to 4 s.
+        Thread.sleep(5_100);
         assertThat(HTTP.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode()).isEqualTo(403);
     }

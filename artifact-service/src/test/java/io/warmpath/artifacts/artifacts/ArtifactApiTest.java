@@ -245,12 +245,13 @@ class ArtifactApiTest {
 
         HttpResponse<String> presigned = send(ACME, HttpRequest.newBuilder(uri("/" + id + "/url"))
                 .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"expires_in\":1}")), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString("{\"expires_in\":3}")), HttpResponse.BodyHandlers.ofString());
         assertThat(presigned.statusCode()).as(presigned.body()).isEqualTo(200);
         URI url = URI.create(JSON.readTree(presigned.body()).path("url").asString());
 
         assertThat(ArtifactStoreTestSupport.get(url).body()).isEqualTo(bytes);
-        Thread.sleep(2_100);
+        // Signatures count from a whole second: a 3 s URL is good for 2 to 3 s.
+        Thread.sleep(4_100);
         assertThat(ArtifactStoreTestSupport.get(url).statusCode()).as("expired").isEqualTo(403);
 
         HttpResponse<String> tooLong = send(ACME, HttpRequest.newBuilder(uri("/" + id + "/url"))

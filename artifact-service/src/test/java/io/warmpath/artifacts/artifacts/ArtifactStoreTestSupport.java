@@ -24,14 +24,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A real S3 server (S3Proxy on a directory, one per test JVM) with two regions' buckets, the shared stub of
- * policy-service, and callers with assertions for artifact-service.
+ * A real S3 server ({@link TestS3}: MinIO where Docker answers, else S3Proxy; one per test JVM) with two regions'
+ * buckets, the shared stub of policy-service, and callers with assertions for artifact-service.
  */
 final class ArtifactStoreTestSupport {
 
     static final String LOCAL_BUCKET = "warmpath-artifacts-local";
     static final String EU_BUCKET = "warmpath-artifacts-eu";
-    static final LocalS3 S3 = LocalS3.start();
+    static final TestS3 S3 = TestS3.start();
     static final StubPolicyService POLICY = StubPolicyService.start();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -42,26 +42,30 @@ final class ArtifactStoreTestSupport {
         properties(registry, S3);
     }
 
-    /** The properties of a service whose two regions' buckets are on {@code s3}. */
+    /** The properties of a service whose two regions' buckets are on a local S3Proxy (the outage test's own). */
     static void properties(DynamicPropertyRegistry registry, LocalS3 s3) {
+        properties(registry, new TestS3(s3.endpoint(), LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY, "none"));
+    }
+
+    /** The properties of a service whose two regions' buckets are on {@code s3}. */
+    static void properties(DynamicPropertyRegistry registry, TestS3 s3) {
         region(registry, s3, "local", LOCAL_BUCKET);
         region(registry, s3, "eu", EU_BUCKET);
         registry.add("warmpath.artifacts.default-region", () -> "local");
         registry.add("warmpath.artifacts.policy-url", POLICY::url);
         registry.add("warmpath.artifacts.store.part-size", () -> "5MB");
-        // S3Proxy answers 501 to any server-side encryption header; MinIO and S3 get AES256, the default.
-        registry.add("warmpath.artifacts.store.server-side-encryption", () -> "none");
+        registry.add("warmpath.artifacts.store.server-side-encryption", s3::encryption);
         registry.add("warmpath.artifacts.tenant-max-size.tiny", () -> "16B");
         registry.add("warmpath.artifacts.tenant-max-size.medium", () -> "6MB");
         registry.add("warmpath.artifacts.retry-after", () -> "3s");
     }
 
-    private static void region(DynamicPropertyRegistry registry, LocalS3 s3, String region, String bucket) {
+    private static void region(DynamicPropertyRegistry registry, TestS3 s3, String region, String bucket) {
         String prefix = "warmpath.artifacts.store.regions." + region + ".";
         registry.add(prefix + "endpoint", () -> s3.endpoint().toString());
         registry.add(prefix + "bucket", () -> bucket);
-        registry.add(prefix + "access-key", () -> LocalS3.ACCESS_KEY);
-        registry.add(prefix + "secret-key", () -> LocalS3.SECRET_KEY);
+        registry.add(prefix + "access-key", s3::accessKey);
+        registry.add(prefix + "secret-key", s3::secretKey);
         registry.add(prefix + "create-bucket", () -> "true");
     }
 
@@ -85,7 +89,7 @@ final class ArtifactStoreTestSupport {
         try (S3Client client = S3Client.builder().endpointOverride(S3.endpoint()).region(Region.US_EAST_1)
                 .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY))).build()) {
+                        AwsBasicCredentials.create(S3.accessKey(), S3.secretKey()))).build()) {
             return client.listObjectsV2(list -> list.bucket(bucket)).contents().stream().map(S3Object::key).toList();
         }
     }

@@ -1,13 +1,15 @@
 package io.warmpath.enginesim.admin;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -22,13 +25,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"time-scale=0.01", "num-gpu-blocks-override=2048", "engine.admin.enabled=true"})
-@AutoConfigureWebTestClient(timeout = "30s") // the default 5 s is too short on a busy CI machine
 class FaultAdminIntegrationTest {
 
-    @Autowired
     private WebTestClient client;
     @LocalServerPort
     private int port;
+
+    /**
+     * A new connection per request. With pooled connections this class twice hung on a busy CI machine: a request on
+     * a reused connection reached the handler only when the client gave up 30 s later (cause not found yet). The
+     * faults these tests inject break connections on purpose; no request here may depend on one that survived.
+     */
+    @BeforeEach
+    void connectFreshly() {
+        client = WebTestClient.bindToServer(new ReactorClientHttpConnector(
+                        HttpClient.create(ConnectionProvider.newConnection())))
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+    }
 
     @AfterEach
     void clearFaults() {
