@@ -121,6 +121,9 @@ class ArtifactRouteIntegrationTest {
                 .PUT(HttpRequest.BodyPublishers.ofString("x"))).statusCode()).isEqualTo(403);
         assertThat(send(reader(), HttpRequest.newBuilder(uri("/v1/artifacts/art_x")).DELETE()).statusCode())
                 .isEqualTo(403);
+        assertThat(send(writer(), HttpRequest.newBuilder(uri("/v1/artifacts/art_x/legal-hold"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"hold\":false}"))).statusCode())
+                .as("a hold is an administrator's call").isEqualTo(403);
         assertThat(ARTIFACTS.seen).hasSize(1);
     }
 

@@ -3,6 +3,7 @@ package io.warmpath.artifacts.artifacts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import io.warmpath.contracts.errors.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -37,6 +40,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -49,6 +53,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/artifacts")
 class ArtifactController {
 
+    private static final Logger log = LoggerFactory.getLogger(ArtifactController.class);
     static final String REPLAYED = "Idempotent-Replayed";
     private static final int MAX_LABELS = 16;
     private static final int MAX_NAME = 255;
@@ -108,24 +113,43 @@ class ArtifactController {
             HttpServletResponse response) throws IOException {
         Download download = artifacts.open(caller, policy, id, range);
         try (InputStream body = download.body()) {
-            Artifact artifact = download.artifact();
             response.setStatus(download.contentRange() == null ? HttpStatus.OK.value()
                     : HttpStatus.PARTIAL_CONTENT.value());
             if (download.contentRange() != null) {
                 response.setHeader(HttpHeaders.CONTENT_RANGE, download.contentRange());
             }
-            response.setContentType(artifact.contentType());
-            response.setContentLengthLong(download.length());
-            response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
-            response.setHeader(HttpHeaders.ETAG, "\"" + artifact.sha256() + "\"");
-            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                    .filename(artifact.name(), StandardCharsets.UTF_8).build().toString());
-            // What the client stored is served as data, never rendered or sniffed as something else.
-            response.setHeader("X-Content-Type-Options", "nosniff");
+            describe(download.artifact(), download.length(), response);
             OutputStream out = response.getOutputStream();
             body.transferTo(out);
             out.flush();
+        } catch (IOException | UncheckedIOException broken) {
+            if (!response.isCommitted()) {
+                throw broken;
+            }
+            // The client went away or the store broke off mid-stream: the status is sent, the connection is cut.
+            log.debug("Download of {} broke off: {}", id, broken.getMessage());
         }
+    }
+
+    /** The headers of a download, without its bytes. */
+    @RequestMapping(path = "/{id}", method = RequestMethod.HEAD)
+    void head(@AuthenticationPrincipal Assertion caller, @PathVariable String id,
+            @RequestHeader(name = WarmpathHeaders.POLICY_ASSERTION, required = false) @Nullable String policy,
+            HttpServletResponse response) {
+        Artifact artifact = artifacts.metadata(caller, policy, id);
+        response.setStatus(HttpStatus.OK.value());
+        describe(artifact, artifact.size(), response);
+    }
+
+    private static void describe(Artifact artifact, long length, HttpServletResponse response) {
+        response.setContentType(artifact.contentType());
+        response.setContentLengthLong(length);
+        response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+        response.setHeader(HttpHeaders.ETAG, "\"" + artifact.sha256() + "\"");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                .filename(artifact.name(), StandardCharsets.UTF_8).build().toString());
+        // What the client stored is served as data, never rendered or sniffed as something else.
+        response.setHeader("X-Content-Type-Options", "nosniff");
     }
 
     @GetMapping("/{id}/metadata")

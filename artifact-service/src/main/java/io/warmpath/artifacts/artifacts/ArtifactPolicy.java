@@ -59,9 +59,10 @@ class ArtifactPolicy {
         }
         // The question is about the data's class and region, not the one artifact: the same for every artifact of a
         // kind, so an allow is kept (a few seconds) across them rather than asked again per upload and per read.
+        // A request pinned to a region (its session's) carries it: the policies refuse another region for it.
         DecisionRequest question = new DecisionRequest(principal, action,
                 new Resource("Artifact", STORE_PREFIX + region, region, dataClass.wireName()),
-                Map.of("data_region", region));
+                caller.dataRegion() == null ? Map.of() : Map.of("data_region", caller.dataRegion()));
         Decision decision = policies.decide(question).block();
         if (decision == null) {
             throw unavailable();

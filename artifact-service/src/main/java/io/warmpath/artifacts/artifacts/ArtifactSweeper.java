@@ -21,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Enforces retention and cleans up after failures, one pass over every region's bucket at a time: deletes artifacts
  * past their {@code expires_at} unless under legal hold, bytes and session entries that no metadata names (an upload
- * or a delete that failed half-way) once they are older than {@code grace}, expired idempotency records, and
- * multipart uploads abandoned for longer than {@code grace}. Portable to any S3 server, unlike lifecycle rules, and
+ * or a delete that failed half-way) once they are older than {@link #GRACE}, expired idempotency records, and
+ * multipart uploads open for longer than {@link #ABANDONED_UPLOAD}. Portable to any S3 server, unlike lifecycle rules, and
  * it honours legal holds, which a lifecycle rule cannot see.
  */
 @Component
@@ -31,6 +31,8 @@ class ArtifactSweeper {
     private static final Logger log = LoggerFactory.getLogger(ArtifactSweeper.class);
     /** Long enough that an upload in progress is never taken for an orphan. */
     static final Duration GRACE = Duration.ofHours(1);
+    /** A multipart upload still open after this long is abandoned (a chunked upload may be slow, not dead). */
+    static final Duration ABANDONED_UPLOAD = Duration.ofDays(1);
     private static final int PAGE = 1_000;
 
     private final RegionalStores stores;
@@ -73,7 +75,7 @@ class ArtifactSweeper {
         int aborted = 0;
         for (String region : stores.regions()) {
             ObjectStore store = stores.in(region).orElseThrow();
-            for (var upload : store.staleUploads(TenantKeys.ROOT, graceEnd)) {
+            for (var upload : store.staleUploads(TenantKeys.ROOT, now.minus(ABANDONED_UPLOAD))) {
                 store.abortUpload(upload.key(), upload.uploadId());
                 aborted++;
             }

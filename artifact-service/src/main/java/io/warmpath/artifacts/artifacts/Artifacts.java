@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.ContentDisposition;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
@@ -93,9 +95,11 @@ public class Artifacts {
         String id = ArtifactIds.next(now);
         policy.check(caller, policyAssertion, STORE, region, dataClass);
 
+        Duration retention = retentionFor(dataClass, request.retention());
         if (idempotencyKey != null) {
             Optional<Artifact> replay = replayOf(store, keys, idempotencyKey, request, body);
             if (replay.isPresent()) {
+                policy.check(caller, policyAssertion, READ, replay.get().region(), replay.get().dataClass());
                 return new Stored(replay.get(), true);
             }
         }
@@ -103,7 +107,6 @@ public class Artifacts {
         // PUT typed as form data as a form (S3Proxy refuses it).
         StoredObject stored = store.write(keys.content(id), body, length, MediaType.APPLICATION_OCTET_STREAM_VALUE,
                 properties.maxBytes(tenant), request.sha256());
-        Duration retention = retentionFor(dataClass, request.retention());
         Artifact artifact = new Artifact(id, request.name(), request.contentType(), stored.size(), stored.sha256(),
                 region, dataClass, request.sessionId(), request.labels(), now, now.plus(retention), false,
                 caller.subject());
@@ -172,9 +175,9 @@ public class Artifacts {
         return new ArtifactPage(artifacts, more && !pageIds.isEmpty() ? pageIds.getLast() : null);
     }
 
-    /** Deletes an artifact unless it is under legal hold. */
+    /** Deletes an artifact unless it is under legal hold (as stored now, not as this replica last saw it). */
     void delete(Assertion caller, @Nullable String policyAssertion, String id) {
-        Located located = locate(caller, id);
+        Located located = locateFresh(caller, id);
         Artifact artifact = located.artifact();
         policy.check(caller, policyAssertion, STORE, artifact.region(), artifact.dataClass());
         if (artifact.legalHold()) {
@@ -187,7 +190,7 @@ public class Artifacts {
 
     /** Sets or lifts an artifact's legal hold. */
     Artifact legalHold(Assertion caller, @Nullable String policyAssertion, String id, boolean hold) {
-        Located located = locate(caller, id);
+        Located located = locateFresh(caller, id);
         policy.check(caller, policyAssertion, STORE, located.artifact().region(), located.artifact().dataClass());
         Artifact held = located.artifact().withLegalHold(hold);
         located.store().writeSmall(located.keys().metadata(id), json.writeValueAsBytes(held), JSON_TYPE);
@@ -204,7 +207,8 @@ public class Artifacts {
         Located located = locate(caller, id);
         Artifact artifact = located.artifact();
         policy.check(caller, policyAssertion, READ, artifact.region(), artifact.dataClass());
-        URL url = located.store().presignGet(located.keys().content(id), lifetime, artifact.contentType());
+        URL url = located.store().presignGet(located.keys().content(id), lifetime, artifact.contentType(),
+                ContentDisposition.attachment().filename(artifact.name(), StandardCharsets.UTF_8).build().toString());
         return new PresignedUrl(url.toString(), clock.instant().plus(lifetime));
     }
 
@@ -225,13 +229,19 @@ public class Artifacts {
         if (record.isEmpty()) {
             return Optional.empty();
         }
+        // The artifact the key created may have been deleted or have expired since: then the key names nothing, and
+        // the body (not read yet) is stored as a new artifact.
+        Optional<Artifact> created = store.readSmall(keys.metadata(record.get().artifactId()))
+                .map(bytes -> json.readValue(bytes, Artifact.class));
+        if (created.isEmpty()) {
+            return Optional.empty();
+        }
         String sha256 = request.sha256() != null ? request.sha256() : sha256Of(body);
         if (!sha256.equals(record.get().sha256())) {
             throw new ApiErrorException(ApiError.of(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "This Idempotency-Key was used for other content; use a new key for a new artifact."));
         }
-        return store.readSmall(keys.metadata(record.get().artifactId()))
-                .map(bytes -> json.readValue(bytes, Artifact.class));
+        return created;
     }
 
     /** Reads a body through, keeping only its hash: a replay's bytes are compared, not stored again. */
@@ -308,6 +318,14 @@ public class Artifacts {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** As {@link #locate}, from the store itself: for the changes a stale copy must not decide. */
+    private Located locateFresh(Assertion caller, String id) {
+        if (ArtifactIds.isValid(id)) {
+            recent.invalidate(TenantKeys.of(tenantOf(caller)).metadata(id));
+        }
+        return locate(caller, id);
     }
 
     /** Where an artifact of the caller's tenant is, or a 404. */

@@ -204,18 +204,27 @@ public final class ObjectStore {
         call(() -> s3.abortMultipartUpload(abort -> abort.bucket(bucket).key(key).uploadId(uploadId)));
     }
 
-    /** A URL that GETs the object without credentials until it expires. */
-    public URL presignGet(String key, Duration lifetime, String contentType) {
+    /**
+     * A URL that GETs the object without credentials until it expires, served as a download ({@code disposition}),
+     * never rendered inline from the storage's origin.
+     */
+    public URL presignGet(String key, Duration lifetime, String contentType, String disposition) {
         return presigner.presignGetObject(presign -> presign.signatureDuration(lifetime)
-                .getObjectRequest(get -> get.bucket(bucket).key(key).responseContentType(contentType))).url();
+                .getObjectRequest(get -> get.bucket(bucket).key(key).responseContentType(contentType)
+                        .responseContentDisposition(disposition))).url();
     }
 
     /** Creates the bucket unless it exists (development and tests; deployments create their buckets). */
     void ensureBucket() {
         try {
-            call(() -> s3.headBucket(head -> head.bucket(bucket)));
-        } catch (NoSuchKeyException | S3NotFound missing) {
+            s3.headBucket(head -> head.bucket(bucket));
+        } catch (S3Exception missing) {
+            if (missing.statusCode() != 404) {
+                throw new StoreUnavailableException(region, missing);
+            }
             call(() -> s3.createBucket(create -> create.bucket(bucket)));
+        } catch (SdkClientException unreachable) {
+            throw new StoreUnavailableException(region, unreachable);
         }
     }
 
@@ -268,13 +277,12 @@ public final class ObjectStore {
         } catch (NoSuchKeyException missing) {
             throw missing;
         } catch (S3Exception failure) {
-            if (failure.statusCode() == 404) {
+            if (failure.statusCode() == 404 && !"NoSuchBucket".equals(failure.awsErrorDetails().errorCode())) {
                 throw new S3NotFound(failure);
             }
-            if (failure.statusCode() >= 500) {
-                throw new StoreUnavailableException(region, failure);
-            }
-            throw failure;
+            // A server error, or a refusal this service cannot correct per request (a missing bucket, denied
+            // access, a missing encryption key): the store is unavailable to it until an operator fixes that.
+            throw new StoreUnavailableException(region, failure);
         } catch (SdkClientException unreachable) {
             throw new StoreUnavailableException(region, unreachable);
         }

@@ -11,6 +11,8 @@ import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorBody;
 import io.warmpath.contracts.errors.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -40,7 +42,14 @@ class ApiErrorHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ErrorBody> handle(Exception failure, HttpServletRequest request) {
+    @Nullable ResponseEntity<ErrorBody> handle(Exception failure, HttpServletRequest request,
+            HttpServletResponse response) {
+        if (response.isCommitted()) {
+            // Mid-download: the status is sent; nothing more can be said on this connection.
+            log.debug("{} {} failed after its response began: {}", request.getMethod(), request.getRequestURI(),
+                    failure.getMessage());
+            return null;
+        }
         ApiError error = toApiError(failure, request);
         HttpHeaders headers = new HttpHeaders();
         if (failure instanceof ErrorResponse springError) {

@@ -11,19 +11,22 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every call needs the gateway's internal assertion for {@code artifact-service}, with {@code artifacts:read} to read
- * and {@code artifacts:write} to write, delete, presign or hold: the gateway checks the same scopes, and this service
- * does not rely on it.
+ * and {@code artifacts:write} to write, delete or presign, {@code artifacts:admin} to set or lift a legal hold: the
+ * gateway checks the same scopes, and this service does not rely on it.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
     static final String READ = "SCOPE_artifacts:read";
     static final String WRITE = "SCOPE_artifacts:write";
+    static final String ADMIN = "SCOPE_artifacts:admin";
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AssertionJwtDecoder assertions, JsonMapper json)
             throws Exception {
         return AssertionSecurity.servlet(http, assertions, json, rules -> rules
+                // A legal hold outranks the tenant's writers: setting or lifting one is an administrator's call.
+                .requestMatchers("/v1/artifacts/*/legal-hold").hasAuthority(ADMIN)
                 .requestMatchers(HttpMethod.GET, "/v1/artifacts", "/v1/artifacts/**").hasAuthority(READ)
                 .requestMatchers(HttpMethod.HEAD, "/v1/artifacts", "/v1/artifacts/**").hasAuthority(READ)
                 .requestMatchers("/v1/artifacts", "/v1/artifacts/**").hasAuthority(WRITE));

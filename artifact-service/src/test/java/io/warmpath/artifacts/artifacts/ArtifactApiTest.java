@@ -195,6 +195,29 @@ class ArtifactApiTest {
         assertThat(other.statusCode()).isEqualTo(422);
         assertThat(JSON.readTree(other.body()).path("error").path("code").asString())
                 .isEqualTo("idempotency_key_reused");
+
+        // Once its artifact is gone, the key names nothing: the next upload with it is stored anew, whole.
+        String firstId = JSON.readTree(first.body()).path("id").asString();
+        assertThat(send(ACME, HttpRequest.newBuilder(uri("/" + firstId)).DELETE()).statusCode()).isEqualTo(204);
+        HttpResponse<String> anew = send(ACME, HttpRequest.newBuilder(uri("?name=c.json"))
+                .header("Idempotency-Key", key)
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anew.statusCode()).as(anew.body()).isEqualTo(201);
+        assertThat(JSON.readTree(anew.body()).path("size").asLong()).isEqualTo(bytes.length);
+    }
+
+    @Test
+    void headAnswersTheDownloadsHeadersWithoutItsBytes() throws Exception {
+        String id = created(ACME, "0123456789".getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<byte[]> head = send(ACME, HttpRequest.newBuilder(uri("/" + id))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("content-length")).hasValue("10");
+        assertThat(head.headers().firstValue("etag")).isPresent();
+        assertThat(head.body()).isEmpty();
     }
 
     @Test
@@ -226,9 +249,11 @@ class ArtifactApiTest {
         String held = created(ACME, "evidence".getBytes(StandardCharsets.UTF_8));
         String scratch = created(ACME, "scratch".getBytes(StandardCharsets.UTF_8));
 
-        HttpResponse<String> hold = send(ACME, HttpRequest.newBuilder(uri("/" + held + "/legal-hold"))
-                .header("content-type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"hold\":true}")), HttpResponse.BodyHandlers.ofString());
+        assertThat(send(ACME, holding(held), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("a writer may not hold (nor lift a hold)").isEqualTo(403);
+        Assertion admin = new Assertion("acme", "records-officer", List.of("artifacts:read", "artifacts:admin"),
+                List.of(), null, null, null, DataClass.INTERNAL, null, null, false);
+        HttpResponse<String> hold = send(admin, holding(held), HttpResponse.BodyHandlers.ofString());
         assertThat(hold.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(hold.body()).path("legal_hold").asBoolean()).isTrue();
 
@@ -316,6 +341,11 @@ class ArtifactApiTest {
         assertThat(put(readOnly, "?name=x", new byte[] {1}, "x/y").statusCode()).isEqualTo(403);
         assertThat(HTTP.send(HttpRequest.newBuilder(uri("")).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode()).isEqualTo(401);
+    }
+
+    private HttpRequest.Builder holding(String id) {
+        return HttpRequest.newBuilder(uri("/" + id + "/legal-hold")).header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"hold\":true}"));
     }
 
     private String created(Assertion caller, byte[] bytes) throws Exception {

@@ -40,6 +40,7 @@ class SecurityConfiguration {
     static final String SESSIONS_WRITE_AUTHORITY = "SCOPE_sessions:write";
     static final String ARTIFACTS_READ_AUTHORITY = "SCOPE_artifacts:read";
     static final String ARTIFACTS_WRITE_AUTHORITY = "SCOPE_artifacts:write";
+    static final String ARTIFACTS_ADMIN_AUTHORITY = "SCOPE_artifacts:admin";
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoder,
@@ -63,6 +64,8 @@ class SecurityConfiguration {
                         .hasAnyAuthority(SESSIONS_WRITE_AUTHORITY, INVOKE_AUTHORITY)
                         .pathMatchers("/v1/sessions", "/v1/sessions/**")
                         .hasAuthority(SESSIONS_WRITE_AUTHORITY)
+                        .pathMatchers("/v1/artifacts/*/legal-hold")
+                        .hasAuthority(ARTIFACTS_ADMIN_AUTHORITY)
                         .pathMatchers(HttpMethod.GET, "/v1/artifacts", "/v1/artifacts/**")
                         .hasAuthority(ARTIFACTS_READ_AUTHORITY)
                         .pathMatchers(HttpMethod.HEAD, "/v1/artifacts", "/v1/artifacts/**")
