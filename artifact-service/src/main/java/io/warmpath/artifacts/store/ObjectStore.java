@@ -20,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -43,18 +42,15 @@ public final class ObjectStore {
 
     private final String region;
     private final S3Client s3;
-    /** The same client without retries: a body streamed from the request cannot be read twice. */
-    private final S3Client singleAttempt;
     private final S3Presigner presigner;
     private final String bucket;
     private final int partSize;
     private final @Nullable ServerSideEncryption encryption;
 
-    ObjectStore(String region, S3Client s3, S3Client singleAttempt, S3Presigner presigner, String bucket,
-            int partSize, @Nullable ServerSideEncryption encryption) {
+    ObjectStore(String region, S3Client s3, S3Presigner presigner, String bucket, int partSize,
+            @Nullable ServerSideEncryption encryption) {
         this.region = region;
         this.s3 = s3;
-        this.singleAttempt = singleAttempt;
         this.presigner = presigner;
         this.bucket = bucket;
         this.partSize = partSize;
@@ -135,9 +131,13 @@ public final class ObjectStore {
             @Nullable String expectedSha256) {
         MessageDigest digest = Ids.sha256();
         InputStream hashing = new DigestInputStream(body, digest);
-        call(() -> singleAttempt.putObject(put -> put.bucket(bucket).key(key).contentType(contentType)
-                .serverSideEncryption(encryption).contentLength(length),
-                RequestBody.fromContentProvider(ContentStreamProvider.fromInputStream(hashing), length, contentType)));
+        try {
+            call(() -> s3.putObject(put -> put.bucket(bucket).key(key).contentType(contentType)
+                    .serverSideEncryption(encryption).contentLength(length),
+                    RequestBody.fromContentProvider(new UnreadBody(hashing), length, contentType)));
+        } catch (IllegalStateException partlySent) {
+            throw new StoreUnavailableException(region, partlySent);
+        }
         try {
             return new StoredObject(length, checkHash(digest, expectedSha256));
         } catch (ContentRejectedException wrongBytes) {

@@ -10,7 +10,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -63,11 +62,8 @@ class StoreConfiguration {
             if (presigned != null) {
                 presigner.endpointOverride(presigned);
             }
-            S3Client retrying = client.build();
-            S3Client singleAttempt = client.overrideConfiguration(override -> override
-                    .retryStrategy(AwsRetryStrategy.doNotRetry())).build();
-            ObjectStore objectStore = new ObjectStore(region, retrying, singleAttempt, presigner.build(),
-                    store.bucket(), (int) properties.partSize().toBytes(), encryption);
+            ObjectStore objectStore = new ObjectStore(region, client.build(), presigner.build(), store.bucket(),
+                    (int) properties.partSize().toBytes(), encryption);
             if (store.createBucket()) {
                 objectStore.ensureBucket();
             }

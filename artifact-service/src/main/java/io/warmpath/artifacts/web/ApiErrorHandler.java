@@ -74,8 +74,9 @@ class ApiErrorHandler {
                     : ApiError.of(ErrorCode.CONTENT_HASH_MISMATCH, "The body's SHA-256 is not the one announced in "
                             + "'sha256'; nothing was stored.");
             case StoreUnavailableException unavailable -> {
-                log.warn("Artifact store unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(),
-                        unavailable.getMessage());
+                log.warn("Artifact store unavailable on {} {}: {} ({})", request.getMethod(), request.getRequestURI(),
+                        unavailable.getMessage(), unavailable.getCause() == null ? "no cause"
+                                : unavailable.getCause().getMessage());
                 yield ApiError.retryable(ErrorCode.ARTIFACT_STORE_UNAVAILABLE,
                         "The artifact store is unavailable; nothing was stored. Retry later.", properties.retryAfter());
             }
