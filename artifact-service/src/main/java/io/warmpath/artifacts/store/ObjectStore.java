@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.warmpath.contracts.Ids;
@@ -39,6 +41,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class ObjectStore {
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final Duration CHUNKED_WAIT = Duration.ofSeconds(5);
 
     private final String region;
     private final S3Client s3;
@@ -46,11 +49,14 @@ public final class ObjectStore {
     private final String bucket;
     private final int partSize;
     private final @Nullable ServerSideEncryption encryption;
+    /** Chunked uploads hold a part in memory each: how many may run at once. */
+    private final Semaphore chunkedUploads;
 
     ObjectStore(String region, S3Client s3, S3Presigner presigner, String bucket, int partSize,
-            @Nullable ServerSideEncryption encryption) {
+            @Nullable ServerSideEncryption encryption, int maxChunkedUploads) {
         this.region = region;
         this.s3 = s3;
+        this.chunkedUploads = new Semaphore(maxChunkedUploads);
         this.presigner = presigner;
         this.bucket = bucket;
         this.partSize = partSize;
@@ -87,6 +93,24 @@ public final class ObjectStore {
             checkSize(length, maxBytes);
             return writeStreaming(key, body, length, contentType, expectedSha256);
         }
+        try {
+            if (!chunkedUploads.tryAcquire(CHUNKED_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new StoreUnavailableException(region, new IllegalStateException("every one of its chunked "
+                        + "upload slots is taken"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException(region, e);
+        }
+        try {
+            return writeInParts(key, body, contentType, maxBytes, expectedSha256);
+        } finally {
+            chunkedUploads.release();
+        }
+    }
+
+    private StoredObject writeInParts(String key, InputStream body, String contentType, long maxBytes,
+            @Nullable String expectedSha256) {
         MessageDigest digest = Ids.sha256();
         byte[] part = new byte[partSize];
         int filled = fill(body, part);

@@ -1,6 +1,7 @@
 package io.warmpath.artifacts.store;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -30,9 +31,18 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 @Configuration(proxyBeanMethods = false)
 class StoreConfiguration {
 
+    /**
+     * Apache HttpClient 5 under the SDK: a pooled connection idle for a second is checked before it is used again,
+     * and one idle for 20 s is closed (S3 servers close idle connections after 20 to 60 s). A streamed upload cannot
+     * be retried once its first bytes went, so it must not go out on a connection the server already closed.
+     */
     @Bean(destroyMethod = "close")
     SdkHttpClient s3HttpClient() {
-        return UrlConnectionHttpClient.builder().build();
+        return Apache5HttpClient.builder()
+                .connectionMaxIdleTime(Duration.ofSeconds(20))
+                .useIdleConnectionReaper(true)
+                .maxConnections(200)
+                .build();
     }
 
     @Bean
@@ -63,7 +73,7 @@ class StoreConfiguration {
                 presigner.endpointOverride(presigned);
             }
             ObjectStore objectStore = new ObjectStore(region, client.build(), presigner.build(), store.bucket(),
-                    (int) properties.partSize().toBytes(), encryption);
+                    (int) properties.partSize().toBytes(), encryption, properties.maxChunkedUploads());
             if (store.createBucket()) {
                 objectStore.ensureBucket();
             }

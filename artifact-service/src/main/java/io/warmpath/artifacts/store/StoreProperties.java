@@ -16,13 +16,18 @@ import org.springframework.util.unit.DataSize;
  *                             PUT, larger ones a multipart upload of parts this size (S3's minimum part is 5 MiB)
  * @param serverSideEncryption the {@code x-amz-server-side-encryption} every write asks for ({@code AES256},
  *                             {@code aws:kms}), or {@code none} for a server that has no encryption configured
+ * @param maxChunkedUploads    chunked uploads (no {@code Content-Length}) in flight at once per region, each holding
+ *                             one part in memory; more wait up to 5 s for a turn, then get a 503
  */
 @ConfigurationProperties("warmpath.artifacts.store")
 public record StoreProperties(Map<String, RegionStore> regions, @DefaultValue("8MB") DataSize partSize,
-        @DefaultValue("AES256") String serverSideEncryption) {
+        @DefaultValue("AES256") String serverSideEncryption, @DefaultValue("16") int maxChunkedUploads) {
 
     public StoreProperties {
         regions = regions == null ? Map.of() : Map.copyOf(regions);
+        if (maxChunkedUploads < 1) {
+            throw new IllegalArgumentException("warmpath.artifacts.store.max-chunked-uploads must be at least 1");
+        }
         if (partSize.toBytes() < DataSize.ofMegabytes(5).toBytes() || partSize.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("warmpath.artifacts.store.part-size must be at least 5MB (S3's "
                     + "smallest multipart part) and below 2GB");

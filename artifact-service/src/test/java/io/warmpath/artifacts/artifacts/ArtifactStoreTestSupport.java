@@ -18,7 +18,7 @@ import io.warmpath.devs3.LocalS3;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -87,7 +87,7 @@ final class ArtifactStoreTestSupport {
     /** Every key the S3 server holds in {@code bucket}, straight from S3. */
     static List<String> keysIn(String bucket) {
         try (S3Client client = S3Client.builder().endpointOverride(S3.endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
+                .forcePathStyle(true).httpClient(Apache5HttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(S3.accessKey(), S3.secretKey()))).build()) {
             return client.listObjectsV2(list -> list.bucket(bucket)).contents().stream().map(S3Object::key).toList();
