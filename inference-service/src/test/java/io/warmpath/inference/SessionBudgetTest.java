@@ -284,7 +284,7 @@ class SessionBudgetTest {
                 .expectBody().jsonPath("$.error.code").isEqualTo("engine_error");
 
         String reservation = reservationPath(sessions.nextCall());
-        StubSessionService.Call release = sessions.nextCall();
+        StubSessionService.Call release = sessions.nextCallAbout(reservation);
         assertThat(release.method()).isEqualTo("DELETE");
         assertThat(release.path()).isEqualTo(reservation);
     }

@@ -268,6 +268,23 @@ public final class StubSessionService implements AutoCloseable {
         return next;
     }
 
+    /**
+     * The next budget call about {@code path} (a reservation's, say), skipping calls about others: a call a previous
+     * test's request makes after that test ended (a release in the background) must not pass for this one's.
+     */
+    public Call nextCallAbout(String path) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            Call next = calls.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                throw new AssertionError("The session service received no call about " + path);
+            }
+            if (next.path().startsWith(path)) {
+                return next;
+            }
+        }
+    }
+
     /** How many budget calls were received and not yet taken. */
     public int pending() {
         return calls.size();
