@@ -105,9 +105,16 @@ class SessionSystemIT {
             }
             Map<Integer, Integer> byStatus = new HashMap<>();
             for (Future<Reply> reply : replies) {
-                byStatus.merge(reply.get().status(), 1, Integer::sum);
+                Reply answer = reply.get();
+                byStatus.merge(answer.status(), 1, Integer::sum);
+                if (answer.status() == 429) {
+                    assertThat(answer.json().path("error").path("code").asString()).isEqualTo("budget_exceeded");
+                }
             }
-            assertThat(byStatus).containsEntry(200, 10).containsEntry(429, 40);
+            // Exactly ten admitted; the rest refused for the budget, or (a few, on a busy machine) shed by the burst
+            // itself with a 503 to retry, which would then meet the budget too.
+            assertThat(byStatus).containsEntry(200, 10).containsOnlyKeys(200, 429, 503);
+            assertThat(byStatus.getOrDefault(503, 0)).isLessThanOrEqualTo(5);
         } finally {
             pool.shutdownNow();
         }
