@@ -1,6 +1,7 @@
 package io.warmpath.system;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,11 +74,21 @@ final class ServiceProcess implements AutoCloseable {
         return System.getProperty("warmpath.version", "0.1.0-SNAPSHOT");
     }
 
+    /**
+     * A port free when asked, below Linux's ephemeral range (32768 and up): a port the kernel hands out for ephemeral
+     * use can be taken by any outgoing connection before the service binds it (it was, once: "Port ... was already
+     * in use" at stack start).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port found between 20000 and 32000");
     }
 
     String name() {
