@@ -113,7 +113,8 @@ class SessionSystemIT {
             }
             // Exactly ten admitted; the rest refused for the budget, or (a few, on a busy machine) shed by the burst
             // itself with a 503 to retry, which would then meet the budget too.
-            assertThat(byStatus).containsEntry(200, 10).containsOnlyKeys(200, 429, 503);
+            assertThat(byStatus).containsEntry(200, 10);
+            assertThat(byStatus.keySet()).isSubsetOf(200, 429, 503);
             assertThat(byStatus.getOrDefault(503, 0)).isLessThanOrEqualTo(5);
         } finally {
             pool.shutdownNow();
