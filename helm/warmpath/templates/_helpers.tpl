@@ -170,6 +170,10 @@ readinessProbe:
 {{- printf "http://%s:%d" (include "warmpath.componentName" (dict "root" . "component" "policy")) (int .Values.policy.containerPorts.http) -}}
 {{- end -}}
 
+{{- define "warmpath.artifactsUrl" -}}
+{{- printf "http://%s:%d" (include "warmpath.componentName" (dict "root" . "component" "artifacts")) (int .Values.artifacts.containerPorts.http) -}}
+{{- end -}}
+
 {{/* The cells' headless service: every pod gets the stable name <pod>.<this>.<namespace>.svc.<domain>. */}}
 {{- define "warmpath.cellsHeadless" -}}
 {{- /* A StatefulSet's name must leave room for its pods' controller-revision-hash label: 52 characters. */ -}}

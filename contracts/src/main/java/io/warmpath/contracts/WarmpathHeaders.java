@@ -44,6 +44,12 @@ public final class WarmpathHeaders {
     public static final String SESSIONS_ASSERTION = PREFIX + "sessions-assertion";
     /** Gateway to cell: the internal assertion (audience {@code policy-service}) for this request's policy checks. */
     public static final String POLICY_ASSERTION = PREFIX + "policy-assertion";
+    /**
+     * Gateway to cell, on a turn of a session that records its transcript: the internal assertion (audience
+     * {@code artifact-service}, scope {@link io.warmpath.contracts.assertion.Assertion#TRANSCRIPT_SCOPE} only) the cell
+     * stores that turn's transcript with.
+     */
+    public static final String ARTIFACTS_ASSERTION = PREFIX + "artifacts-assertion";
     /** Gateway to cell: how many of the prompt's tokens routing expects the cell to hold (a measurement hint). */
     public static final String PREDICTED_CACHED_TOKENS = PREFIX + "predicted-cached-tokens";
     /** The calling tenant, as the gateway derives it from the caller's token. */

@@ -109,6 +109,10 @@ class ChartFeaturesTest {
                 .anySatisfy(port -> assertThat(port.getPort()).isEqualTo(artifactsPort));
         Map<String, Object> artifacts = applicationYaml(dev, PREFIX + "artifacts");
         assertThat(at(artifacts, "warmpath", "artifacts", "policy-url")).isEqualTo(policyUrl);
+        assertThat(at(cell, "warmpath", "cell", "transcripts", "artifacts-url"))
+                .isEqualTo("http://" + PREFIX + "artifacts:" + artifactsPort);
+        Map<String, Object> sessions = applicationYaml(dev, PREFIX + "sessions");
+        assertThat(at(sessions, "warmpath", "session", "policy", "url")).isEqualTo(policyUrl);
     }
 
     @Test
@@ -233,8 +237,9 @@ class ChartFeaturesTest {
                             .containsEntry("app.kubernetes.io/name", "prometheus");
                 }));
         assertThat(callers(production, "sessions", 8081)).containsExactlyInAnyOrder("gateway", "cell");
-        assertThat(callers(production, "policy", 8082)).containsExactlyInAnyOrder("gateway", "cell", "artifacts");
-        assertThat(callers(production, "artifacts", 8083)).containsExactly("gateway");
+        assertThat(callers(production, "policy", 8082)).containsExactlyInAnyOrder("gateway", "cell", "sessions",
+                "artifacts");
+        assertThat(callers(production, "artifacts", 8083)).containsExactlyInAnyOrder("gateway", "cell");
         assertThat(callers(dev, "redis", 6379)).containsExactly("sessions");
         for (NetworkPolicy policy : production.all(NetworkPolicy.class)) {
             if (!policy.getMetadata().getName().equals(PREFIX + "gateway")) {

@@ -59,6 +59,10 @@ class ComposeTest {
         }
         assertThat(command("gateway")).contains("--warmpath.gateway.artifacts.url=http://artifacts:" + artifacts);
         assertThat(command("artifacts")).contains("--warmpath.artifacts.policy-url=http://policy:" + policy);
+        assertThat(command("sessions")).contains("--warmpath.session.policy.url=http://policy:" + policy);
+        for (String caller : List.of("cell-1", "cell-2")) {
+            assertThat(command(caller)).contains("--warmpath.cell.transcripts.artifacts-url=http://artifacts:" + artifacts);
+        }
         assertThat(command("cell-1")).contains("--warmpath.cell.engine-url=http://engine-1:8100");
         assertThat(command("engine-1")).contains("--port=8100");
         assertThat(command("engine-2")).contains("--port=8100");
@@ -120,8 +124,8 @@ class ComposeTest {
         });
         assertThat(dependencies("gateway")).containsExactlyInAnyOrder("cell-1", "cell-2", "artifacts");
         assertThat(dependencies("artifacts")).containsExactlyInAnyOrder("policy", "minio-buckets");
-        assertThat(dependencies("cell-1")).containsExactlyInAnyOrder("policy", "sessions");
-        assertThat(dependencies("sessions")).containsExactly("redis");
+        assertThat(dependencies("cell-1")).containsExactlyInAnyOrder("policy", "sessions", "artifacts");
+        assertThat(dependencies("sessions")).containsExactlyInAnyOrder("redis", "policy");
         assertThat(dependencies("minio-buckets")).containsExactly("minio");
     }
 

@@ -114,6 +114,25 @@ class StickySessionIntegrationTest {
     }
 
     @Test
+    void aRecordedSessionsTurnCarriesAnAssertionThatMayStoreItsTranscriptAndNothingElse() {
+        String plain = SESSIONS.createTokenSession("acme", "audited");
+        StubCell plainCell = stub(servedBy(chat(plain, headers -> { })));
+        assertThat(plainCell.lastHeader(WarmpathHeaders.ARTIFACTS_ASSERTION)).as("a session that records nothing")
+                .isNull();
+
+        String recorded = SESSIONS.createTokenSession("acme", "audited");
+        String sessionId = SESSIONS.sessionIdOfToken(recorded);
+        SESSIONS.recordTranscript(sessionId);
+        StubCell cell = stub(servedBy(chat(recorded, headers -> { })));
+
+        JsonNode transcript = cell.lastOnwardAssertion(WarmpathHeaders.ARTIFACTS_ASSERTION);
+        assertThat(transcript.path("aud").toString()).contains("artifact-service");
+        assertThat(transcript.path("scope").asString()).isEqualTo("artifacts:transcript");
+        assertThat(transcript.path("session").asString()).isEqualTo(sessionId);
+        assertThat(transcript.path("tenant").asString()).isEqualTo("acme");
+    }
+
+    @Test
     void tokenSessionKeepsItsBindingAcrossTurnsAndCellsLearnWhatTheyHold() {
         String token = SESSIONS.createTokenSession("acme", "code-review");
         String sessionId = SESSIONS.sessionIdOfToken(token);

@@ -51,6 +51,18 @@ final class CellCalls {
         };
     }
 
+    /** A turn of a session that records its transcript: the gateway adds the assertion to store it with. */
+    static Consumer<HttpHeaders> recordedTurn(Assertion turn) {
+        return as(turn).andThen(headers -> headers.set(WarmpathHeaders.ARTIFACTS_ASSERTION,
+                transcriptAssertion(turn)));
+    }
+
+    /** The assertion the gateway gives a recorded turn for artifact-service. */
+    static String transcriptAssertion(Assertion turn) {
+        return TestAssertions.shared().mint(turn.withScopes(List.of(Assertion.TRANSCRIPT_SCOPE)),
+                Audiences.ARTIFACTS);
+    }
+
     /** A client of the cell's actuator, on its own port. */
     static WebTestClient management(int port) {
         return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))

@@ -1,6 +1,7 @@
 package io.warmpath.redaction;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Finds secrets and personal data in free text and replaces each with {@code [REDACTED:<kind>]}.
@@ -23,7 +24,12 @@ import java.util.List;
  */
 public final class Redactor {
 
+    /** The kinds that are personal data rather than secrets. */
+    private static final Set<String> PERSONAL_DATA = Set.of("email", "iban", "card", "phone");
+
     private static final Redactor STANDARD = new Redactor(Detectors.standard());
+    private static final Redactor SECRETS = new Redactor(Detectors.standard().stream()
+            .filter(detector -> !PERSONAL_DATA.contains(detector.kind())).toList());
 
     private final List<Detector> detectors;
 
@@ -34,6 +40,15 @@ public final class Redactor {
     /** The shared instance with every standard detector. */
     public static Redactor standard() {
         return STANDARD;
+    }
+
+    /**
+     * The instance that redacts secrets only (keys, tokens, credentials, private keys, authorization values) and keeps
+     * personal data ({@code email}, {@code iban}, {@code card}, {@code phone}): for text that is kept on purpose, such
+     * as a transcript, where the people it names are part of the record.
+     */
+    public static Redactor secrets() {
+        return SECRETS;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.warmpath.contracts.DataClass;
 import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.assertion.Audiences;
 import io.warmpath.contracts.testing.MutableClock;
+import io.warmpath.contracts.testing.StubPolicyService;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
@@ -41,6 +42,9 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 @Import(TestClockConfiguration.class)
 public abstract class SessionServiceTest {
 
+    /** policy-service, for sessions that record their transcript; allows everything unless a test says otherwise. */
+    protected static final StubPolicyService POLICY = StubPolicyService.start();
+
     /** The subject of the callers of {@link #bearer(String)}. */
     public static final String SUBJECT = "alice";
 
@@ -59,6 +63,7 @@ public abstract class SessionServiceTest {
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
         TestRedis.register(registry);
+        registry.add("warmpath.session.policy.url", POLICY::url);
     }
 
     @BeforeEach

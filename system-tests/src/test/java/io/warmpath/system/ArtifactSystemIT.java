@@ -126,6 +126,65 @@ class ArtifactSystemIT {
     }
 
     @Test
+    @Order(4)
+    void aRecordedSessionsTurnsAreListedAsItsTranscriptRedactedAndReadable() throws Exception {
+        String agent = DevCredentials.token(stack.keyDir(), "acme", "sessions:write", "inference:invoke",
+                "artifacts:read");
+        GatewayClient gateway = new GatewayClient(stack.gateway().url("/"));
+        GatewayClient.Reply created = gateway.post("/v1/sessions", agent, java.util.Map.of(),
+                "{\"workflow\":\"audited\",\"record_transcript\":true}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("record_transcript").asBoolean()).isTrue();
+        String sessionId = created.json().path("id").asString();
+        String token = created.json().path("affinity_token").asString();
+        String apiKey = "sk-proj-" + "q".repeat(32);
+
+        GatewayClient.Conversation conversation = new GatewayClient.Conversation(WarmpathStack.MODEL,
+                "You are a release agent.");
+        GatewayClient.Reply first = gateway.chat(agent, token, conversation.turn("Release with key " + apiKey + "."));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        conversation.answered(first);
+        var streamed = conversation.turn("Now summarise.");
+        streamed.put("stream", true);
+        GatewayClient.Reply second = gateway.chat(agent, token, streamed);
+        assertThat(second.status()).as(second.body()).isEqualTo(200);
+
+        // Stored after each answer went out: wait for both.
+        List<JsonNode> transcripts = new java.util.ArrayList<>();
+        for (long deadline = System.nanoTime() + 30_000_000_000L; transcripts.size() < 2
+                && System.nanoTime() < deadline; Thread.sleep(200)) {
+            HttpResponse<String> listing = send(agent, HttpRequest.newBuilder(
+                    uri("/v1/artifacts?session=" + sessionId + "&kind=transcript")));
+            assertThat(listing.statusCode()).as(listing.body()).isEqualTo(200);
+            transcripts.clear();
+            GatewayClient.JSON.readTree(listing.body()).path("data").forEach(transcripts::add);
+        }
+        assertThat(transcripts).hasSize(2);
+        for (JsonNode listed : transcripts) {
+            assertThat(listed.path("labels").path("kind").asString()).isEqualTo("transcript");
+            HttpResponse<String> read = send(agent, HttpRequest.newBuilder(
+                    uri("/v1/artifacts/" + listed.path("id").asString())));
+            assertThat(read.statusCode()).isEqualTo(200);
+            JsonNode transcript = GatewayClient.JSON.readTree(read.body());
+            assertThat(transcript.path("session").asString()).isEqualTo(sessionId);
+            assertThat(read.body()).doesNotContain(apiKey);
+            assertThat(transcript.path("response").path("choices").path(0).path("message").path("content")
+                    .asString()).isNotEmpty();
+        }
+        assertThat(transcripts).anySatisfy(transcript -> assertThat(transcript.path("name").asString())
+                .startsWith("turn-"));
+
+        // The default policies record no regulated session's turns, even pinned to a region its tenant allows.
+        String regulated = DevCredentials.token(stack.keyDir(), TokenSpec.devDefaults()
+                .withScopes(List.of("sessions:write")).withRoles(List.of("data:regulated")));
+        GatewayClient.Reply refused = gateway.post("/v1/sessions", regulated, java.util.Map.of(),
+                "{\"workflow\":\"audited\",\"data_class\":\"regulated\",\"region\":\"local\","
+                        + "\"record_transcript\":true}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().path("error").path("code").asString()).isEqualTo("data_class_not_allowed");
+    }
+
+    @Test
     @Order(10)
     void s3OutageIsA503WithRetryAfterAndNothingIsLost() throws Exception {
         HttpResponse<String> created = send(acme, HttpRequest.newBuilder(uri("/v1/artifacts?name=kept"

@@ -61,7 +61,9 @@ final class WarmpathStack implements AutoCloseable {
             stack.startRedis();
             stack.policy = stack.service("policy", "policy-service", stack.verifiesAssertions());
             stack.sessions = stack.service("sessions", "session-service", stack.verifiesAssertions(
-                    "--spring.data.redis.port=" + stack.redisPort));
+                    "--spring.data.redis.port=" + stack.redisPort,
+                    "--warmpath.session.policy.url=" + stack.policyUrl(),
+                    "--warmpath.session.policy.deadline=5s"));
             stack.s3Port = ServiceProcess.freePort();
             stack.startS3();
             stack.artifacts = stack.service("artifacts", "artifact-service", stack.verifiesAssertions(
@@ -192,6 +194,7 @@ final class WarmpathStack implements AutoCloseable {
                 "--warmpath.cell.engine-url=http://127.0.0.1:" + enginePort,
                 "--warmpath.cell.sessions-url=" + sessionsUrl(),
                 "--warmpath.cell.policy-url=" + policyUrl(),
+                "--warmpath.cell.transcripts.artifacts-url=http://127.0.0.1:" + artifacts.port(),
                 // CI machines are small and busy: a check that is merely slow must not fail closed here.
                 "--warmpath.cell.policy-deadline=5s",
                 "--warmpath.cell.sessions-timeout=5s"));

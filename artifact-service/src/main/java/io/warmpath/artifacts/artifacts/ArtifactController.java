@@ -64,6 +64,9 @@ class ArtifactController {
     private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    static final String KIND = "kind";
+    static final String TRANSCRIPT_KIND = "transcript";
+    private static final String WRITE_SCOPE = "artifacts:write";
 
     private final Artifacts artifacts;
     private final ArtifactProperties properties;
@@ -88,6 +91,7 @@ class ArtifactController {
         NewArtifact described = new NewArtifact(name(name), contentType(request.getContentType()),
                 sessionId(sessionId), dataClass(dataClass), labels(labels), retention(retentionDays), region(region),
                 sha256(sha256));
+        requireTranscriptRules(caller, described);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
             throw new ApiErrorException(ApiError.invalidField(WarmpathHeaders.IDEMPOTENCY_KEY,
                     "must have 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
@@ -161,6 +165,7 @@ class ArtifactController {
     @GetMapping
     ArtifactPage list(@AuthenticationPrincipal Assertion caller,
             @RequestParam(name = "session", required = false) @Nullable String session,
+            @RequestParam(required = false) @Nullable String kind,
             @RequestParam(required = false) @Nullable String cursor,
             @RequestParam(required = false) @Nullable Integer limit,
             @RequestHeader(name = WarmpathHeaders.POLICY_ASSERTION, required = false) @Nullable String policy) {
@@ -168,7 +173,10 @@ class ArtifactController {
         if (pageSize < 1 || pageSize > MAX_PAGE) {
             throw new ApiErrorException(ApiError.invalidField("limit", "must be between 1 and " + MAX_PAGE));
         }
-        return artifacts.list(caller, policy, sessionId(session), cursor, pageSize);
+        if (kind != null && kind.isBlank()) {
+            throw new ApiErrorException(ApiError.invalidField("kind", "must not be blank"));
+        }
+        return artifacts.list(caller, policy, sessionId(session), kind, cursor, pageSize);
     }
 
     @DeleteMapping("/{id}")
@@ -203,6 +211,26 @@ class ArtifactController {
             throw new ApiErrorException(ApiError.invalidField("hold", "is required (true or false)"));
         }
         return artifacts.legalHold(caller, policy, id, request.hold());
+    }
+
+    /**
+     * A transcript ({@code kind=transcript}) is what a cell stores for a recorded session, with the assertion the
+     * gateway gave it for that: nobody else may write one, and that assertion may write nothing else. It is of the
+     * assertion's session and data class, kept where policy puts the session's data.
+     */
+    private static void requireTranscriptRules(Assertion caller, NewArtifact artifact) {
+        boolean transcript = TRANSCRIPT_KIND.equals(artifact.labels().get(KIND));
+        boolean transcriptWriter = !caller.hasScope(WRITE_SCOPE) && caller.hasScope(Assertion.TRANSCRIPT_SCOPE);
+        if (transcript && !transcriptWriter) {
+            throw new ApiErrorException(new ApiError(ErrorCode.INSUFFICIENT_SCOPE, "The label kind=transcript is "
+                    + "reserved to the transcripts a cell records for a session.", "label", null));
+        }
+        if (transcriptWriter && (!transcript || caller.session() == null
+                || !caller.session().equals(artifact.sessionId()) || artifact.region() != null
+                || (artifact.dataClass() != null && artifact.dataClass() != caller.dataClass()))) {
+            throw new ApiErrorException(ApiError.of(ErrorCode.INSUFFICIENT_SCOPE, "This assertion may store only "
+                    + "the transcript (kind=transcript) of its own session, of its data class."));
+        }
     }
 
     private static String name(@Nullable String name) {

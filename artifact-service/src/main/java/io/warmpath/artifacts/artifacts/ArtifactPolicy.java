@@ -30,7 +30,6 @@ import org.springframework.stereotype.Component;
 class ArtifactPolicy {
 
     private static final Duration KEEP_CREDENTIALS = Duration.ofMinutes(5);
-    private static final String ANONYMOUS = "anonymous";
     /** The resource id a decision names: the store of a region ({@code store:eu}), not an artifact. */
     static final String STORE_PREFIX = "store:";
 
@@ -52,8 +51,7 @@ class ArtifactPolicy {
      * @param policyAssertion the request's assertion for policy-service, when the gateway sent one
      */
     void check(Assertion caller, @Nullable String policyAssertion, String action, String region, DataClass dataClass) {
-        Principal principal = new Principal(caller.subject() == null ? ANONYMOUS : caller.subject(), caller.tenant(),
-                caller.roles(), caller.homeRegion(), caller.clearance());
+        Principal principal = Principal.of(caller);
         if (policyAssertion != null) {
             credentials.remember(principal, policyAssertion);
         }
@@ -70,10 +68,7 @@ class ArtifactPolicy {
         switch (decision.outcome()) {
             case ALLOW -> {
             }
-            case DENIED -> throw new ApiErrorException(ApiError.of(
-                    decision.policies().stream().anyMatch(policy -> policy.contains("region"))
-                            ? ErrorCode.REGION_NOT_ALLOWED : ErrorCode.DATA_CLASS_NOT_ALLOWED,
-                    "Policy denies " + action + " of " + dataClass.wireName() + " data in region " + region + ": "
+            case DENIED -> throw new ApiErrorException(ApiError.of(decision.refusal(), "Policy denies " + action + " of " + dataClass.wireName() + " data in region " + region + ": "
                             + decision.reason()));
             case REJECTED -> throw new ApiErrorException(ApiError.of(ErrorCode.INVALID_TOKEN_CLAIMS,
                     "policy-service refused the caller's claims: " + decision.reason()));

@@ -146,9 +146,13 @@ public class Artifacts {
                 range.map(r -> r.contentRange(artifact.size())).orElse(null));
     }
 
-    /** The caller's artifacts (of one session, when {@code sessionId} is given), {@code limit} after {@code cursor}. */
+    /**
+     * The caller's artifacts (of one session, when {@code sessionId} is given; of one {@code kind} label, when that is
+     * given), {@code limit} after {@code cursor}. A page filtered by kind may hold fewer than {@code limit}, or none,
+     * and still have a cursor to go on with.
+     */
     ArtifactPage list(Assertion caller, @Nullable String policyAssertion, @Nullable String sessionId,
-            @Nullable String cursor, int limit) {
+            @Nullable String kind, @Nullable String cursor, int limit) {
         TenantKeys keys = TenantKeys.of(tenantOf(caller));
         if (cursor != null && !ArtifactIds.isValid(cursor)) {
             throw new ApiErrorException(ApiError.invalidField("cursor", "is not a cursor this API gave out"));
@@ -168,7 +172,8 @@ public class Artifacts {
         List<String> pageIds = ids.subList(0, Math.min(limit, ids.size()));
         List<Artifact> artifacts = new ArrayList<>();
         for (Artifact artifact : loadAll(keys, pageIds)) {
-            if (readable(caller, policyAssertion, artifact)) {
+            if ((kind == null || kind.equals(artifact.labels().get("kind"))) && readable(caller, policyAssertion,
+                    artifact)) {
                 artifacts.add(artifact);
             }
         }
@@ -265,6 +270,10 @@ public class Artifacts {
                         + "artifacts in (" + String.join(", ", stores.regions()) + ")"));
             }
             return requested;
+        }
+        // Data pinned to a region (a session's, for its transcripts) is kept there; policy refuses any other.
+        if (caller.dataRegion() != null && stores.in(caller.dataRegion()).isPresent()) {
+            return caller.dataRegion();
         }
         if (caller.homeRegion() != null && stores.in(caller.homeRegion()).isPresent()) {
             return caller.homeRegion();

@@ -2,6 +2,7 @@ package io.warmpath.artifacts.web;
 
 import io.warmpath.assertion.AssertionJwtDecoder;
 import io.warmpath.assertion.AssertionSecurity;
+import io.warmpath.contracts.assertion.Assertion;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -12,7 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Every call needs the gateway's internal assertion for {@code artifact-service}, with {@code artifacts:read} to read
  * and {@code artifacts:write} to write, delete or presign, {@code artifacts:admin} to set or lift a legal hold: the
- * gateway checks the same scopes, and this service does not rely on it.
+ * gateway checks the same scopes, and this service does not rely on it. A cell stores a recorded session's transcript
+ * with an assertion that has only {@code artifacts:transcript}: it may upload (the controller then holds it to that
+ * session's transcript) and nothing else.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -20,6 +23,7 @@ class SecurityConfiguration {
     static final String READ = "SCOPE_artifacts:read";
     static final String WRITE = "SCOPE_artifacts:write";
     static final String ADMIN = "SCOPE_artifacts:admin";
+    static final String TRANSCRIPT = "SCOPE_" + Assertion.TRANSCRIPT_SCOPE;
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AssertionJwtDecoder assertions, JsonMapper json)
@@ -29,6 +33,7 @@ class SecurityConfiguration {
                 .requestMatchers("/v1/artifacts/*/legal-hold").hasAuthority(ADMIN)
                 .requestMatchers(HttpMethod.GET, "/v1/artifacts", "/v1/artifacts/**").hasAuthority(READ)
                 .requestMatchers(HttpMethod.HEAD, "/v1/artifacts", "/v1/artifacts/**").hasAuthority(READ)
+                .requestMatchers(HttpMethod.PUT, "/v1/artifacts").hasAnyAuthority(WRITE, TRANSCRIPT)
                 .requestMatchers("/v1/artifacts", "/v1/artifacts/**").hasAuthority(WRITE));
     }
 }

@@ -343,6 +343,48 @@ class ArtifactApiTest {
                 .statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void aCellStoresItsSessionsTranscriptWithTheTranscriptScopeAndNothingElse() throws Exception {
+        String tenant = "transcripts-" + Ids.random("t_").substring(2, 10);
+        String session = Ids.random("ses_");
+        Assertion turn = new Assertion(tenant, "agent", List.of(Assertion.TRANSCRIPT_SCOPE), List.of(), null, null,
+                null, DataClass.CONFIDENTIAL, "eu", session, false);
+        Assertion owner = caller(tenant);
+
+        HttpResponse<String> stored = put(turn, "?name=turn.json&session_id=" + session
+                + "&data_class=confidential&label=kind%3Dtranscript&label=cell%3Dcell-1", "{}".getBytes(),
+                "application/json");
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        JsonNode transcript = JSON.readTree(stored.body());
+        // The session is pinned to eu: its transcript is kept there, not in the caller's default region.
+        assertThat(transcript.path("region").asString()).isEqualTo("eu");
+        assertThat(transcript.path("data_class").asString()).isEqualTo("confidential");
+        String other = created(owner, new byte[] {7});
+        JsonNode listed = JSON.readTree(get(owner, "?session=" + session + "&kind=transcript", null).body());
+        assertThat(listed.path("data").values()).extracting(item -> item.path("id").asString())
+                .containsExactly(transcript.path("id").asString());
+        assertThat(JSON.readTree(get(owner, "?kind=transcript", null).body()).path("data").values())
+                .extracting(item -> item.path("id").asString()).doesNotContain(other);
+
+        // The transcript scope writes only its own session's transcript, of its class, where policy puts it.
+        assertThat(code(put(turn, "?name=x&session_id=" + Ids.random("ses_") + "&label=kind%3Dtranscript",
+                new byte[] {1}, "x/y"))).isEqualTo("insufficient_scope");
+        assertThat(code(put(turn, "?name=x&session_id=" + session, new byte[] {1}, "x/y")))
+                .isEqualTo("insufficient_scope");
+        assertThat(code(put(turn, "?name=x&session_id=" + session + "&data_class=public&label=kind%3Dtranscript",
+                new byte[] {1}, "x/y"))).isEqualTo("insufficient_scope");
+        assertThat(code(put(turn, "?name=x&session_id=" + session + "&region=local&label=kind%3Dtranscript",
+                new byte[] {1}, "x/y"))).isEqualTo("insufficient_scope");
+        assertThat(get(turn, "?session=" + session, null).statusCode()).isEqualTo(403);
+        assertThat(get(turn, "/" + transcript.path("id").asString(), null).statusCode()).isEqualTo(403);
+        // And nobody else writes a transcript: the label is reserved.
+        HttpResponse<String> forged = put(owner, "?name=x&session_id=" + session + "&label=kind%3Dtranscript",
+                new byte[] {1}, "x/y");
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(code(forged)).isEqualTo("insufficient_scope");
+    }
+
     private HttpRequest.Builder holding(String id) {
         return HttpRequest.newBuilder(uri("/" + id + "/legal-hold")).header("content-type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"hold\":true}"));

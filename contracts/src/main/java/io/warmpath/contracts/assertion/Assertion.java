@@ -48,6 +48,12 @@ public record Assertion(@Nullable String tenant, @Nullable String subject, List<
     public static final String SESSION = "session";
     public static final String SESSION_LIMITED = "session_limited";
 
+    /**
+     * The one scope of the assertion a cell stores a turn's transcript with: it may store a transcript of that
+     * assertion's session, and nothing else. Only the gateway grants it, never a user's token.
+     */
+    public static final String TRANSCRIPT_SCOPE = "artifacts:transcript";
+
     public Assertion {
         scopes = List.copyOf(scopes);
         roles = List.copyOf(roles);
@@ -101,6 +107,12 @@ public record Assertion(@Nullable String tenant, @Nullable String subject, List<
     /** Whether the caller holds {@code scope}. */
     public boolean hasScope(String scope) {
         return scopes.contains(scope);
+    }
+
+    /** The same assertion with only {@code granted} as its scopes: for a call that may do that and nothing more. */
+    public Assertion withScopes(List<String> granted) {
+        return new Assertion(tenant, subject, granted, roles, clearance, homeRegion, workflow, dataClass, dataRegion,
+                session, sessionLimited);
     }
 
     /** The same assertion about a request of another session (or none), with that session's data. */

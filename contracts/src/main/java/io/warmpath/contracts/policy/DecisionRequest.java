@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * same question, so a record (value equality) doubles as the key of a client's allow cache.
  *
  * @param principal who asks
- * @param action    {@code infer}, {@code store_artifact}, {@code read_artifact}, {@code invoke_tool} or {@code egress}
+ * @param action    {@code infer}, {@code store_artifact}, {@code read_artifact}, {@code invoke_tool},
+ *                  {@code record_transcript} or {@code egress}
  * @param resource  what the action is on
  * @param context   extra facts: string, whole-number or boolean values only (no {@code data_class} or {@code region}:
  *                  those come from the resource)

@@ -1,6 +1,8 @@
 package io.warmpath.contracts.sessions;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import io.warmpath.contracts.DataClass;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -17,11 +19,14 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param region    the region its data must stay in; {@code null} when it is not pinned
  * @param limited   whether it has a context limit or a budget, so that its cell must reserve before each turn
  * @param binding   the cell it is bound to; {@code null} until its first turn is routed
+ * @param recordTranscript whether its cell stores each turn's request and answer as a transcript artifact; an answer
+ *                  without it (from a session-service older than the field) records nothing
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ResolvedSession(String sessionId, @Nullable String tenant, @Nullable String workflow, boolean implicit,
-        DataClass dataClass, @Nullable String region, boolean limited, @Nullable Binding binding) {
+        DataClass dataClass, @Nullable String region, boolean limited, @Nullable Binding binding,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) boolean recordTranscript) {
 
     public ResolvedSession {
         dataClass = dataClass == null ? DataClass.STRICTEST : dataClass;
@@ -29,6 +34,7 @@ public record ResolvedSession(String sessionId, @Nullable String tenant, @Nullab
 
     /** The same session with another binding (after the gateway stored one). */
     public ResolvedSession withBinding(Binding newBinding) {
-        return new ResolvedSession(sessionId, tenant, workflow, implicit, dataClass, region, limited, newBinding);
+        return new ResolvedSession(sessionId, tenant, workflow, implicit, dataClass, region, limited, newBinding,
+                recordTranscript);
     }
 }

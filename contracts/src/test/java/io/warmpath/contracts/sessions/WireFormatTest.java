@@ -40,6 +40,7 @@ class WireFormatTest {
                 ResolvedSession.class);
         assertThat(session.dataClass()).isEqualTo(DataClass.REGULATED);
         assertThat(session.binding()).isNull();
+        assertThat(session.recordTranscript()).as("an answer from before the field records nothing").isFalse();
     }
 
     @Test

@@ -166,6 +166,11 @@ public final class StubSessionService implements AutoCloseable {
         return token;
     }
 
+    /** Makes a session one that records its transcript, as {@code "record_transcript": true} at creation would. */
+    public void recordTranscript(String sessionId) {
+        sessionsById.get(sessionId).recordTranscript = true;
+    }
+
     /** Revokes a token, as closing its session or rotating it away would: it no longer resolves. */
     public void revoke(String token) {
         sessionIdByToken.remove(token);
@@ -363,7 +368,8 @@ public final class StubSessionService implements AutoCloseable {
                 .put("data_class", session.dataClass)
                 .put("region", session.region)
                 // Token sessions here have a budget; implicit ones have none (no tenant defaults).
-                .put("limited", !session.implicit);
+                .put("limited", !session.implicit)
+                .put("record_transcript", session.recordTranscript);
         synchronized (session) {
             if (session.cellId == null) {
                 body.putNull("binding");
@@ -580,6 +586,7 @@ public final class StubSessionService implements AutoCloseable {
         final boolean implicit;
         volatile String dataClass = "internal";
         volatile String region;
+        volatile boolean recordTranscript;
         String cellId;
         String model;
         long epoch;

@@ -1,5 +1,7 @@
 package io.warmpath.gateway.routing;
 
+import java.util.List;
+
 import io.warmpath.contracts.DataClass;
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.assertion.Assertion;
@@ -21,9 +23,12 @@ import reactor.core.publisher.Mono;
 /**
  * The last word before a request leaves the gateway: replaces the caller's credentials by the internal assertion of
  * the service the route goes to ({@code Authorization: Bearer}). A cell also gets the assertions for its own calls
- * about this request, to policy-service and, for a session's turn, to session-service; artifact-service gets the one
- * for policy-service
- * ({@link WarmpathHeaders#POLICY_ASSERTION}, {@link WarmpathHeaders#SESSIONS_ASSERTION}).
+ * about this request, to policy-service and, for a session's turn, to session-service
+ * ({@link WarmpathHeaders#POLICY_ASSERTION}, {@link WarmpathHeaders#SESSIONS_ASSERTION}); for a turn of a session
+ * that records its transcript, one to artifact-service that may store that session's transcript and nothing else
+ * ({@link WarmpathHeaders#ARTIFACTS_ASSERTION}, scope {@link Assertion#TRANSCRIPT_SCOPE} only). artifact-service
+ * and session-service get the one for policy-service too (session-service asks it before it creates a session that
+ * records its transcript).
  *
  * <p>The assertion says who the caller is (from its token), which data the request carries ({@link DataScope}, as
  * {@code RegionGuard} admitted it) and, for a turn, its session and whether that has limits. Runs once per attempt,
@@ -68,13 +73,14 @@ class InternalAssertionFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange.mutate()
                     .request(request -> request.headers(headers -> {
                         headers.setBearerAuth(assertions.mint(assertion, audience));
-                        if (audience.equals(Audiences.INFERENCE) || audience.equals(Audiences.ARTIFACTS)) {
-                            headers.set(WarmpathHeaders.POLICY_ASSERTION, assertions.mint(assertion, Audiences.POLICY));
-                        }
-                        if (audience.equals(Audiences.INFERENCE)) {
-                            if (assertion.session() != null) {
-                                headers.set(WarmpathHeaders.SESSIONS_ASSERTION,
-                                        assertions.mint(assertion, Audiences.SESSIONS));
+                        headers.set(WarmpathHeaders.POLICY_ASSERTION, assertions.mint(assertion, Audiences.POLICY));
+                        if (audience.equals(Audiences.INFERENCE) && assertion.session() != null) {
+                            headers.set(WarmpathHeaders.SESSIONS_ASSERTION,
+                                    assertions.mint(assertion, Audiences.SESSIONS));
+                            if (recordsTranscript(exchange)) {
+                                headers.set(WarmpathHeaders.ARTIFACTS_ASSERTION, assertions.mint(
+                                        assertion.withScopes(List.of(Assertion.TRANSCRIPT_SCOPE)),
+                                        Audiences.ARTIFACTS));
                             }
                         }
                     }))
@@ -94,6 +100,11 @@ class InternalAssertionFilter implements GlobalFilter, Ordered {
         return caller.assertion(workflow, scope == null ? DataClass.STRICTEST : scope.dataClass(),
                 scope == null ? null : scope.region(), turn == null ? null : turn.session.sessionId(),
                 turn != null && turn.session.limited());
+    }
+
+    private static boolean recordsTranscript(ServerWebExchange exchange) {
+        SessionTurn turn = exchange.getAttribute(SessionTurn.ATTRIBUTE);
+        return turn != null && turn.session.recordTranscript();
     }
 
     private static @Nullable String header(ServerWebExchange exchange, String name) {

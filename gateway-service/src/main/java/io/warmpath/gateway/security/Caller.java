@@ -116,10 +116,15 @@ public record Caller(String tenant, @Nullable String subject, List<String> scope
 
     private static List<String> scopesOf(Jwt token) {
         Object scope = token.getClaims().get("scope");
+        List<String> scopes;
         if (scope instanceof String text) {
-            return Arrays.stream(text.split(" ")).filter(part -> !part.isBlank()).toList();
+            scopes = Arrays.asList(text.split(" "));
         }
-        List<String> scp = token.hasClaim("scp") ? token.getClaimAsStringList("scp") : null;
-        return scp == null ? List.of() : scp;
+        else {
+            List<String> scp = token.hasClaim("scp") ? token.getClaimAsStringList("scp") : null;
+            scopes = scp == null ? List.of() : scp;
+        }
+        // The transcript scope is the gateway's to grant, for one session's turn; a token that names it gets nothing.
+        return scopes.stream().filter(part -> !part.isBlank() && !part.equals(Assertion.TRANSCRIPT_SCOPE)).toList();
     }
 }

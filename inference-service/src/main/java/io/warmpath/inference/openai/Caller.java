@@ -5,11 +5,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Who a request acts for, as the gateway asserted it, and the assertions it gave the cell for this request's calls
- * to session-service and policy-service.
+ * to session-service, policy-service and artifact-service.
  *
  * @param assertion          the verified assertion of the request
  * @param sessionsAssertion  for session-service; {@code null} when the gateway sent none
  * @param policyAssertion    for policy-service; {@code null} when the gateway sent none
+ * @param artifactsAssertion for storing this turn's transcript at artifact-service; {@code null} unless the turn's
+ *                           session records its transcript
  */
-record Caller(Assertion assertion, @Nullable String sessionsAssertion, @Nullable String policyAssertion) {
+record Caller(Assertion assertion, @Nullable String sessionsAssertion, @Nullable String policyAssertion,
+        @Nullable String artifactsAssertion) {
 }

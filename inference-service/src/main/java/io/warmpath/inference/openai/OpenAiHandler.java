@@ -30,6 +30,8 @@ import io.warmpath.inference.session.ReservationRefusedException;
 import io.warmpath.inference.session.SessionBudgetClient;
 import io.warmpath.inference.session.SessionServiceUnavailableException;
 import io.warmpath.inference.session.TurnLedger;
+import io.warmpath.inference.transcripts.Transcripts;
+import io.warmpath.inference.transcripts.TurnTranscript;
 import io.warmpath.redaction.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClientRequest;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -96,6 +99,7 @@ class OpenAiHandler {
     private final TurnLedger ledger;
     private final RegionCheck regionCheck;
     private final CacheSalts cacheSalts;
+    private final Transcripts transcripts;
     private final String cellId;
     private final int defaultMaxTokens;
     private final int maxBodyBytes;
@@ -106,7 +110,8 @@ class OpenAiHandler {
 
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
-            TurnLedger ledger, RegionCheck regionCheck, CacheSalts cacheSalts, CellProperties cell) {
+            TurnLedger ledger, RegionCheck regionCheck, CacheSalts cacheSalts, Transcripts transcripts,
+            CellProperties cell) {
         this.engine = engineWebClient;
         this.engineMonitor = engineMonitor;
         this.metrics = metrics;
@@ -118,6 +123,7 @@ class OpenAiHandler {
         this.ledger = ledger;
         this.regionCheck = regionCheck;
         this.cacheSalts = cacheSalts;
+        this.transcripts = transcripts;
         this.cellId = cell.id();
         this.defaultMaxTokens = cell.defaultMaxTokens();
         this.maxBodyBytes = Math.toIntExact(cell.maxBodySize().toBytes());
@@ -169,7 +175,8 @@ class OpenAiHandler {
                 .ofType(AssertionAuthentication.class)
                 .map(authentication -> new Caller(authentication.assertion(),
                         header(request, WarmpathHeaders.SESSIONS_ASSERTION).orElse(null),
-                        header(request, WarmpathHeaders.POLICY_ASSERTION).orElse(null)))
+                        header(request, WarmpathHeaders.POLICY_ASSERTION).orElse(null),
+                        header(request, WarmpathHeaders.ARTIFACTS_ASSERTION).orElse(null)))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("a request reached the handler "
                         + "without an assertion")));
     }
@@ -190,9 +197,12 @@ class OpenAiHandler {
                 servedModel(completion.model()), cellId, assertion.sessionLimited(),
                 tokenCounter.count(completion, headers -> forwardHeaders(request, headers))));
         OptionalLong predictedCached = predictedCachedTokens(request);
+        TurnTranscript transcript = transcripts.begin(assertion, caller.artifactsAssertion(), caller.policyAssertion(),
+                completion.endpoint().path(), completion.body());
         inFlight.enter();
         RequestObservation observation = metrics.start(modelTag, completion.stream(), finished -> {
             inFlight.leave();
+            transcript.finished(finished.outcome() == Outcome.OK);
             finished.usage().ifPresent(usage -> predictedCached.ifPresent(predicted ->
                     metrics.cachedTokens(modelTag, predicted, usage.cached())));
             turn.ifPresent(sessionTurn -> sessionTurn.finished(finished));
@@ -203,7 +213,8 @@ class OpenAiHandler {
                 .map(sessionTurn -> sessionTurn.reserve(reservedCompletionTokens))
                 .orElse(Mono.empty())));
         return admission
-                .then(Mono.defer(() -> callEngine(completion, engineBody, request, observation, deadlineNanos)))
+                .then(Mono.defer(() -> callEngine(completion, engineBody, request, observation, transcript,
+                        deadlineNanos)))
                 .onErrorResume(failure -> {
                     observation.finish(outcomeOf(failure));
                     return failureResponse(failure, completion.endpoint().path());
@@ -213,7 +224,7 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> callEngine(CompletionRequest completion, byte[] engineBody, ServerRequest request,
-            RequestObservation observation, long deadlineNanos) {
+            RequestObservation observation, TurnTranscript transcript, long deadlineNanos) {
         log.debug("Forwarding {} stream={} bodyBytes={}", completion.endpoint().path(), completion.stream(),
                 engineBody.length);
         observation.engineCalled();
@@ -228,14 +239,19 @@ class OpenAiHandler {
                 .bodyValue(engineBody)
                 .retrieve();
         return completion.stream()
-                ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation, deadlineNanos))
-                : response.toEntity(byte[].class).timeout(remaining).flatMap(entity -> unary(entity, observation));
+                ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation, transcript,
+                        deadlineNanos))
+                : response.toEntity(byte[].class).timeout(remaining)
+                        .flatMap(entity -> unary(entity, observation, transcript));
     }
 
-    private Mono<ServerResponse> unary(ResponseEntity<byte[]> entity, RequestObservation observation) {
+    private Mono<ServerResponse> unary(ResponseEntity<byte[]> entity, RequestObservation observation,
+            TurnTranscript transcript) {
         byte[] body = entity.getBody() == null ? new byte[0] : entity.getBody();
         try {
-            TokenUsage.from(json.readTree(body).get("usage")).ifPresent(observation::usage);
+            JsonNode answer = json.readTree(body);
+            TokenUsage.from(answer.get("usage")).ifPresent(observation::usage);
+            transcript.answer(answer, body.length);
         }
         catch (JacksonException notJson) {
             log.warn("Engine answered a completion with a body that is not JSON ({} bytes)", body.length);
@@ -245,10 +261,11 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> stream(ResponseEntity<Flux<ServerSentEvent<String>>> entity,
-            CompletionRequest completion, RequestObservation observation, long deadlineNanos) {
+            CompletionRequest completion, RequestObservation observation, TurnTranscript transcript,
+            long deadlineNanos) {
         Flux<ServerSentEvent<String>> events = entity.getBody() == null ? Flux.empty() : entity.getBody();
         Flux<String> frames = relay.relay(events.mapNotNull(ServerSentEvent::data), completion.clientWantsUsage(),
-                observation, remaining(deadlineNanos));
+                observation, transcript::chunk, remaining(deadlineNanos));
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")

@@ -2,6 +2,7 @@ package io.warmpath.inference.openai;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ErrorCode;
@@ -36,14 +37,15 @@ class StreamRelay {
      * @param engineData       the {@code data:} payloads of the engine's events, in order
      * @param clientWantsUsage whether to forward the final usage chunk
      * @param observation      receives first token, usage and outcome
+     * @param onChunk          receives each parsed chunk of the answer (a recorded turn's transcript)
      * @param timeLimit        how long the stream may still run; then the engine's stream is cancelled (which makes
      *                         vLLM abort the request) and the client's ends with an {@code engine_timeout} event
      * @return complete SSE frames ({@code data: ...\n\n}) to write to the client
      */
     Flux<String> relay(Flux<String> engineData, boolean clientWantsUsage, RequestObservation observation,
-            Duration timeLimit) {
+            Consumer<JsonNode> onChunk, Duration timeLimit) {
         return Flux.defer(() -> {
-            var stream = new StreamState(clientWantsUsage, observation);
+            var stream = new StreamState(clientWantsUsage, observation, onChunk);
             return engineData
                     .takeUntilOther(Mono.delay(timeLimit).doOnNext(tick -> stream.timedOut = true))
                     .concatMapIterable(stream::onEvent)
@@ -91,15 +93,17 @@ class StreamRelay {
 
         private final boolean clientWantsUsage;
         private final RequestObservation observation;
+        private final Consumer<JsonNode> onChunk;
         private boolean done;
         /** Set by the time limit's timer, before the stream it ends completes. */
         private volatile boolean timedOut;
         private boolean engineReportedError;
         private int events;
 
-        StreamState(boolean clientWantsUsage, RequestObservation observation) {
+        StreamState(boolean clientWantsUsage, RequestObservation observation, Consumer<JsonNode> onChunk) {
             this.clientWantsUsage = clientWantsUsage;
             this.observation = observation;
+            this.onChunk = onChunk;
         }
 
         List<String> onEvent(String data) {
@@ -124,6 +128,7 @@ class StreamRelay {
                 var normalised = EngineErrors.normalisedOrNull(chunk, json);
                 return List.of(frame(normalised == null ? data : json.writeValueAsString(normalised)));
             }
+            onChunk.accept(chunk);
             JsonNode choices = chunk.path("choices");
             if (chunk.path("usage").isObject() && choices.isEmpty()) {
                 // The final usage chunk (choices: []); continuous usage on content chunks is not double counted.

@@ -28,7 +28,6 @@ public class RegionCheck {
 
     /** Well inside an assertion's lifetime: a refresh never asks with an expired one. */
     private static final Duration KEEP_CREDENTIALS = Duration.ofMinutes(5);
-    private static final String ANONYMOUS = "anonymous";
 
     private final @Nullable PolicyClient policies;
     private final RecentCredentials credentials = new RecentCredentials(KEEP_CREDENTIALS, Ticker.systemTicker());
@@ -56,8 +55,7 @@ public class RegionCheck {
         if (policies == null) {
             return Mono.empty();
         }
-        Principal principal = new Principal(caller.subject() == null ? ANONYMOUS : caller.subject(),
-                caller.tenant(), caller.roles(), caller.homeRegion(), caller.clearance());
+        Principal principal = Principal.of(caller);
         if (policyAssertion != null) {
             credentials.remember(principal, policyAssertion);
         }

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import reactor.core.publisher.Flux;
@@ -26,6 +28,8 @@ class StreamRelayTest {
             {"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":11,"completion_tokens":2,"total_tokens":13,"prompt_tokens_details":{"cached_tokens":7}}}""";
 
     private static final Duration LIMIT = Duration.ofMinutes(9);
+    private static final Consumer<JsonNode> IGNORE_CHUNKS = chunk -> {
+    };
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AtomicInteger finishCalls = new AtomicInteger();
@@ -147,7 +151,8 @@ class StreamRelayTest {
         var engineCancelled = new java.util.concurrent.atomic.AtomicBoolean();
 
         StepVerifier.withVirtualTime(() -> relay.relay(Flux.concat(Flux.just(ROLE, HELLO), Flux.<String>never())
-                        .doOnCancel(() -> engineCancelled.set(true)), false, observation, Duration.ofMinutes(9)))
+                        .doOnCancel(() -> engineCancelled.set(true)), false, observation, IGNORE_CHUNKS,
+                        Duration.ofMinutes(9)))
                 .expectNext(frame(ROLE), frame(HELLO))
                 .expectNoEvent(Duration.ofMinutes(9).minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
@@ -171,7 +176,7 @@ class StreamRelayTest {
         observation.engineCalled();
 
         relay.relay(Flux.concat(Flux.just(ROLE, HELLO, WORLD), Flux.error(new IOException("reset"))), false,
-                observation, LIMIT).collectList().block();
+                observation, IGNORE_CHUNKS, LIMIT).collectList().block();
 
         assertThat(finished.get().outcome()).isEqualTo(Outcome.STREAM_BROKEN);
         assertThat(finished.get().usage()).isEmpty();
@@ -183,7 +188,7 @@ class StreamRelayTest {
     void clientGoingAwayCountsAsCancelledOnce() {
         var observation = new RequestObservation(registry, "m", true, finished -> finishCalls.incrementAndGet());
 
-        List<String> firstOnly = relay.relay(Flux.just(ROLE, HELLO, WORLD, "[DONE]"), false, observation, LIMIT)
+        List<String> firstOnly = relay.relay(Flux.just(ROLE, HELLO, WORLD, "[DONE]"), false, observation, IGNORE_CHUNKS, LIMIT)
                 .take(1).collectList().block();
 
         assertThat(firstOnly).containsExactly(frame(ROLE));
@@ -193,7 +198,7 @@ class StreamRelayTest {
 
     private List<String> relay(Flux<String> engine, boolean clientWantsUsage) {
         var observation = new RequestObservation(registry, "m", true, finished -> finishCalls.incrementAndGet());
-        return relay.relay(engine, clientWantsUsage, observation, LIMIT).collectList().block();
+        return relay.relay(engine, clientWantsUsage, observation, IGNORE_CHUNKS, LIMIT).collectList().block();
     }
 
     private double tokens(String tokenClass) {

@@ -2,6 +2,8 @@ package io.warmpath.policy.client;
 
 import java.util.List;
 
+import io.warmpath.contracts.errors.ErrorCode;
+
 /**
  * policy-service's answer to one {@link io.warmpath.contracts.policy.DecisionRequest}, or the deny the client substitutes when it could not get
  * one (fail closed).
@@ -18,6 +20,15 @@ public record Decision(Outcome outcome, List<String> policies, String reason) {
 
     public boolean allowed() {
         return outcome == Outcome.ALLOW;
+    }
+
+    /**
+     * The error a deny is answered with: {@code region_not_allowed} when a deciding policy is about regions (its id
+     * says so, as {@code regulated-outside-tenant-regions} does), else {@code data_class_not_allowed}.
+     */
+    public ErrorCode refusal() {
+        return policies.stream().anyMatch(policy -> policy.contains("region")) ? ErrorCode.REGION_NOT_ALLOWED
+                : ErrorCode.DATA_CLASS_NOT_ALLOWED;
     }
 
     static Decision failedClosed(Outcome cause, String reason) {

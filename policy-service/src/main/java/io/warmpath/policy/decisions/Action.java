@@ -10,6 +10,7 @@ enum Action {
     STORE_ARTIFACT("store_artifact", Set.of(ResourceType.ARTIFACT)),
     READ_ARTIFACT("read_artifact", Set.of(ResourceType.ARTIFACT)),
     INVOKE_TOOL("invoke_tool", Set.of(ResourceType.TOOL)),
+    RECORD_TRANSCRIPT("record_transcript", Set.of(ResourceType.SESSION)),
     EGRESS("egress", Set.of(ResourceType.URL));
 
     private final String id;

@@ -118,7 +118,7 @@ class Decider {
             // A cell without a region label is in region "": no tenant allows regulated data there.
             case CELL -> attributes.put("region", new PrimString(question.regionOrEmpty()));
             case MODEL, TOOL -> putRegion(question, attributes);
-            case ARTIFACT -> {
+            case ARTIFACT, SESSION -> {
                 putRegion(question, attributes);
                 attributes.put("data_class", new PrimString(question.dataClass()));
             }

@@ -9,6 +9,7 @@ enum ResourceType {
     MODEL("Model"),
     ARTIFACT("Artifact"),
     TOOL("Tool"),
+    SESSION("Session"),
     URL("Url");
 
     private final String entityType;

@@ -83,7 +83,19 @@ class DefaultPoliciesTest {
                         resource("Tool", "search", null, "regulated"), Map.of(), DENY,
                         "regulated-outside-tenant-regions"),
                 row("a tool with internal data", principal("acme", List.of(), null), "invoke_tool",
-                        resource("Tool", "search", null, "internal"), Map.of(), ALLOW, "open-data"));
+                        resource("Tool", "search", null, "internal"), Map.of(), ALLOW, "open-data"),
+                row("recording an internal session's transcript", principal("acme", List.of(), null),
+                        "record_transcript", resource("Session", "new", null, "internal"), Map.of(), ALLOW,
+                        "open-data"),
+                row("recording a confidential session's transcript without role or clearance",
+                        principal("acme", List.of(), null), "record_transcript",
+                        resource("Session", "new", null, "confidential"), Map.of(), DENY),
+                row("recording a confidential session's transcript with clearance",
+                        principal("acme", List.of(), "confidential"), "record_transcript",
+                        resource("Session", "new", null, "confidential"), Map.of(), ALLOW, "confidential-data"),
+                row("no default policy records a regulated session's transcript, even in an allowed region",
+                        principal("dev", List.of("data:regulated"), "regulated"), "record_transcript",
+                        resource("Session", "new", "local", "regulated"), Map.of("data_region", "local"), DENY));
     }
 
     @ParameterizedTest

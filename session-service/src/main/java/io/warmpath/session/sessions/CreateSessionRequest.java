@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param region     optional region the session's data must stay in, {@code [A-Za-z0-9._-]{1,64}}
  * @param ttlSeconds lifetime since last use, 60 to 604800, default 3600
  * @param budgets    optional limits
+ * @param recordTranscript whether each turn's request and answer is stored as a transcript artifact (redacted for
+ *                   the data class), when policy allows it for the session's data class; default false
  */
 record CreateSessionRequest(
         @NotNull(message = WORKFLOW_PROBLEM) @Pattern(regexp = "[a-z0-9._-]{1,64}", message = WORKFLOW_PROBLEM)
@@ -24,7 +26,8 @@ record CreateSessionRequest(
         @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must match [A-Za-z0-9._-]\\{1,64\\}")
         @Nullable String region,
         @Range(min = 60, max = 604_800, message = "must be between {min} and {max}") @Nullable Integer ttlSeconds,
-        @Valid @Nullable Budgets budgets) {
+        @Valid @Nullable Budgets budgets,
+        @Nullable Boolean recordTranscript) {
 
     static final String DEFAULT_DATA_CLASS = "internal";
     private static final int DEFAULT_TTL_SECONDS = 3600;
@@ -34,6 +37,12 @@ record CreateSessionRequest(
     /** The request with the defaults of what it leaves out. */
     CreateSessionRequest withDefaults() {
         return new CreateSessionRequest(workflow, dataClass == null ? DEFAULT_DATA_CLASS : dataClass, region,
-                ttlSeconds == null ? DEFAULT_TTL_SECONDS : ttlSeconds, budgets == null ? Budgets.UNLIMITED : budgets);
+                ttlSeconds == null ? DEFAULT_TTL_SECONDS : ttlSeconds, budgets == null ? Budgets.UNLIMITED : budgets,
+                Boolean.TRUE.equals(recordTranscript));
+    }
+
+    /** Whether the session records its transcript. */
+    boolean recordsTranscript() {
+        return Boolean.TRUE.equals(recordTranscript);
     }
 }

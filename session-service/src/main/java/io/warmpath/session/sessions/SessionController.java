@@ -1,14 +1,18 @@
 package io.warmpath.session.sessions;
 
+import io.warmpath.contracts.DataClass;
+import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.session.web.Tenant;
 import jakarta.validation.Valid;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,15 +27,23 @@ import org.springframework.web.bind.annotation.RestController;
 class SessionController {
 
     private final Sessions sessions;
+    private final TranscriptPolicy transcripts;
 
-    SessionController(Sessions sessions) {
+    SessionController(Sessions sessions, TranscriptPolicy transcripts) {
         this.sessions = sessions;
+        this.transcripts = transcripts;
     }
 
+    /** A session that records its transcript is created only when policy allows it for its data class and region. */
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    SessionViews.Created create(Tenant tenant, Assertion caller, @Valid @RequestBody CreateSessionRequest request) {
-        return sessions.create(tenant.id(), caller.subject(), request.withDefaults());
+    SessionViews.Created create(Tenant tenant, Assertion caller, @Valid @RequestBody CreateSessionRequest request,
+            @RequestHeader(name = WarmpathHeaders.POLICY_ASSERTION, required = false) @Nullable String policy) {
+        CreateSessionRequest complete = request.withDefaults();
+        if (complete.recordsTranscript()) {
+            transcripts.check(caller, policy, DataClass.fromWire(complete.dataClass()), complete.region());
+        }
+        return sessions.create(tenant.id(), caller.subject(), complete);
     }
 
     @GetMapping("/{id}")

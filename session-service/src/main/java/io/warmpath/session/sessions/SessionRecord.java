@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * expires at (epoch ms), {@code h} token hash (explicit sessions), {@code k} implicit key hash (implicit sessions);
  * budgets {@code bc bg bt bu} (context, growth, total tokens, cost in nano-USD); binding {@code cell mdl bat ep lp}
  * (cell, model, bound at, epoch, last prompt tokens); ledger {@code n pt ct ot uc} (turns, prompt, cached,
- * completion tokens, cost) and open reservations {@code rt rc} (tokens, cost).
+ * completion tokens, cost), open reservations {@code rt rc} (tokens, cost) and {@code tr} ({@code 1}: its turns are
+ * recorded as transcripts).
  */
 public record SessionRecord(
         String id,
@@ -32,7 +33,11 @@ public record SessionRecord(
         Instant expiresAt,
         Budgets budgets,
         @Nullable Binding binding,
-        Ledger ledger) {
+        Ledger ledger,
+        boolean recordTranscript) {
+
+    /** The hash field that marks a session whose turns are recorded. */
+    static final String RECORD_TRANSCRIPT = "tr";
 
     /** Reads the hash of session {@code id}. */
     public static SessionRecord fromHash(String id, Map<String, String> hash) {
@@ -49,7 +54,7 @@ public record SessionRecord(
         return new SessionRecord(id, hash.get("t"), hash.get("o"), hash.get("w"),
                 DataClass.fromWire(hash.get("d")).wireName(), hash.get("r"),
                 hash.containsKey("k"), number(hash, "l"), Instant.ofEpochMilli(number(hash, "x")), budgets, binding,
-                ledger);
+                ledger, "1".equals(hash.get(RECORD_TRANSCRIPT)));
     }
 
     /** Whether any limit is set: its cell must then reserve before each turn. */

@@ -15,21 +15,22 @@ final class SessionViews {
 
     /** {@code POST /v1/sessions}: the only answer that ever carries the token. */
     record Created(String id, String affinityToken, Instant expiresAt, String workflow, String dataClass,
-            @Nullable String region, Budgets budgets, boolean implicit) {
+            @Nullable String region, Budgets budgets, boolean implicit, boolean recordTranscript) {
 
         static Created of(SessionRecord session, String token) {
             return new Created(session.id(), token, session.expiresAt(), session.workflow(), session.dataClass(),
-                    session.region(), session.budgets(), session.implicit());
+                    session.region(), session.budgets(), session.implicit(), session.recordTranscript());
         }
     }
 
     /** {@code GET /v1/sessions/{id}}: the session without its token. */
     record Session(String id, @Nullable String workflow, String dataClass, @Nullable String region,
-            boolean implicit, Instant expiresAt, Budgets budgets, @Nullable Binding binding) {
+            boolean implicit, Instant expiresAt, Budgets budgets, @Nullable Binding binding, boolean recordTranscript) {
 
         static Session of(SessionRecord session) {
             return new Session(session.id(), session.workflow(), session.dataClass(), session.region(),
-                    session.implicit(), session.expiresAt(), session.budgets(), session.binding());
+                    session.implicit(), session.expiresAt(), session.budgets(), session.binding(),
+                    session.recordTranscript());
         }
     }
 
@@ -40,6 +41,7 @@ final class SessionViews {
     /** {@code POST /internal/resolve}: everything the gateway routes on. */
     static ResolvedSession resolved(SessionRecord session) {
         return new ResolvedSession(session.id(), session.tenant(), session.workflow(), session.implicit(),
-                DataClass.fromWire(session.dataClass()), session.region(), session.limited(), session.binding());
+                DataClass.fromWire(session.dataClass()), session.region(), session.limited(), session.binding(),
+                session.recordTranscript());
     }
 }

@@ -76,6 +76,9 @@ public class Sessions {
             fields.put("r", request.region());
         }
         fields.put("h", tokenHash);
+        if (request.recordsTranscript()) {
+            fields.put(SessionRecord.RECORD_TRANSCRIPT, "1");
+        }
         SessionRecord.putBudgets(fields, request.budgets());
         SessionRecord session = open(tenant, request.ttlSeconds(), fields);
         // A fresh random token: nothing else can hold its lookup key.
