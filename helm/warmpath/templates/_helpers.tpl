@@ -170,6 +170,20 @@ readinessProbe:
 {{- printf "http://%s:%d" (include "warmpath.componentName" (dict "root" . "component" "policy")) (int .Values.policy.containerPorts.http) -}}
 {{- end -}}
 
+{{/* Where the S3 API is, as artifact-service and policy-service configure it (YAML; read with fromYaml). */}}
+{{- define "warmpath.s3Location" -}}
+signing-region: {{ .Values.externalS3.region }}
+{{- if .Values.minio.enabled }}
+endpoint: {{ printf "http://%s:9000" (include "warmpath.componentName" (dict "root" . "component" "minio")) }}
+path-style: true
+{{- else if .Values.externalS3.endpoint }}
+endpoint: {{ .Values.externalS3.endpoint }}
+path-style: true
+{{- else }}
+path-style: false
+{{- end }}
+{{- end -}}
+
 {{- define "warmpath.artifactsUrl" -}}
 {{- printf "http://%s:%d" (include "warmpath.componentName" (dict "root" . "component" "artifacts")) (int .Values.artifacts.containerPorts.http) -}}
 {{- end -}}

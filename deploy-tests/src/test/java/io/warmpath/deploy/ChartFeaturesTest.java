@@ -123,7 +123,7 @@ class ChartFeaturesTest {
         assertThat(at(bundled, "warmpath", "artifacts", "store", "server-side-encryption")).isEqualTo("AES256");
         assertThat(container(dev, "artifacts", "artifacts").getEnv()).extracting("name")
                 .contains("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
-        assertThat(callers(dev, "minio", 9000)).containsExactlyInAnyOrder("minio-buckets", "artifacts");
+        assertThat(callers(dev, "minio", 9000)).containsExactlyInAnyOrder("minio-buckets", "artifacts", "policy");
 
         Chart.Rendered external = Chart.render("external-redis-s3.yaml");
         Map<String, Object> s3 = applicationYaml(external, PREFIX + "artifacts");
@@ -132,6 +132,27 @@ class ChartFeaturesTest {
         NetworkPolicy artifacts = external.one(NetworkPolicy.class, PREFIX + "artifacts");
         assertThat(artifacts.getSpec().getEgress()).anySatisfy(rule -> assertThat(rule.getTo())
                 .anySatisfy(peer -> assertThat(peer.getIpBlock()).isNotNull()));
+    }
+
+    @Test
+    void policyServiceShipsItsAuditToALockedBucketThatArtifactServiceReads() {
+        Map<String, Object> policy = applicationYaml(dev, PREFIX + "policy");
+        assertThat(at(policy, "warmpath", "policy", "audit", "bucket")).isEqualTo("warmpath-audit");
+        assertThat(at(policy, "warmpath", "policy", "audit", "endpoint")).isEqualTo("http://" + PREFIX + "minio:9000");
+        assertThat(container(dev, "policy", "policy").getEnv()).extracting("name")
+                .contains("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        Map<String, Object> artifacts = applicationYaml(dev, PREFIX + "artifacts");
+        assertThat(at(artifacts, "warmpath", "artifacts", "store", "audit", "bucket")).isEqualTo("warmpath-audit");
+
+        Chart.Rendered external = Chart.render("external-redis-s3.yaml");
+        NetworkPolicy egress = external.one(NetworkPolicy.class, PREFIX + "policy");
+        assertThat(egress.getSpec().getEgress()).anySatisfy(rule -> assertThat(rule.getTo())
+                .anySatisfy(peer -> assertThat(peer.getIpBlock()).isNotNull()));
+
+        Chart.Rendered off = Chart.render(List.of(Chart.EXAMPLES.resolve("dev.yaml")),
+                Map.of("policy.audit.enabled", "false"));
+        assertThat(applicationYaml(off, PREFIX + "policy").toString()).doesNotContain("audit");
+        assertThat(callers(off, "minio", 9000)).doesNotContain("policy");
     }
 
     @Test

@@ -126,6 +126,7 @@ class ComposeTest {
         assertThat(dependencies("artifacts")).containsExactlyInAnyOrder("policy", "minio-buckets");
         assertThat(dependencies("cell-1")).containsExactlyInAnyOrder("policy", "sessions", "artifacts");
         assertThat(dependencies("sessions")).containsExactlyInAnyOrder("redis", "policy");
+        assertThat(dependencies("policy")).containsExactly("minio-buckets");
         assertThat(dependencies("minio-buckets")).containsExactly("minio");
     }
 

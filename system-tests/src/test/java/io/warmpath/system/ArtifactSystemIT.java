@@ -185,6 +185,39 @@ class ArtifactSystemIT {
     }
 
     @Test
+    @Order(5)
+    void policyDecisionsAreShippedToTheAuditBucketAndListedForTheirTenantOnly() throws Exception {
+        // The tests before made decisions for acme (artifact writes and reads) and globex (a read).
+        String acmeAuditor = DevCredentials.token(stack.keyDir(), "acme", "audit:read");
+        String globexAuditor = DevCredentials.token(stack.keyDir(), "globex", "audit:read");
+
+        List<JsonNode> batches = new java.util.ArrayList<>();
+        for (long deadline = System.nanoTime() + 30_000_000_000L; batches.isEmpty()
+                && System.nanoTime() < deadline; Thread.sleep(250)) {
+            HttpResponse<String> listing = send(acmeAuditor, HttpRequest.newBuilder(uri("/v1/audit")));
+            assertThat(listing.statusCode()).as(listing.body()).isEqualTo(200);
+            GatewayClient.JSON.readTree(listing.body()).path("data").forEach(batches::add);
+        }
+        assertThat(batches).isNotEmpty();
+        HttpResponse<String> batch = send(acmeAuditor, HttpRequest.newBuilder(
+                uri("/v1/audit/" + batches.getFirst().path("id").asString())));
+        assertThat(batch.statusCode()).isEqualTo(200);
+        List<JsonNode> records = batch.body().lines().map(GatewayClient.JSON::readTree).toList();
+        assertThat(records).isNotEmpty().allSatisfy(record -> {
+            assertThat(record.path("tenant").asString()).isEqualTo("acme");
+            assertThat(record.path("decision").asString()).isIn("allow", "deny");
+        });
+        assertThat(records).anySatisfy(record -> assertThat(record.path("action").asString())
+                .isIn("store_artifact", "read_artifact", "record_transcript", "infer"));
+
+        HttpResponse<String> theirs = send(globexAuditor, HttpRequest.newBuilder(
+                uri("/v1/audit/" + batches.getFirst().path("id").asString())));
+        assertThat(theirs.statusCode()).as("another tenant's batch").isEqualTo(404);
+        assertThat(send(acme, HttpRequest.newBuilder(uri("/v1/audit"))).statusCode())
+                .as("artifact scopes do not read the audit").isEqualTo(403);
+    }
+
+    @Test
     @Order(10)
     void s3OutageIsA503WithRetryAfterAndNothingIsLost() throws Exception {
         HttpResponse<String> created = send(acme, HttpRequest.newBuilder(uri("/v1/artifacts?name=kept"

@@ -26,6 +26,7 @@ import io.warmpath.devs3.LocalS3;
 final class WarmpathStack implements AutoCloseable {
 
     static final String MODEL = "kimi-k2.5";
+    static final String AUDIT_BUCKET = "warmpath-audit";
     private static final Duration STARTUP = Duration.ofSeconds(120);
 
     private final Path workDir;
@@ -59,13 +60,14 @@ final class WarmpathStack implements AutoCloseable {
         try {
             stack.redisPort = ServiceProcess.freePort();
             stack.startRedis();
-            stack.policy = stack.service("policy", "policy-service", stack.verifiesAssertions());
+            stack.s3Port = ServiceProcess.freePort();
+            stack.startS3();
+            stack.policy = stack.service("policy", "policy-service", stack.verifiesAssertions(
+                    stack.auditShippingArgs()));
             stack.sessions = stack.service("sessions", "session-service", stack.verifiesAssertions(
                     "--spring.data.redis.port=" + stack.redisPort,
                     "--warmpath.session.policy.url=" + stack.policyUrl(),
                     "--warmpath.session.policy.deadline=5s"));
-            stack.s3Port = ServiceProcess.freePort();
-            stack.startS3();
             stack.artifacts = stack.service("artifacts", "artifact-service", stack.verifiesAssertions(
                     stack.artifactStoreArgs()));
             for (int i = 1; i <= cellCount; i++) {
@@ -168,12 +170,23 @@ final class WarmpathStack implements AutoCloseable {
         s3 = LocalS3.start(s3Port, workDir.resolve("s3"), logs.resolve("s3.log"));
     }
 
+    /** policy-service ships its audit records to the audit bucket, quickly enough for a test to wait for them. */
+    private String[] auditShippingArgs() {
+        String prefix = "--warmpath.policy.audit.";
+        return new String[] {prefix + "bucket=" + AUDIT_BUCKET, prefix + "endpoint=" + s3.endpoint(),
+                prefix + "access-key=" + LocalS3.ACCESS_KEY, prefix + "secret-key=" + LocalS3.SECRET_KEY,
+                prefix + "create-bucket=true", prefix + "server-side-encryption=none", prefix + "flush-interval=1s"};
+    }
+
     private String[] artifactStoreArgs() {
         List<String> args = new ArrayList<>(List.of("--warmpath.artifacts.policy-url=" + policyUrl(),
                 "--warmpath.artifacts.policy-deadline=5s",
                 // S3Proxy has no server-side encryption.
                 "--warmpath.artifacts.store.server-side-encryption=none",
                 "--warmpath.artifacts.retry-after=1s"));
+        String audit = "--warmpath.artifacts.store.audit.";
+        args.addAll(List.of(audit + "endpoint=" + s3.endpoint(), audit + "bucket=" + AUDIT_BUCKET,
+                audit + "access-key=" + LocalS3.ACCESS_KEY, audit + "secret-key=" + LocalS3.SECRET_KEY));
         for (String region : List.of("local", "eu")) {
             String prefix = "--warmpath.artifacts.store.regions." + region + ".";
             args.addAll(List.of(prefix + "endpoint=" + s3.endpoint(), prefix + "bucket=warmpath-artifacts-" + region,

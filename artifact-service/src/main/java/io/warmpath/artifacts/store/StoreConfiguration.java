@@ -48,37 +48,47 @@ class StoreConfiguration {
     @Bean
     RegionalStores regionalStores(StoreProperties properties, SdkHttpClient http) {
         Map<String, ObjectStore> stores = new LinkedHashMap<>();
+        properties.regions().forEach((region, store) -> stores.put(region, objectStore(region, store, properties,
+                http)));
+        return new RegionalStores(stores);
+    }
+
+    @Bean
+    AuditArchive auditArchive(StoreProperties properties, SdkHttpClient http) {
+        return new AuditArchive(properties.audit() == null ? null
+                : objectStore("audit", properties.audit(), properties, http));
+    }
+
+    private static ObjectStore objectStore(String name, StoreProperties.RegionStore store, StoreProperties properties,
+            SdkHttpClient http) {
         ServerSideEncryption encryption = properties.serverSideEncryption().equalsIgnoreCase("none") ? null
                 : ServerSideEncryption.fromValue(properties.serverSideEncryption());
-        properties.regions().forEach((region, store) -> {
-            AwsCredentialsProvider credentials = store.accessKey() != null && store.secretKey() != null
-                    ? StaticCredentialsProvider.create(AwsBasicCredentials.create(store.accessKey(), store.secretKey()))
-                    : DefaultCredentialsProvider.builder().build();
-            var client = S3Client.builder()
-                    .httpClient(http)
-                    .region(Region.of(store.signingRegion()))
-                    .credentialsProvider(credentials)
-                    .forcePathStyle(store.pathStyle())
-                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-            var presigner = S3Presigner.builder()
-                    .region(Region.of(store.signingRegion()))
-                    .credentialsProvider(credentials)
-                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(store.pathStyle()).build());
-            if (store.endpoint() != null) {
-                client.endpointOverride(store.endpoint());
-            }
-            URI presigned = store.publicEndpoint() != null ? store.publicEndpoint() : store.endpoint();
-            if (presigned != null) {
-                presigner.endpointOverride(presigned);
-            }
-            ObjectStore objectStore = new ObjectStore(region, client.build(), presigner.build(), store.bucket(),
-                    (int) properties.partSize().toBytes(), encryption, properties.maxChunkedUploads());
-            if (store.createBucket()) {
-                objectStore.ensureBucket();
-            }
-            stores.put(region, objectStore);
-        });
-        return new RegionalStores(stores);
+        AwsCredentialsProvider credentials = store.accessKey() != null && store.secretKey() != null
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(store.accessKey(), store.secretKey()))
+                : DefaultCredentialsProvider.builder().build();
+        var client = S3Client.builder()
+                .httpClient(http)
+                .region(Region.of(store.signingRegion()))
+                .credentialsProvider(credentials)
+                .forcePathStyle(store.pathStyle())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        var presigner = S3Presigner.builder()
+                .region(Region.of(store.signingRegion()))
+                .credentialsProvider(credentials)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(store.pathStyle()).build());
+        if (store.endpoint() != null) {
+            client.endpointOverride(store.endpoint());
+        }
+        URI presigned = store.publicEndpoint() != null ? store.publicEndpoint() : store.endpoint();
+        if (presigned != null) {
+            presigner.endpointOverride(presigned);
+        }
+        ObjectStore objectStore = new ObjectStore(name, client.build(), presigner.build(), store.bucket(),
+                (int) properties.partSize().toBytes(), encryption, properties.maxChunkedUploads());
+        if (store.createBucket()) {
+            objectStore.ensureBucket();
+        }
+        return objectStore;
     }
 }

@@ -18,10 +18,13 @@ import org.springframework.util.unit.DataSize;
  *                             {@code aws:kms}), or {@code none} for a server that has no encryption configured
  * @param maxChunkedUploads    chunked uploads (no {@code Content-Length}) in flight at once per region, each holding
  *                             one part in memory; more wait up to 5 s for a turn, then get a 503
+ * @param audit                the audit bucket policy-service ships its records to, read here for
+ *                             {@code GET /v1/audit}; unset: this deployment keeps no audit records to list
  */
 @ConfigurationProperties("warmpath.artifacts.store")
 public record StoreProperties(Map<String, RegionStore> regions, @DefaultValue("8MB") DataSize partSize,
-        @DefaultValue("AES256") String serverSideEncryption, @DefaultValue("16") int maxChunkedUploads) {
+        @DefaultValue("AES256") String serverSideEncryption, @DefaultValue("16") int maxChunkedUploads,
+        @Nullable RegionStore audit) {
 
     public StoreProperties {
         regions = regions == null ? Map.of() : Map.copyOf(regions);

@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and {@code artifacts:write} to write, delete or presign, {@code artifacts:admin} to set or lift a legal hold: the
  * gateway checks the same scopes, and this service does not rely on it. A cell stores a recorded session's transcript
  * with an assertion that has only {@code artifacts:transcript}: it may upload (the controller then holds it to that
- * session's transcript) and nothing else.
+ * session's transcript) and nothing else. {@code audit:read} lists and reads the tenant's policy audit records.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -24,6 +24,7 @@ class SecurityConfiguration {
     static final String WRITE = "SCOPE_artifacts:write";
     static final String ADMIN = "SCOPE_artifacts:admin";
     static final String TRANSCRIPT = "SCOPE_" + Assertion.TRANSCRIPT_SCOPE;
+    static final String AUDIT_READ = "SCOPE_audit:read";
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AssertionJwtDecoder assertions, JsonMapper json)
@@ -33,6 +34,7 @@ class SecurityConfiguration {
                 .requestMatchers("/v1/artifacts/*/legal-hold").hasAuthority(ADMIN)
                 .requestMatchers(HttpMethod.GET, "/v1/artifacts", "/v1/artifacts/**").hasAuthority(READ)
                 .requestMatchers(HttpMethod.HEAD, "/v1/artifacts", "/v1/artifacts/**").hasAuthority(READ)
+                .requestMatchers(HttpMethod.GET, "/v1/audit", "/v1/audit/*").hasAuthority(AUDIT_READ)
                 .requestMatchers(HttpMethod.PUT, "/v1/artifacts").hasAnyAuthority(WRITE, TRANSCRIPT)
                 .requestMatchers("/v1/artifacts", "/v1/artifacts/**").hasAuthority(WRITE));
     }

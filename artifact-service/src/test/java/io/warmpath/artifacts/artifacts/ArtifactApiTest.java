@@ -1,5 +1,6 @@
 package io.warmpath.artifacts.artifacts;
 
+import static io.warmpath.artifacts.artifacts.ArtifactStoreTestSupport.AUDIT_BUCKET;
 import static io.warmpath.artifacts.artifacts.ArtifactStoreTestSupport.HTTP;
 import static io.warmpath.artifacts.artifacts.ArtifactStoreTestSupport.LOCAL_BUCKET;
 import static io.warmpath.artifacts.artifacts.ArtifactStoreTestSupport.POLICY;
@@ -7,6 +8,7 @@ import static io.warmpath.artifacts.artifacts.ArtifactStoreTestSupport.bearer;
 import static io.warmpath.artifacts.artifacts.ArtifactStoreTestSupport.caller;
 import static io.warmpath.artifacts.artifacts.ArtifactStoreTestSupport.keysIn;
 import static io.warmpath.artifacts.artifacts.ArtifactStoreTestSupport.policyAssertion;
+import static io.warmpath.artifacts.artifacts.ArtifactStoreTestSupport.putObject;
 import static io.warmpath.artifacts.artifacts.ArtifactStoreTestSupport.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 
@@ -22,6 +25,7 @@ import io.warmpath.contracts.DataClass;
 import io.warmpath.contracts.Ids;
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.assertion.Assertion;
+import io.warmpath.contracts.audit.AuditKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -383,6 +387,47 @@ class ArtifactApiTest {
                 new byte[] {1}, "x/y");
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(code(forged)).isEqualTo("insufficient_scope");
+    }
+
+    @Test
+    void theTenantsAuditBatchesAreListedInTimeOrderAndReadOnlyByThatTenant() throws Exception {
+        String tenant = "audited-" + Ids.random("t_").substring(2, 10);
+        Assertion auditor = new Assertion(tenant, "auditor", List.of("audit:read"), List.of(), null, null, null,
+                DataClass.INTERNAL, null, null, false);
+        String early = AuditKeys.batchId(Instant.parse("2026-12-07T09:00:00Z"), "policy-a", 1);
+        String late = AuditKeys.batchId(Instant.parse("2026-12-07T11:00:00Z"), "policy-b", 7);
+        putObject(AUDIT_BUCKET, AuditKeys.batchKey(tenant, late), "{\"decision\":\"deny\"}\n");
+        putObject(AUDIT_BUCKET, AuditKeys.batchKey(tenant, early), "{\"decision\":\"allow\"}\n");
+        putObject(AUDIT_BUCKET, AuditKeys.batchKey("someone-else", early), "{\"decision\":\"theirs\"}\n");
+
+        JsonNode all = JSON.readTree(send(auditor, HttpRequest.newBuilder(audit(""))).body());
+        assertThat(all.path("data").values()).extracting(batch -> batch.path("id").asString())
+                .containsExactly(early, late);
+        assertThat(all.path("data").get(0).path("first_record_at").asString()).isEqualTo("2026-12-07T09:00:00Z");
+        JsonNode paged = JSON.readTree(send(auditor, HttpRequest.newBuilder(audit("?limit=1"))).body());
+        assertThat(paged.path("next_cursor").asString()).isEqualTo(early);
+        assertThat(JSON.readTree(send(auditor, HttpRequest.newBuilder(audit("?cursor=" + early))).body())
+                .path("data").values()).extracting(batch -> batch.path("id").asString()).containsExactly(late);
+        assertThat(JSON.readTree(send(auditor, HttpRequest.newBuilder(audit("?from=2026-12-07T10:00:00Z"))).body())
+                .path("data").values()).extracting(batch -> batch.path("id").asString()).containsExactly(late);
+
+        HttpResponse<String> batch = send(auditor, HttpRequest.newBuilder(audit("/" + early)));
+        assertThat(batch.statusCode()).isEqualTo(200);
+        assertThat(batch.body()).isEqualTo("{\"decision\":\"allow\"}\n");
+        assertThat(batch.headers().firstValue("content-type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith(AuditKeys.MEDIA_TYPE));
+
+        // Another tenant's auditor finds nothing of it; a reader of artifacts may not read the audit at all.
+        Assertion stranger = new Assertion("someone-else", "auditor", List.of("audit:read"), List.of(), null, null,
+                null, DataClass.INTERNAL, null, null, false);
+        assertThat(send(stranger, HttpRequest.newBuilder(audit("/" + late))).statusCode()).isEqualTo(404);
+        assertThat(send(ACME, HttpRequest.newBuilder(audit(""))).statusCode()).isEqualTo(403);
+        assertThat(code(send(auditor, HttpRequest.newBuilder(audit("?from=yesterday"))))).isEqualTo("invalid_request");
+        assertThat(send(auditor, HttpRequest.newBuilder(audit("/not-a-batch"))).statusCode()).isEqualTo(404);
+    }
+
+    private URI audit(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port + "/v1/audit" + pathAndQuery);
     }
 
     private HttpRequest.Builder holding(String id) {

@@ -18,6 +18,7 @@ import io.warmpath.devs3.LocalS3;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -31,6 +32,7 @@ final class ArtifactStoreTestSupport {
 
     static final String LOCAL_BUCKET = "warmpath-artifacts-local";
     static final String EU_BUCKET = "warmpath-artifacts-eu";
+    static final String AUDIT_BUCKET = "warmpath-audit";
     static final TestS3 S3 = TestS3.start();
     static final StubPolicyService POLICY = StubPolicyService.start();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -51,6 +53,12 @@ final class ArtifactStoreTestSupport {
     static void properties(DynamicPropertyRegistry registry, TestS3 s3) {
         region(registry, s3, "local", LOCAL_BUCKET);
         region(registry, s3, "eu", EU_BUCKET);
+        String audit = "warmpath.artifacts.store.audit.";
+        registry.add(audit + "endpoint", () -> s3.endpoint().toString());
+        registry.add(audit + "bucket", () -> AUDIT_BUCKET);
+        registry.add(audit + "access-key", s3::accessKey);
+        registry.add(audit + "secret-key", s3::secretKey);
+        registry.add(audit + "create-bucket", () -> "true");
         registry.add("warmpath.artifacts.default-region", () -> "local");
         registry.add("warmpath.artifacts.policy-url", POLICY::url);
         registry.add("warmpath.artifacts.store.part-size", () -> "5MB");
@@ -86,12 +94,23 @@ final class ArtifactStoreTestSupport {
 
     /** Every key the S3 server holds in {@code bucket}, straight from S3. */
     static List<String> keysIn(String bucket) {
-        try (S3Client client = S3Client.builder().endpointOverride(S3.endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true).httpClient(Apache5HttpClient.create())
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(S3.accessKey(), S3.secretKey()))).build()) {
+        try (S3Client client = s3Client()) {
             return client.listObjectsV2(list -> list.bucket(bucket)).contents().stream().map(S3Object::key).toList();
         }
+    }
+
+    /** Writes an object straight to S3, as another service would. */
+    static void putObject(String bucket, String key, String body) {
+        try (S3Client client = s3Client()) {
+            client.putObject(put -> put.bucket(bucket).key(key), RequestBody.fromString(body));
+        }
+    }
+
+    private static S3Client s3Client() {
+        return S3Client.builder().endpointOverride(S3.endpoint()).region(Region.US_EAST_1)
+                .forcePathStyle(true).httpClient(Apache5HttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(S3.accessKey(), S3.secretKey()))).build();
     }
 
     static String sha256(byte[] bytes) {

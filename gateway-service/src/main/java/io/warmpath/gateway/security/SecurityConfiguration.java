@@ -41,6 +41,7 @@ class SecurityConfiguration {
     static final String ARTIFACTS_READ_AUTHORITY = "SCOPE_artifacts:read";
     static final String ARTIFACTS_WRITE_AUTHORITY = "SCOPE_artifacts:write";
     static final String ARTIFACTS_ADMIN_AUTHORITY = "SCOPE_artifacts:admin";
+    static final String AUDIT_READ_AUTHORITY = "SCOPE_audit:read";
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoder,
@@ -64,6 +65,8 @@ class SecurityConfiguration {
                         .hasAnyAuthority(SESSIONS_WRITE_AUTHORITY, INVOKE_AUTHORITY)
                         .pathMatchers("/v1/sessions", "/v1/sessions/**")
                         .hasAuthority(SESSIONS_WRITE_AUTHORITY)
+                        .pathMatchers(HttpMethod.GET, "/v1/audit", "/v1/audit/*")
+                        .hasAuthority(AUDIT_READ_AUTHORITY)
                         .pathMatchers("/v1/artifacts/*/legal-hold")
                         .hasAuthority(ARTIFACTS_ADMIN_AUTHORITY)
                         .pathMatchers(HttpMethod.GET, "/v1/artifacts", "/v1/artifacts/**")

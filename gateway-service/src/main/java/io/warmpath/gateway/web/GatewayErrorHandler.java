@@ -100,6 +100,9 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
         ARTIFACTS("/v1/artifacts", "artifact service", ErrorCode.ARTIFACT_SERVICE_UNAVAILABLE,
                 "The artifact service could not be reached.", ErrorCode.ARTIFACT_SERVICE_FAILED,
                 "The artifact service broke off the call."),
+        AUDIT("/v1/audit", "artifact service", ErrorCode.ARTIFACT_SERVICE_UNAVAILABLE,
+                "The artifact service could not be reached.", ErrorCode.ARTIFACT_SERVICE_FAILED,
+                "The artifact service broke off the call."),
         CELL("", "inference cell", ErrorCode.CELL_UNAVAILABLE, "No inference cell could be reached.",
                 ErrorCode.CELL_FAILED, "The inference cell broke off the call before answering.");
 

@@ -46,7 +46,9 @@ class PublicRoutes implements WebFilter {
             route("/v1/artifacts/{id}", HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE),
             route("/v1/artifacts/{id}/metadata", HttpMethod.GET),
             route("/v1/artifacts/{id}/url", HttpMethod.POST),
-            route("/v1/artifacts/{id}/legal-hold", HttpMethod.PUT));
+            route("/v1/artifacts/{id}/legal-hold", HttpMethod.PUT),
+            route("/v1/audit", HttpMethod.GET),
+            route("/v1/audit/{id}", HttpMethod.GET));
 
     private final RequestBodies bodies;
 

@@ -1,8 +1,11 @@
 package io.warmpath.policy.decisions;
 
 import java.time.Clock;
+import java.util.Optional;
 
+import io.warmpath.policy.audit.AuditShipper;
 import io.warmpath.policy.policies.PolicyBundle;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -15,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * file in production). A record holds who (principal id and tenant), what (action, resource type, id, region, data
  * class), the names of the caller's context facts (not their values), the answer, the deciding policies, the reason
  * and the policy set version. Never a token or prompt text: decision requests carry neither, and a URL is recorded
- * as its origin only (its path and query may carry secrets).
+ * as its origin only (its path and query may carry secrets). When an audit bucket is configured, the same line is
+ * also shipped there, for the tenant to list ({@link AuditShipper}).
  */
 @Component
 class AuditLog {
@@ -26,14 +30,16 @@ class AuditLog {
 
     private final JsonMapper json;
     private final Clock clock;
+    private final @Nullable AuditShipper shipper;
 
-    AuditLog(JsonMapper json, Clock clock) {
+    AuditLog(JsonMapper json, Clock clock, Optional<AuditShipper> shipper) {
         this.json = json;
         this.clock = clock;
+        this.shipper = shipper.orElse(null);
     }
 
     void record(Question question, Verdict verdict, PolicyBundle bundle) {
-        if (!audit.isInfoEnabled()) {
+        if (!audit.isInfoEnabled() && shipper == null) {
             return;
         }
         ObjectNode line = json.createObjectNode();
@@ -52,6 +58,10 @@ class AuditLog {
         ArrayNode policies = line.putArray("policies");
         verdict.policies().forEach(policies::add);
         line.put("reason", verdict.reason());
-        audit.info(json.writeValueAsString(line));
+        String record = json.writeValueAsString(line);
+        audit.info(record);
+        if (shipper != null) {
+            shipper.offer(question.tenant(), record);
+        }
     }
 }
