@@ -2,9 +2,18 @@ package io.warmpath.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.warmpath.cli.token.TokenSpec;
 import io.warmpath.system.GatewayClient.Conversation;
 import io.warmpath.system.GatewayClient.Reply;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -225,6 +234,57 @@ class SessionSystemIT {
                 new Conversation(MODEL, "You are agent pinned.").turn("Hi"));
         assertThat(refused.status()).as(refused.body()).isEqualTo(403);
         assertThat(refused.json().path("error").path("code").asString()).isEqualTo("region_not_allowed");
+    }
+
+    @Test
+    @Order(9)
+    void anApiKeyWorksInTheOfficialOpenAiSdkPlainAndStreamedUntilItIsRevoked() throws Exception {
+        String admin = DevCredentials.token(stack.keyDir(), "acme", "keys:admin", "inference:invoke");
+        Reply created = gateway.post("/v1/keys", admin, Map.of(),
+                "{\"name\":\"sdk\",\"scopes\":[\"inference:invoke\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String key = created.json().path("key").asString();
+        assertThat(key).startsWith("wpk_");
+
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(stack.gateway().url("/v1").toString())
+                .apiKey(key).maxRetries(0).build();
+        try {
+            String prompt = GatewayClient.systemPrompt("key-agent");
+            ChatCompletionCreateParams turn = ChatCompletionCreateParams.builder().model(MODEL)
+                    .addSystemMessage(prompt).addUserMessage("Plan the release.").maxCompletionTokens(12)
+                    .putAdditionalHeader("x-session-affinity", "sdk-key-session").build();
+            ChatCompletion first = client.chat().completions().create(turn);
+            ChatCompletion second = client.chat().completions().create(turn);
+            assertThat(first.choices()).isNotEmpty();
+            assertThat(second.usage().flatMap(usage -> usage.promptTokensDetails())
+                    .flatMap(details -> details.cachedTokens()).orElse(0L)).as("cached on turn 2").isPositive();
+            long streamedCached;
+            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                    turn.toBuilder().streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                            .build())) {
+                streamedCached = stream.stream().flatMap(chunk -> chunk.usage().stream())
+                        .mapToLong(usage -> usage.promptTokensDetails().flatMap(d -> d.cachedTokens()).orElse(0L))
+                        .sum();
+            }
+            assertThat(streamedCached).isPositive();
+
+            Reply revoked = gateway.delete("/v1/keys/" + created.json().path("id").asString(), admin);
+            assertThat(revoked.status()).isEqualTo(204);
+            // Documented: a revoked key stops working on every gateway within warmpath.gateway.keys.cache-ttl.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            boolean refused = false;
+            while (!refused && System.nanoTime() < deadline) {
+                try {
+                    client.chat().completions().create(turn);
+                    Thread.sleep(200);
+                } catch (UnauthorizedException expected) {
+                    refused = true;
+                }
+            }
+            assertThat(refused).as("refused within the cache ttl").isTrue();
+        } finally {
+            client.close();
+        }
     }
 
     @Test

@@ -27,7 +27,7 @@ class WarmpathScriptIT {
     private static final Path ROOT = Path.of(System.getProperty("warmpath.root", "..")).toAbsolutePath().normalize();
 
     @ParameterizedTest
-    @ValueSource(strings = {"up", "down", "status", "logs", "images", "token", "keys", "demo", "bench",
+    @ValueSource(strings = {"up", "down", "status", "logs", "images", "token", "key", "keys", "demo", "bench",
             "bench replay", "bench online", "bench overhead", "bench engine-rate", "bench artifacts"})
     void everyCommandAnswersHelpWithoutStartingAnything(String command) throws Exception {
         Result result = run(command + " --help");

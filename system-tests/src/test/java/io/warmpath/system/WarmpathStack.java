@@ -85,7 +85,9 @@ final class WarmpathStack implements AutoCloseable {
                     "--warmpath.gateway.policy.url=" + stack.policyUrl(),
                     // CI machines are small and busy: a decision that is merely slow must not fail closed here.
                     "--warmpath.gateway.policy.deadline=5s",
-                    "--warmpath.gateway.health.probe-interval=300ms"));
+                    "--warmpath.gateway.health.probe-interval=300ms",
+                    // A revoked API key stops working within this (SessionSystemIT waits for it).
+                    "--warmpath.gateway.keys.cache-ttl=1s"));
 
             for (ServiceProcess cell : stack.cells.values()) {
                 cell.awaitReady(STARTUP);

@@ -14,12 +14,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Entry point of {@code warmpath-cli}: development keys and tokens, internal assertions, and the scripted agent
- * demo. Exit codes: 0 success, 1 the command failed, 2 bad command line.
+ * Entry point of {@code warmpath-cli}: development keys and tokens, API keys of a running gateway, internal
+ * assertions, and the scripted agent demo. Exit codes: 0 success, 1 the command failed, 2 bad command line.
  */
 @Command(name = "warmpath-cli", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
         description = "Development keys and tokens, internal assertions, and the scripted agent demo.",
-        subcommands = {KeysCommand.class, TokenCommand.class, AssertionCommand.class, DemoCommand.class,
+        subcommands = {KeysCommand.class, TokenCommand.class, ApiKeyCommand.class, AssertionCommand.class, DemoCommand.class,
                 HelpCommand.class},
         footer = "Run 'warmpath-cli <command> --help' for a command's options.")
 public final class WarmpathCli implements Callable<Integer> {

@@ -26,6 +26,15 @@ public interface SessionServiceApi {
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
             @RequestBody ResolveRequest request);
 
+    /**
+     * 200 with the live API key of that hash; 404 when no key has it (never issued, revoked or expired). Only the
+     * gateway's own assertion with {@code keys:resolve} may ask.
+     */
+    @PostExchange("/keys/resolve")
+    Mono<ResolvedKey> resolveKey(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
+            @RequestBody KeyResolveRequest request);
+
     /** 200 with the defaults of the caller's tenant (the assertion names it). */
     @GetExchange("/tenant/defaults")
     Mono<TenantDefaults> tenantDefaults(

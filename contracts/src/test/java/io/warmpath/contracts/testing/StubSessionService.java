@@ -76,6 +76,8 @@ public final class StubSessionService implements AutoCloseable {
     private final Map<String, String> tenantDataClasses = new ConcurrentHashMap<>();
     private final Set<String> limitedTenants = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tenantDefaultsCalls = new AtomicInteger();
+    private final Map<String, JsonNode> apiKeys = new ConcurrentHashMap<>();
+    private final AtomicInteger keyResolutions = new AtomicInteger();
 
     private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
     private final AtomicInteger reservations = new AtomicInteger();
@@ -164,6 +166,25 @@ public final class StubSessionService implements AutoCloseable {
         sessionsById.put(session.id, session);
         sessionIdByToken.put(token, session.id);
         return token;
+    }
+
+    /** Issues an API key of {@code tenant} with these scopes, as {@code POST /v1/keys} would; returns the key. */
+    public String issueApiKey(String tenant, List<String> scopes) {
+        String key = io.warmpath.contracts.sessions.ApiKeys.newKey();
+        apiKeys.put(io.warmpath.contracts.sessions.ApiKeys.hash(key), JSON.createObjectNode()
+                .put("key_id", "key_" + apiKeys.size()).put("tenant", tenant)
+                .set("scopes", JSON.valueToTree(scopes)));
+        return key;
+    }
+
+    /** Revokes an API key: it resolves no more. */
+    public void revokeApiKey(String key) {
+        apiKeys.remove(io.warmpath.contracts.sessions.ApiKeys.hash(key));
+    }
+
+    /** How many times an API key was resolved. */
+    public int keyResolutions() {
+        return keyResolutions.get();
     }
 
     /** Makes a session one that records its transcript, as {@code "record_transcript": true} at creation would. */
@@ -307,6 +328,7 @@ public final class StubSessionService implements AutoCloseable {
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", onPort), 0);
             http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             http.createContext("/internal/resolve", this::resolve);
+            http.createContext("/internal/keys/resolve", this::resolveKey);
             http.createContext("/internal/tenant/defaults", this::tenantDefaults);
             http.createContext("/internal/sessions/", this::sessionCall);
             http.createContext("/internal/reservations/", this::followUp);
@@ -568,6 +590,18 @@ public final class StubSessionService implements AutoCloseable {
 
     private static String newSessionId() {
         return "ses_" + UUID.randomUUID().toString().replace("-", "").substring(0, 26).toUpperCase(Locale.ROOT);
+    }
+
+    private void resolveKey(HttpExchange exchange) throws IOException {
+        keyResolutions.incrementAndGet();
+        pause();
+        JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
+        JsonNode key = apiKeys.get(request.path("key_hash").asString());
+        if (key == null) {
+            json(exchange, 404, errorJson("No live key has that hash.", "invalid_request_error", "not_found"));
+            return;
+        }
+        json(exchange, 200, JSON.writeValueAsString(key));
     }
 
     private static void json(HttpExchange exchange, int status, String json) throws IOException {

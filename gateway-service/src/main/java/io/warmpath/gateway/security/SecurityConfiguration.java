@@ -13,7 +13,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -29,7 +28,8 @@ import org.springframework.security.web.server.firewall.ServerExchangeRejectedHa
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 
 /**
- * JWT bearer authentication for the gateway. Boot builds the {@link ReactiveJwtDecoder} from
+ * Bearer authentication for the gateway: API keys ({@code wpk_...}, {@link ApiKeyJwtDecoder}) and JWTs. Boot builds
+ * the {@link ReactiveJwtDecoder} for JWTs from
  * {@code spring.security.oauth2.resourceserver.jwt.*} (issuer-uri, jwk-set-uri or public-key-location) and adds the
  * {@link OAuth2TokenValidator} beans declared here to its signature and expiry checks.
  */
@@ -42,10 +42,11 @@ class SecurityConfiguration {
     static final String ARTIFACTS_WRITE_AUTHORITY = "SCOPE_artifacts:write";
     static final String ARTIFACTS_ADMIN_AUTHORITY = "SCOPE_artifacts:admin";
     static final String AUDIT_READ_AUTHORITY = "SCOPE_audit:read";
+    static final String KEYS_ADMIN_AUTHORITY = "SCOPE_keys:admin";
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoder,
-            ErrorResponseWriter errorWriter) {
+            ApiKeyResolver apiKeys, ErrorResponseWriter errorWriter) {
         if (decoder.getIfAvailable() == null) {
             throw new IllegalStateException("No JWT key source: set spring.security.oauth2.resourceserver.jwt."
                     + "public-key-location (the dev key), jwk-set-uri or issuer-uri");
@@ -65,6 +66,8 @@ class SecurityConfiguration {
                         .hasAnyAuthority(SESSIONS_WRITE_AUTHORITY, INVOKE_AUTHORITY)
                         .pathMatchers("/v1/sessions", "/v1/sessions/**")
                         .hasAuthority(SESSIONS_WRITE_AUTHORITY)
+                        .pathMatchers("/v1/keys", "/v1/keys/**")
+                        .hasAuthority(KEYS_ADMIN_AUTHORITY)
                         .pathMatchers(HttpMethod.GET, "/v1/audit", "/v1/audit/*")
                         .hasAuthority(AUDIT_READ_AUTHORITY)
                         .pathMatchers("/v1/artifacts/*/legal-hold")
@@ -80,7 +83,7 @@ class SecurityConfiguration {
                         .access(ToolScopes.invokeAuthorization())
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
-                        .jwt(Customizer.withDefaults())
+                        .jwt(jwt -> jwt.jwtDecoder(new ApiKeyJwtDecoder(decoder.getObject(), apiKeys)))
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))

@@ -13,6 +13,7 @@ import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -49,6 +50,10 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
     }
 
     private ApiError toApiError(Throwable failure, ServerWebExchange exchange) {
+        if (failure instanceof AuthenticationServiceException wrapped && wrapped.getCause() instanceof ApiErrorException) {
+            // A credential that could not be checked (an API key while session-service is away): its own answer.
+            failure = wrapped.getCause();
+        }
         if (failure instanceof ApiErrorException apiError) {
             return apiError.error();
         }
@@ -95,6 +100,9 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
     /** The service a public path is proxied to, and how its failures are reported. */
     private enum Upstream {
         SESSIONS("/v1/sessions", "session service", ErrorCode.SESSION_SERVICE_UNAVAILABLE,
+                "The session service could not be reached.", ErrorCode.SESSION_SERVICE_FAILED,
+                "The session service broke off the call."),
+        KEYS("/v1/keys", "session service", ErrorCode.SESSION_SERVICE_UNAVAILABLE,
                 "The session service could not be reached.", ErrorCode.SESSION_SERVICE_FAILED,
                 "The session service broke off the call."),
         ARTIFACTS("/v1/artifacts", "artifact service", ErrorCode.ARTIFACT_SERVICE_UNAVAILABLE,

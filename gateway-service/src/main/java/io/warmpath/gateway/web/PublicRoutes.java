@@ -41,6 +41,8 @@ class PublicRoutes implements WebFilter {
             route("/v1/sessions/{id}", HttpMethod.GET, HttpMethod.DELETE),
             route("/v1/sessions/{id}/rotate", HttpMethod.POST),
             route("/v1/sessions/{id}/usage", HttpMethod.GET),
+            route("/v1/keys", HttpMethod.POST, HttpMethod.GET),
+            route("/v1/keys/{id}", HttpMethod.DELETE),
             route("/v1/tools/{name}/invoke", HttpMethod.POST),
             route("/v1/artifacts", HttpMethod.PUT, HttpMethod.GET),
             route("/v1/artifacts/{id}", HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE),

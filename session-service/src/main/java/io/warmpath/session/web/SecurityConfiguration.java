@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Every call needs the gateway's internal assertion for {@code session-service}. The public session API checks the
  * caller's scopes again, as the gateway did: reading a session takes {@code sessions:write} or
- * {@code inference:invoke}, changing one {@code sessions:write}. The internal API takes any assertion with a tenant;
+ * {@code inference:invoke}, changing one {@code sessions:write}; API keys are managed with {@code keys:admin} and
+ * resolved only with the gateway's {@code keys:resolve}. The internal API takes any assertion with a tenant;
  * its handlers check that a turn's assertion is about the session it names. While the service warms itself up
  * before readiness it also accepts the assertions it signs for that ({@link WarmUpAssertions}).
  */
@@ -27,6 +28,8 @@ class SecurityConfiguration {
 
     static final String SESSIONS_WRITE = "SCOPE_sessions:write";
     static final String INFERENCE_INVOKE = "SCOPE_inference:invoke";
+    static final String KEYS_ADMIN = "SCOPE_keys:admin";
+    static final String KEYS_RESOLVE = "SCOPE_keys:resolve";
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AssertionJwtDecoder assertions,
@@ -35,6 +38,9 @@ class SecurityConfiguration {
                 // The container's forward to the error page after a failure outside a handler: it renders the error
                 // (ErrorEndpoint) and serves nothing else; checking it again would turn a 400 into a 401.
                 .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                // Resolving an API key is the gateway's alone; managing keys, a tenant's key administrators'.
+                .requestMatchers("/internal/keys/**").hasAuthority(KEYS_RESOLVE)
+                .requestMatchers("/v1/keys", "/v1/keys/**").hasAuthority(KEYS_ADMIN)
                 .requestMatchers(HttpMethod.GET, "/v1/sessions/**").hasAnyAuthority(SESSIONS_WRITE, INFERENCE_INVOKE)
                 .requestMatchers("/v1/sessions", "/v1/sessions/**").hasAuthority(SESSIONS_WRITE));
     }
