@@ -20,6 +20,11 @@ public final class WarmpathHeaders {
     public static final String REQUEST_TIMEOUT_MS = "x-request-timeout-ms";
     /** A hint of the request's shape: {@code light}, {@code standard} or {@code heavy}. */
     public static final String WORKLOAD_CLASS = "x-workload-class";
+    /**
+     * The request's id: a client's own when it is well-formed, else one the gateway makes; on every response, and on
+     * every call the request causes behind the gateway (the engine's logs carry it too).
+     */
+    public static final String REQUEST_ID = "x-request-id";
     /** IETF httpapi draft semantics: the same key is the same operation. */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 

@@ -120,6 +120,23 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void everyResponseCarriesARequestIdThatTheCellSawTooAndAClientsOwnIsKeptWhenWellFormed() {
+        EntityExchangeResult<byte[]> generated = chat("acme", "request-id-1");
+        String id = generated.getResponseHeaders().getFirst("x-request-id");
+        assertThat(id).matches("req_[0-9a-f]{24}");
+        StubCell cell = KIMI_CELLS.stream().filter(stub -> stub.id.equals(servedBy(generated))).findFirst().orElseThrow();
+        assertThat(cell.lastHeader("x-request-id")).isEqualTo(id);
+
+        client.post().uri("/v1/chat/completions").headers(bearer(TOKENS.forTenant("acme")))
+                .header("x-request-id", "client-trace:42").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchange().expectStatus().isOk().expectHeader().valueEquals("x-request-id", "client-trace:42");
+        client.get().uri("/v1/models").header("x-request-id", "bad id with spaces").exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().value("x-request-id", value -> assertThat(value).matches("req_[0-9a-f]{24}"));
+    }
+
+    @Test
     void sameSessionReachesTheSameCellEveryTime() {
         Set<String> cells = new HashSet<>();
         for (int turn = 0; turn < 10; turn++) {

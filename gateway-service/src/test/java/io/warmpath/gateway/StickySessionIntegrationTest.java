@@ -114,6 +114,25 @@ class StickySessionIntegrationTest {
     }
 
     @Test
+    void promptCacheKeyAloneMakesATurnASessionTurnThatStaysOnItsCell() {
+        String body = """
+                {"model":"%s","prompt_cache_key":"pck-agent-1","messages":[{"role":"user","content":"Hi"}]}"""
+                .formatted(MODEL);
+        int before = SESSIONS.resolveCalls("pck-agent-1");
+
+        List<String> cells = new java.util.ArrayList<>();
+        for (int turn = 0; turn < 3; turn++) {
+            cells.add(servedBy(client.post().uri("/v1/chat/completions").headers(bearer(TOKENS.forTenant("acme")))
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                    .expectStatus().isOk().expectBody().returnResult()));
+        }
+
+        assertThat(SESSIONS.resolveCalls("pck-agent-1")).as("resolved as the session value").isGreaterThan(before);
+        assertThat(cells).containsOnly(cells.getFirst());
+        assertThat(stub(cells.getFirst()).lastAssertion().path("session").asString()).startsWith("ses_");
+    }
+
+    @Test
     void aRecordedSessionsTurnCarriesAnAssertionThatMayStoreItsTranscriptAndNothingElse() {
         String plain = SESSIONS.createTokenSession("acme", "audited");
         StubCell plainCell = stub(servedBy(chat(plain, headers -> { })));

@@ -238,7 +238,8 @@ class SessionSystemIT {
 
     @Test
     @Order(9)
-    void anApiKeyWorksInTheOfficialOpenAiSdkPlainAndStreamedUntilItIsRevoked() throws Exception {
+    void anApiKeyWorksInTheOfficialOpenAiSdkWithOnlyPromptCacheKeyPlainAndStreamedUntilItIsRevoked()
+            throws Exception {
         String admin = DevCredentials.token(stack.keyDir(), "acme", "keys:admin", "inference:invoke");
         Reply created = gateway.post("/v1/keys", admin, Map.of(),
                 "{\"name\":\"sdk\",\"scopes\":[\"inference:invoke\"]}");
@@ -252,7 +253,8 @@ class SessionSystemIT {
             String prompt = GatewayClient.systemPrompt("key-agent");
             ChatCompletionCreateParams turn = ChatCompletionCreateParams.builder().model(MODEL)
                     .addSystemMessage(prompt).addUserMessage("Plan the release.").maxCompletionTokens(12)
-                    .putAdditionalHeader("x-session-affinity", "sdk-key-session").build();
+                    // OpenAI's own field, and no custom header: the gateway takes it as the session value.
+                    .promptCacheKey("sdk-key-session").build();
             ChatCompletion first = client.chat().completions().create(turn);
             ChatCompletion second = client.chat().completions().create(turn);
             assertThat(first.choices()).isNotEmpty();

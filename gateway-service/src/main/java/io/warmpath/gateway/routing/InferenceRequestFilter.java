@@ -35,7 +35,8 @@ import reactor.core.publisher.Mono;
  * {@link RoutingTarget} (model and routing key) into the exchange attributes. It also owns the request's
  * {@link CellAttempts}, releasing their in-flight leases when the response is completely written.
  *
- * <p>With {@code x-session-affinity} it resolves the session through session-service (tenant from the token,
+ * <p>With {@code x-session-affinity} (or, without it, a chat request's {@code prompt_cache_key}, OpenAI's own
+ * cache-routing field) it resolves the session through session-service (tenant from the token,
  * {@code x-workflow} as the workflow) and adds a {@link SessionTurn} for sticky routing. An unknown token is 404
  * {@code session_not_found}, another workflow's session 403 {@code workflow_mismatch}; session-service refusing the
  * gateway's assertion (401) is 500 {@code internal_error}, logged. When session-service sheds the call for load, the
@@ -104,10 +105,11 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
         return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
             ServerWebExchange cached = request == exchange.getRequest() ? exchange : exchange.mutate().request(request).build();
             byte[] body = bytesOf(exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR));
-            String affinity = header(exchange, WarmpathHeaders.SESSION_AFFINITY);
             // Validated before the session is resolved: a bad body costs session-service nothing.
-            RoutingTarget target = reader.read(endpoint, body, caller.tenant(), affinity);
+            RoutingTarget target = reader.read(endpoint, body, caller.tenant(),
+                    header(exchange, WarmpathHeaders.SESSION_AFFINITY));
             exchange.getAttributes().put(RoutingTarget.ATTRIBUTE, target);
+            String affinity = target.affinity();
             if (affinity == null) {
                 return tenantScope(caller)
                         .flatMap(scope -> regionGuard.admit(cached, caller, target.model(), scope))

@@ -33,6 +33,10 @@ final class InferenceRequestReader {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Above vLLM's own limits on choices; a request asking for more is a mistake, not a workload. */
     static final int MAX_CHOICES = 128;
+    private static final String PROMPT_CACHE_KEY = "prompt_cache_key";
+    /** The longest session value session-service takes, header or body. */
+    private static final int MAX_SESSION_KEY = 512;
+
 
     private final RequestFields fields;
 
@@ -42,7 +46,9 @@ final class InferenceRequestReader {
 
     /**
      * @param tenant   the caller's tenant, from its token
-     * @param affinity the {@code x-session-affinity} value, or {@code null}
+     * @param affinity the {@code x-session-affinity} value, or {@code null}: then a chat request's
+     *                 {@code prompt_cache_key} (OpenAI's own cache-routing field) names the session, as the header
+     *                 would
      * @throws ApiErrorException (400) when the body is not JSON, not an object, lacks what the endpoint requires,
      *                           has a field the endpoint does not take, a completion limit or choice count that is
      *                           not a positive whole number, or a chat message that is not an object with a string
@@ -67,11 +73,24 @@ final class InferenceRequestReader {
             requireMessagesWithRoles(root.get("messages"));
         }
         String modelName = model.stringValue();
-        String key = affinity != null
-                ? RoutingKeys.session(tenant, affinity)
+        String session = affinity != null ? affinity : promptCacheKey(root.get(PROMPT_CACHE_KEY));
+        String key = session != null
+                ? RoutingKeys.session(tenant, session)
                 : RoutingKeys.skeleton(tenant, modelName, leadingSystemTexts(root.get("messages")),
                         canonicalTools(root.get("tools")));
-        return new RoutingTarget(modelName, key);
+        return new RoutingTarget(modelName, key, session);
+    }
+
+    /** A usable {@code prompt_cache_key}, or {@code null} for none; anything but a string of 1 to 512 is a 400. */
+    private static @Nullable String promptCacheKey(@Nullable JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString() || value.stringValue().isBlank() || value.stringValue().length() > MAX_SESSION_KEY) {
+            throw new ApiErrorException(ApiError.invalidField(PROMPT_CACHE_KEY,
+                    "must be a non-blank string of at most " + MAX_SESSION_KEY + " characters"));
+        }
+        return value.stringValue();
     }
 
     private static JsonNode parse(byte[] body) {

@@ -84,6 +84,34 @@ class InferenceRequestReaderTest {
     }
 
     @Test
+    void promptCacheKeyNamesTheSessionWhenNoHeaderDoesAndTheHeaderWins() {
+        String withKey = CHAT.replace("{\"model\"", "{\"prompt_cache_key\":\"agent-7\",\"model\"");
+
+        RoutingTarget fromBody = chat(withKey, "acme", null);
+        RoutingTarget fromHeader = chat(withKey, "acme", "session-1");
+
+        assertThat(fromBody.affinity()).isEqualTo("agent-7");
+        assertThat(fromBody.key()).isEqualTo(RoutingKeys.session("acme", "agent-7"));
+        assertThat(chat(withKey, "globex", null).key()).as("scoped by tenant, like the header")
+                .isNotEqualTo(fromBody.key());
+        assertThat(fromHeader.affinity()).isEqualTo("session-1");
+        assertThat(fromHeader.key()).isEqualTo(RoutingKeys.session("acme", "session-1"));
+        assertThat(chat(CHAT, "acme", null).affinity()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42", "\"\"", "\"   \"", "[\"a\"]"})
+    void aPromptCacheKeyThatIsNoSessionValueIsRefusedByName(String value) {
+        String body = CHAT.replace("{\"model\"", "{\"prompt_cache_key\":" + value + ",\"model\"");
+
+        assertThatThrownBy(() -> chat(body, "acme", null)).isInstanceOfSatisfying(ApiErrorException.class,
+                refused -> assertThat(refused.error().param()).isEqualTo("prompt_cache_key"));
+        assertThatThrownBy(() -> chat(CHAT.replace("{\"model\"",
+                "{\"prompt_cache_key\":\"" + "x".repeat(513) + "\",\"model\""), "acme", null))
+                .isInstanceOf(ApiErrorException.class);
+    }
+
+    @Test
     void skeletonKeyIgnoresJsonKeyOrderAndTheUserTurn() {
         String reordered = """
                 {"tools":[{"function":{"parameters":{"properties":{"q":{"type":"string"}},"type":"object"},"name":"search"},"type":"function"}],

@@ -81,7 +81,7 @@ class OpenAiHandler {
     private static final Logger log = LoggerFactory.getLogger(OpenAiHandler.class);
 
     /** Request headers worth carrying to the engine; everything else (notably Authorization) stays at the cell. */
-    private static final Set<String> FORWARDED_HEADERS = Set.of("x-request-id", "traceparent", "tracestate",
+    private static final Set<String> FORWARDED_HEADERS = Set.of(WarmpathHeaders.REQUEST_ID, "traceparent", "tracestate",
             "x-request-timeout-ms", "idempotency-key");
 
     private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
