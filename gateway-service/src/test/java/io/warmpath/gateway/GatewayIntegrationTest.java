@@ -137,6 +137,14 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void theOpenApiDocumentIsServedWithoutCredentials() {
+        client.get().uri("/openapi.yaml").exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith("application/yaml")
+                .expectBody(String.class).value(document -> assertThat(document).startsWith("openapi: 3.1.0")
+                        .contains("/v1/chat/completions:"));
+    }
+
+    @Test
     void sameSessionReachesTheSameCellEveryTime() {
         Set<String> cells = new HashSet<>();
         for (int turn = 0; turn < 10; turn++) {

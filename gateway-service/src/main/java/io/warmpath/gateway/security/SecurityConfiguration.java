@@ -58,6 +58,8 @@ class SecurityConfiguration {
                         .permitAll()
                         // The public keys of the internal assertions, for services that fetch rather than mount them.
                         .pathMatchers(HttpMethod.GET, "/.well-known/jwks.json").permitAll()
+                        // The OpenAPI document describes the API; it holds nothing a caller must be trusted with.
+                        .pathMatchers(HttpMethod.GET, "/openapi.yaml").permitAll()
                         .pathMatchers("/v1/chat/completions", "/v1/completions", "/v1/models")
                         .hasAuthority(INVOKE_AUTHORITY)
                         // Agents holding only inference:invoke may read their session (and its usage) but not

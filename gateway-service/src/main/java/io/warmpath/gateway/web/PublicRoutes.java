@@ -98,6 +98,13 @@ class PublicRoutes implements WebFilter {
         };
     }
 
+    /** Each public path pattern with the methods it takes, as the OpenAPI document must list them. */
+    static java.util.Map<String, Set<HttpMethod>> routes() {
+        java.util.Map<String, Set<HttpMethod>> routes = new java.util.LinkedHashMap<>();
+        ROUTES.forEach(route -> routes.put(route.pattern().getPatternString(), route.methods()));
+        return routes;
+    }
+
     private static Route route(String pattern, HttpMethod... methods) {
         return new Route(PathPatternParser.defaultInstance.parse(pattern), Set.of(methods));
     }
