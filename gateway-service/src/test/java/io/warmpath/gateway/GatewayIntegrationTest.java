@@ -137,6 +137,26 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void embeddingsAreRoutedToACellOfTheirModelAndCheckedLikeCompletions() {
+        EntityExchangeResult<byte[]> answered = client.post().uri("/v1/embeddings")
+                .headers(bearer(TOKENS.forTenant("acme"))).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"" + MODEL + "\",\"input\":[\"a\",\"b\"]}")
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.data[0].object").isEqualTo("embedding")
+                .returnResult();
+        StubCell cell = KIMI_CELLS.stream().filter(stub -> stub.id.equals(servedBy(answered))).findFirst().orElseThrow();
+        assertThat(cell.lastBody()).contains("\"input\":[\"a\",\"b\"]");
+
+        client.post().uri("/v1/embeddings").headers(bearer(TOKENS.forTenant("acme")))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"model\":\"" + MODEL + "\"}").exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.code")
+                .isEqualTo("missing_required_parameter");
+        client.post().uri("/v1/embeddings").headers(bearer(TOKENS.forTenant("acme")))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"" + MODEL + "\",\"input\":\"a\",\"messages\":[]}").exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("messages");
+    }
+
+    @Test
     void theOpenApiDocumentIsServedWithoutCredentials() {
         client.get().uri("/openapi.yaml").exchange().expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith("application/yaml")

@@ -113,6 +113,15 @@ final class StubCell {
             http.createContext("/v1/models", exchange -> json(exchange, 200,
                     "{\"object\":\"list\",\"data\":[{\"id\":\"" + model + "\",\"object\":\"model\"}]}"));
             http.createContext("/v1/chat/completions", this::chat);
+            http.createContext("/v1/embeddings", exchange -> {
+                lastBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                lastHeaders.clear();
+                exchange.getRequestHeaders().forEach((name, values) -> lastHeaders.put(name.toLowerCase(),
+                        values.getFirst()));
+                json(exchange, 200, """
+                        {"object":"list","model":"%s","data":[{"index":0,"object":"embedding","embedding":[0.6,0.8]}],
+                         "usage":{"prompt_tokens":2,"total_tokens":2}}""".formatted(model));
+            });
             http.start();
             return http;
         } catch (IOException e) {

@@ -103,6 +103,29 @@ class EngineSimCellIntegrationTest {
     }
 
     @Test
+    void embeddingsReachTheEngineAndComeBackAsItAnsweredWithTheirTokensCounted() {
+        double before = tokens("prompt");
+
+        JsonNode answer = client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"" + MODEL + "\",\"input\":[\"first\",\"second\"],\"dimensions\":16}")
+                .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        assertThat(answer.path("data")).hasSize(2);
+        assertThat(answer.path("data").get(0).path("embedding")).hasSize(16);
+        assertThat(tokens("prompt") - before).isEqualTo(answer.path("usage").path("prompt_tokens").asDouble());
+        client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"" + MODEL + "\",\"input\":[]}").exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("input");
+        client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON).bodyValue("[1]").exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.code").isEqualTo("invalid_request_body");
+    }
+
+    private double tokens(String tokenClass) {
+        var counter = meters.find("warmpath.inference.tokens").tag("class", tokenClass).tag("model", MODEL).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
     void secondTurnIsServedFromCacheThroughTheCell() {
         double cachedBefore = cachedTokens();
         // A system prompt no earlier request has seen, long enough to fill many 16-token blocks.

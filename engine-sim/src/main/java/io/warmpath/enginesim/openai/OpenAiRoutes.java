@@ -13,10 +13,12 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 class OpenAiRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> openAiRouter(InferenceHandler inference, ServerInfoHandler info) {
+    RouterFunction<ServerResponse> openAiRouter(InferenceHandler inference, ServerInfoHandler info,
+            EmbeddingsHandler embeddings) {
         return RouterFunctions.route()
                 .POST("/v1/chat/completions", inference::chatCompletions)
                 .POST("/v1/completions", inference::completions)
+                .POST("/v1/embeddings", embeddings::embeddings)
                 .GET("/v1/models", info::models)
                 .POST("/tokenize", info::tokenize)
                 .GET("/health", info::health)

@@ -23,6 +23,9 @@ final class RequestParser {
     private static final int MAX_CACHE_SALT_LENGTH = 128;
 
     private final ServedModel servedModel;
+    static final int DEFAULT_EMBEDDING_DIMENSIONS = 256;
+    static final int MAX_EMBEDDING_DIMENSIONS = 4096;
+
     private final PromptTokenizer tokenizer;
     private final ToolCallPlanner toolCallPlanner;
 
@@ -208,6 +211,69 @@ final class RequestParser {
             jsons.add(OpenAiJson.canonical(tool));
         }
         return jsons;
+    }
+
+    /**
+     * An embeddings request as vLLM's {@code /v1/embeddings} takes it: {@code input} a string, a list of strings, a
+     * list of token ids or a list of such lists, each one input; optional {@code dimensions} (1 to
+     * {@value #MAX_EMBEDDING_DIMENSIONS}) and {@code encoding_format} ({@code float} or {@code base64}).
+     */
+    EmbeddingRequest parseEmbeddings(String body) {
+        JsonNode json = OpenAiJson.readObject(body);
+        String model = model(json);
+        JsonNode input = json.path("input");
+        List<int[]> inputs = new ArrayList<>();
+        if (input.isString() || (input.isArray() && !input.isEmpty() && input.get(0).isIntegralNumber())) {
+            inputs.add(embeddingInput(input));
+        } else if (input.isArray() && !input.isEmpty()) {
+            for (JsonNode each : input) {
+                inputs.add(embeddingInput(each));
+            }
+        } else {
+            throw OpenAiException.invalidParameter("input",
+                    "`input` must be a string, a list of strings, a list of token ids or a list of such lists.");
+        }
+        JsonNode dimensions = json.path("dimensions");
+        int size = DEFAULT_EMBEDDING_DIMENSIONS;
+        if (!dimensions.isMissingNode() && !dimensions.isNull()) {
+            if (!dimensions.isIntegralNumber() || !dimensions.canConvertToInt() || dimensions.intValue() < 1
+                    || dimensions.intValue() > MAX_EMBEDDING_DIMENSIONS) {
+                throw OpenAiException.invalidParameter("dimensions",
+                        "`dimensions` must be an integer from 1 to " + MAX_EMBEDDING_DIMENSIONS + ".");
+            }
+            size = dimensions.intValue();
+        }
+        String format = json.path("encoding_format").asString("float");
+        if (!format.equals("float") && !format.equals("base64")) {
+            throw OpenAiException.invalidParameter("encoding_format", "`encoding_format` must be float or base64.");
+        }
+        return new EmbeddingRequest(model, List.copyOf(inputs), size, format.equals("base64"));
+    }
+
+    private int[] embeddingInput(JsonNode input) {
+        int[] tokens;
+        if (input.isString()) {
+            tokens = tokenizer.encode(input.stringValue());
+        } else if (input.isArray()) {
+            tokens = new int[input.size()];
+            for (int index = 0; index < tokens.length; index++) {
+                JsonNode token = input.get(index);
+                if (!token.isIntegralNumber() || !token.canConvertToInt() || token.intValue() < 0) {
+                    throw OpenAiException.invalidParameter("input", "A token-id input must hold non-negative integers.");
+                }
+                tokens[index] = token.intValue();
+            }
+        } else {
+            throw OpenAiException.invalidParameter("input", "Each input must be a string or a list of token ids.");
+        }
+        if (tokens.length == 0) {
+            throw OpenAiException.invalidParameter("input", "An input must not be empty.");
+        }
+        if (tokens.length > servedModel.maxModelLen()) {
+            throw OpenAiException.badRequest("context_length_exceeded", "This model's maximum context length is "
+                    + servedModel.maxModelLen() + " tokens. However, an input has " + tokens.length + " tokens.");
+        }
+        return tokens;
     }
 
     private int[] completionPrompt(JsonNode prompt) {

@@ -14,6 +14,7 @@ enum InferenceEndpoint {
 
     CHAT_COMPLETIONS("/v1/chat/completions", HttpMethod.POST, "messages"),
     COMPLETIONS("/v1/completions", HttpMethod.POST, "prompt"),
+    EMBEDDINGS("/v1/embeddings", HttpMethod.POST, "input"),
     MODELS("/v1/models", HttpMethod.GET, null);
 
     private final String path;

@@ -73,7 +73,12 @@ final class InferenceRequestReader {
             requireMessagesWithRoles(root.get("messages"));
         }
         String modelName = model.stringValue();
-        String session = affinity != null ? affinity : promptCacheKey(root.get(PROMPT_CACHE_KEY));
+        String session = affinity != null ? affinity
+                : endpoint == InferenceEndpoint.CHAT_COMPLETIONS ? promptCacheKey(root.get(PROMPT_CACHE_KEY)) : null;
+        if (endpoint == InferenceEndpoint.EMBEDDINGS) {
+            // Embeddings reuse no cached prefix: any cell of the model will do, unless a session names one.
+            return new RoutingTarget(modelName, session == null ? null : RoutingKeys.session(tenant, session), session);
+        }
         String key = session != null
                 ? RoutingKeys.session(tenant, session)
                 : RoutingKeys.skeleton(tenant, modelName, leadingSystemTexts(root.get("messages")),

@@ -33,6 +33,9 @@ final class RequestFields {
             "temperature", "tool_choice", "tools", "top_logprobs", "top_p", "verbosity", "web_search_options",
             "add_generation_prompt", "continue_final_message", "documents"));
 
+    /** vLLM's embeddings request: OpenAI's fields and its own pooling options. */
+    private static final Set<String> EMBEDDINGS = Set.of("model", "input", "encoding_format", "dimensions", "user",
+            "truncate_prompt_tokens", "add_special_tokens", "normalize");
     private static final Set<String> COMPLETIONS = union(VLLM_SAMPLING, Set.of("model", "prompt", "best_of",
             "frequency_penalty", "max_tokens", "n", "presence_penalty", "stop", "stream", "stream_options", "suffix",
             "temperature", "top_p"));
@@ -51,7 +54,11 @@ final class RequestFields {
 
     /** Refuses a body with a field the endpoint does not take. */
     void check(InferenceEndpoint endpoint, JsonNode body) {
-        Set<String> known = endpoint == InferenceEndpoint.CHAT_COMPLETIONS ? CHAT : COMPLETIONS;
+        Set<String> known = switch (endpoint) {
+            case CHAT_COMPLETIONS -> CHAT;
+            case EMBEDDINGS -> EMBEDDINGS;
+            default -> COMPLETIONS;
+        };
         for (String field : body.propertyNames()) {
             if (known.contains(field) || operatorAllowed.contains(field)) {
                 continue;

@@ -36,6 +36,7 @@ class PublicRoutes implements WebFilter {
     private static final List<Route> ROUTES = List.of(
             route("/v1/chat/completions", HttpMethod.POST),
             route("/v1/completions", HttpMethod.POST),
+            route("/v1/embeddings", HttpMethod.POST),
             route("/v1/models", HttpMethod.GET),
             route("/v1/sessions", HttpMethod.POST),
             route("/v1/sessions/{id}", HttpMethod.GET, HttpMethod.DELETE),

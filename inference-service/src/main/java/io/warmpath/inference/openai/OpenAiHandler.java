@@ -33,6 +33,7 @@ import io.warmpath.inference.session.TurnLedger;
 import io.warmpath.inference.transcripts.Transcripts;
 import io.warmpath.inference.transcripts.TurnTranscript;
 import io.warmpath.redaction.Redactor;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
@@ -83,6 +84,8 @@ class OpenAiHandler {
     /** Request headers worth carrying to the engine; everything else (notably Authorization) stays at the cell. */
     private static final Set<String> FORWARDED_HEADERS = Set.of(WarmpathHeaders.REQUEST_ID, "traceparent", "tracestate",
             "x-request-timeout-ms", "idempotency-key");
+
+    private static final String EMBEDDINGS = "/v1/embeddings";
 
     private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
             new ParameterizedTypeReference<>() {
@@ -141,6 +144,61 @@ class OpenAiHandler {
         return complete(Endpoint.COMPLETIONS, request);
     }
 
+    /**
+     * {@code POST /v1/embeddings}: checked for region like a completion, then passed to the engine as sent (no
+     * {@code cache_salt}: a pooling request reuses no cached prefix) and its answer relayed. Embeddings belong to no
+     * session's budget; their tokens are counted in the cell's metrics.
+     */
+    Mono<ServerResponse> embeddings(ServerRequest request) {
+        long deadlineNanos = System.nanoTime() + requestTimeout.toNanos();
+        return handledAsApi(callerOf(request).flatMap(caller -> readBody(request)
+                .flatMap(body -> forwardEmbeddings(body, embeddingModel(body), request, caller, deadlineNanos))),
+                EMBEDDINGS);
+    }
+
+    private Mono<ServerResponse> forwardEmbeddings(byte[] body, @Nullable String model, ServerRequest request,
+            Caller caller, long deadlineNanos) {
+        inFlight.enter();
+        RequestObservation observation = metrics.start(modelTag(model), false, finished -> inFlight.leave());
+        return regionCheck.admit(caller.assertion(), caller.policyAssertion())
+                .then(Mono.defer(() -> {
+                    observation.engineCalled();
+                    Duration remaining = remaining(deadlineNanos);
+                    Duration silence = min(unaryResponseTimeout, remaining);
+                    return engine.post().uri(EMBEDDINGS)
+                            .headers(headers -> forwardHeaders(request, headers))
+                            .httpRequest(httpRequest -> httpRequest.<HttpClientRequest>getNativeRequest()
+                                    .responseTimeout(silence))
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(body)
+                            .retrieve()
+                            .toEntity(byte[].class)
+                            .timeout(remaining)
+                            .flatMap(entity -> unary(entity, observation, TurnTranscript.NONE));
+                }))
+                .onErrorResume(failure -> {
+                    observation.finish(outcomeOf(failure));
+                    return failureResponse(failure, EMBEDDINGS);
+                })
+                .doOnCancel(() -> observation.finish(Outcome.CANCELLED));
+    }
+
+    /** The model an embeddings request names, for metrics; the engine judges the rest of the request. */
+    private @Nullable String embeddingModel(byte[] body) {
+        JsonNode tree;
+        try {
+            tree = json.readTree(body);
+        }
+        catch (JacksonException notJson) {
+            throw new ApiErrorException(ApiError.of(ErrorCode.INVALID_JSON, "The request body is not valid JSON."));
+        }
+        if (!tree.isObject()) {
+            throw new ApiErrorException(ApiError.of(ErrorCode.INVALID_REQUEST_BODY,
+                    "The request body must be a JSON object."));
+        }
+        return tree.path("model").isString() ? tree.path("model").stringValue() : null;
+    }
+
     Mono<ServerResponse> models(ServerRequest request) {
         return engine.get().uri("/v1/models")
                 .headers(headers -> forwardHeaders(request, headers))
@@ -153,9 +211,14 @@ class OpenAiHandler {
     private Mono<ServerResponse> complete(Endpoint endpoint, ServerRequest request) {
         // The request's time limit runs from here: counting and reserving spend it too.
         long deadlineNanos = System.nanoTime() + requestTimeout.toNanos();
-        return callerOf(request).flatMap(caller -> readBody(request)
+        return handledAsApi(callerOf(request).flatMap(caller -> readBody(request)
                 .map(body -> CompletionRequest.parse(endpoint, body, json, engineMonitor::contextLength))
-                .flatMap(completion -> forward(completion, request, caller, deadlineNanos)))
+                .flatMap(completion -> forward(completion, request, caller, deadlineNanos))), endpoint.path());
+    }
+
+    /** A request's invalid input as the client's 400 or 413, and any other failure left over as the cell's own 500. */
+    private Mono<ServerResponse> handledAsApi(Mono<ServerResponse> handled, String path) {
+        return handled
                 .onErrorResume(ApiErrorException.class, invalid -> {
                     metrics.rejected("unknown", false);
                     return error(invalid.error());
@@ -166,7 +229,7 @@ class OpenAiHandler {
                             "Request body exceeds " + maxBodyBytes + " bytes"));
                 })
                 // Only a failure of the cell itself gets here (forward renders everything after validation).
-                .onErrorResume(failure -> internalError(failure, endpoint.path()));
+                .onErrorResume(failure -> internalError(failure, path));
     }
 
     /** The verified caller; the security filter lets no request without one reach the handler. */

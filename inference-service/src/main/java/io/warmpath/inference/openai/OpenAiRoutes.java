@@ -15,6 +15,7 @@ class OpenAiRoutes {
         return RouterFunctions.route()
                 .POST("/v1/chat/completions", handler::chatCompletions)
                 .POST("/v1/completions", handler::completions)
+                .POST("/v1/embeddings", handler::embeddings)
                 .GET("/v1/models", handler::models)
                 .build();
     }
