@@ -43,6 +43,7 @@ final class WarmpathStack implements AutoCloseable {
     private int s3Port;
     private LocalS3 s3;
     private ServiceProcess gateway;
+    private final List<ServiceProcess> extraGateways = new ArrayList<>();
 
     private WarmpathStack(Path workDir, Path logs, double timeScale) {
         this.workDir = workDir;
@@ -74,20 +75,7 @@ final class WarmpathStack implements AutoCloseable {
                 stack.launchCell("cell-" + i);
             }
             stack.writeCellsFile();
-            stack.gateway = stack.service("gateway", "gateway-service", List.of(
-                    "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
-                            + workDir.resolve("dev-public-key.pem").toAbsolutePath(),
-                    "--warmpath.gateway.assertions.signing-key-location=file:"
-                            + workDir.resolve(DevAssertionKeys.SIGNING_KEY_FILE).toAbsolutePath(),
-                    "--warmpath.gateway.cells-file=" + stack.cellsFile().toAbsolutePath(),
-                    "--warmpath.gateway.sessions.url=" + stack.sessionsUrl(),
-                    "--warmpath.gateway.artifacts.url=http://127.0.0.1:" + stack.artifacts.port(),
-                    "--warmpath.gateway.policy.url=" + stack.policyUrl(),
-                    // CI machines are small and busy: a decision that is merely slow must not fail closed here.
-                    "--warmpath.gateway.policy.deadline=5s",
-                    "--warmpath.gateway.health.probe-interval=300ms",
-                    // A revoked API key stops working within this (SessionSystemIT waits for it).
-                    "--warmpath.gateway.keys.cache-ttl=1s"));
+            stack.gateway = stack.service("gateway", "gateway-service", stack.gatewayArgs());
 
             for (ServiceProcess cell : stack.cells.values()) {
                 cell.awaitReady(STARTUP);
@@ -170,6 +158,34 @@ final class WarmpathStack implements AutoCloseable {
 
     void startS3() {
         s3 = LocalS3.start(s3Port, workDir.resolve("s3"), logs.resolve("s3.log"));
+    }
+
+    /**
+     * A second gateway beside the first, as a scaled-out deployment runs it: same keys, cells and services. Stopped
+     * with the stack.
+     */
+    ServiceProcess startSecondGateway() throws Exception {
+        ServiceProcess second = service("gateway-2", "gateway-service", gatewayArgs());
+        extraGateways.add(second);
+        second.awaitReady(STARTUP);
+        return second;
+    }
+
+    private List<String> gatewayArgs() {
+        return List.of(
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
+                        + workDir.resolve("dev-public-key.pem").toAbsolutePath(),
+                "--warmpath.gateway.assertions.signing-key-location=file:"
+                        + workDir.resolve(DevAssertionKeys.SIGNING_KEY_FILE).toAbsolutePath(),
+                "--warmpath.gateway.cells-file=" + cellsFile().toAbsolutePath(),
+                "--warmpath.gateway.sessions.url=" + sessionsUrl(),
+                "--warmpath.gateway.artifacts.url=http://127.0.0.1:" + artifacts.port(),
+                "--warmpath.gateway.policy.url=" + policyUrl(),
+                // CI machines are small and busy: a decision that is merely slow must not fail closed here.
+                "--warmpath.gateway.policy.deadline=5s",
+                "--warmpath.gateway.health.probe-interval=300ms",
+                // A revoked API key stops working within this (SessionSystemIT waits for it).
+                "--warmpath.gateway.keys.cache-ttl=1s");
     }
 
     /** policy-service ships its audit records to the audit bucket, quickly enough for a test to wait for them. */
@@ -270,7 +286,7 @@ final class WarmpathStack implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        List<ServiceProcess> all = new ArrayList<>();
+        List<ServiceProcess> all = new ArrayList<>(extraGateways);
         if (gateway != null) {
             all.add(gateway);
         }
