@@ -113,6 +113,8 @@ final class Detectors {
                         + "[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])", contains("ecret", "ECRET")),
                 // Warmpath session affinity tokens: wpt_ and 43 base64url characters.
                 Detector.of("warmpath_token", TOKEN_START + "wpt_[A-Za-z0-9_-]{16,}", contains("wpt_")),
+                // Warmpath API keys: wpk_ and 43 base64url characters.
+                Detector.of("warmpath_api_key", TOKEN_START + "wpk_[A-Za-z0-9_-]{16,}", contains("wpk_")),
                 // The credentials of an Authorization header, member or map entry, whatever the scheme (Basic,
                 // Bearer, Token, none); the scheme stays. A value a detector above has redacted is left alone.
                 new Detector("authorization", Pattern.compile("(?i)(?<![A-Za-z0-9])authorization" + NAME_END

@@ -12,6 +12,7 @@ import java.util.Set;
  * {@code github_token} ({@code ghp_}, {@code gho_}, {@code ghu_}, {@code ghs_}, {@code ghr_}, {@code github_pat_}),
  * {@code slack_token} ({@code xox?-}), {@code aws_access_key} ({@code AKIA}/{@code ASIA}), {@code aws_secret_key}
  * (40 characters after {@code aws_secret_access_key}), {@code warmpath_token} ({@code wpt_}),
+ * {@code warmpath_api_key} ({@code wpk_}),
  * {@code authorization} (the credentials of an {@code Authorization} header, whatever the scheme),
  * {@code bearer_token} ({@code Bearer <token>} anywhere else), {@code credential} (the value of a credential-named
  * JSON member, YAML or properties key, environment variable or query parameter: {@code "password": "..."},

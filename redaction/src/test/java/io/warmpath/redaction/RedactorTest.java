@@ -154,6 +154,13 @@ class RedactorTest {
         }
 
         @Test
+        void warmpathApiKeysAreRedactedEvenBareInATranscript() {
+            String key = "wpk_" + "Zm9vYmFyLWJhei1xdXV4LWNvcmdlLWdyYXVsdC1nYXJwbHk".substring(0, 43);
+            assertThat(Redactor.secrets().redact("my key is " + key + ", use it"))
+                    .isEqualTo("my key is [REDACTED:warmpath_api_key], use it");
+        }
+
+        @Test
         void credentialsInQueryStringsAndSettingsAreRedacted() {
             String url = "https://generativelanguage.googleapis.com/v1/models";
             assertThat(redact("GET " + url + "?key=AIzaSyA1b2C3d4E5f6G7&alt=sse"))

@@ -47,10 +47,10 @@ class AuditController {
     /**
      * One batch in a listing.
      *
-     * @param id            the batch id, for {@code GET /v1/audit/{id}} and as a cursor
-     * @param firstRecordAt when the batch's first decision was made
+     * @param id        the batch id, for {@code GET /v1/audit/{id}} and as a cursor
+     * @param writtenAt when policy-service wrote the batch (its records were decided up to a flush interval before)
      */
-    record AuditBatch(String id, Instant firstRecordAt) {
+    record AuditBatch(String id, Instant writtenAt) {
     }
 
     /** A page of batches; {@code nextCursor} is absent on the last. */

@@ -403,7 +403,7 @@ class ArtifactApiTest {
         JsonNode all = JSON.readTree(send(auditor, HttpRequest.newBuilder(audit(""))).body());
         assertThat(all.path("data").values()).extracting(batch -> batch.path("id").asString())
                 .containsExactly(early, late);
-        assertThat(all.path("data").get(0).path("first_record_at").asString()).isEqualTo("2026-12-07T09:00:00Z");
+        assertThat(all.path("data").get(0).path("written_at").asString()).isEqualTo("2026-12-07T09:00:00Z");
         JsonNode paged = JSON.readTree(send(auditor, HttpRequest.newBuilder(audit("?limit=1"))).body());
         assertThat(paged.path("next_cursor").asString()).isEqualTo(early);
         assertThat(JSON.readTree(send(auditor, HttpRequest.newBuilder(audit("?cursor=" + early))).body())

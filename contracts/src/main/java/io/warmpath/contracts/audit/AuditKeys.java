@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The keys of the audit bucket: one object per batch of one tenant's decisions, JSON lines, at
- * {@code audit/<sha256(tenant)>/<batch id>.jsonl}. A batch id starts with the time of its first record
+ * {@code audit/<sha256(tenant)>/<batch id>.jsonl}. A batch id starts with the time it was written
  * ({@code 20261207T031500123Z}), then the writing instance and its sequence number, so a listing in key order is a
- * listing in time order, and no two writers ever choose the same key.
+ * listing in the order batches arrived (a cursor never skips one written later), and no two writers ever choose the
+ * same key.
  */
 public final class AuditKeys {
 
@@ -45,14 +46,14 @@ public final class AuditKeys {
     }
 
     /**
-     * The id of a batch whose first record is from {@code firstRecord}, the {@code sequence}-th batch of
-     * {@code instance} (lower-case letters, digits and dashes, up to 40).
+     * The id of a batch written at {@code writtenAt}, the {@code sequence}-th batch of {@code instance} (lower-case
+     * letters, digits and dashes, up to 40).
      */
-    public static String batchId(Instant firstRecord, String instance, long sequence) {
+    public static String batchId(Instant writtenAt, String instance, long sequence) {
         if (!INSTANCE.matcher(instance).matches() || sequence < 0 || sequence > 999_999_999L) {
             throw new IllegalArgumentException("An instance is [a-z0-9-]{1,40} and a sequence 0 to 999999999");
         }
-        return TIME.format(firstRecord) + "-" + instance + "-" + String.format("%09d", sequence);
+        return TIME.format(writtenAt) + "-" + instance + "-" + String.format("%09d", sequence);
     }
 
     /** The batch id at the start of a listing from {@code time} on: every batch id from then sorts after it. */
@@ -60,7 +61,7 @@ public final class AuditKeys {
         return TIME.format(time);
     }
 
-    /** When the first record of a batch was made. */
+    /** When a batch was written. */
     public static Instant timeOf(String batchId) {
         return TIME.parse(batchId.substring(0, batchId.indexOf('-')), Instant::from);
     }

@@ -73,12 +73,13 @@ final class InferenceRequestReader {
             requireMessagesWithRoles(root.get("messages"));
         }
         String modelName = model.stringValue();
+        if (endpoint == InferenceEndpoint.EMBEDDINGS) {
+            // Embeddings reuse no cached prefix and belong to no session (a session's binding is its chat model's
+            // cell; an embedding model's cell would move it): any cell of the model will do.
+            return new RoutingTarget(modelName, null, null);
+        }
         String session = affinity != null ? affinity
                 : endpoint == InferenceEndpoint.CHAT_COMPLETIONS ? promptCacheKey(root.get(PROMPT_CACHE_KEY)) : null;
-        if (endpoint == InferenceEndpoint.EMBEDDINGS) {
-            // Embeddings reuse no cached prefix: any cell of the model will do, unless a session names one.
-            return new RoutingTarget(modelName, session == null ? null : RoutingKeys.session(tenant, session), session);
-        }
         String key = session != null
                 ? RoutingKeys.session(tenant, session)
                 : RoutingKeys.skeleton(tenant, modelName, leadingSystemTexts(root.get("messages")),

@@ -261,7 +261,7 @@ class OpenAiHandler {
                 tokenCounter.count(completion, headers -> forwardHeaders(request, headers))));
         OptionalLong predictedCached = predictedCachedTokens(request);
         TurnTranscript transcript = transcripts.begin(assertion, caller.artifactsAssertion(), caller.policyAssertion(),
-                completion.endpoint().path(), completion.body());
+                completion.endpoint().path(), completion.body(), engineBody.length);
         inFlight.enter();
         RequestObservation observation = metrics.start(modelTag, completion.stream(), finished -> {
             inFlight.leave();

@@ -21,6 +21,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxConcurrent transcripts stored at once; the rest wait in the queue
  * @param queueCapacity transcripts waiting to be stored; past it, more are dropped and counted, never held until
  *                      the cell runs out of memory
+ * @param maxQueuedSize the most request and answer bytes waiting to be stored at once, however few transcripts that
+ *                      is (long contexts); past it, more are dropped and counted
  * @param maxAnswerSize the most answer text one transcript keeps; the rest is cut and the transcript says so
  * @param redaction     per data class, what is redacted from a transcript: {@code secrets} (keys, tokens,
  *                      credentials) or {@code all} (secrets and personal data: emails, IBANs, cards, phone numbers).
@@ -32,6 +34,7 @@ record TranscriptProperties(
         @DefaultValue("10s") Duration timeout,
         @DefaultValue("4") int maxConcurrent,
         @DefaultValue("1000") int queueCapacity,
+        @DefaultValue("64MB") DataSize maxQueuedSize,
         @DefaultValue("1MB") DataSize maxAnswerSize,
         @Nullable Map<DataClass, Redaction> redaction) {
 

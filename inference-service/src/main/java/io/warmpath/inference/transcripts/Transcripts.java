@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +42,8 @@ import tools.jackson.databind.node.StringNode;
  *
  * <p>A turn is recorded when the gateway sent the assertion for it ({@link WarmpathHeaders#ARTIFACTS_ASSERTION}: the
  * session records its transcript, and that assertion may store nothing else) and it completed. The store happens after
- * the answer went out, so it never delays a turn: transcripts wait in a bounded queue, {@code max-concurrent} are
+ * the answer went out, so it never delays a turn: transcripts wait in a queue bounded in count and in bytes,
+ * {@code max-concurrent} are
  * stored at once, each with a few retries on a 5xx or no answer (the same {@code Idempotency-Key}, so a retry never
  * stores one twice). Every outcome is counted ({@value #TRANSCRIPTS}): {@code stored}; {@code refused} (artifact-service
  * said no, as when policy denies the class in that region); {@code failed}; {@code dropped} (queue full);
@@ -65,6 +67,7 @@ public class Transcripts {
     private final Queue<Pending> queue;
     private final Semaphore writers;
     private final AtomicBoolean warnedUnconfigured = new AtomicBoolean();
+    private final AtomicLong queuedBytes = new AtomicLong();
 
     Transcripts(TranscriptProperties properties, CellProperties cell, JsonMapper json, MeterRegistry meters) {
         this.properties = properties;
@@ -92,15 +95,17 @@ public class Transcripts {
      * @param policyAssertion    the turn's assertion for policy-service, which artifact-service checks the store with
      * @param endpoint           the API path the turn was sent to
      * @param request            the client's request body, as validated
+     * @param requestBytes       about how many bytes that body is
      */
     public TurnTranscript begin(Assertion caller, @Nullable String artifactsAssertion, @Nullable String policyAssertion,
-            String endpoint, ObjectNode request) {
+            String endpoint, ObjectNode request, long requestBytes) {
         if (artifactsAssertion == null || caller.session() == null) {
             return TurnTranscript.NONE;
         }
         String startedAt = clock.instant().toString();
         return new TurnTranscript(properties.maxAnswerSize().toBytes(), answer -> enqueue(new Pending(caller,
-                artifactsAssertion, policyAssertion, endpoint, request, answer, startedAt)));
+                artifactsAssertion, policyAssertion, endpoint, request, answer, startedAt,
+                requestBytes + answer.size())));
     }
 
     private void enqueue(Pending pending) {
@@ -112,7 +117,8 @@ public class Transcripts {
             count("not_configured");
             return;
         }
-        if (!queue.offer(pending)) {
+        if (queuedBytes.addAndGet(pending.size()) > properties.maxQueuedSize().toBytes() || !queue.offer(pending)) {
+            queuedBytes.addAndGet(-pending.size());
             count("dropped");
             return;
         }
@@ -127,6 +133,7 @@ public class Transcripts {
                 writers.release();
                 return;
             }
+            queuedBytes.addAndGet(-next.size());
             store(next).doFinally(signal -> {
                 writers.release();
                 drain();
@@ -230,6 +237,6 @@ public class Transcripts {
     }
 
     private record Pending(Assertion caller, String artifactsAssertion, @Nullable String policyAssertion,
-            String endpoint, ObjectNode request, TurnTranscript.Answer answer, String startedAt) {
+            String endpoint, ObjectNode request, TurnTranscript.Answer answer, String startedAt, long size) {
     }
 }

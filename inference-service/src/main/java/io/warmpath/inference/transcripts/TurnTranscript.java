@@ -37,7 +37,7 @@ public final class TurnTranscript {
     }
 
     /** What a finished turn answered: the engine's JSON answer, or the stream's chunks put together. */
-    record Answer(JsonNode response, boolean truncated) {
+    record Answer(JsonNode response, boolean truncated, long size) {
     }
 
     /** A non-streamed answer's body, as the engine sent it ({@code size} bytes). */
@@ -45,6 +45,7 @@ public final class TurnTranscript {
         if (this == NONE) {
             return;
         }
+        answerChars = Math.min(size, maxAnswerChars);
         if (size > maxAnswerChars) {
             truncated = true;
             ObjectNode cut = JsonNodeFactory.instance.objectNode();
@@ -96,7 +97,7 @@ public final class TurnTranscript {
         }
         finished = true;
         if (complete) {
-            onComplete.accept(new Answer(wholeAnswer != null ? wholeAnswer : assembled(), truncated));
+            onComplete.accept(new Answer(wholeAnswer != null ? wholeAnswer : assembled(), truncated, answerChars));
         }
     }
 

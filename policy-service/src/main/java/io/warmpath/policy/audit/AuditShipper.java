@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -98,7 +97,7 @@ public final class AuditShipper implements DisposableBean {
                 }
                 return;
             }
-            buffers.computeIfAbsent(tenant, key -> new ArrayDeque<>()).add(new Record(clock.instant(), jsonLine));
+            buffers.computeIfAbsent(tenant, key -> new ArrayDeque<>()).add(new Record(jsonLine));
             buffered++;
         }
     }
@@ -130,7 +129,9 @@ public final class AuditShipper implements DisposableBean {
         StringBuilder lines = new StringBuilder();
         batch.forEach(record -> lines.append(record.json()).append('\n'));
         byte[] body = lines.toString().getBytes(StandardCharsets.UTF_8);
-        String key = AuditKeys.batchKey(tenant, AuditKeys.batchId(batch.getFirst().at(), instance,
+        // Keyed by when it is written, not by its first record: a batch another replica writes later then sorts after
+        // every batch a reader has already paged past.
+        String key = AuditKeys.batchKey(tenant, AuditKeys.batchId(clock.instant(), instance,
                 sequence.getAndIncrement() % 1_000_000_000L));
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(properties.bucket())
@@ -230,6 +231,6 @@ public final class AuditShipper implements DisposableBean {
         }
     }
 
-    private record Record(Instant at, String json) {
+    private record Record(String json) {
     }
 }

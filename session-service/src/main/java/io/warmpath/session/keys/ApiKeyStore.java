@@ -45,7 +45,7 @@ class ApiKeyStore {
 
     /** Stores a new key of {@code template}'s tenant and settings; empty when the tenant has its maximum already. */
     Optional<Created> create(StoredKey template) {
-        if (redis.opsForHash().size(index(template.tenant())) >= MAX_KEYS_PER_TENANT) {
+        if (list(template.tenant()).size() >= MAX_KEYS_PER_TENANT) {
             return Optional.empty();
         }
         String key = ApiKeys.newKey();
@@ -75,13 +75,12 @@ class ApiKeyStore {
         return stored.expiresAt() != null && !stored.expiresAt().isAfter(now) ? Optional.empty() : Optional.of(stored);
     }
 
-    /** The tenant's live keys, newest first. */
+    /** The tenant's live keys, newest first; index entries of keys that expired are dropped on the way. */
     List<StoredKey> list(String tenant) {
         Map<Object, Object> entries = redis.opsForHash().entries(index(tenant));
         List<StoredKey> keys = new ArrayList<>();
-        for (Object hash : entries.values()) {
-            findByHash((String) hash).ifPresent(keys::add);
-        }
+        entries.forEach((id, hash) -> findByHash((String) hash).ifPresentOrElse(keys::add,
+                () -> redis.opsForHash().delete(index(tenant), id)));
         keys.sort(Comparator.comparing(StoredKey::createdAt).reversed().thenComparing(StoredKey::id));
         return keys;
     }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.hibernate.validator.constraints.Range;
@@ -24,11 +25,11 @@ record CreateKeyRequest(
         @NotBlank(message = "is required") @Size(max = 64, message = "must have at most 64 characters")
         @Pattern(regexp = "\\P{Cc}*", message = "must not contain control characters") @Nullable String name,
         @NotEmpty(message = "is required: at least one scope") @Size(max = 32, message = "may have at most 32 scopes")
-        @Nullable List<@Pattern(regexp = SCOPE, message = "must be scope names ([A-Za-z0-9:._-], up to 64)")
-                @Nullable String> scopes,
+        @Nullable List<@NotNull(message = "must not hold null") @Pattern(regexp = SCOPE,
+                message = "must be scope names ([A-Za-z0-9:._-], up to 64)") @Nullable String> scopes,
         @Size(max = 16, message = "may have at most 16 roles")
-        @Nullable List<@Pattern(regexp = SCOPE, message = "must be role names ([A-Za-z0-9:._-], up to 64)")
-                @Nullable String> roles,
+        @Nullable List<@NotNull(message = "must not hold null") @Pattern(regexp = SCOPE,
+                message = "must be role names ([A-Za-z0-9:._-], up to 64)") @Nullable String> roles,
         @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must match [A-Za-z0-9._-]\\{1,64\\}") @Nullable String region,
         @Pattern(regexp = "public|internal|confidential|regulated",
                 message = "must be one of public, internal, confidential, regulated") @Nullable String clearance,

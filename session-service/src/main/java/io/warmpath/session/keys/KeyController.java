@@ -33,9 +33,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/keys")
 class KeyController {
 
-    /** Scopes no key may carry: they are the gateway's own. */
-    private static final List<String> GATEWAY_SCOPES = List.of(KeyResolveController.RESOLVE_SCOPE,
-            Assertion.TRANSCRIPT_SCOPE, "cells:status");
+    /**
+     * Scopes no key may carry: the gateway's own, and {@code keys:admin}, so that a key can never make another key
+     * (which could outlive it): key administrators sign in with a JWT.
+     */
+    private static final List<String> NEVER_ON_A_KEY = List.of(KeyResolveController.RESOLVE_SCOPE,
+            Assertion.TRANSCRIPT_SCOPE, "cells:status", "keys:admin");
 
     private final ApiKeyStore keys;
     private final Clock clock;
@@ -95,7 +98,7 @@ class KeyController {
     private static void requireNoMoreThanTheCaller(Assertion caller, List<String> scopes, List<String> roles,
             CreateKeyRequest request) {
         for (String scope : scopes) {
-            if (GATEWAY_SCOPES.contains(scope) || !caller.hasScope(scope)) {
+            if (NEVER_ON_A_KEY.contains(scope) || !caller.hasScope(scope)) {
                 throw beyondCaller("scopes", "scope " + scope);
             }
         }

@@ -73,6 +73,8 @@ class KeyApiTest extends SessionServiceTest {
                 .expectBody().jsonPath("$.error.code").isEqualTo("insufficient_scope")
                 .jsonPath("$.error.param").isEqualTo("scopes");
         create(Map.of("name", "x", "scopes", List.of("keys:resolve"))).expectStatus().isForbidden();
+        // A key never makes keys: one that could would outlive the key that made it.
+        create(Map.of("name", "x", "scopes", List.of("keys:admin"))).expectStatus().isForbidden();
         create(Map.of("name", "x", "scopes", List.of("inference:invoke"), "roles", List.of("data:regulated")))
                 .expectStatus().isForbidden().expectBody().jsonPath("$.error.param").isEqualTo("roles");
         create(Map.of("name", "x", "scopes", List.of("inference:invoke"), "clearance", "regulated"))
@@ -89,6 +91,8 @@ class KeyApiTest extends SessionServiceTest {
                 .isEqualTo("scopes");
         create(Map.of("scopes", List.of("inference:invoke"))).expectStatus().isBadRequest().expectBody()
                 .jsonPath("$.error.param").isEqualTo("name");
+        create(Map.of("name", "x", "scopes", java.util.Arrays.asList((String) null))).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").value(param -> assertThat((String) param).startsWith("scopes"));
         create(Map.of("name", "x", "scopes", List.of("inference:invoke"), "expires_in_days", 0))
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("expires_in_days");
     }
