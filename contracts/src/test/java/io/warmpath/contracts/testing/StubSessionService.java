@@ -474,7 +474,10 @@ public final class StubSessionService implements AutoCloseable {
         long tokens = call.body().path("prompt_tokens").asLong() + call.body().path("max_tokens").asLong();
         String granted = "res-" + reservations.incrementAndGet();
         grantedInTest.put(granted, arrivedInTest);
-        lastGranted = granted;
+        // A reserve stalled past its test's end must not pass for the grant of the test now running.
+        if (arrivedInTest == test) {
+            lastGranted = granted;
+        }
         json(exchange, 201, """
                 {"reservation_id":"%s","tokens":%d,"cost_usd":0.01,"expires_at":"2030-01-01T00:00:00Z"}"""
                 .formatted(granted, tokens));
