@@ -207,6 +207,58 @@ path-style: false
 {{- if .Values.redis.enabled -}}redis-password{{- else -}}{{ .Values.externalRedis.existingSecretPasswordKey }}{{- end -}}
 {{- end -}}
 
+{{/* Spring's spring.data.redis settings (YAML) for the chart's Redis or the external one: session-service's store and
+the gateways' shared rate limits. */}}
+{{- define "warmpath.redisProperties" -}}
+{{- $redis := dict "ssl" (dict "enabled" (and (not .Values.redis.enabled) .Values.externalRedis.ssl)) -}}
+{{- if .Values.redis.enabled -}}
+{{- $_ := set $redis "host" (include "warmpath.componentName" (dict "root" . "component" "redis")) -}}
+{{- $_ := set $redis "port" 6379 -}}
+{{- else if eq .Values.externalRedis.mode "sentinel" -}}
+{{- $_ := set $redis "sentinel" (dict "master" .Values.externalRedis.sentinel.master "nodes" (join "," .Values.externalRedis.sentinel.nodes)) -}}
+{{- else if eq .Values.externalRedis.mode "cluster" -}}
+{{- $_ := set $redis "cluster" (dict "nodes" (join "," .Values.externalRedis.cluster.nodes)) -}}
+{{- else -}}
+{{- $_ := set $redis "host" .Values.externalRedis.host -}}
+{{- $_ := set $redis "port" .Values.externalRedis.port -}}
+{{- end -}}
+{{- toYaml $redis -}}
+{{- end -}}
+
+{{/* The environment (a YAML list, maybe empty) that gives a Redis client its passwords from their Secret. */}}
+{{- define "warmpath.redisEnv" -}}
+{{- $env := list -}}
+{{- $secret := include "warmpath.redisSecret" . -}}
+{{- if $secret -}}
+{{- $env = append $env (dict "name" "SPRING_DATA_REDIS_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" (include "warmpath.redisSecretKey" .)))) -}}
+{{- end -}}
+{{- if and (not .Values.redis.enabled) (eq .Values.externalRedis.mode "sentinel") .Values.externalRedis.sentinel.passwordKey -}}
+{{- $env = append $env (dict "name" "SPRING_DATA_REDIS_SENTINEL_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" .Values.externalRedis.existingSecret "key" .Values.externalRedis.sentinel.passwordKey))) -}}
+{{- end -}}
+{{- toYaml $env -}}
+{{- end -}}
+
+{{/* A NetworkPolicy egress rule to Redis: the chart's, or the external one's address range. */}}
+{{- define "warmpath.networkPolicy.toRedis" -}}
+{{- if .Values.redis.enabled }}
+{{- include "warmpath.networkPolicy.toComponent" (dict "root" . "component" "redis" "port" 6379) }}
+{{- else }}
+- to:
+    - ipBlock:
+        cidr: {{ .Values.externalRedis.egressCIDR }}
+  ports:
+    {{- if eq .Values.externalRedis.mode "standalone" }}
+    - protocol: TCP
+      port: {{ .Values.externalRedis.port }}
+    {{- else }}
+    {{- /* Sentinels, and the masters and replicas they (or the cluster's nodes) name. */}}
+    - protocol: TCP
+      port: 6379
+      endPort: 26379
+    {{- end }}
+{{- end }}
+{{- end -}}
+
 {{/* Whether the Prometheus Operator's CRDs are installed (helm template: pass --api-versions). */}}
 {{- define "warmpath.hasServiceMonitor" -}}
 {{- if and .Values.metrics.serviceMonitor.enabled (or .Values.metrics.assumeOperatorCrds (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/ServiceMonitor")) -}}true{{- end -}}

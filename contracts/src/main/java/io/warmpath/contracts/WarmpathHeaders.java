@@ -55,6 +55,12 @@ public final class WarmpathHeaders {
      * stores that turn's transcript with.
      */
     public static final String ARTIFACTS_ASSERTION = PREFIX + "artifacts-assertion";
+    /**
+     * Cell to gateway, on a completed non-streamed answer: {@code total_tokens=<n>}, the tokens the turn used (prompt
+     * and completion), which settle the caller's token rate limit. A stream carries the same report as its last SSE
+     * comment ({@link UsageReport}), since its headers leave before its usage is known. The gateway removes it.
+     */
+    public static final String USAGE = PREFIX + "usage";
     /** Gateway to cell: how many of the prompt's tokens routing expects the cell to hold (a measurement hint). */
     public static final String PREDICTED_CACHED_TOKENS = PREFIX + "predicted-cached-tokens";
     /** The calling tenant, as the gateway derives it from the caller's token. */

@@ -261,7 +261,8 @@ class ChartFeaturesTest {
         assertThat(callers(production, "policy", 8082)).containsExactlyInAnyOrder("gateway", "cell", "sessions",
                 "artifacts");
         assertThat(callers(production, "artifacts", 8083)).containsExactlyInAnyOrder("gateway", "cell");
-        assertThat(callers(dev, "redis", 6379)).containsExactly("sessions");
+        // The gateways share their rate limits through it.
+        assertThat(callers(dev, "redis", 6379)).containsExactlyInAnyOrder("sessions", "gateway");
         for (NetworkPolicy policy : production.all(NetworkPolicy.class)) {
             if (!policy.getMetadata().getName().equals(PREFIX + "gateway")) {
                 assertThat(policy.getSpec().getIngress()).as(policy.getMetadata().getName())
@@ -272,14 +273,15 @@ class ChartFeaturesTest {
     }
 
     @Test
-    void theGatewayReachesOutsideTheClusterOnlyToItsIdentityProviderAndTheAllowlistedToolDestinations() {
+    void theGatewayReachesOutsideTheClusterOnlyToItsIdentityProviderTheAllowlistedToolDestinationsAndRedis() {
         NetworkPolicy gateway = production.one(NetworkPolicy.class, PREFIX + "gateway");
 
         List<String> external = gateway.getSpec().getEgress().stream()
                 .flatMap(rule -> rule.getTo().stream())
                 .filter(peer -> peer.getIpBlock() != null)
                 .map(peer -> peer.getIpBlock().getCidr()).toList();
-        assertThat(external).containsExactlyInAnyOrder("203.0.113.10/32", "203.0.113.20/32");
+        // The issuer, the tool destination, and the external Redis the rate limits are shared through.
+        assertThat(external).containsExactlyInAnyOrder("203.0.113.10/32", "203.0.113.20/32", "10.0.0.0/8");
         assertThat(gateway.getSpec().getEgress()).allSatisfy(rule -> assertThat(rule.getTo().isEmpty()
                 ? rule.getPorts().stream().allMatch(port -> port.getPort().getIntVal() == 53) : true).isTrue());
         Map<String, Object> config = applicationYaml(production, PREFIX + "gateway");
@@ -319,6 +321,24 @@ class ChartFeaturesTest {
                 .satisfies(volume -> assertThat(volume.getSecret().getItems()).extracting("key")
                         .containsExactly("signing-key.json"));
         assertThat(production.kinds()).doesNotContain("Secret");
+    }
+
+    @Test
+    void theGatewaysShareRateLimitsThroughTheSessionsRedisWithItsPasswordAndOnlyWhenLimitsAreOn() {
+        Map<String, Object> sessions = applicationYaml(production, PREFIX + "sessions");
+        Map<String, Object> gateway = applicationYaml(production, PREFIX + "gateway");
+        assertThat(at(gateway, "spring", "data", "redis")).isEqualTo(at(sessions, "spring", "data", "redis"));
+        assertThat(at(gateway, "warmpath", "gateway", "limits", "enabled")).isEqualTo(true);
+        assertThat(at(gateway, "warmpath", "gateway", "limits", "tenant", "requestsPerMinute")).isEqualTo(6000);
+        assertThat(container(production, "gateway", "gateway").getEnv()).extracting("name")
+                .contains("SPRING_DATA_REDIS_PASSWORD", "SPRING_DATA_REDIS_SENTINEL_PASSWORD");
+
+        Chart.Rendered unlimited = Chart.render("production.yaml", Map.of("gateway.rateLimits.enabled", "false"));
+        Map<String, Object> plain = applicationYaml(unlimited, PREFIX + "gateway");
+        assertThat(at(plain, "spring")).asInstanceOf(InstanceOfAssertFactories.MAP).doesNotContainKey("data");
+        assertThat(at(plain, "warmpath", "gateway", "limits", "enabled")).isEqualTo(false);
+        assertThat(container(unlimited, "gateway", "gateway").getEnv()).extracting("name")
+                .doesNotContain("SPRING_DATA_REDIS_PASSWORD");
     }
 
     @Test

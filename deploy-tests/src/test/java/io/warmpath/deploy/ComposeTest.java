@@ -122,7 +122,7 @@ class ComposeTest {
                 });
             }
         });
-        assertThat(dependencies("gateway")).containsExactlyInAnyOrder("cell-1", "cell-2", "artifacts");
+        assertThat(dependencies("gateway")).containsExactlyInAnyOrder("cell-1", "cell-2", "artifacts", "redis");
         assertThat(dependencies("artifacts")).containsExactlyInAnyOrder("policy", "minio-buckets");
         assertThat(dependencies("cell-1")).containsExactlyInAnyOrder("policy", "sessions", "artifacts");
         assertThat(dependencies("sessions")).containsExactlyInAnyOrder("redis", "policy");

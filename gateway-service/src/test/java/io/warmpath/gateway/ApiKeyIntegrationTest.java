@@ -36,11 +36,7 @@ class ApiKeyIntegrationTest {
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        String prefix = "spring.cloud.discovery.client.simple.instances.inference-cells[0].";
-        registry.add(prefix + "uri", CELL::uri);
-        registry.add(prefix + "metadata.cell-id", () -> CELL.id);
-        registry.add(prefix + "metadata.model", () -> MODEL);
-        registry.add(prefix + "metadata.region", () -> "local");
+        CELL.registerAsOnlyCell(registry);
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", TOKENS::publicKeyLocation);
         registry.add("warmpath.gateway.health.probe-interval", () -> "1h");
         registry.add("warmpath.gateway.sessions.url", SESSIONS::url);

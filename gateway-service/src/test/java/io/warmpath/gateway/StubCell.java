@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.warmpath.contracts.UsageReport;
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.testing.StubSessionService;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +28,9 @@ final class StubCell {
 
     static final List<String> SSE_CHUNKS = List.of("Hel", "lo, ", "wor", "ld");
     static final long CHUNK_PAUSE_MS = 100;
+
+    /** The tokens the cell reports each completed turn used, as a real cell does (header or stream comment). */
+    volatile long reportedTokens = 6;
 
     final String id;
     final String model;
@@ -101,6 +105,15 @@ final class StubCell {
         return StubSessionService.claimsOf(token == null ? null : "Bearer " + token);
     }
 
+    /** Makes this cell the gateway's only one (simple discovery, region {@code local}). */
+    void registerAsOnlyCell(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        String prefix = "spring.cloud.discovery.client.simple.instances.inference-cells[0].";
+        registry.add(prefix + "uri", this::uri);
+        registry.add(prefix + "metadata.cell-id", () -> id);
+        registry.add(prefix + "metadata.model", () -> model);
+        registry.add(prefix + "metadata.region", () -> "local");
+    }
+
     String lastBody() {
         return lastBody;
     }
@@ -157,6 +170,7 @@ final class StubCell {
         } else if (body.replace(" ", "").contains("\"stream\":true")) {
             stream(exchange);
         } else {
+            exchange.getResponseHeaders().set(WarmpathHeaders.USAGE, UsageReport.headerValue(reportedTokens));
             json(exchange, 200, """
                     {"id":"chatcmpl-1","object":"chat.completion","model":"%s","served_by":"%s",
                      "choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],
@@ -177,6 +191,12 @@ final class StubCell {
                 out.flush();
                 Thread.sleep(CHUNK_PAUSE_MS);
             }
+            // The turn's usage as a real cell reports it, in two writes: the gateway must find it across them.
+            byte[] report = UsageReport.commentFrame(reportedTokens).getBytes(StandardCharsets.UTF_8);
+            out.write(report, 0, 7);
+            out.flush();
+            Thread.sleep(CHUNK_PAUSE_MS);
+            out.write(report, 7, report.length - 7);
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -42,7 +42,9 @@ import org.springframework.validation.annotation.Validated;
  *                       is acknowledged ({@code WAIT}); 0 (the default) does not wait. Standalone or Sentinel only
  * @param replicaAckTimeout how long to wait for those replicas; fewer in time is a 503, and the change may or may not
  *                       survive a failover (every budget call is idempotent, so the caller's retry is safe)
- * @param tenantDefaults per tenant: the ttl, data class and budgets of its implicit sessions
+ * @param maxOpenImplicitSessions implicit sessions one tenant may have open at once, unless its defaults say
+ *                       otherwise; one more is refused with 429 {@code session_limit_exceeded}. 0: no cap
+ * @param tenantDefaults per tenant: the ttl, data class, budgets and cap of its implicit sessions
  * @param prices         per model: USD per million tokens (0 to 1000, 9 decimal places at most); a model missing
  *                       here costs nothing unless a cost budget applies, which then refuses it
  */
@@ -60,6 +62,7 @@ public record SessionProperties(
         @DefaultValue("500") @PositiveOrZero(message = "must not be negative") int warmUpRounds,
         @DefaultValue("0") @PositiveOrZero(message = "must not be negative") int replicaAcks,
         @DefaultValue("500ms") Duration replicaAckTimeout,
+        @DefaultValue("10000") @PositiveOrZero(message = "must not be negative") int maxOpenImplicitSessions,
         @Nullable Map<String, @Valid TenantDefaults> tenantDefaults,
         @Nullable Map<String, @Valid Price> prices) {
 
@@ -76,7 +79,15 @@ public record SessionProperties(
     /** The defaults of the tenant's implicit sessions: its own entry, else no budgets and {@link #defaultTtl}. */
     public TenantDefaults defaultsFor(String tenant) {
         TenantDefaults own = tenantDefaults.get(tenant);
-        return own != null ? own.withTtlOr(defaultTtl) : new TenantDefaults(defaultTtl, null, null, null, null, null);
+        return own != null ? own.withTtlOr(defaultTtl)
+                : new TenantDefaults(defaultTtl, null, null, null, null, null, null);
+    }
+
+    /** How many implicit sessions the tenant may have open at once; 0: no cap. */
+    public int implicitSessionCap(String tenant) {
+        TenantDefaults own = tenantDefaults.get(tenant);
+        return own != null && own.maxOpenImplicitSessions() != null ? own.maxOpenImplicitSessions()
+                : maxOpenImplicitSessions;
     }
 
     /**
@@ -90,6 +101,8 @@ public record SessionProperties(
      * @param maxGrowthTokensPerTurn 1 to 2^31 - 1
      * @param maxTotalTokens         1 to {@link Limits#MAX_TOTAL_TOKENS}
      * @param maxCostUsd             more than 0 to {@link Limits#MAX_COST_USD}, at most 9 decimal places
+     * @param maxOpenImplicitSessions its cap on open implicit sessions (0: none); the service's
+     *                               {@code max-open-implicit-sessions} when unset
      */
     public record TenantDefaults(
             @DurationMin(seconds = 1, message = TTL_PROBLEM) @DurationMax(days = 7, message = TTL_PROBLEM)
@@ -99,7 +112,8 @@ public record SessionProperties(
             @TokenLimit @Nullable Integer maxContextTokens,
             @TokenLimit @Nullable Integer maxGrowthTokensPerTurn,
             @TokenLimit(max = Limits.MAX_TOTAL_TOKENS) @Nullable Long maxTotalTokens,
-            @CostLimit @Nullable BigDecimal maxCostUsd) {
+            @CostLimit @Nullable BigDecimal maxCostUsd,
+            @PositiveOrZero(message = "must not be negative") @Nullable Integer maxOpenImplicitSessions) {
 
         // Any case is accepted, the wire form kept; a name of no class stays as written, for @Pattern to refuse.
         public TenantDefaults {
@@ -111,7 +125,7 @@ public record SessionProperties(
         TenantDefaults withTtlOr(Duration fallback) {
             return ttl != null ? this
                     : new TenantDefaults(fallback, dataClass, maxContextTokens, maxGrowthTokensPerTurn, maxTotalTokens,
-                            maxCostUsd);
+                            maxCostUsd, maxOpenImplicitSessions);
         }
     }
 

@@ -37,7 +37,11 @@ import org.springframework.test.web.servlet.client.RestTestClient;
         "warmpath.session.tenant-defaults.budgeted.max-total-tokens=5000",
         "warmpath.session.tenant-defaults.budgeted.max-context-tokens=4000",
         "warmpath.session.tenant-defaults.classified.data-class=regulated",
-        "warmpath.session.tenant-defaults.classified.ttl=5m"})
+        "warmpath.session.tenant-defaults.classified.ttl=5m",
+        // ImplicitSessionCapApiTest's tenants.
+        "warmpath.session.tenant-defaults.capped.max-open-implicit-sessions=2",
+        "warmpath.session.tenant-defaults.capped-briefly.max-open-implicit-sessions=1",
+        "warmpath.session.tenant-defaults.capped-briefly.ttl=1s"})
 @AutoConfigureRestTestClient
 @Import(TestClockConfiguration.class)
 public abstract class SessionServiceTest {

@@ -45,6 +45,7 @@ class SessionSystemIT {
     private static final String MODEL = WarmpathStack.MODEL;
 
     private WarmpathStack stack;
+    private GatewayClient secondGateway;
     private GatewayClient gateway;
     private String acme;
     private String acmeSessions;
@@ -57,6 +58,23 @@ class SessionSystemIT {
         acme = DevCredentials.token(stack.keyDir(), "acme", "inference:invoke");
         acmeSessions = DevCredentials.token(stack.keyDir(), "acme", "inference:invoke", "sessions:write");
         globex = DevCredentials.token(stack.keyDir(), "globex", "inference:invoke", "sessions:write");
+    }
+
+    /** A second gateway beside the first, sharing its services and Redis, once it routes. */
+    private GatewayClient secondGateway() throws Exception {
+        if (secondGateway == null) {
+            secondGateway = new GatewayClient(stack.startSecondGateway().url("/"));
+            // It serves once its first probes found the cells healthy.
+            String token = DevCredentials.token(stack.keyDir(), "probe", "inference:invoke");
+            ObjectNode hello = new Conversation(MODEL, "You are a probe.").turn("Hello.").put("max_tokens", 1);
+            int status = 0;
+            for (long until = System.nanoTime() + Duration.ofSeconds(15).toNanos(); status != 200
+                    && System.nanoTime() < until; Thread.sleep(200)) {
+                status = secondGateway.chat(token, null, hello).status();
+            }
+            assertThat(status).isEqualTo(200);
+        }
+        return secondGateway;
     }
 
     @AfterAll
@@ -271,7 +289,7 @@ class SessionSystemIT {
             assertThat(streamedCached).isPositive();
 
             // A second gateway accepts the key too, until it is revoked through the first.
-            GatewayClient otherGateway = new GatewayClient(stack.startSecondGateway().url("/"));
+            GatewayClient otherGateway = secondGateway();
             ObjectNode plain = new Conversation(MODEL, "You are agent key-2.").turn("Hello.");
             int status = 0;
             // The new gateway serves once its first probes found the cells healthy.
@@ -303,6 +321,61 @@ class SessionSystemIT {
         } finally {
             client.close();
         }
+    }
+
+    @Test
+    @Order(10)
+    void aTenantOverItsRequestOrTokenRateGets429OnEveryGatewaySharingRedisWhileAnotherTenantGoesOn()
+            throws Exception {
+        GatewayClient other = secondGateway();
+        String limited = DevCredentials.token(stack.keyDir(), WarmpathStack.RATE_LIMITED_TENANT, "inference:invoke");
+        ObjectNode hello = new Conversation(MODEL, "You are a rate-limited agent.").turn("Hello.").put("max_tokens", 4);
+
+        // 4 requests a minute, counted by both gateways together.
+        List<String> remaining = new ArrayList<>();
+        for (GatewayClient via : List.of(gateway, other, gateway, other)) {
+            Reply served = via.chat(limited, null, hello);
+            assertThat(served.status()).as(served.body()).isEqualTo(200);
+            remaining.add(served.headers().get("x-ratelimit-remaining-requests").getFirst());
+        }
+        assertThat(remaining).containsExactly("3", "2", "1", "0");
+        for (GatewayClient via : List.of(gateway, other)) {
+            Reply refused = via.chat(limited, null, hello);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.json().path("error").path("code").asString()).isEqualTo("rate_limit_exceeded");
+            assertThat(refused.headers().get("retry-after")).isNotEmpty();
+            assertThat(refused.headers().get("x-ratelimit-limit-requests")).containsExactly("4");
+            assertThat(refused.headers().get("x-ratelimit-reset-requests")).isNotEmpty();
+        }
+        assertThat(other.chat(acme, null, hello).status()).as("another tenant is unaffected").isEqualTo(200);
+
+        // 3000 tokens a minute: a turn of 2500 (the engine generates all of them) leaves too few for 1000 more.
+        String heavy = DevCredentials.token(stack.keyDir(), WarmpathStack.TOKEN_LIMITED_TENANT, "inference:invoke");
+        Reply big = gateway.chat(heavy, null, hello.deepCopy().put("max_tokens", 2500));
+        assertThat(big.status()).as(big.body()).isEqualTo(200);
+        assertThat(big.headers().get("x-ratelimit-limit-tokens")).containsExactly("3000");
+        assertThat(Long.parseLong(big.headers().get("x-ratelimit-remaining-tokens").getFirst())).isLessThan(500);
+        Reply refused = other.chat(heavy, null, hello.deepCopy().put("max_tokens", 1000));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+        assertThat(refused.json().path("error").path("code").asString()).isEqualTo("token_rate_limit_exceeded");
+        assertThat(refused.json().path("error").path("type").asString()).isEqualTo("tokens");
+        assertThat(refused.headers().get("retry-after")).isNotEmpty();
+        assertThat(other.chat(acme, null, hello.deepCopy().put("max_tokens", 1000)).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(11)
+    void aTenantAtItsCapOfImplicitSessionsGets429ForANewOneWhileItsOpenOnesGoOn() throws Exception {
+        String capped = DevCredentials.token(stack.keyDir(), WarmpathStack.SESSION_CAPPED_TENANT, "inference:invoke");
+        ObjectNode hello = new Conversation(MODEL, "You are a capped agent.").turn("Hello.").put("max_tokens", 4);
+
+        assertThat(gateway.chat(capped, "capped-1", hello).status()).isEqualTo(200);
+        assertThat(gateway.chat(capped, "capped-2", hello).status()).isEqualTo(200);
+        Reply third = gateway.chat(capped, "capped-3", hello);
+        assertThat(third.status()).as(third.body()).isEqualTo(429);
+        assertThat(third.json().path("error").path("code").asString()).isEqualTo("session_limit_exceeded");
+        assertThat(third.headers().get("retry-after")).isNotEmpty();
+        assertThat(gateway.chat(capped, "capped-1", hello).status()).as("an open session goes on").isEqualTo(200);
     }
 
     @Test

@@ -27,6 +27,12 @@ final class WarmpathStack implements AutoCloseable {
 
     static final String MODEL = "kimi-k2.5";
     static final String AUDIT_BUCKET = "warmpath-audit";
+    /** A tenant held to 4 requests a minute on every gateway of the stack. */
+    static final String RATE_LIMITED_TENANT = "rate-limited";
+    /** A tenant held to 3000 tokens a minute on every gateway of the stack. */
+    static final String TOKEN_LIMITED_TENANT = "token-limited";
+    /** A tenant that may have 2 implicit sessions open at once. */
+    static final String SESSION_CAPPED_TENANT = "session-capped";
     private static final Duration STARTUP = Duration.ofSeconds(120);
 
     private final Path workDir;
@@ -68,7 +74,8 @@ final class WarmpathStack implements AutoCloseable {
             stack.sessions = stack.service("sessions", "session-service", stack.verifiesAssertions(
                     "--spring.data.redis.port=" + stack.redisPort,
                     "--warmpath.session.policy.url=" + stack.policyUrl(),
-                    "--warmpath.session.policy.deadline=5s"));
+                    "--warmpath.session.policy.deadline=5s",
+                    "--warmpath.session.tenant-defaults." + SESSION_CAPPED_TENANT + ".max-open-implicit-sessions=2"));
             stack.artifacts = stack.service("artifacts", "artifact-service", stack.verifiesAssertions(
                     stack.artifactStoreArgs()));
             for (int i = 1; i <= cellCount; i++) {
@@ -185,7 +192,11 @@ final class WarmpathStack implements AutoCloseable {
                 "--warmpath.gateway.policy.deadline=5s",
                 "--warmpath.gateway.health.probe-interval=300ms",
                 // A revoked API key stops working within this (SessionSystemIT waits for it).
-                "--warmpath.gateway.keys.cache-ttl=1s");
+                "--warmpath.gateway.keys.cache-ttl=1s",
+                // Rate limits are shared through the stack's Redis; RateLimitSystemIT's tenants have tight ones.
+                "--spring.data.redis.port=" + redisPort,
+                "--warmpath.gateway.limits.tenants." + RATE_LIMITED_TENANT + ".requests-per-minute=4",
+                "--warmpath.gateway.limits.tenants." + TOKEN_LIMITED_TENANT + ".tokens-per-minute=3000");
     }
 
     /** policy-service ships its audit records to the audit bucket, quickly enough for a test to wait for them. */

@@ -114,6 +114,18 @@ final class ApiKeyCommand implements Callable<Integer> {
         @Option(names = "--expires-in-days", paramLabel = "D", description = "Days until the key stops working.")
         private @Nullable Integer expiresInDays;
 
+        @Option(names = "--requests-per-minute", paramLabel = "N",
+                description = "The key's own request rate limit, on top of its tenant's.")
+        private @Nullable Long requestsPerMinute;
+
+        @Option(names = "--tokens-per-minute", paramLabel = "N",
+                description = "The key's own token rate limit (prompt and completion), on top of its tenant's.")
+        private @Nullable Long tokensPerMinute;
+
+        @Option(names = "--concurrent-requests", paramLabel = "N",
+                description = "How many requests the key may have in flight at once.")
+        private @Nullable Long concurrentRequests;
+
         @Override
         public Integer call() throws IOException, InterruptedException {
             List<String> keyScopes = Arrays.stream(scopes.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
@@ -123,6 +135,13 @@ final class ApiKeyCommand implements Callable<Integer> {
             if (expiresInDays != null) {
                 body.put("expires_in_days", expiresInDays);
             }
+            Map<String, Object> limits = new LinkedHashMap<>();
+            putIfSet(limits, "requests_per_minute", requestsPerMinute);
+            putIfSet(limits, "tokens_per_minute", tokensPerMinute);
+            putIfSet(limits, "concurrent_requests", concurrentRequests);
+            if (!limits.isEmpty()) {
+                body.put("limits", limits);
+            }
             JsonNode created = target.call(spec, "POST", "/v1/keys", keyScopes, body);
             // The key alone on standard output, for $(...); what it is on standard error.
             spec.commandLine().getOut().println(created.path("key").asString());
@@ -130,6 +149,12 @@ final class ApiKeyCommand implements Callable<Integer> {
                     + created.path("prefix").asString() + "...) for tenant " + target.tenant + " with scopes "
                     + String.join(" ", keyScopes) + ". The key is shown only this once.");
             return WarmpathCli.OK;
+        }
+
+        private static void putIfSet(Map<String, Object> body, String field, @Nullable Long value) {
+            if (value != null) {
+                body.put(field, value);
+            }
         }
     }
 

@@ -63,6 +63,14 @@ public enum ErrorCode {
 
     // 429: limits.
     BUDGET_EXCEEDED(429, "insufficient_quota"),
+    /** Over the tenant's or key's requests per minute; the type is OpenAI's for request rate limits. */
+    RATE_LIMIT_EXCEEDED(429, Types.REQUESTS),
+    /** Over the tenant's or key's tokens per minute. */
+    TOKEN_RATE_LIMIT_EXCEEDED(429, Types.TOKENS),
+    /** Over the tenant's or key's concurrent requests. */
+    CONCURRENCY_LIMIT_EXCEEDED(429, Types.REQUESTS),
+    /** Over the tenant's cap on open implicit sessions. */
+    SESSION_LIMIT_EXCEEDED(429, Types.REQUESTS),
 
     /** The engine refused the request; sent with the engine's own 4xx status, when its body said nothing usable. */
     ENGINE_REJECTED(400, Types.INVALID_REQUEST),
@@ -85,6 +93,8 @@ public enum ErrorCode {
     SESSION_SERVICE_OVERLOADED(503, Types.SERVER),
     SESSION_STORE_UNAVAILABLE(503, Types.SERVER),
     POLICY_UNAVAILABLE(503, Types.SERVER),
+    /** The gateway could not check rate limits and is configured to refuse rather than admit unchecked. */
+    RATE_LIMITS_UNAVAILABLE(503, Types.SERVER),
     ARTIFACT_STORE_UNAVAILABLE(503, Types.SERVER),
     UPSTREAM_TIMEOUT(504, Types.SERVER),
     ENGINE_TIMEOUT(504, Types.SERVER),
@@ -156,5 +166,7 @@ public enum ErrorCode {
         static final String AUTHENTICATION = "authentication_error";
         static final String PERMISSION = "permission_error";
         static final String SERVER = "server_error";
+        static final String REQUESTS = "requests";
+        static final String TOKENS = "tokens";
     }
 }

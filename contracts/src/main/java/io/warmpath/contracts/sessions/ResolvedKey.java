@@ -18,13 +18,15 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param region    its home region claim, when it has one
  * @param clearance its clearance, when it has one
  * @param expiresAt when it stops working; {@code null}: it does not expire
+ * @param limits    its own rate limits; a missing field (an older session-service) reads as none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ResolvedKey(String keyId, String tenant, List<String> scopes, List<String> roles,
-        @Nullable String region, @Nullable String clearance, @Nullable Instant expiresAt) {
+        @Nullable String region, @Nullable String clearance, @Nullable Instant expiresAt, RateLimits limits) {
 
     public ResolvedKey {
+        limits = limits == null ? RateLimits.NONE : limits;
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
         roles = roles == null ? List.of() : List.copyOf(roles);
     }

@@ -170,10 +170,16 @@ public final class StubSessionService implements AutoCloseable {
 
     /** Issues an API key of {@code tenant} with these scopes, as {@code POST /v1/keys} would; returns the key. */
     public String issueApiKey(String tenant, List<String> scopes) {
+        return issueApiKey(tenant, scopes, io.warmpath.contracts.sessions.RateLimits.NONE);
+    }
+
+    /** Issues an API key with rate limits of its own. */
+    public String issueApiKey(String tenant, List<String> scopes, io.warmpath.contracts.sessions.RateLimits limits) {
         String key = io.warmpath.contracts.sessions.ApiKeys.newKey();
-        apiKeys.put(io.warmpath.contracts.sessions.ApiKeys.hash(key), JSON.createObjectNode()
-                .put("key_id", "key_" + apiKeys.size()).put("tenant", tenant)
-                .set("scopes", JSON.valueToTree(scopes)));
+        ObjectNode resolved = JSON.createObjectNode().put("key_id", "key_" + apiKeys.size()).put("tenant", tenant);
+        resolved.set("scopes", JSON.valueToTree(scopes));
+        resolved.set("limits", JSON.valueToTree(limits));
+        apiKeys.put(io.warmpath.contracts.sessions.ApiKeys.hash(key), resolved);
         return key;
     }
 

@@ -45,6 +45,6 @@ public final class GatewayAssertions {
     private static Caller callerOf(Principal principal) {
         return new Caller(String.valueOf(principal.tenant()), principal.id(), List.of(), principal.roles() == null
                 ? List.of() : principal.roles().stream().filter(role -> role != null).toList(),
-                principal.homeRegion(), principal.clearance());
+                principal.homeRegion(), principal.clearance(), null);
     }
 }

@@ -9,6 +9,7 @@ import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.gateway.limits.RateLimiter;
 import io.warmpath.gateway.policy.DataScope;
 import io.warmpath.gateway.policy.RegionGuard;
 import io.warmpath.gateway.security.Caller;
@@ -46,7 +47,8 @@ import reactor.core.publisher.Mono;
  * without a session, with its tenant's default data class ({@link TenantDirectory}), and counted as degraded; a tenant
  * whose defaults are regulated, or were never learned, fails closed instead.
  *
- * <p>A request without a session carries its tenant's default data class. Before routing, {@link RegionGuard} decides
+ * <p>Before any of that, {@link RateLimiter} holds the request to its tenant's and API key's rate limits (429 over
+ * one). A request without a session carries its tenant's default data class. Before routing, {@link RegionGuard} decides
  * which regions may process the request's data (403 {@code region_not_allowed} when none) and records it for the
  * request's assertion, which the cell re-checks.
  *
@@ -64,11 +66,13 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
     private final SessionDirectory sessions;
     private final TenantDirectory tenants;
     private final RegionGuard regionGuard;
+    private final RateLimiter rateLimiter;
     private final Counter routedStatelessly;
     private final Counter failedClosed;
 
     InferenceRequestFilter(SessionDirectory sessions, TenantDirectory tenants, RegionGuard regionGuard,
-            RequestFieldsProperties requestFields, MeterRegistry meters) {
+            RateLimiter rateLimiter, RequestFieldsProperties requestFields, MeterRegistry meters) {
+        this.rateLimiter = rateLimiter;
         this.reader = new InferenceRequestReader(new RequestFields(requestFields.allow()));
         this.sessions = sessions;
         this.tenants = tenants;
@@ -109,16 +113,23 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
             RoutingTarget target = reader.read(endpoint, body, caller.tenant(),
                     header(exchange, WarmpathHeaders.SESSION_AFFINITY));
             exchange.getAttributes().put(RoutingTarget.ATTRIBUTE, target);
-            String affinity = target.affinity();
-            if (affinity == null) {
-                return tenantScope(caller)
-                        .flatMap(scope -> regionGuard.admit(cached, caller, target.model(), scope))
-                        .flatMap(chain::filter);
-            }
-            tenants.learn(caller.tenant());
-            return sessions.resolve(caller, affinity, header(exchange, WarmpathHeaders.WORKFLOW))
-                    .flatMap(resolution -> routeSession(cached, chain, caller, affinity, target, body.length, resolution));
+            // Limited before the session is resolved: a tenant over its rate costs session-service nothing.
+            return rateLimiter.limit(cached, caller, SessionTurn.estimatePromptTokens(body.length),
+                    target.completionTokens(), limited -> route(limited, chain, caller, target, body.length));
         });
+    }
+
+    private Mono<Void> route(ServerWebExchange exchange, GatewayFilterChain chain, Caller caller, RoutingTarget target,
+            int bodyBytes) {
+        String affinity = target.affinity();
+        if (affinity == null) {
+            return tenantScope(caller)
+                    .flatMap(scope -> regionGuard.admit(exchange, caller, target.model(), scope))
+                    .flatMap(chain::filter);
+        }
+        tenants.learn(caller.tenant());
+        return sessions.resolve(caller, affinity, header(exchange, WarmpathHeaders.WORKFLOW))
+                .flatMap(resolution -> routeSession(exchange, chain, caller, affinity, target, bodyBytes, resolution));
     }
 
     private Mono<Void> routeSession(ServerWebExchange exchange, GatewayFilterChain chain, Caller caller,
@@ -143,6 +154,7 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
             case Resolution.Rejected rejected -> Mono.error(new ApiErrorException(ErrorCode.INVALID_SESSION_HEADER,
                     "The x-session-affinity value (too long) or the x-workflow value (it must match "
                             + "[a-z0-9._-]{1,64}) is not acceptable."));
+            case Resolution.LimitReached limit -> Mono.error(limit.refusal());
             case Resolution.Refused refused -> {
                 // The tenant was validated with the token, so session-service should never refuse it: a bug or a
                 // misdeployment (another header contract), which retrying or another cell will not cure.

@@ -63,11 +63,12 @@ final class InferenceRequestReader {
         requireCount(root, "best_of", MAX_CHOICES);
         JsonNode model = root.get("model");
         if (model == null || !model.isString() || model.stringValue().isBlank()) {
-            throw invalid(ErrorCode.MISSING_REQUIRED_PARAMETER, "'model' is required and must be a non-empty string.");
+            throw invalid(ErrorCode.MISSING_REQUIRED_PARAMETER, "model",
+                    "'model' is required and must be a non-empty string.");
         }
         String input = endpoint.requiredInput();
         if (input != null && !isNonEmptyInput(root.get(input))) {
-            throw invalid(ErrorCode.MISSING_REQUIRED_PARAMETER, "'" + input + "' is required and must not be empty.");
+            throw invalid(ErrorCode.MISSING_REQUIRED_PARAMETER, input, "'" + input + "' is required and must not be empty.");
         }
         if (endpoint == InferenceEndpoint.CHAT_COMPLETIONS) {
             requireMessagesWithRoles(root.get("messages"));
@@ -76,7 +77,7 @@ final class InferenceRequestReader {
         if (endpoint == InferenceEndpoint.EMBEDDINGS) {
             // Embeddings reuse no cached prefix and belong to no session (a session's binding is its chat model's
             // cell; an embedding model's cell would move it): any cell of the model will do.
-            return new RoutingTarget(modelName, null, null);
+            return new RoutingTarget(modelName, null, null, 0L);
         }
         String session = affinity != null ? affinity
                 : endpoint == InferenceEndpoint.CHAT_COMPLETIONS ? promptCacheKey(root.get(PROMPT_CACHE_KEY)) : null;
@@ -84,7 +85,21 @@ final class InferenceRequestReader {
                 ? RoutingKeys.session(tenant, session)
                 : RoutingKeys.skeleton(tenant, modelName, leadingSystemTexts(root.get("messages")),
                         canonicalTools(root.get("tools")));
-        return new RoutingTarget(modelName, key, session);
+        return new RoutingTarget(modelName, key, session, completionTokens(root));
+    }
+
+    /**
+     * The most the request may generate, as it says ({@code max_completion_tokens}, else {@code max_tokens}, for each
+     * of its {@code n} choices); {@code null} when it does not say.
+     */
+    private static @Nullable Long completionTokens(JsonNode root) {
+        JsonNode limit = root.hasNonNull("max_completion_tokens") ? root.get("max_completion_tokens")
+                : root.get("max_tokens");
+        if (limit == null || limit.isNull()) {
+            return null;
+        }
+        long choices = Math.max(root.path("n").asLong(1), root.path("best_of").asLong(1));
+        return limit.asLong() * Math.max(1, choices);
     }
 
     /** A usable {@code prompt_cache_key}, or {@code null} for none; anything but a string of 1 to 512 is a 400. */
@@ -139,13 +154,13 @@ final class InferenceRequestReader {
     /** The skeleton reads each message's role, so a role that is not a string is the client's mistake, said so. */
     private static void requireMessagesWithRoles(JsonNode messages) {
         if (!messages.isArray()) {
-            throw invalid(ErrorCode.INVALID_REQUEST_BODY, "'messages' must be an array of message objects.");
+            throw invalid(ErrorCode.INVALID_REQUEST_BODY, "messages", "'messages' must be an array of message objects.");
         }
         for (int i = 0; i < messages.size(); i++) {
             JsonNode message = messages.get(i);
             JsonNode role = message.get("role");
             if (!message.isObject() || role == null || !role.isString()) {
-                throw invalid(ErrorCode.INVALID_REQUEST_BODY,
+                throw invalid(ErrorCode.INVALID_REQUEST_BODY, "messages[" + i + "]",
                         "'messages[" + i + "]' must be an object with a string 'role'.");
             }
         }
@@ -216,5 +231,9 @@ final class InferenceRequestReader {
 
     private static ApiErrorException invalid(ErrorCode code, String message) {
         return new ApiErrorException(code, message);
+    }
+
+    private static ApiErrorException invalid(ErrorCode code, String param, String message) {
+        return new ApiErrorException(new ApiError(code, message, param, null));
     }
 }

@@ -9,8 +9,11 @@ import org.jspecify.annotations.Nullable;
  * @param key      the routing key; {@code null} when any healthy cell will do
  * @param affinity the session value the request names ({@code x-session-affinity}, else the body's
  *                 {@code prompt_cache_key}); {@code null} for none
+ * @param completionTokens the most the request may generate, as it says (0 for embeddings); {@code null} when it does
+ *                 not say. Token rate limits reserve it.
  */
-record RoutingTarget(@Nullable String model, @Nullable String key, @Nullable String affinity) {
+record RoutingTarget(@Nullable String model, @Nullable String key, @Nullable String affinity,
+        @Nullable Long completionTokens) {
 
     static final String ATTRIBUTE = RoutingTarget.class.getName();
 
@@ -18,10 +21,10 @@ record RoutingTarget(@Nullable String model, @Nullable String key, @Nullable Str
 
     /** A target of no session. */
     RoutingTarget(@Nullable String model, @Nullable String key) {
-        this(model, key, null);
+        this(model, key, null, null);
     }
 
     RoutingTarget withKey(String newKey) {
-        return new RoutingTarget(model, newKey, affinity);
+        return new RoutingTarget(model, newKey, affinity, completionTokens);
     }
 }

@@ -7,7 +7,9 @@ import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.contracts.sessions.ApiKeys;
+import io.warmpath.contracts.sessions.RateLimits;
 import io.warmpath.contracts.sessions.ResolvedKey;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -25,6 +27,11 @@ final class ApiKeyJwtDecoder implements ReactiveJwtDecoder {
     /** The lifetime of the token a key stands for, when the key itself does not expire sooner. */
     private static final Duration KEY_TOKEN_LIFETIME = Duration.ofHours(1);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    private static final String NONE = "none";
+    private static final String KEY_TYPE = "wpk";
+    private static final String SUBJECT_PREFIX = "key:";
+    /** The key's rate limits, as the object itself: never serialised, the token lives only in this process. */
+    private static final String LIMITS_CLAIM = "warmpath_key_limits";
 
     private final ReactiveJwtDecoder jwts;
     private final ApiKeyResolver keys;
@@ -51,6 +58,18 @@ final class ApiKeyJwtDecoder implements ReactiveJwtDecoder {
                         .orElseGet(() -> Mono.error(new BadJwtException("The API key is unknown, revoked or expired."))));
     }
 
+    /**
+     * The key a token this decoder made stands for; {@code null} for a JWT. Only this decoder makes tokens signed
+     * with "none" (Spring Security's JWT decoders refuse them), so a JWT cannot pass for a key.
+     */
+    static Caller.@Nullable ApiKey apiKeyOf(Jwt token) {
+        if (!NONE.equals(token.getHeaders().get("alg")) || !KEY_TYPE.equals(token.getHeaders().get("typ"))
+                || !(token.getClaims().get(LIMITS_CLAIM) instanceof RateLimits limits)) {
+            return null;
+        }
+        return new Caller.ApiKey(token.getSubject().substring(SUBJECT_PREFIX.length()), limits);
+    }
+
     private static Jwt tokenOf(String token, ResolvedKey key) {
         Instant now = Instant.now();
         Instant expires = now.plus(KEY_TOKEN_LIFETIME);
@@ -58,9 +77,10 @@ final class ApiKeyJwtDecoder implements ReactiveJwtDecoder {
             expires = key.expiresAt();
         }
         Jwt.Builder jwt = Jwt.withTokenValue(token)
-                .header("alg", "none")
-                .header("typ", "wpk")
-                .subject("key:" + key.keyId())
+                .header("alg", NONE)
+                .header("typ", KEY_TYPE)
+                .subject(SUBJECT_PREFIX + key.keyId())
+                .claim(LIMITS_CLAIM, key.limits())
                 .claim(Tenants.CLAIM, key.tenant())
                 .claim("scope", String.join(" ", key.scopes()))
                 .issuedAt(now)

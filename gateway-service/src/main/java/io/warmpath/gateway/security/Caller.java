@@ -10,6 +10,7 @@ import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.contracts.policy.Principal;
+import io.warmpath.contracts.sessions.RateLimits;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.jwt.Jwt;
 
@@ -23,9 +24,19 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * @param roles      the {@code roles} claim
  * @param homeRegion the {@code region} claim
  * @param clearance  the {@code clearance} claim: the highest data class the caller may touch
+ * @param apiKey     the API key the request presented, when it was one (not a JWT): its rate limits apply too
  */
 public record Caller(String tenant, @Nullable String subject, List<String> scopes, List<String> roles,
-        @Nullable String homeRegion, @Nullable String clearance) {
+        @Nullable String homeRegion, @Nullable String clearance, @Nullable ApiKey apiKey) {
+
+    /**
+     * The API key a request presented.
+     *
+     * @param id     its id ({@code key_...})
+     * @param limits its own rate limits
+     */
+    public record ApiKey(String id, RateLimits limits) {
+    }
 
     /** The subject policy asks about for a token without one. */
     static final String ANONYMOUS = "anonymous";
@@ -41,7 +52,7 @@ public record Caller(String tenant, @Nullable String subject, List<String> scope
 
     /** A caller with a tenant and subject and nothing else (tests, and tokens that carry no more). */
     public static Caller of(String tenant, @Nullable String subject) {
-        return new Caller(tenant, subject, List.of(), List.of(), null, null);
+        return new Caller(tenant, subject, List.of(), List.of(), null, null, null);
     }
 
     /**
@@ -52,7 +63,8 @@ public record Caller(String tenant, @Nullable String subject, List<String> scope
     static Caller of(Jwt token, String tenant) {
         Object roles = token.getClaims().get("roles");
         return new Caller(tenant, token.getSubject(), scopesOf(token), rolesOf(roles),
-                region(token.getClaims().get("region")), clearance(token.getClaims().get("clearance")));
+                region(token.getClaims().get("region")), clearance(token.getClaims().get("clearance")),
+                ApiKeyJwtDecoder.apiKeyOf(token));
     }
 
     private static List<String> rolesOf(@Nullable Object roles) {

@@ -1,5 +1,11 @@
 package io.warmpath.gateway.sessions;
 
+import java.time.Duration;
+
+import io.warmpath.contracts.errors.ApiError;
+import io.warmpath.contracts.errors.ApiErrorException;
+import io.warmpath.contracts.errors.ErrorCode;
+
 import io.warmpath.contracts.sessions.ResolvedSession;
 
 /** The answer to "which session is this affinity value?" */
@@ -26,6 +32,22 @@ public sealed interface Resolution {
      * or a retry can fix.
      */
     record Refused() implements Resolution {
+    }
+
+    /**
+     * session-service would have opened an implicit session, but the tenant has its cap of open ones (429): the
+     * client's to fix, so never served without a session instead.
+     *
+     * @param retryAfter session-service's {@code Retry-After}
+     */
+    record LimitReached(Duration retryAfter) implements Resolution {
+
+        /** The client's answer: 429 {@code session_limit_exceeded}. */
+        public ApiErrorException refusal() {
+            return new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_LIMIT_EXCEEDED, "This tenant has as "
+                    + "many implicit sessions open as it may; close one, let one expire, or reuse an affinity value.",
+                    retryAfter));
+        }
     }
 
     /** session-service did not answer in time, could not be reached, or failed. */

@@ -11,6 +11,7 @@ import io.warmpath.contracts.sessions.SessionServiceApi;
 import io.warmpath.gateway.assertions.GatewayAssertions;
 import io.warmpath.gateway.security.Caller;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
 
@@ -65,11 +66,21 @@ final class SessionClient {
             case 403 -> new Resolution.WorkflowMismatch();
             case 400 -> new Resolution.Rejected();
             case 401 -> new Resolution.Refused();
+            case 429 -> new Resolution.LimitReached(retryAfterOf(answered));
             case 503 -> new Resolution.Unavailable(answered.getResponseBodyAsString()
                     .contains("\"" + ErrorCode.SESSION_SERVICE_OVERLOADED.code() + "\"")
                     ? Resolution.Unavailable.OVERLOADED : "status 503");
             default -> new Resolution.Unavailable("status " + answered.getStatusCode().value());
         };
+    }
+
+    private static Duration retryAfterOf(WebClientResponseException answered) {
+        String seconds = answered.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+        try {
+            return Duration.ofSeconds(seconds == null ? 1 : Math.max(1, Long.parseLong(seconds.strip())));
+        } catch (NumberFormatException notSeconds) {
+            return Duration.ofSeconds(1);
+        }
     }
 
     /** How a binding write ended. */

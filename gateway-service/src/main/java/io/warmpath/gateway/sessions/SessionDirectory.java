@@ -257,6 +257,7 @@ public final class SessionDirectory {
             case Resolution.WorkflowMismatch mismatch -> "workflow_mismatch";
             case Resolution.Rejected rejected -> "rejected";
             case Resolution.Refused refused -> "refused";
+            case Resolution.LimitReached limit -> "limit_reached";
             case Resolution.Unavailable unavailable -> "unavailable";
         };
         Timer.builder("warmpath.gateway.sessions.resolutions")

@@ -48,6 +48,7 @@ final class CallData {
                     case Resolution.Rejected rejected -> Mono.error(new ApiErrorException(
                             ErrorCode.INVALID_SESSION_HEADER,
                             "The x-session-affinity or x-workflow value is not acceptable."));
+                    case Resolution.LimitReached limit -> Mono.error(limit.refusal());
                     case Resolution.Refused refused -> Mono.error(new ApiErrorException(ErrorCode.INTERNAL_ERROR,
                             "The gateway failed to handle the request."));
                     case Resolution.Unavailable unavailable when unavailable.overloaded() -> Mono.error(

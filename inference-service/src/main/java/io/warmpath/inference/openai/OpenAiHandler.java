@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 import io.warmpath.assertion.AssertionAuthentication;
+import io.warmpath.contracts.UsageReport;
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.errors.ApiError;
@@ -311,16 +312,19 @@ class OpenAiHandler {
     private Mono<ServerResponse> unary(ResponseEntity<byte[]> entity, RequestObservation observation,
             TurnTranscript transcript) {
         byte[] body = entity.getBody() == null ? new byte[0] : entity.getBody();
+        Optional<TokenUsage> usage = Optional.empty();
         try {
             JsonNode answer = json.readTree(body);
-            TokenUsage.from(answer.get("usage")).ifPresent(observation::usage);
+            usage = TokenUsage.from(answer.get("usage"));
+            usage.ifPresent(observation::usage);
             transcript.answer(answer, body.length);
         }
         catch (JacksonException notJson) {
             log.warn("Engine answered a completion with a body that is not JSON ({} bytes)", body.length);
         }
         observation.finish(Outcome.OK);
-        return relayJson(entity);
+        // For the gateway's token rate limits, which settle with what the turn used.
+        return relayJson(entity, usage.map(used -> UsageReport.headerValue(used.total())).orElse(null));
     }
 
     private Mono<ServerResponse> stream(ResponseEntity<Flux<ServerSentEvent<String>>> entity,
@@ -342,11 +346,17 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> relayJson(ResponseEntity<byte[]> entity) {
+        return relayJson(entity, null);
+    }
+
+    private Mono<ServerResponse> relayJson(ResponseEntity<byte[]> entity, @Nullable String usageReport) {
         MediaType contentType = Optional.ofNullable(entity.getHeaders().getContentType())
                 .orElse(MediaType.APPLICATION_JSON);
-        return ServerResponse.status(entity.getStatusCode())
-                .contentType(contentType)
-                .bodyValue(entity.getBody() == null ? new byte[0] : entity.getBody());
+        ServerResponse.BodyBuilder response = ServerResponse.status(entity.getStatusCode()).contentType(contentType);
+        if (usageReport != null) {
+            response.header(WarmpathHeaders.USAGE, usageReport);
+        }
+        return response.bodyValue(entity.getBody() == null ? new byte[0] : entity.getBody());
     }
 
     private Mono<ServerResponse> failureResponse(Throwable failure, String what) {

@@ -1,9 +1,12 @@
 package io.warmpath.inference.openai;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
+import io.warmpath.contracts.UsageReport;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ErrorCode;
 import org.slf4j.Logger;
@@ -17,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Relays an engine's SSE stream to the client event by event, never buffering the response. It watches the stream
  * for the first content token and the usage chunk (for metrics), drops that usage chunk when the client did not ask
- * for it, and terminates honestly (an engine error event in vLLM's older flat shape is put into the OpenAI envelope):
+ * for it (reporting the turn's tokens to the gateway as an SSE comment instead, {@link UsageReport}), and terminates
+ * honestly (an engine error event in vLLM's older flat shape is put into the OpenAI envelope):
  * a stream that ends without {@code [DONE]}, fails mid-way or outlasts the request's time limit ends with an error
  * event and no {@code [DONE]}, so a client can never mistake a truncated answer for a complete one.
  */
@@ -132,8 +136,14 @@ class StreamRelay {
             JsonNode choices = chunk.path("choices");
             if (chunk.path("usage").isObject() && choices.isEmpty()) {
                 // The final usage chunk (choices: []); continuous usage on content chunks is not double counted.
-                TokenUsage.from(chunk.get("usage")).ifPresent(observation::usage);
-                return clientWantsUsage ? List.of(frame(data)) : List.of();
+                Optional<TokenUsage> usage = TokenUsage.from(chunk.get("usage"));
+                usage.ifPresent(observation::usage);
+                List<String> frames = new ArrayList<>(2);
+                if (clientWantsUsage) {
+                    frames.add(frame(data));
+                }
+                usage.ifPresent(used -> frames.add(UsageReport.commentFrame(used.total())));
+                return frames;
             }
             if (carriesContent(choices)) {
                 observation.contentChunk();

@@ -10,6 +10,11 @@ import tools.jackson.databind.JsonNode;
  */
 record TokenUsage(long prompt, long cached, long completion) {
 
+    /** Prompt and completion: what a token rate limit counts. */
+    long total() {
+        return prompt + completion;
+    }
+
     static Optional<TokenUsage> from(JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return Optional.empty();

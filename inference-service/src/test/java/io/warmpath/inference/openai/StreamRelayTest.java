@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.warmpath.contracts.UsageReport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,10 +37,12 @@ class StreamRelayTest {
     private final StreamRelay relay = new StreamRelay(JsonMapper.shared());
 
     @Test
-    void relaysEventsUnchangedAndDropsTheUsageChunkTheClientDidNotAskFor() {
+    void relaysEventsUnchangedAndReportsTheUsageTheClientDidNotAskForAsAComment() {
         List<String> frames = relay(Flux.just(ROLE, HELLO, WORLD, USAGE, "[DONE]"), false);
 
-        assertThat(frames).containsExactly(frame(ROLE), frame(HELLO), frame(WORLD), "data: [DONE]\n\n");
+        // Prompt 11 and completion 2: the gateway's token rate limit settles with 13; SSE clients skip comments.
+        assertThat(frames).containsExactly(frame(ROLE), frame(HELLO), frame(WORLD),
+                UsageReport.COMMENT_PREFIX + "13\n\n", "data: [DONE]\n\n");
         assertThat(tokens("prompt")).isEqualTo(11);
         assertThat(tokens("cached")).isEqualTo(7);
         assertThat(tokens("completion")).isEqualTo(2);
@@ -52,7 +55,8 @@ class StreamRelayTest {
     void keepsTheUsageChunkWhenTheClientAskedForIt() {
         List<String> frames = relay(Flux.just(ROLE, HELLO, USAGE, "[DONE]"), true);
 
-        assertThat(frames).containsExactly(frame(ROLE), frame(HELLO), frame(USAGE), "data: [DONE]\n\n");
+        assertThat(frames).containsExactly(frame(ROLE), frame(HELLO), frame(USAGE), UsageReport.commentFrame(13),
+                "data: [DONE]\n\n");
         assertThat(tokens("cached")).isEqualTo(7);
     }
 

@@ -50,9 +50,7 @@ class ApiKeyStore {
         }
         String key = ApiKeys.newKey();
         String hash = ApiKeys.hash(key);
-        StoredKey stored = new StoredKey(Ids.random("key_"), template.tenant(), template.name(), ApiKeys.prefix(key),
-                template.scopes(), template.roles(), template.region(), template.clearance(), template.createdAt(),
-                template.expiresAt(), template.createdBy());
+        StoredKey stored = template.identified(Ids.random("key_"), ApiKeys.prefix(key));
         String value = json.writeValueAsString(stored);
         if (stored.expiresAt() != null) {
             redis.opsForValue().set(record(hash), value, Duration.between(clock.instant(), stored.expiresAt()));

@@ -2,6 +2,8 @@ package io.warmpath.session.keys;
 
 import java.util.List;
 
+import io.warmpath.contracts.sessions.RateLimits;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -20,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param region        its home region claim
  * @param clearance     public, internal, confidential or regulated
  * @param expiresInDays days until it stops working, 1 to 3650; none: it works until revoked
+ * @param limits        its own rate limits, on top of its tenant's; none: the gateway's defaults for keys
  */
 record CreateKeyRequest(
         @NotBlank(message = "is required") @Size(max = 64, message = "must have at most 64 characters")
@@ -33,7 +36,19 @@ record CreateKeyRequest(
         @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must match [A-Za-z0-9._-]\\{1,64\\}") @Nullable String region,
         @Pattern(regexp = "public|internal|confidential|regulated",
                 message = "must be one of public, internal, confidential, regulated") @Nullable String clearance,
-        @Range(min = 1, max = 3650, message = "must be between {min} and {max}") @Nullable Integer expiresInDays) {
+        @Range(min = 1, max = 3650, message = "must be between {min} and {max}") @Nullable Integer expiresInDays,
+        @Valid @Nullable Limits limits) {
 
     static final String SCOPE = "[A-Za-z0-9:._-]{1,64}";
+
+    /** A key's own limits; each absent one is the gateway's default for keys. */
+    record Limits(
+            @Range(min = 1, max = 1_000_000_000L, message = "must be between {min} and {max}") @Nullable Long requestsPerMinute,
+            @Range(min = 1, max = 1_000_000_000_000L, message = "must be between {min} and {max}") @Nullable Long tokensPerMinute,
+            @Range(min = 1, max = 1_000_000L, message = "must be between {min} and {max}") @Nullable Long concurrentRequests) {
+
+        RateLimits toRateLimits() {
+            return new RateLimits(requestsPerMinute, tokensPerMinute, concurrentRequests);
+        }
+    }
 }

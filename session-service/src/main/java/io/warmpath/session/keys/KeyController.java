@@ -11,6 +11,7 @@ import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.RateLimits;
 import io.warmpath.session.web.Tenant;
 import jakarta.validation.Valid;
 import org.jspecify.annotations.Nullable;
@@ -50,12 +51,14 @@ class KeyController {
 
     /** {@code POST /v1/keys}: the key is here and nowhere else, ever. */
     record CreatedKey(String id, String key, String prefix, String name, List<String> scopes, List<String> roles,
-            @Nullable String region, @Nullable String clearance, Instant createdAt, @Nullable Instant expiresAt) {
+            @Nullable String region, @Nullable String clearance, Instant createdAt, @Nullable Instant expiresAt,
+            RateLimits limits) {
 
         static CreatedKey of(ApiKeyStore.Created created) {
             StoredKey stored = created.stored();
             return new CreatedKey(stored.id(), created.key(), stored.prefix(), stored.name(), stored.scopes(),
-                    stored.roles(), stored.region(), stored.clearance(), stored.createdAt(), stored.expiresAt());
+                    stored.roles(), stored.region(), stored.clearance(), stored.createdAt(), stored.expiresAt(),
+                    stored.limits());
         }
     }
 
@@ -76,7 +79,7 @@ class KeyController {
                 roles, request.region() != null ? request.region() : caller.homeRegion(),
                 request.clearance() != null ? request.clearance() : caller.clearance(), now,
                 request.expiresInDays() == null ? null : now.plus(Duration.ofDays(request.expiresInDays())),
-                caller.subject());
+                caller.subject(), request.limits() == null ? RateLimits.NONE : request.limits().toRateLimits());
         return keys.create(template).map(CreatedKey::of).orElseThrow(() -> new ApiErrorException(
                 ApiError.of(ErrorCode.INVALID_REQUEST, "This tenant has " + ApiKeyStore.MAX_KEYS_PER_TENANT
                         + " keys already, the most it may have; revoke one first.")));

@@ -39,6 +39,6 @@ class KeyResolveController {
         StoredKey key = keys.findByHash(request.keyHash()).orElseThrow(() -> new ApiErrorException(
                 ApiError.of(ErrorCode.NOT_FOUND, "No live key has that hash.")));
         return new ResolvedKey(key.id(), key.tenant(), key.scopes(), key.roles(), key.region(), key.clearance(),
-                key.expiresAt());
+                key.expiresAt(), key.limits());
     }
 }

@@ -18,6 +18,9 @@ package io.warmpath.session.redis;
  * <li>{@code wp:{<session id>}:f} list: the latest time-to-first-token samples in ms, newest first</li>
  * <li>{@code wp:t:<sha-256 of the token>} string: session id (the token itself is never stored)</li>
  * <li>{@code wp:i:<sha-256 of tenant and affinity value>} string: session id of an implicit session</li>
+ * <li>{@code wp:o:<base64url sha-256 of tenant>} sorted set: ids of the tenant's open implicit sessions, scored by
+ * when they opened (epoch ms); members whose session is gone are pruned when the tenant reaches its cap, at most
+ * every few seconds ({@code wp:o:<...>:p} marks the latest pruning)</li>
  * <li>{@code wp:b:<cell id>} sorted set: ids of the sessions bound to the cell, scored by session expiry (epoch ms)
  * </li>
  * </ul>
@@ -61,6 +64,16 @@ public final class RedisKeys {
      */
     public static String cellIndex(String cellId) {
         return PREFIX + "b:" + cellId;
+    }
+
+    /** The tenant's open implicit sessions; {@code tenantHash} is its tenant's base64url SHA-256. */
+    public static String openImplicit(String tenantHash) {
+        return PREFIX + "o:" + tenantHash;
+    }
+
+    /** Present while a pruning of {@link #openImplicit} was done lately. */
+    public static String openImplicitPruned(String tenantHash) {
+        return openImplicit(tenantHash) + ":p";
     }
 
     private static String ofSession(String sessionId, String kind) {

@@ -45,6 +45,11 @@ final class AffinityTokens {
         return BASE64URL.encodeToString(Ids.sha256().digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** The key part of a tenant's own keys (its open implicit sessions): no tenant name in a key. */
+    static String tenantHash(String tenant) {
+        return BASE64URL.encodeToString(Ids.sha256().digest(tenant.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The key part of a tenant's implicit session for an affinity value (length-prefixed: no ambiguity). */
     static String implicitHash(String tenant, String affinity) {
         String material = tenant.length() + ":" + tenant + affinity;

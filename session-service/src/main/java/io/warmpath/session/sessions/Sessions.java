@@ -54,9 +54,11 @@ public class Sessions {
     private final StringRedisTemplate redis;
     private final SessionProperties properties;
     private final SessionMetrics metrics;
+    private final ImplicitSessionCap cap;
 
     Sessions(SessionScripts scripts, SessionLookups lookups, StringRedisTemplate redis, SessionProperties properties,
-            SessionMetrics metrics) {
+            SessionMetrics metrics, ImplicitSessionCap cap) {
+        this.cap = cap;
         this.scripts = scripts;
         this.lookups = lookups;
         this.redis = redis;
@@ -154,6 +156,7 @@ public class Sessions {
         }
         if (!implicitHash.isEmpty()) {
             lookups.remove(RedisKeys.implicit(implicitHash), sessionId);
+            cap.release(tenant, sessionId);
         }
         if (!cell.isEmpty()) {
             lookups.unindex(cell, sessionId);
@@ -231,12 +234,21 @@ public class Sessions {
             }
             // None yet, or the key leads to a session that is gone: open one, then take the key over unless a
             // concurrent first turn did so first, whose session is then this one's too.
-            SessionRecord opened = open(tenant, ttlSeconds, fields);
+            String newId = Ids.random(ID_PREFIX);
+            cap.claim(tenant, newId);
+            SessionRecord opened;
+            try {
+                opened = open(tenant, newId, ttlSeconds, fields);
+            } catch (RuntimeException failed) {
+                cap.release(tenant, newId);
+                throw failed;
+            }
             if (lookups.point(lookupKey, existing, opened.id(), Duration.ofSeconds(ttlSeconds))) {
                 metrics.created(true);
                 return opened;
             }
             redis.delete(RedisKeys.session(opened.id()));
+            cap.release(tenant, newId);
         }
         throw new QueryTimeoutException("The implicit session stayed contended for " + IMPLICIT_OPEN_ATTEMPTS
                 + " attempts");
@@ -264,8 +276,11 @@ public class Sessions {
 
     /** A new session that no lookup key leads to yet. */
     private SessionRecord open(String tenant, long ttlSeconds, Map<String, String> fields) {
+        return open(tenant, Ids.random(ID_PREFIX), ttlSeconds, fields);
+    }
+
+    private SessionRecord open(String tenant, String newId, long ttlSeconds, Map<String, String> fields) {
         List<Object> args = new ArrayList<>();
-        String newId = Ids.random(ID_PREFIX);
         args.add(newId);
         args.add(ttlSeconds);
         fields.forEach((field, value) -> {

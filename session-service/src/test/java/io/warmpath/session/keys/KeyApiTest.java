@@ -121,6 +121,25 @@ class KeyApiTest extends SessionServiceTest {
         return create(body).expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
     }
 
+    @Test
+    void aKeysOwnRateLimitsAreStoredAndResolvedAndOutOfRangeOnesAre400NamingTheField() {
+        JsonNode created = create(Map.of("name", "batch", "scopes", List.of("inference:invoke"),
+                "limits", Map.of("requests_per_minute", 60, "concurrent_requests", 2)))
+                .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(created.path("limits").path("requests_per_minute").asLong()).isEqualTo(60);
+
+        JsonNode resolved = resolve(ApiKeys.hash(created.path("key").asString())).expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(resolved.path("limits").path("requests_per_minute").asLong()).isEqualTo(60);
+        assertThat(resolved.path("limits").path("concurrent_requests").asLong()).isEqualTo(2);
+        assertThat(resolved.path("limits").has("tokens_per_minute")).isFalse();
+
+        create(Map.of("name", "broken", "scopes", List.of("inference:invoke"),
+                "limits", Map.of("tokens_per_minute", 0)))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("limits.tokens_per_minute");
+    }
+
     private ResponseSpec create(Map<String, Object> body) {
         return client.post().uri("/v1/keys").header(HttpHeaders.AUTHORIZATION, bearer(admin(tenant)))
                 .contentType(MediaType.APPLICATION_JSON).body(body).exchange();

@@ -32,6 +32,6 @@ class SessionScriptsTest {
 
     private static SessionProperties properties(int replicaAcks) {
         return new SessionProperties(Duration.ofHours(1), Duration.ofMinutes(10), 128, Duration.ofSeconds(1), 64, 16,
-                0, replicaAcks, Duration.ofMillis(500), null, null);
+                0, replicaAcks, Duration.ofMillis(500), 0, null, null);
     }
 }

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ApiErrorHandlerTest {
 
     private final ApiErrorHandler handler = new ApiErrorHandler(new SessionProperties(Duration.ofHours(1),
-            Duration.ofMinutes(10), 128, Duration.ofSeconds(1), 64, 16, 0, 0, Duration.ofMillis(500), null, null));
+            Duration.ofMinutes(10), 128, Duration.ofSeconds(1), 64, 16, 0, 0, Duration.ofMillis(500), 0, null, null));
 
     @Test
     void aFieldOfABodyIsNamedAsOnTheWire() throws Exception {
