@@ -17,7 +17,9 @@ class ErrorCodeTest {
     @Test
     void everyCodeHasAnErrorStatusAndAnOpenAiType() {
         Set<String> types = Set.of("invalid_request_error", "authentication_error", "permission_error",
-                "insufficient_quota", "server_error", "NotFoundError");
+                "insufficient_quota", "server_error", "NotFoundError",
+                // OpenAI types a 429 for a rate limit by what ran out.
+                "requests", "tokens");
         for (ErrorCode code : ErrorCode.values()) {
             assertThat(code.status()).as(code.code()).isBetween(400, 599);
             assertThat(types).as(code.code()).contains(code.type());
