@@ -326,13 +326,14 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void modelsListIsRoutedWithoutABody() {
+    void modelsListIsTheGatewaysOwnAnswerNotOneCells() {
         client.get().uri("/v1/models")
                 .headers(bearer(TOKENS.forTenant("acme")))
                 .exchange()
                 .expectStatus().isOk()
-                .expectHeader().exists(WarmpathHeaders.CELL)
-                .expectBody().jsonPath("$.object").isEqualTo("list");
+                .expectHeader().doesNotExist(WarmpathHeaders.CELL)
+                .expectBody().jsonPath("$.object").isEqualTo("list")
+                .jsonPath("$.data[*].id").value(ids -> assertThat(String.valueOf(ids)).contains(MODEL));
     }
 
     @Test

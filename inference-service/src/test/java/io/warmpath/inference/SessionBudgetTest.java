@@ -620,7 +620,7 @@ class SessionBudgetTest {
 
     private void assertNoFurtherSessionCalls() {
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-                .until(() -> sessions.pending() == 0);
+                .untilAsserted(() -> assertThat(sessions.pendingCalls()).isEmpty());
     }
 
     private double counter(String name) {

@@ -92,6 +92,62 @@ public final class RegionGuard {
             // No cell serves the model: the load balancer answers 404 model_not_found; nothing to decide.
             return Mono.just(Optional.empty());
         }
+        return policies.decide(questions(principal, regions, dataClass, dataRegion)).map(decisions -> {
+            Verdicts verdicts = Verdicts.of(regions, decisions);
+            if (!verdicts.allowed().isEmpty()) {
+                count("allowed");
+                return Optional.of(new RegionPermit(verdicts.allowed()));
+            }
+            throw refusal(model, dataClass, regions, decisions, verdicts.anyUnanswered(), verdicts.claimsRefused());
+        });
+    }
+
+    /**
+     * Which of {@code regions} (of cells; {@code ""} for unlabelled ones) may process data of {@code scope} for the
+     * caller: all of them when checks are off. For listing what a caller may use, so no region allowed is an empty
+     * answer rather than a refusal; a policy-service that cannot answer fails closed (503), claims it refuses are a
+     * 400, as for {@link #admit}.
+     */
+    public Mono<Set<String>> regionsAllowed(Caller caller, DataScope scope, Set<String> regions) {
+        if (policies == null || regions.isEmpty()) {
+            return Mono.just(Set.copyOf(regions));
+        }
+        List<String> asked = List.copyOf(regions);
+        return policies.decide(questions(caller.principal(), asked, scope.dataClass(), scope.region()))
+                .map(decisions -> {
+                    Verdicts verdicts = Verdicts.of(asked, decisions);
+                    if (verdicts.allowed().isEmpty() && (verdicts.claimsRefused() || verdicts.anyUnanswered())) {
+                        throw refusal(null, scope.dataClass(), asked, decisions, verdicts.anyUnanswered(),
+                                verdicts.claimsRefused());
+                    }
+                    // A region whose answer is missing is left out: the list errs on the side of less.
+                    return verdicts.allowed();
+                });
+    }
+
+    /** What policy-service said about each region asked. */
+    private record Verdicts(Set<String> allowed, boolean anyUnanswered, boolean claimsRefused) {
+
+        static Verdicts of(List<String> regions, List<Decision> decisions) {
+            Set<String> allowed = new TreeSet<>();
+            boolean anyUnanswered = false;
+            boolean claimsRefused = false;
+            for (int i = 0; i < decisions.size(); i++) {
+                Decision decision = decisions.get(i);
+                if (decision.allowed()) {
+                    allowed.add(regions.get(i));
+                } else if (decision.outcome() == Decision.Outcome.REJECTED) {
+                    claimsRefused = true;
+                } else if (decision.outcome() != Decision.Outcome.DENIED) {
+                    anyUnanswered = true;
+                }
+            }
+            return new Verdicts(allowed, anyUnanswered, claimsRefused);
+        }
+    }
+
+    private static List<DecisionRequest> questions(Principal principal, List<String> regions, DataClass dataClass,
+            @Nullable String dataRegion) {
         Map<String, Object> context = dataRegion == null ? Map.of() : Map.of("data_region", dataRegion);
         List<DecisionRequest> questions = new ArrayList<>(regions.size());
         for (String region : regions) {
@@ -100,28 +156,7 @@ public final class RegionGuard {
                     : Resource.cell(region, region, dataClass);
             questions.add(new DecisionRequest(principal, "infer", cells, context));
         }
-        return policies.decide(questions).map(decisions -> {
-            Set<String> allowed = new TreeSet<>();
-            boolean anyUnanswered = false;
-            boolean claimsRefused = false;
-            for (int i = 0; i < decisions.size(); i++) {
-                Decision decision = decisions.get(i);
-                if (decision.allowed()) {
-                    allowed.add(regions.get(i));
-                }
-                else if (decision.outcome() == Decision.Outcome.REJECTED) {
-                    claimsRefused = true;
-                }
-                else if (decision.outcome() != Decision.Outcome.DENIED) {
-                    anyUnanswered = true;
-                }
-            }
-            if (!allowed.isEmpty()) {
-                count("allowed");
-                return Optional.of(new RegionPermit(allowed));
-            }
-            throw refusal(model, dataClass, regions, decisions, anyUnanswered, claimsRefused);
-        });
+        return questions;
     }
 
     private ApiErrorException refusal(@Nullable String model, DataClass dataClass, List<String> regions,

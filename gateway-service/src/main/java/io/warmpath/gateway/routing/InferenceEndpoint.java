@@ -3,7 +3,6 @@ package io.warmpath.gateway.routing;
 import java.util.Arrays;
 import java.util.Optional;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpMethod;
 
 /**
@@ -14,14 +13,13 @@ enum InferenceEndpoint {
 
     CHAT_COMPLETIONS("/v1/chat/completions", HttpMethod.POST, "messages"),
     COMPLETIONS("/v1/completions", HttpMethod.POST, "prompt"),
-    EMBEDDINGS("/v1/embeddings", HttpMethod.POST, "input"),
-    MODELS("/v1/models", HttpMethod.GET, null);
+    EMBEDDINGS("/v1/embeddings", HttpMethod.POST, "input");
 
     private final String path;
     private final HttpMethod method;
-    private final @Nullable String requiredInput;
+    private final String requiredInput;
 
-    InferenceEndpoint(String path, HttpMethod method, @Nullable String requiredInput) {
+    InferenceEndpoint(String path, HttpMethod method, String requiredInput) {
         this.path = path;
         this.method = method;
         this.requiredInput = requiredInput;
@@ -39,13 +37,8 @@ enum InferenceEndpoint {
         return method;
     }
 
-    /** Whether requests carry a JSON body to validate and route by; {@code /v1/models} does not. */
-    boolean hasBody() {
-        return requiredInput != null;
-    }
-
     /** The field that must be a non-empty string or array: {@code messages} for chat, {@code prompt} for completions. */
-    @Nullable String requiredInput() {
+    String requiredInput() {
         return requiredInput;
     }
 }

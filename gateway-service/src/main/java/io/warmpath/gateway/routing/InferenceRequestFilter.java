@@ -17,6 +17,7 @@ import io.warmpath.gateway.security.Tenants;
 import io.warmpath.gateway.sessions.Resolution;
 import io.warmpath.gateway.sessions.SessionDirectory;
 import io.warmpath.gateway.sessions.TenantDirectory;
+import io.warmpath.gateway.web.CachedBodies;
 import io.warmpath.routing.RoutingKeys;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -94,21 +95,15 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
         }
         CellAttempts attempts = new CellAttempts();
         exchange.getAttributes().put(CellAttempts.ATTRIBUTE, attempts);
-        Mono<Void> routed;
-        if (endpoint.hasBody()) {
-            routed = Tenants.callerOf(exchange).flatMap(caller -> routeByBody(exchange, chain, endpoint, caller));
-        } else {
-            exchange.getAttributes().put(RoutingTarget.ATTRIBUTE, RoutingTarget.ANY_CELL);
-            routed = chain.filter(exchange);
-        }
-        return routed.doFinally(signal -> attempts.finishAll());
+        return Tenants.callerOf(exchange).flatMap(caller -> routeByBody(exchange, chain, endpoint, caller))
+                .doFinally(signal -> attempts.finishAll());
     }
 
     private Mono<Void> routeByBody(ServerWebExchange exchange, GatewayFilterChain chain, InferenceEndpoint endpoint,
             Caller caller) {
         return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
             ServerWebExchange cached = request == exchange.getRequest() ? exchange : exchange.mutate().request(request).build();
-            byte[] body = bytesOf(exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR));
+            byte[] body = CachedBodies.cachedBody(exchange);
             // Validated before the session is resolved: a bad body costs session-service nothing.
             RoutingTarget target = reader.read(endpoint, body, caller.tenant(),
                     header(exchange, WarmpathHeaders.SESSION_AFFINITY));
@@ -205,16 +200,6 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
     private ApiErrorException unavailable(String message) {
         return new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE, message,
                 sessions.retryAfter()));
-    }
-
-    /** A copy of the cached body; the buffer's read position is left alone, since it is forwarded afterwards. */
-    private static byte[] bytesOf(@Nullable DataBuffer cached) {
-        if (cached == null) {
-            return new byte[0];
-        }
-        byte[] bytes = new byte[cached.readableByteCount()];
-        cached.toByteBuffer(cached.readPosition(), ByteBuffer.wrap(bytes), 0, bytes.length);
-        return bytes;
     }
 
     private static @Nullable String header(ServerWebExchange exchange, String name) {

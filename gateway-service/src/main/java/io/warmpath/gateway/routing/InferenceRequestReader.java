@@ -67,7 +67,7 @@ final class InferenceRequestReader {
                     "'model' is required and must be a non-empty string.");
         }
         String input = endpoint.requiredInput();
-        if (input != null && !isNonEmptyInput(root.get(input))) {
+        if (!isNonEmptyInput(root.get(input))) {
             throw invalid(ErrorCode.MISSING_REQUIRED_PARAMETER, input, "'" + input + "' is required and must not be empty.");
         }
         if (endpoint == InferenceEndpoint.CHAT_COMPLETIONS) {

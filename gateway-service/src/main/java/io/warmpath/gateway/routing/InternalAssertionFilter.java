@@ -41,7 +41,6 @@ class InternalAssertionFilter implements GlobalFilter, Ordered {
 
     /** The route ids of application.yml, by the service they go to. */
     static final String INFERENCE_ROUTE = "inference";
-    static final String MODELS_ROUTE = "models";
     static final String SESSIONS_ROUTE = "sessions";
     static final String ARTIFACTS_ROUTE = "artifacts";
 
@@ -60,7 +59,7 @@ class InternalAssertionFilter implements GlobalFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
         String audience = route == null ? null : switch (route.getId()) {
-            case INFERENCE_ROUTE, MODELS_ROUTE -> Audiences.INFERENCE;
+            case INFERENCE_ROUTE -> Audiences.INFERENCE;
             case SESSIONS_ROUTE -> Audiences.SESSIONS;
             case ARTIFACTS_ROUTE -> Audiences.ARTIFACTS;
             default -> null;

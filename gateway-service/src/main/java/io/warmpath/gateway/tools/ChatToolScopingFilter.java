@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.Set;
 
+import io.warmpath.gateway.web.CachedBodies;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
@@ -55,36 +56,8 @@ class ChatToolScopingFilter implements GlobalFilter, Ordered {
                             : exchange.mutate().request(cachedRequest).build();
                     DataBuffer received = exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR);
                     Optional<byte[]> scoped = received == null ? Optional.empty()
-                            : ChatToolScoping.scoped(bytesOf(received), tools);
-                    return chain.filter(scoped.map(body -> withBody(exchange, body)).orElse(cached));
+                            : ChatToolScoping.scoped(CachedBodies.bytesOf(received), tools);
+                    return chain.filter(scoped.map(body -> CachedBodies.withBody(exchange, body)).orElse(cached));
                 }));
-    }
-
-    /** The exchange with {@code body} as its request body, cached as such for the filters after this one. */
-    private static ServerWebExchange withBody(ServerWebExchange exchange, byte[] body) {
-        // Releases the received (pooled) buffer; the replacement is a plain heap buffer.
-        ServerWebExchangeUtils.clearCachedRequestBody(exchange);
-        exchange.getAttributes().put(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR,
-                DefaultDataBufferFactory.sharedInstance.wrap(body));
-        ServerHttpRequest resized = exchange.getRequest().mutate()
-                .headers(headers -> {
-                    headers.remove(HttpHeaders.TRANSFER_ENCODING);
-                    headers.setContentLength(body.length);
-                })
-                .build();
-        ServerHttpRequest replaced = new ServerHttpRequestDecorator(resized) {
-            @Override
-            public Flux<DataBuffer> getBody() {
-                // A fresh buffer per subscription: a retried attempt sends the body again.
-                return Flux.defer(() -> Flux.just(exchange.getResponse().bufferFactory().wrap(body)));
-            }
-        };
-        return exchange.mutate().request(replaced).build();
-    }
-
-    private static byte[] bytesOf(DataBuffer cached) {
-        byte[] bytes = new byte[cached.readableByteCount()];
-        cached.toByteBuffer(cached.readPosition(), ByteBuffer.wrap(bytes), 0, bytes.length);
-        return bytes;
     }
 }

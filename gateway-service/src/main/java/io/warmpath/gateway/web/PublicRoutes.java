@@ -38,6 +38,7 @@ class PublicRoutes implements WebFilter {
             route("/v1/completions", HttpMethod.POST),
             route("/v1/embeddings", HttpMethod.POST),
             route("/v1/models", HttpMethod.GET),
+            route("/v1/models/{model}", HttpMethod.GET),
             route("/v1/sessions", HttpMethod.POST),
             route("/v1/sessions/{id}", HttpMethod.GET, HttpMethod.DELETE),
             route("/v1/sessions/{id}/rotate", HttpMethod.POST),
