@@ -32,6 +32,11 @@ public final class WarmpathHeaders {
 
     /** The cell that served a request. */
     public static final String CELL = PREFIX + "cell";
+    /**
+     * On a session's turn that stopped repeating its previous turn inside what that turn sent: the section and about
+     * which prompt token ({@link io.warmpath.contracts.sessions.PrefixBreak#headerValue()}, {@code system@312}).
+     */
+    public static final String PREFIX_BREAK = PREFIX + "prefix-break";
 
     // Between services.
 

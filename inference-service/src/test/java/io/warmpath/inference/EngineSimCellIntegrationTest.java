@@ -154,6 +154,37 @@ class EngineSimCellIntegrationTest {
     }
 
     @Test
+    void aTurnThatChangesTheSystemPromptSaysWhereItBrokeTheCachedPrefix() {
+        String session = "ses_prefix" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String system = "You are a release manager. " + UUID.randomUUID() + " Answer briefly. ".repeat(20);
+        ArrayNode messages = json.createArrayNode().add(message("system", system))
+                .add(message("user", "Which tickets block the release?"));
+
+        assertThat(turnHeaders(session, messages).getFirst(WarmpathHeaders.PREFIX_BREAK)).isNull();
+        messages.add(message("assistant", "Two.")).add(message("user", "Which ones?"));
+        assertThat(turnHeaders(session, messages).getFirst(WarmpathHeaders.PREFIX_BREAK)).as("only appended")
+                .isNull();
+        // A timestamp in the system prompt: the most common way an agent loses its cache on every turn.
+        messages.set(0, message("system", system + " It is 10:42."));
+        messages.add(message("assistant", "TCK-1 and TCK-2.")).add(message("user", "Thanks."));
+
+        assertThat(turnHeaders(session, messages).getFirst(WarmpathHeaders.PREFIX_BREAK)).isEqualTo("system@0");
+        assertThat(meters.find("warmpath.inference.prefix.breaks").tag("section", "system").counter()).isNotNull()
+                .satisfies(breaks -> assertThat(breaks.count()).isPositive());
+    }
+
+    private HttpHeaders turnHeaders(String session, ArrayNode messages) {
+        ObjectNode request = json.createObjectNode().put("model", MODEL).put("max_tokens", 2);
+        request.set("messages", messages);
+        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .headers(CellCalls.turnWithoutLimitsOf(session))
+                .bodyValue(json.writeValueAsString(request))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().returnResult().getResponseHeaders();
+    }
+
+    @Test
     void tenantsDoNotShareThePrefixCacheWhateverSaltTheClientSends() {
         // Long enough for many 16-token blocks, and seen by no earlier request.
         String prompt = "Contract " + UUID.randomUUID() + ". " + "The supplier delivers every part on time. ".repeat(30);
@@ -188,8 +219,8 @@ class EngineSimCellIntegrationTest {
                 .expectBody().returnResult().getResponseBody();
 
         long billedPrompt = json.readTree(body).path("usage").path("prompt_tokens").asLong();
-        JsonNode reserved = sessions.nextCall().body();
-        JsonNode settled = sessions.nextCall().body();
+        JsonNode reserved = nextBudgetCall().body();
+        JsonNode settled = nextBudgetCall().body();
         // The engine's /tokenize counted the chat template and the tool schema exactly as the completion did.
         assertThat(reserved.path("prompt_tokens").asLong()).isEqualTo(billedPrompt).isGreaterThan(20);
         assertThat(reserved.path("max_tokens").asLong()).isEqualTo(12);
@@ -294,6 +325,15 @@ class EngineSimCellIntegrationTest {
 
     private static int enginePort() {
         return ((WebServerApplicationContext) engineSim).getWebServer().getPort();
+    }
+
+    /** The next reserve or settle, past the turns other tests' sessions without limits record in the background. */
+    private StubSessionService.Call nextBudgetCall() throws InterruptedException {
+        StubSessionService.Call call = sessions.nextCall();
+        while (call.path().equals("/internal/turns")) {
+            call = sessions.nextCall();
+        }
+        return call;
     }
 
     private ObjectNode message(String role, String content) {

@@ -2,9 +2,8 @@ package io.warmpath.gateway.routing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
+import io.warmpath.contracts.CanonicalJson;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
@@ -14,8 +13,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads an inference request body once: validates what routing needs and derives the routing key.
@@ -194,39 +191,18 @@ final class InferenceRequestReader {
             List<String> parts = new ArrayList<>();
             for (JsonNode part : content.values()) {
                 JsonNode text = part.get("text");
-                parts.add(text != null && text.isString() ? text.stringValue() : canonicalJson(part));
+                parts.add(text != null && text.isString() ? text.stringValue() : CanonicalJson.of(part));
             }
             return String.join("\n", parts);
         }
-        return canonicalJson(content);
+        return CanonicalJson.of(content);
     }
 
     private static List<String> canonicalTools(@Nullable JsonNode tools) {
         if (tools == null || !tools.isArray()) {
             return List.of();
         }
-        return tools.values().stream().map(InferenceRequestReader::canonicalJson).toList();
-    }
-
-    /** JSON with object keys sorted at every level and no whitespace: equal values give equal strings. */
-    static String canonicalJson(JsonNode node) {
-        return JSON.writeValueAsString(sortedKeys(node));
-    }
-
-    private static JsonNode sortedKeys(JsonNode node) {
-        if (node.isObject()) {
-            ObjectNode sorted = JSON.createObjectNode();
-            Map<String, JsonNode> byName = new TreeMap<>();
-            node.properties().forEach(property -> byName.put(property.getKey(), property.getValue()));
-            byName.forEach((name, value) -> sorted.set(name, sortedKeys(value)));
-            return sorted;
-        }
-        if (node.isArray()) {
-            ArrayNode sorted = JSON.createArrayNode();
-            node.values().forEach(element -> sorted.add(sortedKeys(element)));
-            return sorted;
-        }
-        return node;
+        return tools.values().stream().map(CanonicalJson::of).toList();
     }
 
     private static ApiErrorException invalid(ErrorCode code, String message) {

@@ -27,6 +27,7 @@ import io.warmpath.inference.policy.InvalidClaimsException;
 import io.warmpath.inference.policy.PolicyUnavailableException;
 import io.warmpath.inference.policy.RegionCheck;
 import io.warmpath.inference.policy.RegionNotAllowedException;
+import io.warmpath.inference.prefix.PrefixWatch;
 import io.warmpath.inference.session.ReservationRefusedException;
 import io.warmpath.inference.session.SessionBudgetClient;
 import io.warmpath.inference.session.SessionServiceUnavailableException;
@@ -99,6 +100,7 @@ class OpenAiHandler {
     private final JsonMapper json;
     private final StreamRelay relay;
     private final PromptTokenCounter tokenCounter;
+    private final PrefixWatch prefixWatch;
     private final SessionBudgetClient sessions;
     private final TurnLedger ledger;
     private final RegionCheck regionCheck;
@@ -115,7 +117,8 @@ class OpenAiHandler {
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
             TurnLedger ledger, RegionCheck regionCheck, CacheSalts cacheSalts, Transcripts transcripts,
-            CellProperties cell) {
+            PrefixWatch prefixWatch, CellProperties cell) {
+        this.prefixWatch = prefixWatch;
         this.engine = engineWebClient;
         this.engineMonitor = engineMonitor;
         this.metrics = metrics;
@@ -255,6 +258,12 @@ class OpenAiHandler {
                 ? completion.reservedCompletionTokens(completionLimit)
                 : 0;
         byte[] engineBody = completion.engineBody(cacheSalts.saltFor(assertion), completionLimit, json);
+        if (assertion.session() != null && completion.endpoint() == Endpoint.CHAT) {
+            // On the response whatever it turns out to be: the developer sees the break on the turn that caused it.
+            prefixWatch.observe(String.valueOf(assertion.tenant()), assertion.session(), completion.body())
+                    .ifPresent(at -> request.exchange().getResponse().getHeaders()
+                            .set(WarmpathHeaders.PREFIX_BREAK, at.headerValue()));
+        }
         String modelTag = modelTag(completion.model());
         Optional<TurnBudget> turn = Optional.ofNullable(assertion.session()).map(sessionId -> new TurnBudget(
                 sessions, ledger, sessionId, String.valueOf(assertion.tenant()), caller.sessionsAssertion(),

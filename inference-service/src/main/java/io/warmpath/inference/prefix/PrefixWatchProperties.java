@@ -1,0 +1,19 @@
+package io.warmpath.inference.prefix;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Prefix-break diagnosis ({@code warmpath.cell.prefix-watch.*}).
+ *
+ * @param enabled     whether session turns are compared with their previous turn
+ * @param maxSessions sessions whose previous prompt is remembered (a few dozen bytes per block); the least recently
+ *                    used are forgotten first, and a forgotten session's next turn is not compared
+ * @param idle        how long a session's previous prompt is remembered without a turn
+ */
+@ConfigurationProperties("warmpath.cell.prefix-watch")
+record PrefixWatchProperties(@DefaultValue("true") boolean enabled, @DefaultValue("100000") long maxSessions,
+        @DefaultValue("1h") Duration idle) {
+}
