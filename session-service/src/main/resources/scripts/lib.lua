@@ -72,8 +72,14 @@ end
 
 -- Appends one turn's usage to the session's ledger: counts, cost (nano-USD), the prompt size the next turn's growth
 -- is measured from, and a time-to-first-token sample ('' for none) in a list trimmed to the newest `samples`.
-local function append_turn(sid, skey, prompt, cached, completion, cost, ttft, samples)
+-- A turn that broke the session's cached prefix ('system', 'tools' or 'history' at a token position; '' for none)
+-- counts per section ('pb:<section>'), and the latest is kept ('pbl' section@position, 'pbt' when).
+local function append_turn(sid, skey, prompt, cached, completion, cost, ttft, samples, break_section, break_position)
   redis.call('HINCRBY', skey, 'n', 1)
+  if break_section ~= nil and break_section ~= '' then
+    redis.call('HINCRBY', skey, 'pb:' .. break_section, 1)
+    redis.call('HSET', skey, 'pbl', break_section .. '@' .. break_position, 'pbt', now)
+  end
   redis.call('HINCRBY', skey, 'pt', prompt)
   redis.call('HINCRBY', skey, 'ct', cached)
   redis.call('HINCRBY', skey, 'ot', completion)

@@ -11,6 +11,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.warmpath.cli.token.TokenSpec;
+import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.system.GatewayClient.Conversation;
 import io.warmpath.system.GatewayClient.Reply;
 import java.time.Duration;
@@ -43,6 +44,7 @@ import tools.jackson.databind.node.ObjectNode;
 class SessionSystemIT {
 
     private static final String MODEL = WarmpathStack.MODEL;
+    private static final String PREFIX_BREAK = WarmpathHeaders.PREFIX_BREAK;
 
     private WarmpathStack stack;
     private GatewayClient secondGateway;
@@ -376,6 +378,38 @@ class SessionSystemIT {
         assertThat(third.json().path("error").path("code").asString()).isEqualTo("session_limit_exceeded");
         assertThat(third.headers().get("retry-after")).isNotEmpty();
         assertThat(gateway.chat(capped, "capped-1", hello).status()).as("an open session goes on").isEqualTo(200);
+    }
+
+    @Test
+    @Order(12)
+    void aChangedSystemPromptOnTurnThreeIsReportedOnThatTurnAndInTheSessionsUsage() throws Exception {
+        JsonNode session = createSession(acmeSessions, "{\"workflow\":\"prefix-check\"}");
+        String token = session.path("affinity_token").asString();
+        String id = session.path("id").asString();
+        String system = GatewayClient.systemPrompt("prefix-agent");
+        Conversation conversation = new Conversation(MODEL, system);
+
+        Reply first = gateway.chat(acme, token, conversation.turn("Find the flaky test."));
+        conversation.answered(first);
+        Reply second = gateway.chat(acme, token, conversation.turn("Why is it flaky?"));
+        conversation.answered(second);
+        assertThat(first.headers()).doesNotContainKey(PREFIX_BREAK);
+        assertThat(second.headers()).as("an appended turn breaks nothing").doesNotContainKey(PREFIX_BREAK);
+        assertThat(second.cachedTokens()).isPositive();
+
+        // Turn 3: the same conversation under a system prompt that now carries the time, as many agents' do.
+        ObjectNode third = conversation.turn("Fix it.");
+        ((ObjectNode) third.path("messages").get(0)).put("content", system + " The time is 10:42.");
+        Reply changed = gateway.chat(acme, token, third);
+
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.headers().get(PREFIX_BREAK)).containsExactly("system@0");
+        assertThat(changed.cachedTokens()).as("the engine's cache held nothing past the break")
+                .isLessThan(second.cachedTokens());
+        JsonNode breaks = awaitUsageTurns(id, 3).path("prefix_breaks");
+        assertThat(breaks.path("system").asLong()).isEqualTo(1);
+        assertThat(breaks.path("tools").asLong() + breaks.path("history").asLong()).isZero();
+        assertThat(breaks.path("last").asString()).isEqualTo("system@0");
     }
 
     @Test

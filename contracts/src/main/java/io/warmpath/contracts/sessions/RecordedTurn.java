@@ -1,5 +1,6 @@
 package io.warmpath.contracts.sessions;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param ttftMs           as in {@link Settlement}
  * @param cellId           as in {@link Settlement}
  * @param model            prices the turn; required, as there is no reservation to take it from
+ * @param prefixBreak      where the turn broke its session's cached prefix, when it did (the cell's diagnosis)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RecordedTurn(
@@ -25,15 +27,16 @@ public record RecordedTurn(
         @NotNull @Pattern(regexp = WireFormats.REQUEST_ID) @Nullable String requestId,
         @Nullable Long promptTokens, @Nullable Long cachedTokens, @Nullable Long completionTokens,
         @Nullable Long ttftMs, @Nullable String cellId,
-        @NotNull @Nullable String model) {
+        @NotNull @Nullable String model,
+        @Valid @Nullable PrefixBreak prefixBreak) {
 
     public static RecordedTurn of(String sessionId, String requestId, Settlement usage) {
         return new RecordedTurn(sessionId, requestId, usage.promptTokens(), usage.cachedTokens(),
-                usage.completionTokens(), usage.ttftMs(), usage.cellId(), usage.model());
+                usage.completionTokens(), usage.ttftMs(), usage.cellId(), usage.model(), usage.prefixBreak());
     }
 
     /** The usage part, to be validated as a settle is. */
     public Settlement usage() {
-        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model);
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak);
     }
 }

@@ -1,5 +1,6 @@
 package io.warmpath.contracts.sessions;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
@@ -18,6 +19,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param ttftMs           time to first token as the cell saw it (for a non-streamed answer, time to the answer)
  * @param cellId           the cell that served the request; informational
  * @param model            prices the turn; the reservation's model when absent
+ * @param prefixBreak      where the turn broke its session's cached prefix, when it did (the cell's diagnosis)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Settlement(
@@ -26,11 +28,17 @@ public record Settlement(
         @NotNull @PositiveOrZero @Max(WireFormats.MAX_TOKENS_PER_REQUEST) @Nullable Long completionTokens,
         @PositiveOrZero @Nullable Long ttftMs,
         @Pattern(regexp = WireFormats.CELL_ID) @Nullable String cellId,
-        @Pattern(regexp = WireFormats.MODEL) @Nullable String model) {
+        @Pattern(regexp = WireFormats.MODEL) @Nullable String model,
+        @Valid @Nullable PrefixBreak prefixBreak) {
 
     public static Settlement of(long promptTokens, long cachedTokens, long completionTokens, long ttftMs,
             String cellId, String model) {
-        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model);
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, null);
+    }
+
+    /** This usage, with the turn's prefix break. */
+    public Settlement withPrefixBreak(@Nullable PrefixBreak at) {
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, at);
     }
 
     /** Bean validation: cached tokens are part of the prompt. */

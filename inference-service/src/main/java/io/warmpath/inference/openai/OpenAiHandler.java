@@ -19,6 +19,7 @@ import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorBody;
 import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.PrefixBreak;
 import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.cell.InFlightRequests;
 import io.warmpath.inference.engine.EngineMonitor;
@@ -258,17 +259,19 @@ class OpenAiHandler {
                 ? completion.reservedCompletionTokens(completionLimit)
                 : 0;
         byte[] engineBody = completion.engineBody(cacheSalts.saltFor(assertion), completionLimit, json);
-        if (assertion.session() != null && completion.endpoint() == Endpoint.CHAT) {
+        PrefixBreak prefixBreak = assertion.session() != null && completion.endpoint() == Endpoint.CHAT
+                ? prefixWatch.observe(String.valueOf(assertion.tenant()), assertion.session(), completion.body())
+                        .orElse(null)
+                : null;
+        if (prefixBreak != null) {
             // On the response whatever it turns out to be: the developer sees the break on the turn that caused it.
-            prefixWatch.observe(String.valueOf(assertion.tenant()), assertion.session(), completion.body())
-                    .ifPresent(at -> request.exchange().getResponse().getHeaders()
-                            .set(WarmpathHeaders.PREFIX_BREAK, at.headerValue()));
+            request.exchange().getResponse().getHeaders().set(WarmpathHeaders.PREFIX_BREAK, prefixBreak.headerValue());
         }
         String modelTag = modelTag(completion.model());
         Optional<TurnBudget> turn = Optional.ofNullable(assertion.session()).map(sessionId -> new TurnBudget(
                 sessions, ledger, sessionId, String.valueOf(assertion.tenant()), caller.sessionsAssertion(),
                 servedModel(completion.model()), cellId, assertion.sessionLimited(),
-                tokenCounter.count(completion, headers -> forwardHeaders(request, headers))));
+                tokenCounter.count(completion, headers -> forwardHeaders(request, headers)), prefixBreak));
         OptionalLong predictedCached = predictedCachedTokens(request);
         TurnTranscript transcript = transcripts.begin(assertion, caller.artifactsAssertion(), caller.policyAssertion(),
                 completion.endpoint().path(), completion.body(), engineBody.length);

@@ -4,6 +4,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.warmpath.contracts.sessions.PrefixBreak;
 import io.warmpath.contracts.sessions.RecordedTurn;
 import io.warmpath.contracts.sessions.Reservation;
 import io.warmpath.contracts.sessions.ReservationRequest;
@@ -42,6 +43,8 @@ final class TurnBudget {
     private final String cellId;
     private final boolean limited;
     private final Mono<Long> promptTokens;
+    /** Where this turn broke the session's cached prefix, recorded with its usage. */
+    private final @Nullable PrefixBreak prefixBreak;
     private final String requestId = UUID.randomUUID().toString();
     private final AtomicReference<Reservation> reservation = new AtomicReference<>();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -54,7 +57,9 @@ final class TurnBudget {
      * @param promptTokens counts the prompt exactly (a call to the engine), when it is needed
      */
     TurnBudget(SessionBudgetClient sessions, TurnLedger ledger, String sessionId, String tenant,
-            @Nullable String assertion, String model, String cellId, boolean limited, Mono<Long> promptTokens) {
+            @Nullable String assertion, String model, String cellId, boolean limited, Mono<Long> promptTokens,
+            @Nullable PrefixBreak prefixBreak) {
+        this.prefixBreak = prefixBreak;
         this.sessions = sessions;
         this.ledger = ledger;
         this.sessionId = sessionId;
@@ -107,11 +112,11 @@ final class TurnBudget {
         if (finished.usage().isPresent()) {
             TokenUsage usage = finished.usage().get();
             sessions.settle(held, assertion, Settlement.of(usage.prompt(), usage.cached(), usage.completion(), ttftMs,
-                    cellId, model));
+                    cellId, model).withPrefixBreak(prefixBreak));
         }
         else if (spentWithoutUsage(finished)) {
             sessions.settle(held, assertion, Settlement.of(reservedPromptTokens, 0, finished.contentChunks(), ttftMs,
-                    cellId, model));
+                    cellId, model).withPrefixBreak(prefixBreak));
         }
         else {
             sessions.release(held, assertion);
@@ -127,12 +132,13 @@ final class TurnBudget {
         if (finished.usage().isPresent()) {
             TokenUsage usage = finished.usage().get();
             ledger.record(tenant, assertion, RecordedTurn.of(sessionId, requestId, Settlement.of(usage.prompt(),
-                    usage.cached(), usage.completion(), ttftMs, cellId, model)));
+                    usage.cached(), usage.completion(), ttftMs, cellId, model).withPrefixBreak(prefixBreak)));
         }
         else if (spentWithoutUsage(finished)) {
             // Counted only now: a turn that ends with its usage, as nearly all do, never pays for it.
             promptTokens.subscribe(tokens -> ledger.record(tenant, assertion, RecordedTurn.of(sessionId, requestId,
-                    Settlement.of(tokens, 0, finished.contentChunks(), ttftMs, cellId, model))),
+                    Settlement.of(tokens, 0, finished.contentChunks(), ttftMs, cellId, model)
+                            .withPrefixBreak(prefixBreak))),
                     failure -> log.warn("A turn that ended without usage could not be recorded: its prompt could "
                             + "not be counted ({})", failure.getClass().getSimpleName()));
         }

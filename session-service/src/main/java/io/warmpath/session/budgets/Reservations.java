@@ -98,6 +98,14 @@ class Reservations {
         throw new ApiErrorException(refusal(outcome, reply, request.model()));
     }
 
+    private static String breakSection(Settlement usage) {
+        return usage.prefixBreak() == null ? "" : usage.prefixBreak().section();
+    }
+
+    private static long breakPosition(Settlement usage) {
+        return usage.prefixBreak() == null ? 0 : usage.prefixBreak().tokenPosition();
+    }
+
     /** Settles with a validated usage. */
     SettleResult settle(String tenant, String reservationId, Settlement request) {
         String sessionId = sessionOf(reservationId);
@@ -110,7 +118,7 @@ class Reservations {
                 request.completionTokens());
         List<?> reply = scripts.runReplicated(SETTLE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
                 reservationId, request.promptTokens(), request.cached(), request.completionTokens(), cost,
-                request.ttftMs(), properties.ttftSamples());
+                request.ttftMs(), properties.ttftSamples(), breakSection(request), breakPosition(request));
         return switch (String.valueOf(reply.getFirst())) {
             case "settled" -> new SettleResult(reservationId, SettleResult.SETTLED);
             case "already_settled" -> new SettleResult(reservationId, SettleResult.ALREADY_SETTLED);
@@ -139,7 +147,8 @@ class Reservations {
         long cost = prices.actualNanos(usage.model(), usage.promptTokens(), usage.cached(), usage.completionTokens());
         String outcome = scripts.runReplicated(RECORD, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
                 turnId, properties.reservationTtl().toMillis(), usage.promptTokens(), usage.cached(),
-                usage.completionTokens(), cost, usage.ttftMs(), properties.ttftSamples());
+                usage.completionTokens(), cost, usage.ttftMs(), properties.ttftSamples(), breakSection(usage),
+                breakPosition(usage));
         return switch (String.valueOf(outcome)) {
             case "recorded" -> {
                 metrics.recorded();

@@ -1,6 +1,7 @@
 package io.warmpath.session.budgets;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.List;
 
 import io.warmpath.session.Usd;
@@ -33,7 +34,8 @@ class UsageController {
         SessionRecord session = sessions.require(tenant.id(), id);
         List<String> ttft = redis.opsForList().range(RedisKeys.ttftSamples(id), 0, -1);
         long[] samples = ttft == null ? new long[0] : ttft.stream().mapToLong(Long::parseLong).toArray();
-        return Usage.of(session, samples);
+        List<Object> breaks = redis.opsForHash().multiGet(RedisKeys.session(id), PrefixBreaks.FIELDS);
+        return Usage.of(session, samples, PrefixBreaks.of(breaks));
     }
 
     /**
@@ -42,9 +44,9 @@ class UsageController {
      */
     record Usage(String sessionId, long turns, long promptTokens, long cachedTokens, long completionTokens,
             BigDecimal costUsd, @Nullable Double cacheHitRatio, @Nullable Long ttftP50Ms, @Nullable Long ttftP95Ms,
-            long reservedTokens, BigDecimal reservedCostUsd, Remaining budgets) {
+            long reservedTokens, BigDecimal reservedCostUsd, Remaining budgets, PrefixBreaks prefixBreaks) {
 
-        static Usage of(SessionRecord session, long[] ttftSamples) {
+        static Usage of(SessionRecord session, long[] ttftSamples, PrefixBreaks prefixBreaks) {
             Ledger ledger = session.ledger();
             Double hitRatio = ledger.promptTokens() == 0 ? null
                     : (double) ledger.cachedTokens() / ledger.promptTokens();
@@ -52,7 +54,32 @@ class UsageController {
                     ledger.completionTokens(), Usd.fromNanos(ledger.costNanos()), hitRatio,
                     Percentiles.nearestRank(ttftSamples, 0.50), Percentiles.nearestRank(ttftSamples, 0.95),
                     ledger.reservedTokens(), Usd.fromNanos(ledger.reservedCostNanos()),
-                    Remaining.of(session.budgets(), ledger));
+                    Remaining.of(session.budgets(), ledger), prefixBreaks);
+        }
+    }
+
+    /**
+     * Turns that broke the session's cached prefix inside what the previous turn sent, by the section where they broke
+     * (as its cells diagnosed them), and the latest.
+     *
+     * @param last   the latest, as {@code section@token}
+     * @param lastAt when it was recorded
+     */
+    record PrefixBreaks(long system, long tools, long history, @Nullable String last, @Nullable Instant lastAt) {
+
+        static final List<Object> FIELDS = List.of("pb:system", "pb:tools", "pb:history", "pbl", "pbt");
+
+        static PrefixBreaks of(@Nullable List<Object> values) {
+            if (values == null || values.size() != FIELDS.size()) {
+                return new PrefixBreaks(0, 0, 0, null, null);
+            }
+            return new PrefixBreaks(count(values.get(0)), count(values.get(1)), count(values.get(2)),
+                    values.get(3) == null ? null : String.valueOf(values.get(3)),
+                    values.get(4) == null ? null : Instant.ofEpochMilli(Long.parseLong(String.valueOf(values.get(4)))));
+        }
+
+        private static long count(@Nullable Object value) {
+            return value == null ? 0 : Long.parseLong(String.valueOf(value));
         }
     }
 

@@ -343,6 +343,28 @@ class ReservationApiTest extends SessionServiceTest {
         post(tenant, "/internal/turns", Map.of("turns", List.of())).expectStatus().isBadRequest();
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void turnsThatBrokeTheCachedPrefixCountBySectionInTheUsageWithTheLatest() {
+        String id = sessionWith(Map.of("max_total_tokens", 1_000_000));
+        String held = reservationId(reserve(id, 100, 10));
+        settle(held, Map.of("prompt_tokens", 100, "completion_tokens", 10,
+                "prefix_break", Map.of("section", "tools", "token_position", 40))).expectStatus().isOk();
+        String open = (String) createSession(tenant, Map.of("workflow", "agent")).get("id");
+        recordTurn(tenant, open, Map.of("request_id", "req-pb-1", "model", "kimi-k2.5", "prompt_tokens", 50,
+                "completion_tokens", 5, "prefix_break", Map.of("section", "system", "token_position", 0)))
+                .jsonPath("$.results[0].status").isEqualTo("recorded");
+        recordTurn(tenant, open, Map.of("request_id", "req-pb-2", "model", "kimi-k2.5", "prompt_tokens", 60,
+                "completion_tokens", 5, "prefix_break", Map.of("section", "nowhere", "token_position", 3)))
+                .jsonPath("$.results[0].status").isEqualTo("invalid_request");
+
+        assertThat((Map<String, Object>) usage(id).get("prefix_breaks")).containsEntry("tools", 1)
+                .containsEntry("system", 0).containsEntry("last", "tools@40");
+        Map<String, Object> breaks = (Map<String, Object>) usage(open).get("prefix_breaks");
+        assertThat(breaks).containsEntry("system", 1).containsEntry("history", 0).containsEntry("last", "system@0");
+        assertThat(breaks.get("last_at")).isNotNull();
+    }
+
     /** Records one turn through the batch API; the body of the answer, whose one result is the turn's. */
     private BodyContentSpec recordTurn(String tenant, String sessionId, Map<String, Object> turn) {
         Map<String, Object> withSession = new HashMap<>(turn);
