@@ -24,7 +24,8 @@ public final class CanonicalJson {
         return JSON.writeValueAsString(sortedKeys(node));
     }
 
-    private static JsonNode sortedKeys(JsonNode node) {
+    /** A copy of {@code node} with object keys sorted at every level; arrays keep their order. */
+    public static JsonNode sortedKeys(JsonNode node) {
         if (node.isObject()) {
             ObjectNode sorted = JSON.createObjectNode();
             Map<String, JsonNode> byName = new TreeMap<>();

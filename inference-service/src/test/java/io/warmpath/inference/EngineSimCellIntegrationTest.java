@@ -26,6 +26,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -171,6 +172,43 @@ class EngineSimCellIntegrationTest {
         assertThat(turnHeaders(session, messages).getFirst(WarmpathHeaders.PREFIX_BREAK)).isEqualTo("system@0");
         assertThat(meters.find("warmpath.inference.prefix.breaks").tag("section", "system").counter()).isNotNull()
                 .satisfies(breaks -> assertThat(breaks.count()).isPositive());
+    }
+
+    @Test
+    void toolsAClientReordersReachTheEngineInTheSessionsFirstOrderSoTheCacheHolds() {
+        String session = "ses_tools" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        ArrayNode messages = json.createArrayNode()
+                .add(message("system", "You are a build doctor. " + UUID.randomUUID() + " Be brief. ".repeat(20)))
+                .add(message("user", "Why is the build red?"));
+        ArrayNode tools = json.createArrayNode();
+        for (String name : List.of("read_log", "list_jobs", "rerun_job")) {
+            tools.addObject().put("type", "function").putObject("function").put("name", name)
+                    .put("description", "Does " + name + " for the build. ".repeat(10))
+                    .putObject("parameters").put("type", "object");
+        }
+
+        turn(session, messages, tools);
+        messages.add(message("assistant", "A test failed.")).add(message("user", "Which one?"));
+        ArrayNode reordered = json.createArrayNode().add(tools.get(2)).add(tools.get(0)).add(tools.get(1));
+        EntityExchangeResult<byte[]> second = turn(session, messages, reordered);
+
+        assertThat(second.getResponseHeaders().getFirst(WarmpathHeaders.PREFIX_BREAK)).isNull();
+        JsonNode usage = json.readTree(second.getResponseBody()).path("usage");
+        // The system prompt and all three tools came from cache: well over half the prompt.
+        assertThat(usage.path("prompt_tokens_details").path("cached_tokens").asLong() * 2)
+                .isGreaterThan(usage.path("prompt_tokens").asLong());
+    }
+
+    private EntityExchangeResult<byte[]> turn(String session, ArrayNode messages, ArrayNode tools) {
+        ObjectNode request = json.createObjectNode().put("model", MODEL).put("max_tokens", 2);
+        request.set("messages", messages.deepCopy());
+        request.set("tools", tools.deepCopy());
+        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .headers(CellCalls.turnWithoutLimitsOf(session))
+                .bodyValue(json.writeValueAsString(request))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().returnResult();
     }
 
     private HttpHeaders turnHeaders(String session, ArrayNode messages) {

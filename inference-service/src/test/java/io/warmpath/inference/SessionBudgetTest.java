@@ -283,7 +283,7 @@ class SessionBudgetTest {
                 .expectStatus().isEqualTo(502)
                 .expectBody().jsonPath("$.error.code").isEqualTo("engine_error");
 
-        String reservation = reservationPath(sessions.nextCall());
+        String reservation = reservationPath(sessions.nextReserve());
         StubSessionService.Call release = sessions.nextCallAbout(reservation);
         assertThat(release.method()).isEqualTo("DELETE");
         assertThat(release.path()).isEqualTo(reservation);
@@ -296,7 +296,7 @@ class SessionBudgetTest {
         List<String> events = stream(STREAMED_CHAT);
 
         assertThat(events.getLast()).contains("stream_broken");
-        assertSettledWithoutUsage(reservationPath(sessions.nextCall()), sessions.nextCall());
+        assertSettledWithoutUsage(reservationPath(sessions.nextReserve()), sessions.nextCall());
     }
 
     @Test
@@ -318,7 +318,7 @@ class SessionBudgetTest {
             assertThat(firstTwo).hasSize(2);
 
             // The engine spent the prompt and one token; releasing the hold would have charged nothing.
-            assertSettledWithoutUsage(reservationPath(sessions.nextCall()), sessions.nextCall());
+            assertSettledWithoutUsage(reservationPath(sessions.nextReserve()), sessions.nextCall());
         }
         finally {
             hold.countDown();

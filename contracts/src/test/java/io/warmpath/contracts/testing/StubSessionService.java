@@ -268,8 +268,10 @@ public final class StubSessionService implements AutoCloseable {
         refusalBody = "";
         stallReserve = Duration.ZERO;
         followUpFailures = 0;
-        test++;
-        calls.clear();
+        synchronized (calls) {
+            test++;
+            calls.clear();
+        }
     }
 
     /** Answers every reserve with this status and body (0 grants). */
@@ -300,6 +302,23 @@ public final class StubSessionService implements AutoCloseable {
             throw new AssertionError("The session service received no call");
         }
         return next;
+    }
+
+    /**
+     * The next reserve ({@code POST .../reservations}), skipping any other call: a settle or release a previous test's
+     * request sends after that test ended must not pass for this one's reserve.
+     */
+    public Call nextReserve() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            Call next = calls.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                throw new AssertionError("The session service received no reserve");
+            }
+            if ("POST".equals(next.method()) && next.path().endsWith("/reservations")) {
+                return next;
+            }
+        }
     }
 
     /**
@@ -477,12 +496,12 @@ public final class StubSessionService implements AutoCloseable {
             if (reservedInTest.getOrDefault(requestId, arrivedInTest) != arrivedInTest) {
                 exchange.getRequestBody().readAllBytes();
             } else {
-                record(exchange);
+                record(exchange, arrivedInTest);
             }
             json(exchange, 204, "");
             return;
         }
-        Call call = record(exchange);
+        Call call = record(exchange, arrivedInTest);
         if (call.body().path("request_id").isString()) {
             reservedInTest.put(call.body().path("request_id").asString(), arrivedInTest);
         }
@@ -508,13 +527,14 @@ public final class StubSessionService implements AutoCloseable {
     }
 
     private void followUp(HttpExchange exchange) throws IOException {
+        int arrivedInTest = test;
         // Settles and releases are sent in the background, so one can arrive after its test has ended.
         if (fromAnEarlierTest(exchange.getRequestURI().getPath())) {
             exchange.getRequestBody().readAllBytes();
             json(exchange, "POST".equals(exchange.getRequestMethod()) ? 200 : 204, "");
             return;
         }
-        Call call = record(exchange);
+        Call call = record(exchange, arrivedInTest);
         if (followUpFailures > 0) {
             followUpFailures--;
             json(exchange, 503, errorJson("store down", "server_error", "session_store_unavailable"));
@@ -562,11 +582,16 @@ public final class StubSessionService implements AutoCloseable {
         return id.find() ? "res-" + id.group(1) : "";
     }
 
-    private Call record(HttpExchange exchange) throws IOException {
+    /** Records a call that arrived in test {@code arrivedInTest}: one whose test ended meanwhile is not the next's. */
+    private Call record(HttpExchange exchange, int arrivedInTest) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Call call = new Call(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                 exchange.getRequestHeaders(), body.isEmpty() ? MissingNode.getInstance() : JSON.readTree(body));
-        calls.add(call);
+        synchronized (calls) {
+            if (arrivedInTest == test) {
+                calls.add(call);
+            }
+        }
         return call;
     }
 

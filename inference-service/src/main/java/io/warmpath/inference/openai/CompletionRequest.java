@@ -110,6 +110,11 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
                 maxCompletionTokens != null ? maxCompletionTokens : maxTokens, choices, prompts(endpoint, tree), object);
     }
 
+    /** This request with another body (byte-stable tools, say), its validated fields unchanged. */
+    CompletionRequest withBody(ObjectNode newBody) {
+        return new CompletionRequest(endpoint, model, stream, clientWantsUsage, maxTokens, choices, prompts, newBody);
+    }
+
     /**
      * The completion limit a turn of a session runs with: the client's, else {@code defaultLimit}. The cell reserves
      * for it and writes it into the engine body ({@link #engineBody}).

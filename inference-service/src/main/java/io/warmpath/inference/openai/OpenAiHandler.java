@@ -249,9 +249,13 @@ class OpenAiHandler {
                         + "without an assertion")));
     }
 
-    private Mono<ServerResponse> forward(CompletionRequest completion, ServerRequest request, Caller caller,
+    private Mono<ServerResponse> forward(CompletionRequest received, ServerRequest request, Caller caller,
             long deadlineNanos) {
         Assertion assertion = caller.assertion();
+        CompletionRequest completion = received.endpoint() == Endpoint.CHAT
+                ? received.withBody(prefixWatch.stableTools(String.valueOf(assertion.tenant()), assertion.session(),
+                        received.body()))
+                : received;
         // A session's turn may generate exactly what it reserved, whatever the engine's own default.
         Integer completionLimit = assertion.session() != null ? completion.completionLimit(defaultMaxTokens) : null;
         // n (or best_of) sequences of each prompt of a batch, each up to the limit; checked before anything starts.

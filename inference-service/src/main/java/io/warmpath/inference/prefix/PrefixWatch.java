@@ -1,14 +1,21 @@
 package io.warmpath.inference.prefix;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.CanonicalJson;
 import io.warmpath.contracts.sessions.PrefixBreak;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Compares each session's chat turn with the previous turn this cell served for it ({@link PromptBlocks}: hashes, no
@@ -23,12 +30,14 @@ import tools.jackson.databind.JsonNode;
 @Component
 public class PrefixWatch {
 
+    private final PrefixWatchProperties properties;
     private final boolean enabled;
     private final Cache<String, PromptBlocks> previous;
     private final Counter compared;
     private final MeterRegistry meters;
 
     PrefixWatch(PrefixWatchProperties properties, MeterRegistry meters) {
+        this.properties = properties;
         this.enabled = properties.enabled();
         this.previous = Caffeine.newBuilder().maximumSize(properties.maxSessions())
                 .expireAfterAccess(properties.idle()).build();
@@ -36,6 +45,37 @@ public class PrefixWatch {
         this.compared = Counter.builder("warmpath.inference.prefix.turns")
                 .description("Session turns compared with the session's previous turn on this cell")
                 .register(meters);
+    }
+
+    /**
+     * The chat body with byte-stable tools, so that a client that varies what has no meaning does not break the cached
+     * prefix: each tool's members in sorted order, and for a session, the tools it sent before in the order it first
+     * sent them, then new ones in the order sent. Only member and tool order change, never text; the body passed in
+     * is left alone. A tenant in {@code stable-tools-off-for} (or {@code stable-tools: false}) gets its body back.
+     *
+     * @param sessionId the session, or {@code null} for a request without one (members sorted only)
+     */
+    public ObjectNode stableTools(String tenant, @Nullable String sessionId, ObjectNode chatBody) {
+        JsonNode tools = chatBody.get("tools");
+        if (!properties.stableTools() || properties.stableToolsOffFor().contains(tenant) || tools == null
+                || !tools.isArray() || tools.isEmpty()) {
+            return chatBody;
+        }
+        List<JsonNode> sorted = new ArrayList<>(tools.size());
+        tools.values().forEach(tool -> sorted.add(CanonicalJson.sortedKeys(tool)));
+        PromptBlocks before = sessionId == null || !enabled ? null : previous.getIfPresent(key(tenant, sessionId));
+        if (before != null) {
+            List<Long> firstSeen = before.toolHashes();
+            // Stable: tools seen before by their place then, new ones after them in the order they came.
+            sorted.sort(Comparator.comparingInt(tool -> {
+                int place = firstSeen.indexOf(PromptBlocks.toolHash(tool));
+                return place < 0 ? Integer.MAX_VALUE : place;
+            }));
+        }
+        ObjectNode stable = chatBody.deepCopy();
+        ArrayNode stableTools = stable.putArray("tools");
+        sorted.forEach(stableTools::add);
+        return stable;
     }
 
     /**
@@ -50,7 +90,7 @@ public class PrefixWatch {
             return Optional.empty();
         }
         PromptBlocks current = PromptBlocks.of(chatBody);
-        PromptBlocks before = previous.asMap().put(tenant.length() + ":" + tenant + sessionId, current);
+        PromptBlocks before = previous.asMap().put(key(tenant, sessionId), current);
         if (before == null) {
             return Optional.empty();
         }
@@ -62,5 +102,9 @@ public class PrefixWatch {
                 .register(meters)
                 .increment());
         return broken;
+    }
+
+    private static String key(String tenant, String sessionId) {
+        return tenant.length() + ":" + tenant + sessionId;
     }
 }

@@ -66,6 +66,16 @@ record PromptBlocks(List<Block> blocks) {
         return role.equals("system") || role.equals("developer");
     }
 
+    /** The hashes of this prompt's tools, in order. */
+    List<Long> toolHashes() {
+        return blocks.stream().filter(block -> block.section().equals(PrefixBreak.TOOLS)).map(Block::hash).toList();
+    }
+
+    /** The hash a tool's block has. */
+    static long toolHash(JsonNode tool) {
+        return block(PrefixBreak.TOOLS, tool).hash();
+    }
+
     private static Block block(String section, JsonNode node) {
         byte[] canonical = CanonicalJson.of(node).getBytes(StandardCharsets.UTF_8);
         MessageDigest sha256 = Ids.sha256();
