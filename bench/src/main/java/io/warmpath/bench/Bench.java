@@ -1,6 +1,7 @@
 package io.warmpath.bench;
 
 import io.warmpath.bench.artifacts.ArtifactsCommand;
+import io.warmpath.bench.levers.LeversCommand;
 import io.warmpath.bench.online.OnlineCommand;
 import io.warmpath.bench.overhead.EngineRateCommand;
 import io.warmpath.bench.overhead.OverheadCommand;
@@ -74,6 +75,7 @@ public final class Bench implements Callable<Integer> {
                 .addSubcommand(new OnlineCommand(out, progress))
                 .addSubcommand(new OverheadCommand(out))
                 .addSubcommand(new EngineRateCommand(out))
-                .addSubcommand(new ArtifactsCommand(out));
+                .addSubcommand(new ArtifactsCommand(out))
+                .addSubcommand(new LeversCommand(out));
     }
 }

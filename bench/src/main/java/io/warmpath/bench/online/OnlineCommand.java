@@ -198,22 +198,9 @@ public final class OnlineCommand implements Callable<Integer> {
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
         try {
             HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
-            double ttft = 0;
-            JsonNode usage = null;
-            try (Stream<String> lines = response.body()) {
-                for (String line : (Iterable<String>) lines::iterator) {
-                    if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
-                        continue;
-                    }
-                    JsonNode chunk = JSON.readTree(line.substring(6));
-                    if (ttft == 0 && chunk.path("choices").size() > 0) {
-                        ttft = (System.nanoTime() - dueNanos) / 1e6;
-                    }
-                    if (chunk.hasNonNull("usage")) {
-                        usage = chunk.get("usage");
-                    }
-                }
-            }
+            StreamedAnswer answer = StreamedAnswer.read(response.body(), dueNanos);
+            double ttft = answer.ttftMillis();
+            JsonNode usage = answer.usage();
             double e2e = (System.nanoTime() - dueNanos) / 1e6;
             if (usage == null) {
                 return new Sent(turn.index(), response.statusCode(), 0, 0, 0, ttft, e2e);

@@ -1,0 +1,231 @@
+package io.warmpath.bench.levers;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import io.warmpath.bench.online.StreamedAnswer;
+import io.warmpath.bench.report.Percentiles;
+import io.warmpath.enginesim.engine.ModelProfile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code bench levers}: the context levers against a control, in one run. The same structured agent sessions (a
+ * system prompt, eight tools, a growing history) are sent through the gateway as two tenants, turn by turn and in
+ * alternating order: the treated tenant with every lever on, and the control tenant, for which the cells are
+ * configured to leave tools as sent ({@code warmpath.cell.prefix-watch.stable-tools-off-for}; {@code ./warmpath up}
+ * names {@code bench-control}). Each scenario is what clients do to their prompts: reorder their tools each turn,
+ * put the time in the system prompt, or nothing at all. Reported per tenant: hit ratio, prompt and cached tokens,
+ * cost per 1,000 turns at the model's prices, time to first token, and the turns that carried
+ * {@code x-warmpath-prefix-break}. Both tokens need the scopes {@code tools:tool_0} to {@code tools:tool_7}: the
+ * gateway removes tools a token may not use.
+ */
+@Command(name = "levers", header = "The context levers against a control tenant, on structured agent sessions.",
+        description = "Scenarios: reordered-tools (the client shuffles its tools each turn), changing-system (the time "
+                + "in the system prompt), steady (nothing varies: the levers must cost nothing). Prints one table per "
+                + "scenario.")
+public final class LeversCommand implements Callable<Integer> {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String BREAK_HEADER = "x-warmpath-prefix-break";
+    private static final int TOOLS = 8;
+
+    /** What a client varies from turn to turn. */
+    enum Scenario {
+        REORDERED_TOOLS, CHANGING_SYSTEM, STEADY;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Option(names = "--gateway", paramLabel = "URL", required = true, description = "The gateway's base URL.")
+    private URI gateway;
+
+    @Option(names = "--token", paramLabel = "JWT", required = true,
+            description = "Bearer token of the treated tenant (every lever on).")
+    private String token;
+
+    @Option(names = "--control-token", paramLabel = "JWT", required = true,
+            description = "Bearer token of the control tenant (the cells leave its tools as sent).")
+    private String controlToken;
+
+    @Option(names = "--model", paramLabel = "M", defaultValue = "kimi-k2.5",
+            description = "Model to request, and the prices of the cost column (default: ${DEFAULT-VALUE}).")
+    private String model;
+
+    @Option(names = "--sessions", paramLabel = "N", defaultValue = "8",
+            description = "Sessions per scenario and tenant (default: ${DEFAULT-VALUE}).")
+    private int sessions;
+
+    @Option(names = "--turns", paramLabel = "N", defaultValue = "8",
+            description = "Turns per session (default: ${DEFAULT-VALUE}).")
+    private int turns;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    public LeversCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        ModelProfile prices = ModelProfile.named(model).orElse(ModelProfile.KIMI_K2_5);
+        String run = Long.toHexString(System.nanoTime());
+        out.printf(Locale.ROOT, "%d sessions x %d turns per scenario and tenant, %s; treated tenant against control "
+                + "(tools as sent), turns interleaved%n", sessions, turns, model);
+        for (Scenario scenario : Scenario.values()) {
+            Tally treated = new Tally();
+            Tally control = new Tally();
+            for (int session = 0; session < sessions; session++) {
+                String affinity = "levers-" + run + "-" + scenario.label() + "-" + session;
+                List<ObjectNode> history = new ArrayList<>();
+                for (int turn = 0; turn < turns; turn++) {
+                    ObjectNode body = body(scenario, session, turn, history);
+                    boolean treatedFirst = (session + turn) % 2 == 0;
+                    Sent first = send(treatedFirst ? token : controlToken, affinity, body);
+                    Sent second = send(treatedFirst ? controlToken : token, affinity, body);
+                    (treatedFirst ? treated : control).add(first, prices);
+                    (treatedFirst ? control : treated).add(second, prices);
+                    history.add(message("assistant", "Step " + turn + " is done; the next step reads the log."));
+                    history.add(message("user", words("tool output " + session + "." + turn, 60)));
+                }
+            }
+            out.printf(Locale.ROOT, "%n### %s%n%n", scenario.label());
+            out.println("| tenant | turns | failed | hit ratio | prompt tokens | cached tokens | cost / 1,000 turns USD "
+                    + "| TTFT p50 ms | TTFT p95 ms | prefix-break headers |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            out.println(treated.row("treated"));
+            out.println(control.row("control"));
+        }
+        return 0;
+    }
+
+    /** One turn: the session's system prompt and tools as the scenario varies them, and its history so far. */
+    private ObjectNode body(Scenario scenario, int session, int turn, List<ObjectNode> history) {
+        ObjectNode body = JSON.createObjectNode().put("model", model).put("max_tokens", 8).put("ignore_eos", true)
+                .put("stream", true);
+        body.putObject("stream_options").put("include_usage", true);
+        ArrayNode messages = body.putArray("messages");
+        String system = words("You are build agent " + session + " of the levers bench; read logs, rerun jobs and "
+                + "report what failed and why", 400);
+        messages.add(message("system", scenario == Scenario.CHANGING_SYSTEM
+                ? system + " The time is 10:" + String.format(Locale.ROOT, "%02d", turn) + "." : system));
+        messages.add(message("user", "The nightly build of service " + session + " is red. Find out why."));
+        history.forEach(messages::add);
+        List<ObjectNode> tools = new ArrayList<>();
+        for (int i = 0; i < TOOLS; i++) {
+            ObjectNode tool = JSON.createObjectNode().put("type", "function");
+            ObjectNode function = tool.putObject("function").put("name", "tool_" + i)
+                    .put("description", words("Tool " + i + " of the build system", 120));
+            function.putObject("parameters").put("type", "object").putObject("properties")
+                    .putObject("target").put("type", "string");
+            tools.add(tool);
+        }
+        if (scenario == Scenario.REORDERED_TOOLS && turn > 0) {
+            Collections.shuffle(tools, new java.util.Random(new SplittableRandom(seed * 31 + session * 1009L + turn)
+                    .nextLong()));
+        }
+        tools.forEach(body.putArray("tools")::add);
+        return body;
+    }
+
+    private Sent send(String bearer, String affinity, ObjectNode body) {
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/chat/completions"))
+                .timeout(Duration.ofMinutes(2))
+                .header("authorization", "Bearer " + bearer)
+                .header("content-type", "application/json")
+                .header("x-session-affinity", affinity)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        long start = System.nanoTime();
+        try {
+            HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            boolean broke = response.headers().firstValue(BREAK_HEADER).isPresent();
+            StreamedAnswer answer = StreamedAnswer.read(response.body(), start);
+            JsonNode usage = answer.usage();
+            if (response.statusCode() != 200 || usage == null) {
+                return Sent.FAILED;
+            }
+            return new Sent(true, usage.path("prompt_tokens").asLong(),
+                    usage.path("prompt_tokens_details").path("cached_tokens").asLong(),
+                    usage.path("completion_tokens").asLong(), answer.ttftMillis(), broke);
+        } catch (IOException | RuntimeException failed) {
+            return Sent.FAILED;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return Sent.FAILED;
+        }
+    }
+
+    private static ObjectNode message(String role, String content) {
+        return JSON.createObjectNode().put("role", role).put("content", content);
+    }
+
+    /** About {@code count} words of text about {@code topic}: the same every time. */
+    private static String words(String topic, int count) {
+        StringBuilder text = new StringBuilder(topic).append('.');
+        for (int i = 0; text.length() < count * 6; i++) {
+            text.append(" Detail ").append(i).append(" of ").append(topic).append(" matters.");
+        }
+        return text.toString();
+    }
+
+    private record Sent(boolean ok, long promptTokens, long cachedTokens, long completionTokens, double ttftMillis,
+            boolean prefixBreak) {
+
+        static final Sent FAILED = new Sent(false, 0, 0, 0, 0, false);
+    }
+
+    /** One tenant's turns of one scenario. */
+    private static final class Tally {
+
+        private final List<Double> ttft = new ArrayList<>();
+        private int turns;
+        private int failed;
+        private long prompt;
+        private long cached;
+        private double cost;
+        private int breaks;
+
+        void add(Sent sent, ModelProfile prices) {
+            turns++;
+            if (!sent.ok()) {
+                failed++;
+                return;
+            }
+            prompt += sent.promptTokens();
+            cached += sent.cachedTokens();
+            cost += prices.costUsd(sent.promptTokens(), sent.cachedTokens(), sent.completionTokens());
+            ttft.add(sent.ttftMillis());
+            breaks += sent.prefixBreak() ? 1 : 0;
+        }
+
+        String row(String tenant) {
+            Percentiles latency = Percentiles.of(ttft.stream().mapToDouble(Double::doubleValue).toArray());
+            int served = turns - failed;
+            return String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %,d | %,d | %.2f | %.1f | %.1f | %d |", tenant,
+                    turns, failed, prompt == 0 ? 0 : (double) cached / prompt, prompt, cached,
+                    served == 0 ? 0 : cost / served * 1000, latency.at(50), latency.at(95), breaks);
+        }
+    }
+}
