@@ -337,6 +337,17 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void theCellsUsageReportNeverReachesTheClientEvenWithoutRateLimits() {
+        client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chatBody(false))
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().doesNotExist(WarmpathHeaders.USAGE);
+    }
+
+    @Test
     void requestWithoutTokenIsUnauthorized() {
         client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)

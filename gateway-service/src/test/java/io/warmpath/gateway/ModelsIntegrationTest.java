@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "warmpath.gateway.models.aliases.fast=small-model",
         "warmpath.gateway.models.aliases.smart=kimi-k2.5",
-        "warmpath.gateway.models.aliases.gone=no-such-model"})
+        "warmpath.gateway.models.aliases.gone=no-such-model",
+        "warmpath.gateway.models.aliases.[meta/fast]=small-model"})
 @AutoConfigureWebTestClient(timeout = "30s")
 class ModelsIntegrationTest {
 
@@ -82,12 +83,14 @@ class ModelsIntegrationTest {
         models().expectStatus().isOk().expectBody()
                 .jsonPath("$.object").isEqualTo("list")
                 // "gone" names a model no cell serves: not listed.
-                .jsonPath("$.data[*].id").isEqualTo(List.of("fast", "kimi-k2.5", "small-model", "smart"))
+                .jsonPath("$.data[*].id").isEqualTo(List.of("fast", "kimi-k2.5", "meta/fast", "small-model", "smart"))
                 .jsonPath("$.data[0].object").isEqualTo("model")
                 .jsonPath("$.data[0].owned_by").isEqualTo("warmpath")
                 .jsonPath("$.data[0].root").isEqualTo("small-model")
                 .jsonPath("$.data[0].created").isNumber();
         model("smart").expectStatus().isOk().expectBody().jsonPath("$.root").isEqualTo("kimi-k2.5");
+        model("meta/fast").expectStatus().isOk().expectBody().jsonPath("$.id").isEqualTo("meta/fast")
+                .jsonPath("$.root").isEqualTo("small-model");
     }
 
     @Test
@@ -96,6 +99,7 @@ class ModelsIntegrationTest {
 
         models().expectStatus().isOk().expectBody()
                 .jsonPath("$.data[*].id").isEqualTo(List.of("kimi-k2.5", "smart"));
+        model("meta/fast").expectStatus().isNotFound();
         model("fast").expectStatus().isNotFound().expectBody()
                 .jsonPath("$.error.code").isEqualTo("model_not_found")
                 .jsonPath("$.error.param").isEqualTo("model");

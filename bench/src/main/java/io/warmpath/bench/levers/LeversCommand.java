@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import io.warmpath.bench.online.StreamedAnswer;
 import io.warmpath.bench.report.Percentiles;
+import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.enginesim.engine.ModelProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  * names {@code bench-control}). Each scenario is what clients do to their prompts: reorder their tools each turn,
  * put the time in the system prompt, or nothing at all. Reported per tenant: hit ratio, prompt and cached tokens,
  * cost per 1,000 turns at the model's prices, time to first token, and the turns that carried
- * {@code x-warmpath-prefix-break}. Both tokens need the scopes {@code tools:tool_0} to {@code tools:tool_7}: the
+ * {@link WarmpathHeaders#PREFIX_BREAK}. Both tokens need the scopes {@code tools:tool_0} to {@code tools:tool_7}: the
  * gateway removes tools a token may not use.
  */
 @Command(name = "levers", header = "The context levers against a control tenant, on structured agent sessions.",
@@ -43,7 +44,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class LeversCommand implements Callable<Integer> {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String BREAK_HEADER = "x-warmpath-prefix-break";
     private static final int TOOLS = 8;
 
     /** What a client varies from turn to turn. */
@@ -160,7 +160,7 @@ public final class LeversCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try {
             HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
-            boolean broke = response.headers().firstValue(BREAK_HEADER).isPresent();
+            boolean broke = response.headers().firstValue(WarmpathHeaders.PREFIX_BREAK).isPresent();
             StreamedAnswer answer = StreamedAnswer.read(response.body(), start);
             JsonNode usage = answer.usage();
             if (response.statusCode() != 200 || usage == null) {

@@ -81,11 +81,11 @@ public class RateLimiter {
     public Mono<Void> limit(ServerWebExchange exchange, Caller caller, long promptTokens,
             @Nullable Long completionTokens, Function<ServerWebExchange, Mono<Void>> proceed) {
         if (redis == null) {
-            return proceed.apply(exchange);
+            return unwatched(exchange, proceed);
         }
         List<Scope> scopes = scopesOf(caller);
         if (scopes.isEmpty()) {
-            return proceed.apply(exchange);
+            return unwatched(exchange, proceed);
         }
         long tokens = Math.max(0, promptTokens)
                 + (completionTokens != null ? completionTokens : properties.reserveCompletionTokens());
@@ -97,12 +97,22 @@ public class RateLimiter {
                 return Mono.error(new ApiErrorException(refusal(decision)));
             }
             if (decision.unchecked()) {
-                return proceed.apply(exchange);
+                // The script may have run after all (a slow answer, not a lost one): give back any place it took.
+                settle(scopes, requestId, tokens, UNKNOWN);
+                return unwatched(exchange, proceed);
             }
             UsageWatch watch = new UsageWatch(exchange.getResponse());
-            return proceed.apply(exchange.mutate().response(watch).build())
+            return Mono.defer(() -> proceed.apply(exchange.mutate().response(watch).build()))
                     .doFinally(signal -> settle(scopes, requestId, tokens, used(watch, signal)));
-        });
+        })
+                // A client gone while the admission was on its way: its place, if taken, is given back.
+                .doOnCancel(() -> settle(scopes, requestId, tokens, UNKNOWN));
+    }
+
+    /** The request unlimited; its response still loses the cells' internal usage report. */
+    private static Mono<Void> unwatched(ServerWebExchange exchange, Function<ServerWebExchange, Mono<Void>> proceed) {
+        return Mono.defer(() -> proceed.apply(exchange.mutate().response(new UsageWatch(exchange.getResponse()))
+                .build()));
     }
 
     private List<Scope> scopesOf(Caller caller) {

@@ -21,6 +21,6 @@ class ModelsConfiguration {
         ModelsHandler handler = new ModelsHandler(new ModelCatalog(cells, regions, tenants, properties,
                 sessions.retryAfter()));
         return RouterFunctions.route(RequestPredicates.GET("/v1/models"), handler::list)
-                .andRoute(RequestPredicates.GET("/v1/models/{model}"), handler::retrieve);
+                .andRoute(RequestPredicates.GET("/v1/models/{*model}"), handler::retrieve);
     }
 }

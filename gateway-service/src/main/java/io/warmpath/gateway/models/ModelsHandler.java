@@ -38,7 +38,8 @@ final class ModelsHandler {
     }
 
     Mono<ServerResponse> retrieve(ServerRequest request) {
-        String name = request.pathVariable("model");
+        // The rest of the path, which starts with its slash: a model's name may hold more.
+        String name = request.pathVariable("model").substring(1);
         return Tenants.callerOf(request.exchange()).flatMap(catalog::visibleTo)
                 .flatMap(models -> {
                     String model = models.get(name);

@@ -61,7 +61,7 @@ class SecurityConfiguration {
                         // The OpenAPI document describes the API; it holds nothing a caller must be trusted with.
                         .pathMatchers(HttpMethod.GET, "/openapi.yaml").permitAll()
                         .pathMatchers("/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models",
-                                "/v1/models/*")
+                                "/v1/models/**")
                         .hasAuthority(INVOKE_AUTHORITY)
                         // Agents holding only inference:invoke may read their session (and its usage) but not
                         // create, close or rotate one.

@@ -38,7 +38,8 @@ class PublicRoutes implements WebFilter {
             route("/v1/completions", HttpMethod.POST),
             route("/v1/embeddings", HttpMethod.POST),
             route("/v1/models", HttpMethod.GET),
-            route("/v1/models/{model}", HttpMethod.GET),
+            // Model names may hold slashes (meta-llama/Llama-3.1-8B-Instruct): the rest of the path is the name.
+            route("/v1/models/{*model}", HttpMethod.GET),
             route("/v1/sessions", HttpMethod.POST),
             route("/v1/sessions/{id}", HttpMethod.GET, HttpMethod.DELETE),
             route("/v1/sessions/{id}/rotate", HttpMethod.POST),
@@ -103,7 +104,8 @@ class PublicRoutes implements WebFilter {
     /** Each public path pattern with the methods it takes, as the OpenAPI document must list them. */
     static java.util.Map<String, Set<HttpMethod>> routes() {
         java.util.Map<String, Set<HttpMethod>> routes = new java.util.LinkedHashMap<>();
-        ROUTES.forEach(route -> routes.put(route.pattern().getPatternString(), route.methods()));
+        // As OpenAPI writes paths: {*model} (the rest of the path) is {model} there.
+        ROUTES.forEach(route -> routes.put(route.pattern().getPatternString().replace("{*", "{"), route.methods()));
         return routes;
     }
 

@@ -263,10 +263,10 @@ class OpenAiHandler {
                 ? completion.reservedCompletionTokens(completionLimit)
                 : 0;
         byte[] engineBody = completion.engineBody(cacheSalts.saltFor(assertion), completionLimit, json);
-        PrefixBreak prefixBreak = assertion.session() != null && completion.endpoint() == Endpoint.CHAT
+        PrefixWatch.Observed prefix = assertion.session() != null && completion.endpoint() == Endpoint.CHAT
                 ? prefixWatch.observe(String.valueOf(assertion.tenant()), assertion.session(), completion.body())
-                        .orElse(null)
-                : null;
+                : PrefixWatch.Observed.NONE;
+        PrefixBreak prefixBreak = prefix.prefixBreak();
         if (prefixBreak != null) {
             // On the response whatever it turns out to be: the developer sees the break on the turn that caused it.
             request.exchange().getResponse().getHeaders().set(WarmpathHeaders.PREFIX_BREAK, prefixBreak.headerValue());
@@ -283,6 +283,9 @@ class OpenAiHandler {
         RequestObservation observation = metrics.start(modelTag, completion.stream(), finished -> {
             inFlight.leave();
             transcript.finished(finished.outcome() == Outcome.OK);
+            if (finished.outcome() == Outcome.OK) {
+                prefix.remember().run();
+            }
             finished.usage().ifPresent(usage -> predictedCached.ifPresent(predicted ->
                     metrics.cachedTokens(modelTag, predicted, usage.cached())));
             turn.ifPresent(sessionTurn -> sessionTurn.finished(finished));

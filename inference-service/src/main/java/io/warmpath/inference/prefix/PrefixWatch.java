@@ -3,7 +3,6 @@ package io.warmpath.inference.prefix;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -30,6 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class PrefixWatch {
 
+    /** Prompts of more blocks than this (thousands of messages) are neither compared nor remembered. */
+    static final int MAX_BLOCKS_PER_PROMPT = 4096;
+
     private final PrefixWatchProperties properties;
     private final boolean enabled;
     private final Cache<String, PromptBlocks> previous;
@@ -39,7 +41,8 @@ public class PrefixWatch {
     PrefixWatch(PrefixWatchProperties properties, MeterRegistry meters) {
         this.properties = properties;
         this.enabled = properties.enabled();
-        this.previous = Caffeine.newBuilder().maximumSize(properties.maxSessions())
+        this.previous = Caffeine.newBuilder().maximumWeight(properties.maxBlocks())
+                .weigher((String session, PromptBlocks blocks) -> blocks.blocks().size() + 1)
                 .expireAfterAccess(properties.idle()).build();
         this.meters = meters;
         this.compared = Counter.builder("warmpath.inference.prefix.turns")
@@ -79,29 +82,50 @@ public class PrefixWatch {
     }
 
     /**
-     * Remembers this turn's prompt for the session and says where it broke the previous turn's prefix, if it did.
+     * Says where this turn broke the session's previous turn on this cell, if it did. Nothing is remembered yet: a turn
+     * the cell refuses (a budget, a region, the engine) must not become the previous one, since the engine's cache
+     * still holds the turn before; {@link Observed#remember()} makes it the previous turn once it was served.
      *
      * @param tenant    the session's tenant (sessions are scoped by it)
      * @param sessionId the session
-     * @param chatBody  the chat request as the client sent it
+     * @param chatBody  the chat request as it goes to the engine
      */
-    public Optional<PrefixBreak> observe(String tenant, String sessionId, JsonNode chatBody) {
+    public Observed observe(String tenant, String sessionId, JsonNode chatBody) {
         if (!enabled) {
-            return Optional.empty();
+            return Observed.NONE;
         }
         PromptBlocks current = PromptBlocks.of(chatBody);
-        PromptBlocks before = previous.asMap().put(key(tenant, sessionId), current);
+        if (current.blocks().size() > MAX_BLOCKS_PER_PROMPT) {
+            return Observed.NONE;
+        }
+        String key = key(tenant, sessionId);
+        Runnable remember = () -> previous.put(key, current);
+        PromptBlocks before = previous.getIfPresent(key);
         if (before == null) {
-            return Optional.empty();
+            return new Observed(null, remember);
         }
         compared.increment();
-        Optional<PrefixBreak> broken = current.breakAgainst(before);
-        broken.ifPresent(at -> Counter.builder("warmpath.inference.prefix.breaks")
-                .description("Session turns that broke the previous turn's prefix, by the section where it broke")
-                .tag("section", at.section())
-                .register(meters)
-                .increment());
-        return broken;
+        PrefixBreak broken = current.breakAgainst(before).orElse(null);
+        if (broken != null) {
+            Counter.builder("warmpath.inference.prefix.breaks")
+                    .description("Session turns that broke the previous turn's prefix, by the section where it broke")
+                    .tag("section", broken.section())
+                    .register(meters)
+                    .increment();
+        }
+        return new Observed(broken, remember);
+    }
+
+    /**
+     * What {@link #observe} found.
+     *
+     * @param prefixBreak where the turn broke the previous turn's prefix; {@code null} when it did not
+     * @param remember    makes the turn the session's previous one; run it once the turn was served
+     */
+    public record Observed(@Nullable PrefixBreak prefixBreak, Runnable remember) {
+
+        /** Nothing found, nothing to remember. */
+        public static final Observed NONE = new Observed(null, () -> { });
     }
 
     private static String key(String tenant, String sessionId) {

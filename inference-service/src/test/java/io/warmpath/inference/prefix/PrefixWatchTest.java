@@ -19,7 +19,7 @@ class PrefixWatchTest {
     private static final String GREP = "{\"function\":{\"parameters\":{},\"name\":\"grep\"},\"type\":\"function\"}";
     private static final String EDIT = "{\"type\":\"function\",\"function\":{\"name\":\"edit\"}}";
 
-    private final PrefixWatch watch = new PrefixWatch(new PrefixWatchProperties(true, 1000, Duration.ofHours(1), true,
+    private final PrefixWatch watch = new PrefixWatch(new PrefixWatchProperties(true, 100_000, Duration.ofHours(1), true,
             Set.of("raw-tenant")), new SimpleMeterRegistry());
 
     @Test
@@ -38,17 +38,31 @@ class PrefixWatchTest {
     @Test
     void aSessionsToolsKeepTheOrderItFirstSentThemInAndNewOnesComeAfter() {
         ObjectNode first = watch.stableTools("acme", "ses_1", chat(READ, GREP));
-        assertThat(watch.observe("acme", "ses_1", first)).isEmpty();
+        PrefixWatch.Observed firstTurn = watch.observe("acme", "ses_1", first);
+        assertThat(firstTurn.prefixBreak()).isNull();
+        firstTurn.remember().run();
 
         ObjectNode reordered = watch.stableTools("acme", "ses_1", chat(GREP, READ));
         assertThat(names(reordered)).containsExactly("read_file", "grep");
-        assertThat(watch.observe("acme", "ses_1", reordered)).as("no break: the engine sees the same order").isEmpty();
+        assertThat(watch.observe("acme", "ses_1", reordered).prefixBreak()).as("no break: the engine sees the same order")
+                .isNull();
 
         assertThat(names(watch.stableTools("acme", "ses_1", chat(EDIT, GREP, READ))))
                 .containsExactly("read_file", "grep", "edit");
         // Another session, or another tenant's session of the same id, has an order of its own.
         assertThat(names(watch.stableTools("acme", "ses_2", chat(GREP, READ)))).containsExactly("grep", "read_file");
         assertThat(names(watch.stableTools("globex", "ses_1", chat(GREP, READ)))).containsExactly("grep", "read_file");
+    }
+
+    @Test
+    void aTurnNotServedIsNotRememberedSoTheTurnAfterItIsComparedWithTheLastServedOne() {
+        ObjectNode served = chat(READ, GREP);
+        watch.observe("acme", "ses_9", served).remember().run();
+        ObjectNode refused = chat(EDIT);
+
+        assertThat(watch.observe("acme", "ses_9", refused).prefixBreak()).isNotNull();
+        // The refused turn never ran: the client's retry of the served prompt breaks nothing.
+        assertThat(watch.observe("acme", "ses_9", served).prefixBreak()).isNull();
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.warmpath.session.SessionProperties;
 import io.warmpath.session.redis.RedisKeys;
 import io.warmpath.session.redis.SessionScripts;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
@@ -18,15 +19,17 @@ import org.springframework.stereotype.Component;
  * Holds each tenant to its cap on open implicit sessions ({@code max-open-implicit-sessions}), so that one tenant's
  * client inventing a new affinity value per request cannot fill Redis for everyone. A session claims its place
  * atomically before it opens and gives it back when it closes; one that simply expires keeps its place until the
- * tenant reaches the cap, when the oldest places are checked against the sessions that still exist (at most every
- * {@link #PRUNE_INTERVAL} per tenant, so that a tenant at its cap cannot make every refusal a scan).
+ * tenant reaches the cap, when a random sample of places is checked against the sessions that still exist (at most
+ * every {@link #PRUNE_INTERVAL} per tenant, so that a tenant at its cap cannot make every refusal a scan).
  */
 @Component
 class ImplicitSessionCap {
 
     /** How often a tenant at its cap has its places checked. */
     static final Duration PRUNE_INTERVAL = Duration.ofSeconds(5);
-    /** How many of the oldest places one check looks at. */
+    /** How long a claimed place is left alone by pruning: its session is opening. */
+    static final Duration CLAIM_GRACE = Duration.ofSeconds(10);
+    /** How many places one check looks at. */
     static final int PRUNE_BATCH = 128;
     /** When a refused client may try again: places come free as sessions close or expire, not within a second. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
@@ -76,19 +79,28 @@ class ImplicitSessionCap {
         return claimed != null && claimed == 1;
     }
 
-    /** Frees the places of sessions that are gone, among the oldest; whether any came free. */
+    /**
+     * Frees the places of sessions that are gone, among a random sample (a sample, not the oldest: long-lived sessions
+     * would otherwise hide the expired ones behind them for ever); whether any came free. A place claimed moments ago
+     * is left alone, its session may not have opened yet.
+     */
     private boolean prune(String tenant, String places) {
         Boolean due = redis.opsForValue().setIfAbsent(RedisKeys.openImplicitPruned(AffinityTokens.tenantHash(tenant)), "1",
                 PRUNE_INTERVAL);
         if (!Boolean.TRUE.equals(due)) {
             return false;
         }
-        Set<String> oldest = redis.opsForZSet().range(places, 0, PRUNE_BATCH - 1);
-        if (oldest == null) {
+        Set<ZSetOperations.TypedTuple<String>> sample = redis.opsForZSet().distinctRandomMembersWithScore(places,
+                PRUNE_BATCH);
+        if (sample == null) {
             return false;
         }
+        double settled = scripts.nowMillis() - CLAIM_GRACE.toMillis();
         // One key at a time: on Redis Cluster the sessions live in other slots than the set.
-        Object[] gone = oldest.stream().filter(id -> !Boolean.TRUE.equals(redis.hasKey(RedisKeys.session(id))))
+        Object[] gone = sample.stream()
+                .filter(place -> place.getValue() != null && place.getScore() != null && place.getScore() < settled)
+                .map(ZSetOperations.TypedTuple::getValue)
+                .filter(id -> !Boolean.TRUE.equals(redis.hasKey(RedisKeys.session(id))))
                 .toArray();
         return gone.length > 0 && redis.opsForZSet().remove(places, gone) > 0;
     }
