@@ -50,6 +50,9 @@ class StreamRelay {
             Consumer<JsonNode> onChunk, Duration timeLimit) {
         return Flux.defer(() -> {
             var stream = new StreamState(clientWantsUsage, observation, onChunk);
+            // The engine connection's own read timeout is capped at the same limit, so it may fire first: an end or a
+            // failure at or past the limit is the limit's, and says so.
+            long limitEnds = System.nanoTime() + timeLimit.toNanos();
             return engineData
                     .takeUntilOther(Mono.delay(timeLimit).doOnNext(tick -> stream.timedOut = true))
                     .concatMapIterable(stream::onEvent)
@@ -57,10 +60,8 @@ class StreamRelay {
                         if (stream.done) {
                             return Flux.empty();
                         }
-                        if (stream.timedOut) {
-                            log.warn("Engine stream cut at the request time limit after {} events", stream.events);
-                            return Flux.just(errorFrame(ErrorCode.ENGINE_TIMEOUT, "The request reached the cell's "
-                                    + "time limit before the engine finished; the answer is incomplete"));
+                        if (stream.timedOut || System.nanoTime() >= limitEnds) {
+                            return Flux.just(timeLimitFrame(stream));
                         }
                         log.warn("Engine stream ended without [DONE] after {} events", stream.events);
                         return Flux.just(errorFrame("The engine's stream ended before completion"));
@@ -70,6 +71,9 @@ class StreamRelay {
                             // The answer was complete; a connection dropped after [DONE] changes nothing for the client.
                             return Flux.empty();
                         }
+                        if (System.nanoTime() >= limitEnds) {
+                            return Flux.just(timeLimitFrame(stream));
+                        }
                         log.warn("Engine stream broke off after {} events: {}", stream.events, failure.toString());
                         return Flux.just(errorFrame("The engine's stream broke off"));
                     })
@@ -77,6 +81,12 @@ class StreamRelay {
                     .doOnComplete(() -> observation.finish(stream.outcome()))
                     .doOnCancel(() -> observation.finish(Outcome.CANCELLED));
         });
+    }
+
+    private String timeLimitFrame(StreamState stream) {
+        log.warn("Engine stream cut at the request time limit after {} events", stream.events);
+        return errorFrame(ErrorCode.ENGINE_TIMEOUT, "The request reached the cell's time limit before the engine "
+                + "finished; the answer is incomplete");
     }
 
     private String errorFrame(String message) {
