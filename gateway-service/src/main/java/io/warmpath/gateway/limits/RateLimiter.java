@@ -101,7 +101,7 @@ public class RateLimiter {
                 settle(scopes, requestId, tokens, UNKNOWN);
                 return unwatched(exchange, proceed);
             }
-            UsageWatch watch = new UsageWatch(exchange.getResponse());
+            UsageWatch watch = new UsageWatch(exchange.getResponse(), true);
             return Mono.defer(() -> proceed.apply(exchange.mutate().response(watch).build()))
                     .doFinally(signal -> settle(scopes, requestId, tokens, used(watch, signal)));
         })
@@ -109,10 +109,13 @@ public class RateLimiter {
                 .doOnCancel(() -> settle(scopes, requestId, tokens, UNKNOWN));
     }
 
-    /** The request unlimited; its response still loses the cells' internal usage report. */
+    /**
+     * The request unlimited; its response still loses the cells' internal usage header, and its stream is not read
+     * (there is nothing to settle).
+     */
     private static Mono<Void> unwatched(ServerWebExchange exchange, Function<ServerWebExchange, Mono<Void>> proceed) {
-        return Mono.defer(() -> proceed.apply(exchange.mutate().response(new UsageWatch(exchange.getResponse()))
-                .build()));
+        return Mono.defer(() -> proceed.apply(exchange.mutate()
+                .response(new UsageWatch(exchange.getResponse(), false)).build()));
     }
 
     private List<Scope> scopesOf(Caller caller) {

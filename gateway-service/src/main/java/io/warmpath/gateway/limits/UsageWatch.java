@@ -23,14 +23,17 @@ final class UsageWatch extends ServerHttpResponseDecorator {
     /** More digits than any count of tokens has: a malformed report is ignored, not parsed forever. */
     private static final int MAX_DIGITS = 18;
 
+    /** Whether streams are read for the report: only when there is a reservation to settle with it. */
+    private final boolean readStreams;
     private volatile long reported = -1;
     // Scanner state, confined to the response's (serial) writes.
     private int matched;
     private long digitsValue;
     private int digits;
 
-    UsageWatch(ServerHttpResponse delegate) {
+    UsageWatch(ServerHttpResponse delegate, boolean readStreams) {
         super(delegate);
+        this.readStreams = readStreams;
     }
 
     /** The tokens reported; -1 when none was. */
@@ -62,7 +65,7 @@ final class UsageWatch extends ServerHttpResponseDecorator {
     }
 
     private void scan(DataBuffer buffer) {
-        if (reported >= 0) {
+        if (!readStreams || reported >= 0) {
             return;
         }
         int end = buffer.writePosition();
