@@ -46,11 +46,14 @@ public final class LocalS3 implements AutoCloseable {
 
     /**
      * Starts a server on {@code port} that keeps its buckets in {@code directory} (created if missing); its output
-     * goes to {@code log}, or is discarded when {@code null}.
+     * goes to {@code log} (its directory created if missing), or is discarded when {@code null}.
      */
     public static LocalS3 start(int port, Path directory, @Nullable Path log) {
         try {
             Files.createDirectories(directory);
+            if (log != null && log.getParent() != null) {
+                Files.createDirectories(log.getParent());
+            }
             Path config = Files.createTempFile("warmpath-s3proxy", ".properties");
             Properties properties = new Properties();
             properties.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + port);
