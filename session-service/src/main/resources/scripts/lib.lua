@@ -73,9 +73,14 @@ end
 -- Appends one turn's usage to the session's ledger: counts, cost (nano-USD), the prompt size the next turn's growth
 -- is measured from, and a time-to-first-token sample ('' for none) in a list trimmed to the newest `samples`.
 -- A turn that broke the session's cached prefix ('system', 'tools' or 'history' at a token position; '' for none)
--- counts per section ('pb:<section>'), and the latest is kept ('pbl' section@position, 'pbt' when).
-local function append_turn(sid, skey, prompt, cached, completion, cost, ttft, samples, break_section, break_position)
+-- counts per section ('pb:<section>'), and the latest is kept ('pbl' section@position, 'pbt' when). Prompt tokens that
+-- the session's tool trimming kept out of the turn add up in 'tk'.
+local function append_turn(sid, skey, prompt, cached, completion, cost, ttft, samples, break_section, break_position,
+                           trimmed_tokens)
   redis.call('HINCRBY', skey, 'n', 1)
+  if tonumber(trimmed_tokens or '0') > 0 then
+    redis.call('HINCRBY', skey, 'tk', trimmed_tokens)
+  end
   if break_section ~= nil and break_section ~= '' then
     redis.call('HINCRBY', skey, 'pb:' .. break_section, 1)
     redis.call('HSET', skey, 'pbl', break_section .. '@' .. break_position, 'pbt', now)

@@ -21,6 +21,13 @@ public final class WarmpathHeaders {
     /** A hint of the request's shape: {@code light}, {@code standard} or {@code heavy}. */
     public static final String WORKLOAD_CLASS = "x-workload-class";
     /**
+     * {@code off} sends the request's tools as the client sent them, untrimmed by its session's tool set (tools the
+     * token is not scoped for are removed still).
+     */
+    public static final String TOOL_TRIMMING = "x-tool-trimming";
+    /** The value of {@link #TOOL_TRIMMING} that switches trimming off for the request. */
+    public static final String TOOL_TRIMMING_OFF = "off";
+    /**
      * The request's id: a client's own when it is well-formed, else one the gateway makes; on every response, and on
      * every call the request causes behind the gateway (the engine's logs carry it too).
      */
@@ -37,6 +44,8 @@ public final class WarmpathHeaders {
      * which prompt token ({@link io.warmpath.contracts.sessions.PrefixBreak#headerValue()}, {@code system@312}).
      */
     public static final String PREFIX_BREAK = PREFIX + "prefix-break";
+    /** On a session's turn whose tool set left tools out: how many (the session's usage names them). */
+    public static final String TOOLS_TRIMMED = PREFIX + "tools-trimmed";
 
     // Between services.
 

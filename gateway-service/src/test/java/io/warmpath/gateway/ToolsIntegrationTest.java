@@ -217,6 +217,27 @@ class ToolsIntegrationTest {
     }
 
     @Test
+    void aCallToAToolItsSessionTrimmedIsARecoverableConflictAndNothingIsSent() {
+        String affinity = SESSIONS.createTokenSession("acme", null);
+        SESSIONS.decideToolSet(SESSIONS.sessionIdOfToken(affinity), List.of("weather"));
+        int before = TOOL.hits();
+
+        client.post().uri("/v1/tools/weather/invoke")
+                .headers(bearer(scopes("tools:weather")))
+                .header(WarmpathHeaders.SESSION_AFFINITY, affinity)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"input\":{\"city\":\"Oslo\"}}")
+                .exchange()
+                .expectStatus().isEqualTo(409)
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("tool_trimmed")
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message)
+                        .contains("next checkpoint").contains("x-tool-trimming: off"));
+        assertThat(TOOL.hits()).isEqualTo(before);
+    }
+
+    @Test
     void aCallWithoutASessionCarriesItsTenantsDefaultClassAtLeast() {
         SESSIONS.tenantDataClass("confidential-corp", "confidential");
         String token = TOKENS.token(claims -> claims.subject("agent-9").claim("tenant", "confidential-corp")

@@ -180,12 +180,7 @@ class EngineSimCellIntegrationTest {
         ArrayNode messages = json.createArrayNode()
                 .add(message("system", "You are a build doctor. " + UUID.randomUUID() + " Be brief. ".repeat(20)))
                 .add(message("user", "Why is the build red?"));
-        ArrayNode tools = json.createArrayNode();
-        for (String name : List.of("read_log", "list_jobs", "rerun_job")) {
-            tools.addObject().put("type", "function").putObject("function").put("name", name)
-                    .put("description", "Does " + name + " for the build. ".repeat(10))
-                    .putObject("parameters").put("type", "object");
-        }
+        ArrayNode tools = tools("read_log", "list_jobs", "rerun_job");
 
         turn(session, messages, tools);
         messages.add(message("assistant", "A test failed.")).add(message("user", "Which one?"));
@@ -197,6 +192,98 @@ class EngineSimCellIntegrationTest {
         // The system prompt and all three tools came from cache: well over half the prompt.
         assertThat(usage.path("prompt_tokens_details").path("cached_tokens").asLong() * 2)
                 .isGreaterThan(usage.path("prompt_tokens").asLong());
+    }
+
+    @Test
+    void aSessionsTrimmedToolsStayOutOfEveryTurnAndWhatTheyWouldHaveCostGoesWithItsUsage() throws Exception {
+        sessions.trimTools(java.util.Set.of("deploy", "rollback"));
+        try {
+            String session = "ses_trim" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            ArrayNode messages = json.createArrayNode()
+                    .add(message("system", "You are a release bot. " + UUID.randomUUID() + " Be brief. ".repeat(20)))
+                    .add(message("user", "Is the release ready?"));
+            ArrayNode tools = tools("read_log", "deploy", "rollback");
+            int toolSetCalls = sessions.toolSetCalls();
+
+            EntityExchangeResult<byte[]> trimmed = toolTurn(session, messages, tools, null, false);
+            String untouchedSession = session.replace("ses_trim", "ses_full");
+            EntityExchangeResult<byte[]> optedOut = toolTurn(untouchedSession, messages, tools, null, true);
+
+            assertThat(trimmed.getResponseHeaders().getFirst(WarmpathHeaders.TOOLS_TRIMMED)).isEqualTo("2");
+            assertThat(optedOut.getResponseHeaders().getFirst(WarmpathHeaders.TOOLS_TRIMMED)).isNull();
+            long trimmedPrompt = promptTokens(trimmed);
+            assertThat(promptTokens(optedOut) - trimmedPrompt).as("two of three long tools left out")
+                    .isGreaterThan(100);
+            JsonNode use = recordedToolUse(session);
+            assertThat(use.path("offered").asBoolean()).isTrue();
+            assertThat(use.path("trimmed_tools").asInt()).isEqualTo(2);
+            assertThat(use.path("trimmed_tokens").asLong()).isGreaterThan(100);
+
+            // The model calls a tool it was offered: the call goes with the turn's usage, and the prefix holds.
+            messages.add(message("assistant", "Let me look.")).add(message("user", "Read the log."));
+            EntityExchangeResult<byte[]> called = toolTurn(session, messages, tools, "read_log", false);
+            assertThat(called.getResponseHeaders().getFirst(WarmpathHeaders.TOOLS_TRIMMED)).isEqualTo("2");
+            assertThat(called.getResponseHeaders().getFirst(WarmpathHeaders.PREFIX_BREAK)).isNull();
+            assertThat(recordedToolUse(session).path("called").values()).extracting(JsonNode::asString)
+                    .containsExactly("read_log");
+            assertThat(sessions.toolSetCalls() - toolSetCalls).as("asked once, for the trimmed session").isEqualTo(1);
+
+            // A turn that names a trimmed tool in tool_choice needs it: it goes untrimmed.
+            EntityExchangeResult<byte[]> forced = toolTurn(session, messages, tools, "deploy", false);
+            assertThat(forced.getResponseHeaders().getFirst(WarmpathHeaders.TOOLS_TRIMMED)).isNull();
+            assertThat(recordedToolUse(session).path("called").values()).extracting(JsonNode::asString)
+                    .containsExactly("deploy");
+        } finally {
+            sessions.trimTools(java.util.Set.of());
+        }
+    }
+
+    /** Function tools of these names, each with a description of some 80 tokens. */
+    private ArrayNode tools(String... names) {
+        ArrayNode tools = json.createArrayNode();
+        for (String name : names) {
+            tools.addObject().put("type", "function").putObject("function").put("name", name)
+                    .put("description", "Does " + name + " for the build. ".repeat(10))
+                    .putObject("parameters").put("type", "object");
+        }
+        return tools;
+    }
+
+    private EntityExchangeResult<byte[]> toolTurn(String session, ArrayNode messages, ArrayNode tools,
+            String toolChoice, boolean optOut) {
+        ObjectNode request = json.createObjectNode().put("model", MODEL).put("max_tokens", 2);
+        request.set("messages", messages.deepCopy());
+        request.set("tools", tools.deepCopy());
+        if (toolChoice != null) {
+            request.putObject("tool_choice").put("type", "function").putObject("function").put("name", toolChoice);
+        }
+        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .headers(CellCalls.turnWithoutLimitsOf(session))
+                .headers(headers -> {
+                    if (optOut) {
+                        headers.set(WarmpathHeaders.TOOL_TRIMMING, WarmpathHeaders.TOOL_TRIMMING_OFF);
+                    }
+                })
+                .bodyValue(json.writeValueAsString(request))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().returnResult();
+    }
+
+    private long promptTokens(EntityExchangeResult<byte[]> answer) {
+        return json.readTree(answer.getResponseBody()).path("usage").path("prompt_tokens").asLong();
+    }
+
+    /** The tool use of the session's next turn the cell records at session-service. */
+    private JsonNode recordedToolUse(String session) throws InterruptedException {
+        while (true) {
+            StubSessionService.Call call = sessions.nextCall();
+            for (JsonNode turn : call.body().path("turns")) {
+                if (session.equals(turn.path("session_id").asString())) {
+                    return turn.path("tool_use");
+                }
+            }
+        }
     }
 
     private EntityExchangeResult<byte[]> turn(String session, ArrayNode messages, ArrayNode tools) {

@@ -41,7 +41,10 @@ import org.springframework.test.web.servlet.client.RestTestClient;
         // ImplicitSessionCapApiTest's tenants.
         "warmpath.session.tenant-defaults.capped.max-open-implicit-sessions=2",
         "warmpath.session.tenant-defaults.capped-briefly.max-open-implicit-sessions=1",
-        "warmpath.session.tenant-defaults.capped-briefly.ttl=1s"})
+        "warmpath.session.tenant-defaults.capped-briefly.ttl=1s",
+        // ToolTrimmingApiTest: workflows are judged over their last 3 turns with tools; one tenant is never trimmed.
+        "warmpath.session.tool-trimming.window=3",
+        "warmpath.session.tool-trimming.off-for=untrimmed"})
 @AutoConfigureRestTestClient
 @Import(TestClockConfiguration.class)
 public abstract class SessionServiceTest {

@@ -108,6 +108,19 @@ final class GatewayClient {
             parameters.putArray("required").add("query");
         }
 
+        /** Offers these tools instead, each with a long description (a few hundred tokens). */
+        Conversation withTools(List<String> names) {
+            ArrayNode tools = body.putArray("tools");
+            for (String name : names) {
+                ObjectNode function = tools.addObject().put("type", "function").putObject("function");
+                function.put("name", name);
+                function.put("description", ("Use " + name + " on the build system. ").repeat(30));
+                function.putObject("parameters").put("type", "object").putObject("properties")
+                        .putObject("target").put("type", "string");
+            }
+            return this;
+        }
+
         ObjectNode turn(String userMessage) {
             messages.addObject().put("role", "user").put("content", userMessage);
             return body.deepCopy();

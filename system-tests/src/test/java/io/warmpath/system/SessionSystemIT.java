@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -410,6 +411,64 @@ class SessionSystemIT {
         assertThat(breaks.path("system").asLong()).isEqualTo(1);
         assertThat(breaks.path("tools").asLong() + breaks.path("history").asLong()).isZero();
         assertThat(breaks.path("last").asString()).isEqualTo("system@0");
+    }
+
+    @Test
+    @Order(13)
+    void aSessionsTrimmedToolSetStaysFixedOverItsTurnsAndItsSavedTokensAreCounted() throws Exception {
+        String tools = DevCredentials.token(stack.keyDir(), "acme", "inference:invoke", "sessions:write",
+                "tools:read_log", "tools:run_job", "tools:deploy");
+        // The workflow's history: a window of turns that offer three tools and call only read_log.
+        JsonNode earlier = createSession(tools, "{\"workflow\":\"trim-check\"}");
+        Conversation history = toolConversation("trim-history");
+        for (int turn = 0; turn < WarmpathStack.TOOL_TRIMMING_WINDOW; turn++) {
+            ObjectNode body = history.turn("Read the build log " + turn + ".");
+            body.putObject("tool_choice").put("type", "function").putObject("function").put("name", "read_log");
+            Reply reply = gateway.chat(tools, earlier.path("affinity_token").asString(), body);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            assertThat(reply.json().path("choices").path(0).path("message").path("tool_calls").path(0)
+                    .path("function").path("name").asString()).isEqualTo("read_log");
+        }
+        awaitUsageTurns(earlier.path("id").asString(), WarmpathStack.TOOL_TRIMMING_WINDOW);
+        // The workflow's record follows each turn's ledger entry within the same call to session-service.
+        Thread.sleep(200);
+
+        JsonNode session = createSession(tools, "{\"workflow\":\"trim-check\"}");
+        String token = session.path("affinity_token").asString();
+        Conversation conversation = toolConversation("trim-agent");
+        Reply first = gateway.chat(tools, token, conversation.turn("Why did the deploy fail?"));
+        conversation.answered(first);
+        // The client sends its tools in another order now: the session's set is the same, and so is its prefix.
+        ObjectNode reordered = conversation.turn("Look again.");
+        ArrayNode offered = (ArrayNode) reordered.path("tools");
+        reordered.set("tools", GatewayClient.JSON.createArrayNode().add(offered.get(2)).add(offered.get(0)).add(offered.get(1)));
+        Reply second = gateway.chat(tools, token, reordered);
+        conversation.answered(second);
+        Reply optedOut = gateway.post("/v1/chat/completions", tools, Map.of("x-session-affinity", token,
+                WarmpathHeaders.TOOL_TRIMMING, WarmpathHeaders.TOOL_TRIMMING_OFF),
+                GatewayClient.JSON.writeValueAsString(conversation.turn("And now?")));
+
+        for (Reply reply : List.of(first, second, optedOut)) {
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        }
+        assertThat(first.headers().get(WarmpathHeaders.TOOLS_TRIMMED)).containsExactly("2");
+        assertThat(second.headers().get(WarmpathHeaders.TOOLS_TRIMMED)).containsExactly("2");
+        assertThat(second.headers()).as("the same tools in the same order").doesNotContainKey(PREFIX_BREAK);
+        assertThat(second.cachedTokens()).isPositive();
+        assertThat(optedOut.headers()).doesNotContainKey(WarmpathHeaders.TOOLS_TRIMMED);
+        assertThat(optedOut.promptTokens() - second.promptTokens())
+                .as("the two tools the session trims, offered again (and a turn longer)").isGreaterThan(100);
+        JsonNode trimming = awaitUsageTurns(session.path("id").asString(), 3).path("tool_trimming");
+        assertThat(trimming.path("decided").asBoolean()).isTrue();
+        assertThat(trimming.path("trimmed_tools").values()).extracting(JsonNode::asString)
+                .containsExactly("run_job", "deploy");
+        assertThat(trimming.path("tokens_saved").asLong()).as("two turns' worth").isGreaterThan(200);
+    }
+
+    /** A conversation that offers three long tools: read_log, run_job and deploy. */
+    private static Conversation toolConversation(String agent) {
+        return new Conversation(MODEL, GatewayClient.systemPrompt(agent))
+                .withTools(List.of("read_log", "run_job", "deploy"));
     }
 
     @Test

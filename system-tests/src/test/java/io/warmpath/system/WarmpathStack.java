@@ -60,6 +60,9 @@ final class WarmpathStack implements AutoCloseable {
     /**
      * @param name names the directory, under {@code target/system-logs}, that keeps every service's log
      */
+    /** The turns with tools over which the stack's session-service judges a workflow's tools. */
+    static final int TOOL_TRIMMING_WINDOW = 4;
+
     static WarmpathStack start(String name, int cellCount, double timeScale) throws Exception {
         Path workDir = Files.createTempDirectory("warmpath-system");
         DevCredentials.createKeys(workDir);
@@ -75,7 +78,9 @@ final class WarmpathStack implements AutoCloseable {
                     "--spring.data.redis.port=" + stack.redisPort,
                     "--warmpath.session.policy.url=" + stack.policyUrl(),
                     "--warmpath.session.policy.deadline=5s",
-                    "--warmpath.session.tenant-defaults." + SESSION_CAPPED_TENANT + ".max-open-implicit-sessions=2"));
+                    "--warmpath.session.tenant-defaults." + SESSION_CAPPED_TENANT + ".max-open-implicit-sessions=2",
+                    // SessionSystemIT's workflow earns its trimmed tool set in a few turns.
+                    "--warmpath.session.tool-trimming.window=" + TOOL_TRIMMING_WINDOW));
             stack.artifacts = stack.service("artifacts", "artifact-service", stack.verifiesAssertions(
                     stack.artifactStoreArgs()));
             for (int i = 1; i <= cellCount; i++) {

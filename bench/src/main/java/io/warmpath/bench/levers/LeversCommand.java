@@ -30,17 +30,20 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code bench levers}: the context levers against a control, in one run. The same structured agent sessions (a
  * system prompt, eight tools, a growing history) are sent through the gateway as two tenants, turn by turn and in
  * alternating order: the treated tenant with every lever on, and the control tenant, for which the cells are
- * configured to leave tools as sent ({@code warmpath.cell.prefix-watch.stable-tools-off-for}; {@code ./warmpath up}
- * names {@code bench-control}). Each scenario is what clients do to their prompts: reorder their tools each turn,
- * put the time in the system prompt, or nothing at all. Reported per tenant: hit ratio, prompt and cached tokens,
- * cost per 1,000 turns at the model's prices, time to first token, and the turns that carried
- * {@link WarmpathHeaders#PREFIX_BREAK}. Both tokens need the scopes {@code tools:tool_0} to {@code tools:tool_7}: the
- * gateway removes tools a token may not use.
+ * configured to leave tools as sent ({@code warmpath.cell.prefix-watch.stable-tools-off-for}) and session-service
+ * to trim no tools ({@code warmpath.session.tool-trimming.off-for}; {@code ./warmpath up} names
+ * {@code bench-control} in both). Each scenario is what clients do to their prompts: reorder their tools each turn,
+ * put the time in the system prompt, offer tools their workflow never calls, or nothing at all. Each scenario's
+ * sessions share a workflow ({@code x-workflow}). Reported per tenant: hit ratio, prompt and cached tokens, cost per
+ * 1,000 turns at the model's prices, time to first token, the turns that carried {@link WarmpathHeaders#PREFIX_BREAK}
+ * and the tools trimmed per turn ({@link WarmpathHeaders#TOOLS_TRIMMED}). Both tokens need the scopes
+ * {@code tools:tool_0} to {@code tools:tool_7}: the gateway removes tools a token may not use.
  */
 @Command(name = "levers", header = "The context levers against a control tenant, on structured agent sessions.",
         description = "Scenarios: reordered-tools (the client shuffles its tools each turn), changing-system (the time "
-                + "in the system prompt), steady (nothing varies: the levers must cost nothing). Prints one table per "
-                + "scenario.")
+                + "in the system prompt), unused-tools (eight tools offered, two ever called; its workflow's history is "
+                + "sent first, a trimming window of turns per tenant), steady (nothing varies: the levers must cost "
+                + "nothing). Prints one table per scenario.")
 public final class LeversCommand implements Callable<Integer> {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -48,7 +51,7 @@ public final class LeversCommand implements Callable<Integer> {
 
     /** What a client varies from turn to turn. */
     enum Scenario {
-        REORDERED_TOOLS, CHANGING_SYSTEM, STEADY;
+        REORDERED_TOOLS, CHANGING_SYSTEM, UNUSED_TOOLS, STEADY;
 
         String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -84,6 +87,11 @@ public final class LeversCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--trim-window", paramLabel = "N", defaultValue = "200",
+            description = "session-service's warmpath.session.tool-trimming.window: the turns of history the "
+                    + "unused-tools workflow gets before its measured sessions (default: ${DEFAULT-VALUE}).")
+    private int trimWindow;
+
     public LeversCommand(PrintStream out) {
         this.out = out;
     }
@@ -95,16 +103,20 @@ public final class LeversCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%d sessions x %d turns per scenario and tenant, %s; treated tenant against control "
                 + "(tools as sent), turns interleaved%n", sessions, turns, model);
         for (Scenario scenario : Scenario.values()) {
+            String workflow = "levers-" + run + "-" + scenario.label();
+            if (scenario == Scenario.UNUSED_TOOLS) {
+                workflowHistory(workflow);
+            }
             Tally treated = new Tally();
             Tally control = new Tally();
             for (int session = 0; session < sessions; session++) {
-                String affinity = "levers-" + run + "-" + scenario.label() + "-" + session;
+                String affinity = workflow + "-" + session;
                 List<ObjectNode> history = new ArrayList<>();
                 for (int turn = 0; turn < turns; turn++) {
                     ObjectNode body = body(scenario, session, turn, history);
                     boolean treatedFirst = (session + turn) % 2 == 0;
-                    Sent first = send(treatedFirst ? token : controlToken, affinity, body);
-                    Sent second = send(treatedFirst ? controlToken : token, affinity, body);
+                    Sent first = send(treatedFirst ? token : controlToken, affinity, workflow, body);
+                    Sent second = send(treatedFirst ? controlToken : token, affinity, workflow, body);
                     (treatedFirst ? treated : control).add(first, prices);
                     (treatedFirst ? control : treated).add(second, prices);
                     history.add(message("assistant", "Step " + turn + " is done; the next step reads the log."));
@@ -113,12 +125,28 @@ public final class LeversCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "%n### %s%n%n", scenario.label());
             out.println("| tenant | turns | failed | hit ratio | prompt tokens | cached tokens | cost / 1,000 turns USD "
-                    + "| TTFT p50 ms | TTFT p95 ms | prefix-break headers |");
-            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                    + "| TTFT p50 ms | TTFT p95 ms | prefix-break headers | tools trimmed / turn |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             out.println(treated.row("treated"));
             out.println(control.row("control"));
         }
         return 0;
+    }
+
+    /**
+     * The unused-tools workflow's history, for both tenants: a trimming window of short sessions that offer all the
+     * tools and call only the two the workflow uses, so that session-service has watched it for a whole window.
+     */
+    private void workflowHistory(String workflow) {
+        int failed = 0;
+        for (int turn = 0; turn < trimWindow; turn++) {
+            ObjectNode body = body(Scenario.UNUSED_TOOLS, turn, turn, List.of());
+            for (String bearer : List.of(token, controlToken)) {
+                failed += send(bearer, workflow + "-history-" + turn, workflow, body).ok() ? 0 : 1;
+            }
+        }
+        out.printf(Locale.ROOT, "unused-tools: %d turns of workflow history per tenant sent first (%d failed)%n",
+                trimWindow, failed);
     }
 
     /** One turn: the session's system prompt and tools as the scenario varies them, and its history so far. */
@@ -127,8 +155,9 @@ public final class LeversCommand implements Callable<Integer> {
                 .put("stream", true);
         body.putObject("stream_options").put("include_usage", true);
         ArrayNode messages = body.putArray("messages");
-        String system = words("You are build agent " + session + " of the levers bench; read logs, rerun jobs and "
-                + "report what failed and why", 400);
+        // Each scenario's own prompts: no session starts warm from another scenario's turns.
+        String system = words("You are build agent " + session + " of the levers bench (" + scenario.label()
+                + "); read logs, rerun jobs and report what failed and why", 400);
         messages.add(message("system", scenario == Scenario.CHANGING_SYSTEM
                 ? system + " The time is 10:" + String.format(Locale.ROOT, "%02d", turn) + "." : system));
         messages.add(message("user", "The nightly build of service " + session + " is red. Find out why."));
@@ -147,20 +176,28 @@ public final class LeversCommand implements Callable<Integer> {
                     .nextLong()));
         }
         tools.forEach(body.putArray("tools")::add);
+        if (scenario == Scenario.UNUSED_TOOLS) {
+            // The workflow calls two of its eight tools, one on each turn.
+            body.putObject("tool_choice").put("type", "function").putObject("function")
+                    .put("name", "tool_" + turn % 2);
+        }
         return body;
     }
 
-    private Sent send(String bearer, String affinity, ObjectNode body) {
+    private Sent send(String bearer, String affinity, String workflow, ObjectNode body) {
         HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/chat/completions"))
                 .timeout(Duration.ofMinutes(2))
                 .header("authorization", "Bearer " + bearer)
                 .header("content-type", "application/json")
-                .header("x-session-affinity", affinity)
+                .header(WarmpathHeaders.SESSION_AFFINITY, affinity)
+                .header(WarmpathHeaders.WORKFLOW, workflow)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
         long start = System.nanoTime();
         try {
             HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
             boolean broke = response.headers().firstValue(WarmpathHeaders.PREFIX_BREAK).isPresent();
+            int trimmed = response.headers().firstValue(WarmpathHeaders.TOOLS_TRIMMED).map(Integer::parseInt)
+                    .orElse(0);
             StreamedAnswer answer = StreamedAnswer.read(response.body(), start);
             JsonNode usage = answer.usage();
             if (response.statusCode() != 200 || usage == null) {
@@ -168,7 +205,7 @@ public final class LeversCommand implements Callable<Integer> {
             }
             return new Sent(true, usage.path("prompt_tokens").asLong(),
                     usage.path("prompt_tokens_details").path("cached_tokens").asLong(),
-                    usage.path("completion_tokens").asLong(), answer.ttftMillis(), broke);
+                    usage.path("completion_tokens").asLong(), answer.ttftMillis(), broke, trimmed);
         } catch (IOException | RuntimeException failed) {
             return Sent.FAILED;
         } catch (InterruptedException interrupted) {
@@ -191,9 +228,9 @@ public final class LeversCommand implements Callable<Integer> {
     }
 
     private record Sent(boolean ok, long promptTokens, long cachedTokens, long completionTokens, double ttftMillis,
-            boolean prefixBreak) {
+            boolean prefixBreak, int toolsTrimmed) {
 
-        static final Sent FAILED = new Sent(false, 0, 0, 0, 0, false);
+        static final Sent FAILED = new Sent(false, 0, 0, 0, 0, false, 0);
     }
 
     /** One tenant's turns of one scenario. */
@@ -206,6 +243,7 @@ public final class LeversCommand implements Callable<Integer> {
         private long cached;
         private double cost;
         private int breaks;
+        private long toolsTrimmed;
 
         void add(Sent sent, ModelProfile prices) {
             turns++;
@@ -218,14 +256,16 @@ public final class LeversCommand implements Callable<Integer> {
             cost += prices.costUsd(sent.promptTokens(), sent.cachedTokens(), sent.completionTokens());
             ttft.add(sent.ttftMillis());
             breaks += sent.prefixBreak() ? 1 : 0;
+            toolsTrimmed += sent.toolsTrimmed();
         }
 
         String row(String tenant) {
             Percentiles latency = Percentiles.of(ttft.stream().mapToDouble(Double::doubleValue).toArray());
             int served = turns - failed;
-            return String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %,d | %,d | %.2f | %.1f | %.1f | %d |", tenant,
-                    turns, failed, prompt == 0 ? 0 : (double) cached / prompt, prompt, cached,
-                    served == 0 ? 0 : cost / served * 1000, latency.at(50), latency.at(95), breaks);
+            return String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %,d | %,d | %.2f | %.1f | %.1f | %d | %.1f |",
+                    tenant, turns, failed, prompt == 0 ? 0 : (double) cached / prompt, prompt, cached,
+                    served == 0 ? 0 : cost / served * 1000, latency.at(50), latency.at(95), breaks,
+                    served == 0 ? 0 : (double) toolsTrimmed / served);
         }
     }
 }

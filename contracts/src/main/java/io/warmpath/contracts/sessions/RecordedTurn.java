@@ -20,6 +20,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param cellId           as in {@link Settlement}
  * @param model            prices the turn; required, as there is no reservation to take it from
  * @param prefixBreak      where the turn broke its session's cached prefix, when it did (the cell's diagnosis)
+ * @param toolUse          as in {@link Settlement}
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RecordedTurn(
@@ -28,15 +29,18 @@ public record RecordedTurn(
         @Nullable Long promptTokens, @Nullable Long cachedTokens, @Nullable Long completionTokens,
         @Nullable Long ttftMs, @Nullable String cellId,
         @NotNull @Nullable String model,
-        @Valid @Nullable PrefixBreak prefixBreak) {
+        @Valid @Nullable PrefixBreak prefixBreak,
+        @Valid @Nullable ToolUse toolUse) {
 
     public static RecordedTurn of(String sessionId, String requestId, Settlement usage) {
         return new RecordedTurn(sessionId, requestId, usage.promptTokens(), usage.cachedTokens(),
-                usage.completionTokens(), usage.ttftMs(), usage.cellId(), usage.model(), usage.prefixBreak());
+                usage.completionTokens(), usage.ttftMs(), usage.cellId(), usage.model(), usage.prefixBreak(),
+                usage.toolUse());
     }
 
     /** The usage part, to be validated as a settle is. */
     public Settlement usage() {
-        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak);
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak,
+                toolUse);
     }
 }

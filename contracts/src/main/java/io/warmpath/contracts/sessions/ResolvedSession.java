@@ -1,5 +1,7 @@
 package io.warmpath.contracts.sessions;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
@@ -21,20 +23,24 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param binding   the cell it is bound to; {@code null} until its first turn is routed
  * @param recordTranscript whether its cell stores each turn's request and answer as a transcript artifact; an answer
  *                  without it (from a session-service older than the field) records nothing
+ * @param trimmedTools the tools its tool set trims from its turns until its next checkpoint; empty before its first
+ *                  turn with tools, and from a session-service older than the field
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ResolvedSession(String sessionId, @Nullable String tenant, @Nullable String workflow, boolean implicit,
         DataClass dataClass, @Nullable String region, boolean limited, @Nullable Binding binding,
-        @JsonSetter(nulls = Nulls.AS_EMPTY) boolean recordTranscript) {
+        @JsonSetter(nulls = Nulls.AS_EMPTY) boolean recordTranscript,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) List<String> trimmedTools) {
 
     public ResolvedSession {
         dataClass = dataClass == null ? DataClass.STRICTEST : dataClass;
+        trimmedTools = trimmedTools == null ? List.of() : List.copyOf(trimmedTools);
     }
 
     /** The same session with another binding (after the gateway stored one). */
     public ResolvedSession withBinding(Binding newBinding) {
         return new ResolvedSession(sessionId, tenant, workflow, implicit, dataClass, region, limited, newBinding,
-                recordTranscript);
+                recordTranscript, trimmedTools);
     }
 }

@@ -40,6 +40,14 @@ public interface SessionServiceApi {
     Mono<TenantDefaults> tenantDefaults(
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization);
 
+    /**
+     * 200 with the session's trimmed tools, decided by the first call since its last checkpoint; 404 unknown session.
+     */
+    @PostExchange("/sessions/{sessionId}/tool-set")
+    Mono<ToolSet> toolSet(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
+            @PathVariable String sessionId, @RequestBody ToolSetRequest request);
+
     /** 200 with the stored binding; 409 when the epoch moved; 404 unknown session. */
     @PutExchange("/sessions/{sessionId}/binding")
     Mono<Binding> bind(

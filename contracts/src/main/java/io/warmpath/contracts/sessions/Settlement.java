@@ -20,6 +20,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param cellId           the cell that served the request; informational
  * @param model            prices the turn; the reservation's model when absent
  * @param prefixBreak      where the turn broke its session's cached prefix, when it did (the cell's diagnosis)
+ * @param toolUse          what the turn did with tools, when it offered or called any or had tools trimmed
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Settlement(
@@ -29,16 +30,28 @@ public record Settlement(
         @PositiveOrZero @Nullable Long ttftMs,
         @Pattern(regexp = WireFormats.CELL_ID) @Nullable String cellId,
         @Pattern(regexp = WireFormats.MODEL) @Nullable String model,
-        @Valid @Nullable PrefixBreak prefixBreak) {
+        @Valid @Nullable PrefixBreak prefixBreak,
+        @Valid @Nullable ToolUse toolUse) {
 
     public static Settlement of(long promptTokens, long cachedTokens, long completionTokens, long ttftMs,
             String cellId, String model) {
-        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, null);
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, null, null);
     }
 
     /** This usage, with the turn's prefix break. */
     public Settlement withPrefixBreak(@Nullable PrefixBreak at) {
-        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, at);
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, at, toolUse);
+    }
+
+    /** This usage, with what the turn did with tools ({@code null} or an empty use: nothing). */
+    public Settlement withToolUse(@Nullable ToolUse use) {
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak,
+                use == null || use.isEmpty() ? null : use);
+    }
+
+    /** The tokens tool trimming kept out of this turn's prompt; 0 without any. */
+    public long trimmedToolTokens() {
+        return toolUse == null ? 0 : toolUse.trimmedTokens();
     }
 
     /** Bean validation: cached tokens are part of the prompt. */

@@ -56,9 +56,22 @@ class WireFormatTest {
 
     @Test
     void cachedTokensCannotExceedThePrompt() {
-        assertThat(fields(validator.validate(new Settlement(10L, 11L, 1L, null, null, null, null))))
+        assertThat(fields(validator.validate(new Settlement(10L, 11L, 1L, null, null, null, null, null))))
                 .containsExactly("cachedTokensWithinPrompt");
-        assertThat(validator.validate(new Settlement(10L, 10L, 1L, null, null, null, null))).isEmpty();
+        assertThat(validator.validate(new Settlement(10L, 10L, 1L, null, null, null, null, null))).isEmpty();
+    }
+
+    @Test
+    void toolUseAndToolSetsTakeOnlyToolNamesOfOpenAisShape() {
+        ToolUse use = json.readValue("{\"offered\":true,\"called\":[\"read_log\",\"bad name\"],"
+                + "\"trimmed_tools\":2,\"trimmed_tokens\":512}", ToolUse.class);
+        assertThat(use.trimmedTokens()).isEqualTo(512);
+        assertThat(fields(validator.validate(use))).containsExactly("called[1].<list element>");
+        assertThat(json.readValue("{\"offered\":false}", ToolUse.class).called()).isEmpty();
+        assertThat(fields(validator.validate(new ToolSetRequest(java.util.List.of()))))
+                .containsExactly("offered");
+        assertThat(validator.validate(new ToolSetRequest(java.util.List.of("ns.read:log", "tool_1")))).isEmpty();
+        assertThat(json.readValue("{\"trimmed\":null}", ToolSet.class).trimmed()).isEmpty();
     }
 
     @Test

@@ -94,6 +94,10 @@ public final class StubSessionService implements AutoCloseable {
     private volatile Duration stallReserve = Duration.ZERO;
     private volatile int followUpFailures;
     private volatile String lastGranted;
+    private volatile Set<String> staleTools = Set.of();
+    private volatile int toolSetStatus;
+    private final Map<String, List<String>> toolSets = new ConcurrentHashMap<>();
+    private final AtomicInteger toolSetCalls = new AtomicInteger();
 
     private StubSessionService() {
         this.server = listen(0);
@@ -268,10 +272,38 @@ public final class StubSessionService implements AutoCloseable {
         refusalBody = "";
         stallReserve = Duration.ZERO;
         followUpFailures = 0;
+        staleTools = Set.of();
+        toolSetStatus = 0;
+        toolSets.clear();
         synchronized (calls) {
             test++;
             calls.clear();
         }
+    }
+
+    // Tool sets.
+
+    /**
+     * The tools each session's tool set trims when it is decided (the first tool-set call for the session since the
+     * last {@link #reset}): those of them its turn offers.
+     */
+    public void trimTools(Set<String> stale) {
+        staleTools = Set.copyOf(stale);
+    }
+
+    /** Decides a session's tool set, as its first turn with tools would: resolutions name these trimmed tools. */
+    public void decideToolSet(String sessionId, List<String> trimmed) {
+        toolSets.put(sessionId, List.copyOf(trimmed));
+    }
+
+    /** Answers every tool-set call with this status and an error (0: answers normally). */
+    public void failToolSets(int status) {
+        toolSetStatus = status;
+    }
+
+    /** Tool-set calls received, over all tests. */
+    public int toolSetCalls() {
+        return toolSetCalls.get();
     }
 
     /** Answers every reserve with this status and body (0 grants). */
@@ -424,6 +456,7 @@ public final class StubSessionService implements AutoCloseable {
                 // Token sessions here have a budget; implicit ones have none (no tenant defaults).
                 .put("limited", !session.implicit)
                 .put("record_transcript", session.recordTranscript);
+        toolSets.getOrDefault(session.id, List.of()).forEach(body.putArray("trimmed_tools")::add);
         synchronized (session) {
             if (session.cellId == null) {
                 body.putNull("binding");
@@ -452,9 +485,33 @@ public final class StubSessionService implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         if (path.endsWith("/binding")) {
             bind(exchange);
+        } else if (path.endsWith("/tool-set")) {
+            toolSet(exchange);
         } else {
             reserve(exchange);
         }
+    }
+
+    private void toolSet(HttpExchange exchange) throws IOException {
+        pause();
+        toolSetCalls.incrementAndGet();
+        String[] parts = exchange.getRequestURI().getPath().split("/");
+        if (!"POST".equals(exchange.getRequestMethod()) || parts.length != 5) {
+            json(exchange, 404, "{}");
+            return;
+        }
+        if (toolSetStatus > 0) {
+            json(exchange, toolSetStatus, errorJson("tool sets fail", "server_error", "internal_error"));
+            return;
+        }
+        List<String> offered = new ArrayList<>();
+        JSON.readTree(exchange.getRequestBody().readAllBytes()).path("offered")
+                .forEach(name -> offered.add(name.asString()));
+        List<String> trimmed = toolSets.computeIfAbsent(parts[3], session -> offered.stream()
+                .filter(staleTools::contains).toList());
+        ObjectNode body = JSON.createObjectNode();
+        trimmed.forEach(body.putArray("trimmed")::add);
+        json(exchange, 200, JSON.writeValueAsString(body));
     }
 
     private void bind(HttpExchange exchange) throws IOException {

@@ -106,7 +106,7 @@ public final class SessionDirectory {
             record(rejected, null, start);
             return Mono.just(rejected);
         }
-        Key key = new Key(caller.tenant(), affinity, caller);
+        Key key = new Key(caller.tenant(), affinity, caller, isToken(affinity) ? null : workflow);
         // Looked up before loading: a load that completes at once is still this turn's resolution, not a cache hit.
         CompletableFuture<Entry> present = nearCache.getIfPresent(key);
         Entry known = present == null ? null : present.getNow(null);
@@ -172,9 +172,17 @@ public final class SessionDirectory {
     /** Calls session-service: for a first resolution, and in the background for a refresh. */
     private final class Loader implements AsyncCacheLoader<Key, Entry> {
 
+        /**
+         * An implicit session opens with the workflow of the turn that opens it. Asked with a workflow the session
+         * does not have, session-service refuses: the session is then resolved without one, so that the cache holds
+         * the session itself, and each turn's workflow is checked against it.
+         */
         @Override
         public CompletableFuture<Entry> asyncLoad(Key key, Executor executor) {
-            return client.resolve(key.caller(), key.affinity(), null)
+            return client.resolve(key.caller(), key.affinity(), key.openingWorkflow())
+                    .flatMap(resolution -> resolution instanceof Resolution.WorkflowMismatch
+                            && key.openingWorkflow() != null
+                            ? client.resolve(key.caller(), key.affinity(), null) : Mono.just(resolution))
                     .map(resolution -> Entry.resolved(resolution, ticker.read(), ttlNanos))
                     .toFuture();
         }
@@ -205,7 +213,7 @@ public final class SessionDirectory {
      */
     public void storeBinding(Caller caller, String affinity, ResolvedSession session, String cellId, String model,
             String reason) {
-        Key key = new Key(caller.tenant(), affinity, caller);
+        Key key = new Key(caller.tenant(), affinity, caller, null);
         Binding previous = session.binding();
         // Epoch 0 is "never bound": of two concurrent first turns, the second write conflicts instead of winning.
         long expectedEpoch = previous == null ? 0 : previous.epoch();
@@ -285,10 +293,11 @@ public final class SessionDirectory {
     }
 
     /**
-     * A near-cache key: tenant and affinity value. It also carries the caller whose turn first asked, since
-     * session-service records who opened an implicit session; the caller is no part of the key's identity.
+     * A near-cache key: tenant and affinity value. It also carries the caller whose turn first asked and, for an
+     * implicit session, that turn's workflow, since session-service records who opened an implicit session and for
+     * which workflow; neither is part of the key's identity.
      */
-    private record Key(String tenant, String affinity, Caller caller) {
+    private record Key(String tenant, String affinity, Caller caller, @Nullable String openingWorkflow) {
 
         @Override
         public boolean equals(Object other) {

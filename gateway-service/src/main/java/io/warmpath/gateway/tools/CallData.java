@@ -1,5 +1,7 @@
 package io.warmpath.gateway.tools;
 
+import java.util.List;
+
 import io.warmpath.contracts.DataClass;
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.errors.ApiError;
@@ -16,7 +18,7 @@ import reactor.core.publisher.Mono;
 /**
  * The class of the data a tool call may carry, as the gateway knows it rather than as the body declares it: the
  * caller's session's (named by {@code x-session-affinity}, resolved like an inference turn's), or else its tenant's
- * default. A body may declare a stricter class, never a weaker one, so an agent in a regulated session cannot send
+ * default (and the tools the session's tool set trims, whose calls are refused). A body may declare a stricter class, never a weaker one, so an agent in a regulated session cannot send
  * its data to a tool cleared for internal data by saying {@code "data_class": "internal"}.
  *
  * <p>It fails closed like the inference path: an unknown session is 404, and while session-service cannot answer, a
@@ -32,14 +34,28 @@ final class CallData {
         this.tenants = tenants;
     }
 
-    Mono<DataClass> dataClassOf(ServerWebExchange exchange, Caller caller) {
+    /**
+     * What the gateway knows of a tool call's data and session.
+     *
+     * @param dataClass    the class of the data the call may carry
+     * @param trimmedTools the tools the caller's session's tool set trims (none without a session)
+     */
+    record Scope(DataClass dataClass, List<String> trimmedTools) {
+
+        static Scope ofTenant(DataClass dataClass) {
+            return new Scope(dataClass, List.of());
+        }
+    }
+
+    Mono<Scope> scopeOf(ServerWebExchange exchange, Caller caller) {
         String affinity = header(exchange, WarmpathHeaders.SESSION_AFFINITY);
         if (affinity == null) {
-            return tenants.dataClassOf(caller.tenant(), sessions.retryAfter());
+            return tenants.dataClassOf(caller.tenant(), sessions.retryAfter()).map(Scope::ofTenant);
         }
         return sessions.resolve(caller, affinity, header(exchange, WarmpathHeaders.WORKFLOW))
                 .flatMap(resolution -> switch (resolution) {
-                    case Resolution.Found found -> Mono.just(found.session().dataClass());
+                    case Resolution.Found found -> Mono.just(new Scope(found.session().dataClass(),
+                            found.session().trimmedTools()));
                     case Resolution.NotFound notFound -> Mono.error(new ApiErrorException(ErrorCode.SESSION_NOT_FOUND,
                             "No open session matches the x-session-affinity value."));
                     case Resolution.WorkflowMismatch mismatch -> Mono.error(new ApiErrorException(
@@ -58,7 +74,7 @@ final class CallData {
                             new ApiErrorException(ApiError.retryable(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
                                     "Sessions cannot be checked right now; retry shortly.", sessions.retryAfter())));
                     case Resolution.Unavailable unavailable ->
-                            tenants.dataClassOf(caller.tenant(), sessions.retryAfter());
+                            tenants.dataClassOf(caller.tenant(), sessions.retryAfter()).map(Scope::ofTenant);
                 });
     }
 

@@ -87,10 +87,27 @@ final class ToolInvocationHandler {
                 })
                 .defaultIfEmpty(new byte[0]);
         return Mono.zip(caller, body)
-                .flatMap(both -> callData.dataClassOf(request.exchange(), both.getT1())
-                        .flatMap(dataClass -> call(tool, both.getT1(), readCall(tool, both.getT2(), dataClass))))
+                .flatMap(both -> callData.scopeOf(request.exchange(), both.getT1())
+                        .flatMap(scope -> {
+                            if (scope.trimmedTools().contains(tool.name())) {
+                                return Mono.error(trimmed(tool));
+                            }
+                            return call(tool, both.getT1(), readCall(tool, both.getT2(), scope.dataClass()));
+                        }))
                 .doOnError(failure -> outcome(tool, failure))
                 .doOnSuccess(response -> calls(tool.name(), "completed").increment());
+    }
+
+    /**
+     * The model called a tool its session's turns leave out (it saw the tool in the history): an error the agent can
+     * act on, naming the way back.
+     */
+    private static ApiErrorException trimmed(Tool tool) {
+        return new ApiErrorException(ApiError.of(ErrorCode.TOOL_TRIMMED, "The tool " + tool.name() + " is trimmed "
+                + "from this session's tool set: its workflow has not called it lately, so the session's turns do "
+                + "not offer it. It returns at the session's next checkpoint; until then, answer the call without it, "
+                + "or send the chat request with " + WarmpathHeaders.TOOL_TRIMMING + ": "
+                + WarmpathHeaders.TOOL_TRIMMING_OFF + " to offer it on that turn."));
     }
 
     private Mono<ServerResponse> call(Tool tool, Caller caller, CallBody call) {

@@ -167,6 +167,19 @@ class SessionDirectoryTest {
     }
 
     @Test
+    void anImplicitSessionOpensWithItsFirstTurnsWorkflowAndHoldsLaterTurnsToIt() {
+        String affinity = "triage-" + System.nanoTime();
+
+        assertThat(directory.resolve(ACME, affinity, "triage").block()).isInstanceOfSatisfying(Resolution.Found.class,
+                found -> assertThat(found.session().workflow()).isEqualTo("triage"));
+        // A gateway that never saw the session, asked first for another workflow: refused, and the session is cached.
+        SessionDirectory another = directory(SERVICE.url(), new SimpleMeterRegistry());
+        assertThat(another.resolve(ACME, affinity, "billing").block()).isInstanceOf(Resolution.WorkflowMismatch.class);
+        assertThat(another.resolve(ACME, affinity, "triage").block()).isInstanceOf(Resolution.Found.class);
+        assertThat(another.resolve(ACME, affinity, null).block()).isInstanceOf(Resolution.Found.class);
+    }
+
+    @Test
     void storedBindingReachesTheServiceAndTheNearCacheWithItsEpoch() {
         ResolvedSession session = found(directory.resolve(ACME, "implicit-bind-1", null).block());
         int callsBefore = SERVICE.resolveCalls("implicit-bind-1");

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.warmpath.assertion.AssertionAuthentication;
 import io.warmpath.contracts.UsageReport;
@@ -33,6 +34,8 @@ import io.warmpath.inference.session.ReservationRefusedException;
 import io.warmpath.inference.session.SessionBudgetClient;
 import io.warmpath.inference.session.SessionServiceUnavailableException;
 import io.warmpath.inference.session.TurnLedger;
+import io.warmpath.inference.tools.ToolSets;
+import io.warmpath.inference.tools.TurnTools;
 import io.warmpath.inference.transcripts.Transcripts;
 import io.warmpath.inference.transcripts.TurnTranscript;
 import io.warmpath.redaction.Redactor;
@@ -102,6 +105,7 @@ class OpenAiHandler {
     private final StreamRelay relay;
     private final PromptTokenCounter tokenCounter;
     private final PrefixWatch prefixWatch;
+    private final ToolSets toolSets;
     private final SessionBudgetClient sessions;
     private final TurnLedger ledger;
     private final RegionCheck regionCheck;
@@ -118,8 +122,9 @@ class OpenAiHandler {
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
             TurnLedger ledger, RegionCheck regionCheck, CacheSalts cacheSalts, Transcripts transcripts,
-            PrefixWatch prefixWatch, CellProperties cell) {
+            PrefixWatch prefixWatch, ToolSets toolSets, CellProperties cell) {
         this.prefixWatch = prefixWatch;
+        this.toolSets = toolSets;
         this.engine = engineWebClient;
         this.engineMonitor = engineMonitor;
         this.metrics = metrics;
@@ -179,7 +184,7 @@ class OpenAiHandler {
                             .retrieve()
                             .toEntity(byte[].class)
                             .timeout(remaining)
-                            .flatMap(entity -> unary(entity, observation, TurnTranscript.NONE));
+                            .flatMap(entity -> unary(entity, observation, answer -> { }));
                 }))
                 .onErrorResume(failure -> {
                     observation.finish(outcomeOf(failure));
@@ -218,7 +223,22 @@ class OpenAiHandler {
         long deadlineNanos = System.nanoTime() + requestTimeout.toNanos();
         return handledAsApi(callerOf(request).flatMap(caller -> readBody(request)
                 .map(body -> CompletionRequest.parse(endpoint, body, json, engineMonitor::contextLength))
-                .flatMap(completion -> forward(completion, request, caller, deadlineNanos))), endpoint.path());
+                .flatMap(completion -> turnTools(completion, request, caller)
+                        .flatMap(tools -> forward(completion, tools, request, caller, deadlineNanos)))),
+                endpoint.path());
+    }
+
+    /** A chat turn's tools as its session's tool set trims them; any other request's body as it came. */
+    private Mono<TurnTools> turnTools(CompletionRequest completion, ServerRequest request, Caller caller) {
+        if (completion.endpoint() != Endpoint.CHAT) {
+            return Mono.just(TurnTools.untrimmed(completion.body()));
+        }
+        boolean optedOut = header(request, WarmpathHeaders.TOOL_TRIMMING)
+                .filter(value -> WarmpathHeaders.TOOL_TRIMMING_OFF.equalsIgnoreCase(value.strip()))
+                .isPresent();
+        Assertion assertion = caller.assertion();
+        return toolSets.forTurn(String.valueOf(assertion.tenant()), assertion.session(), caller.sessionsAssertion(),
+                completion.body(), optedOut);
     }
 
     /** A request's invalid input as the client's 400 or 413, and any other failure left over as the cell's own 500. */
@@ -249,13 +269,17 @@ class OpenAiHandler {
                         + "without an assertion")));
     }
 
-    private Mono<ServerResponse> forward(CompletionRequest received, ServerRequest request, Caller caller,
-            long deadlineNanos) {
+    private Mono<ServerResponse> forward(CompletionRequest received, TurnTools tools, ServerRequest request,
+            Caller caller, long deadlineNanos) {
         Assertion assertion = caller.assertion();
         CompletionRequest completion = received.endpoint() == Endpoint.CHAT
                 ? received.withBody(prefixWatch.stableTools(String.valueOf(assertion.tenant()), assertion.session(),
-                        received.body()))
+                        tools.body()))
                 : received;
+        if (tools.trimmedTools() > 0) {
+            request.exchange().getResponse().getHeaders().set(WarmpathHeaders.TOOLS_TRIMMED,
+                    Integer.toString(tools.trimmedTools()));
+        }
         // A session's turn may generate exactly what it reserved, whatever the engine's own default.
         Integer completionLimit = assertion.session() != null ? completion.completionLimit(defaultMaxTokens) : null;
         // n (or best_of) sequences of each prompt of a batch, each up to the limit; checked before anything starts.
@@ -275,7 +299,7 @@ class OpenAiHandler {
         Optional<TurnBudget> turn = Optional.ofNullable(assertion.session()).map(sessionId -> new TurnBudget(
                 sessions, ledger, sessionId, String.valueOf(assertion.tenant()), caller.sessionsAssertion(),
                 servedModel(completion.model()), cellId, assertion.sessionLimited(),
-                tokenCounter.count(completion, headers -> forwardHeaders(request, headers)), prefixBreak));
+                tokenCounter.count(completion, headers -> forwardHeaders(request, headers)), prefixBreak, tools));
         OptionalLong predictedCached = predictedCachedTokens(request);
         TurnTranscript transcript = transcripts.begin(assertion, caller.artifactsAssertion(), caller.policyAssertion(),
                 completion.endpoint().path(), completion.body(), engineBody.length);
@@ -297,7 +321,7 @@ class OpenAiHandler {
                 .orElse(Mono.empty())));
         return admission
                 .then(Mono.defer(() -> callEngine(completion, engineBody, request, observation, transcript,
-                        deadlineNanos)))
+                        tools, deadlineNanos)))
                 .onErrorResume(failure -> {
                     observation.finish(outcomeOf(failure));
                     return failureResponse(failure, completion.endpoint().path());
@@ -307,7 +331,7 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> callEngine(CompletionRequest completion, byte[] engineBody, ServerRequest request,
-            RequestObservation observation, TurnTranscript transcript, long deadlineNanos) {
+            RequestObservation observation, TurnTranscript transcript, TurnTools tools, long deadlineNanos) {
         log.debug("Forwarding {} stream={} bodyBytes={}", completion.endpoint().path(), completion.stream(),
                 engineBody.length);
         observation.engineCalled();
@@ -322,21 +346,27 @@ class OpenAiHandler {
                 .bodyValue(engineBody)
                 .retrieve();
         return completion.stream()
-                ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation, transcript,
-                        deadlineNanos))
+                ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation, chunk -> {
+                    transcript.chunk(chunk);
+                    tools.chunk(chunk);
+                }, deadlineNanos))
                 : response.toEntity(byte[].class).timeout(remaining)
-                        .flatMap(entity -> unary(entity, observation, transcript));
+                        .flatMap(entity -> unary(entity, observation, answer -> {
+                            transcript.answer(answer, entity.getBody() == null ? 0 : entity.getBody().length);
+                            tools.answer(answer);
+                        }));
     }
 
+    /** @param onAnswer receives the parsed answer (a recorded turn's transcript, the turn's tool calls) */
     private Mono<ServerResponse> unary(ResponseEntity<byte[]> entity, RequestObservation observation,
-            TurnTranscript transcript) {
+            Consumer<JsonNode> onAnswer) {
         byte[] body = entity.getBody() == null ? new byte[0] : entity.getBody();
         Optional<TokenUsage> usage = Optional.empty();
         try {
             JsonNode answer = json.readTree(body);
             usage = TokenUsage.from(answer.get("usage"));
             usage.ifPresent(observation::usage);
-            transcript.answer(answer, body.length);
+            onAnswer.accept(answer);
         }
         catch (JacksonException notJson) {
             log.warn("Engine answered a completion with a body that is not JSON ({} bytes)", body.length);
@@ -347,11 +377,11 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> stream(ResponseEntity<Flux<ServerSentEvent<String>>> entity,
-            CompletionRequest completion, RequestObservation observation, TurnTranscript transcript,
+            CompletionRequest completion, RequestObservation observation, Consumer<JsonNode> onChunk,
             long deadlineNanos) {
         Flux<ServerSentEvent<String>> events = entity.getBody() == null ? Flux.empty() : entity.getBody();
         Flux<String> frames = relay.relay(events.mapNotNull(ServerSentEvent::data), completion.clientWantsUsage(),
-                observation, transcript::chunk, remaining(deadlineNanos));
+                observation, onChunk, remaining(deadlineNanos));
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")

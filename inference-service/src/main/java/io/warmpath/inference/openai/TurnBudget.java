@@ -9,6 +9,7 @@ import io.warmpath.contracts.sessions.RecordedTurn;
 import io.warmpath.contracts.sessions.Reservation;
 import io.warmpath.contracts.sessions.ReservationRequest;
 import io.warmpath.contracts.sessions.Settlement;
+import io.warmpath.inference.tools.TurnTools;
 import io.warmpath.inference.session.SessionBudgetClient;
 import io.warmpath.inference.session.TurnLedger;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +46,8 @@ final class TurnBudget {
     private final Mono<Long> promptTokens;
     /** Where this turn broke the session's cached prefix, recorded with its usage. */
     private final @Nullable PrefixBreak prefixBreak;
+    /** What the turn offered, trimmed and called, recorded with its usage. */
+    private final TurnTools tools;
     private final String requestId = UUID.randomUUID().toString();
     private final AtomicReference<Reservation> reservation = new AtomicReference<>();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -55,11 +58,13 @@ final class TurnBudget {
      *                     turn without limits goes unrecorded
      * @param limited      whether the session has limits to reserve against, as the request's assertion says
      * @param promptTokens counts the prompt exactly (a call to the engine), when it is needed
+     * @param tools        the turn's tools, whose use goes with its usage
      */
     TurnBudget(SessionBudgetClient sessions, TurnLedger ledger, String sessionId, String tenant,
             @Nullable String assertion, String model, String cellId, boolean limited, Mono<Long> promptTokens,
-            @Nullable PrefixBreak prefixBreak) {
+            @Nullable PrefixBreak prefixBreak, TurnTools tools) {
         this.prefixBreak = prefixBreak;
+        this.tools = tools;
         this.sessions = sessions;
         this.ledger = ledger;
         this.sessionId = sessionId;
@@ -111,12 +116,12 @@ final class TurnBudget {
         long ttftMs = finished.timeToFirstToken().toMillis();
         if (finished.usage().isPresent()) {
             TokenUsage usage = finished.usage().get();
-            sessions.settle(held, assertion, Settlement.of(usage.prompt(), usage.cached(), usage.completion(), ttftMs,
-                    cellId, model).withPrefixBreak(prefixBreak));
+            sessions.settle(held, assertion, settlement(usage.prompt(), usage.cached(),
+                    usage.completion(), ttftMs));
         }
         else if (spentWithoutUsage(finished)) {
-            sessions.settle(held, assertion, Settlement.of(reservedPromptTokens, 0, finished.contentChunks(), ttftMs,
-                    cellId, model).withPrefixBreak(prefixBreak));
+            sessions.settle(held, assertion, settlement(reservedPromptTokens, 0,
+                    finished.contentChunks(), ttftMs));
         }
         else {
             sessions.release(held, assertion);
@@ -131,17 +136,22 @@ final class TurnBudget {
         long ttftMs = finished.timeToFirstToken().toMillis();
         if (finished.usage().isPresent()) {
             TokenUsage usage = finished.usage().get();
-            ledger.record(tenant, assertion, RecordedTurn.of(sessionId, requestId, Settlement.of(usage.prompt(),
-                    usage.cached(), usage.completion(), ttftMs, cellId, model).withPrefixBreak(prefixBreak)));
+            ledger.record(tenant, assertion, RecordedTurn.of(sessionId, requestId, settlement(usage.prompt(),
+                    usage.cached(), usage.completion(), ttftMs)));
         }
         else if (spentWithoutUsage(finished)) {
             // Counted only now: a turn that ends with its usage, as nearly all do, never pays for it.
             promptTokens.subscribe(tokens -> ledger.record(tenant, assertion, RecordedTurn.of(sessionId, requestId,
-                    Settlement.of(tokens, 0, finished.contentChunks(), ttftMs, cellId, model)
-                            .withPrefixBreak(prefixBreak))),
+                    settlement(tokens, 0, finished.contentChunks(), ttftMs))),
                     failure -> log.warn("A turn that ended without usage could not be recorded: its prompt could "
                             + "not be counted ({})", failure.getClass().getSimpleName()));
         }
+    }
+
+    /** The turn's usage, with its prefix break and tool use. */
+    private Settlement settlement(long prompt, long cached, long completion, long ttftMs) {
+        return Settlement.of(prompt, cached, completion, ttftMs, cellId, model).withPrefixBreak(prefixBreak)
+                .withToolUse(tools.use());
     }
 
     /** The engine took the request and answered (or was still answering) when it ended without usage. */

@@ -14,6 +14,8 @@ import io.warmpath.contracts.sessions.Reservation;
 import io.warmpath.contracts.sessions.ReservationRequest;
 import io.warmpath.contracts.sessions.SessionServiceApi;
 import io.warmpath.contracts.sessions.Settlement;
+import io.warmpath.contracts.sessions.ToolSet;
+import io.warmpath.contracts.sessions.ToolSetRequest;
 import io.warmpath.contracts.sessions.TurnBatch;
 import io.warmpath.inference.CellProperties;
 import org.jspecify.annotations.Nullable;
@@ -124,6 +126,15 @@ public class SessionBudgetClient {
                     count("unavailable");
                     log.warn("Reservation failed closed: {}", unavailable.getMessage());
                 });
+    }
+
+    /**
+     * The session's tool set (decided by session-service on the session's first turn with tools). Any failure is an
+     * error, for the caller to send the turn untrimmed: trimming saves tokens, it guards nothing.
+     */
+    public Mono<ToolSet> toolSet(String sessionId, String assertion, List<String> offered) {
+        return Mono.defer(() -> sessions.toolSet(bearer(assertion), sessionId, new ToolSetRequest(offered)))
+                .timeout(timeout);
     }
 
     /** Replaces a reservation by actual usage; in the background. */

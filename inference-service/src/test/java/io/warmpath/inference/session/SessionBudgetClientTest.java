@@ -14,10 +14,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.warmpath.contracts.sessions.Reservation;
 import io.warmpath.contracts.sessions.ReservationRequest;
-import io.warmpath.inference.CellProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -123,13 +121,7 @@ class SessionBudgetClientTest {
     }
 
     private SessionBudgetClient clientFor(URI sessionsUrl) {
-        var cell = new CellProperties("cell-1", "local", URI.create("http://127.0.0.1:1"),
-                new CellProperties.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1), Duration.ofMinutes(1)),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), DataSize.ofMegabytes(1), sessionsUrl,
-                Duration.ofMillis(500), 1024, Duration.ofMillis(20),
-                new CellProperties.CacheSalt(null, CellProperties.CacheSalt.Scope.TENANT));
-        return new SessionBudgetClient(cell, registry, JsonMapper.shared());
+        return TestSessionClients.clientFor(sessionsUrl, registry);
     }
 
     private URI answering(int status, String contentType, String body) throws IOException {

@@ -25,6 +25,7 @@ import io.warmpath.session.SessionProperties;
 import io.warmpath.session.Usd;
 import io.warmpath.session.redis.RedisKeys;
 import io.warmpath.session.redis.SessionScripts;
+import io.warmpath.session.tools.ToolTrimming;
 import io.warmpath.session.sessions.Sessions;
 import io.warmpath.session.web.Errors;
 import jakarta.validation.ConstraintViolation;
@@ -66,9 +67,11 @@ class Reservations {
     private final SessionProperties properties;
     private final Validator validator;
     private final ReservationMetrics metrics;
+    private final ToolTrimming toolTrimming;
 
     Reservations(SessionScripts scripts, StringRedisTemplate redis, PriceTable prices, SessionProperties properties,
-            ReservationMetrics metrics, Validator validator) {
+            ReservationMetrics metrics, Validator validator, ToolTrimming toolTrimming) {
+        this.toolTrimming = toolTrimming;
         this.validator = validator;
         this.scripts = scripts;
         this.redis = redis;
@@ -118,9 +121,13 @@ class Reservations {
                 request.completionTokens());
         List<?> reply = scripts.runReplicated(SETTLE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
                 reservationId, request.promptTokens(), request.cached(), request.completionTokens(), cost,
-                request.ttftMs(), properties.ttftSamples(), breakSection(request), breakPosition(request));
+                request.ttftMs(), properties.ttftSamples(), breakSection(request), breakPosition(request),
+                request.trimmedToolTokens());
         return switch (String.valueOf(reply.getFirst())) {
-            case "settled" -> new SettleResult(reservationId, SettleResult.SETTLED);
+            case "settled" -> {
+                toolTrimming.recordUse(tenant, sessionId, request.toolUse());
+                yield new SettleResult(reservationId, SettleResult.SETTLED);
+            }
             case "already_settled" -> new SettleResult(reservationId, SettleResult.ALREADY_SETTLED);
             case "released" -> throw new ApiErrorException(ApiError.of(ErrorCode.RESERVATION_RELEASED,
                     "The reservation was released; there is nothing to settle."));
@@ -148,10 +155,11 @@ class Reservations {
         String outcome = scripts.runReplicated(RECORD, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
                 turnId, properties.reservationTtl().toMillis(), usage.promptTokens(), usage.cached(),
                 usage.completionTokens(), cost, usage.ttftMs(), properties.ttftSamples(), breakSection(usage),
-                breakPosition(usage));
+                breakPosition(usage), usage.trimmedToolTokens());
         return switch (String.valueOf(outcome)) {
             case "recorded" -> {
                 metrics.recorded();
+                toolTrimming.recordUse(tenant, sessionId, usage.toolUse());
                 yield new TurnResult(turnId, TurnResult.RECORDED, null);
             }
             case "already_recorded" -> new TurnResult(turnId, TurnResult.ALREADY_RECORDED, null);

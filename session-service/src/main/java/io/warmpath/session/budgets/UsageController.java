@@ -6,6 +6,8 @@ import java.util.List;
 
 import io.warmpath.session.Usd;
 import io.warmpath.session.redis.RedisKeys;
+import io.warmpath.session.tools.ToolSetReport;
+import io.warmpath.session.tools.ToolTrimming;
 import io.warmpath.session.sessions.Budgets;
 import io.warmpath.session.sessions.Ledger;
 import io.warmpath.session.sessions.SessionRecord;
@@ -23,8 +25,10 @@ class UsageController {
 
     private final Sessions sessions;
     private final StringRedisTemplate redis;
+    private final ToolTrimming toolTrimming;
 
-    UsageController(Sessions sessions, StringRedisTemplate redis) {
+    UsageController(Sessions sessions, StringRedisTemplate redis, ToolTrimming toolTrimming) {
+        this.toolTrimming = toolTrimming;
         this.sessions = sessions;
         this.redis = redis;
     }
@@ -35,7 +39,7 @@ class UsageController {
         List<String> ttft = redis.opsForList().range(RedisKeys.ttftSamples(id), 0, -1);
         long[] samples = ttft == null ? new long[0] : ttft.stream().mapToLong(Long::parseLong).toArray();
         List<Object> breaks = redis.opsForHash().multiGet(RedisKeys.session(id), PrefixBreaks.FIELDS);
-        return Usage.of(session, samples, PrefixBreaks.of(breaks));
+        return Usage.of(session, samples, PrefixBreaks.of(breaks), toolTrimming.report(id));
     }
 
     /**
@@ -44,9 +48,11 @@ class UsageController {
      */
     record Usage(String sessionId, long turns, long promptTokens, long cachedTokens, long completionTokens,
             BigDecimal costUsd, @Nullable Double cacheHitRatio, @Nullable Long ttftP50Ms, @Nullable Long ttftP95Ms,
-            long reservedTokens, BigDecimal reservedCostUsd, Remaining budgets, PrefixBreaks prefixBreaks) {
+            long reservedTokens, BigDecimal reservedCostUsd, Remaining budgets, PrefixBreaks prefixBreaks,
+            ToolSetReport toolTrimming) {
 
-        static Usage of(SessionRecord session, long[] ttftSamples, PrefixBreaks prefixBreaks) {
+        static Usage of(SessionRecord session, long[] ttftSamples, PrefixBreaks prefixBreaks,
+                ToolSetReport toolTrimming) {
             Ledger ledger = session.ledger();
             Double hitRatio = ledger.promptTokens() == 0 ? null
                     : (double) ledger.cachedTokens() / ledger.promptTokens();
@@ -54,7 +60,7 @@ class UsageController {
                     ledger.completionTokens(), Usd.fromNanos(ledger.costNanos()), hitRatio,
                     Percentiles.nearestRank(ttftSamples, 0.50), Percentiles.nearestRank(ttftSamples, 0.95),
                     ledger.reservedTokens(), Usd.fromNanos(ledger.reservedCostNanos()),
-                    Remaining.of(session.budgets(), ledger), prefixBreaks);
+                    Remaining.of(session.budgets(), ledger), prefixBreaks, toolTrimming);
         }
     }
 

@@ -21,6 +21,9 @@ package io.warmpath.session.redis;
  * <li>{@code wp:o:<base64url sha-256 of tenant>} sorted set: ids of the tenant's open implicit sessions, scored by
  * when they opened (epoch ms); members whose session is gone are pruned when the tenant reaches its cap, at most
  * every few seconds ({@code wp:o:<...>:p} marks the latest pruning)</li>
+ * <li>{@code wp:w:<base64url sha-256 of tenant and workflow>} hash: the workflow's tool use, {@code n} its turns that
+ * offered tools and {@code c:<tool>} the value of {@code n} when the tool was last called (see {@code ToolTrimming})
+ * </li>
  * <li>{@code wp:b:<cell id>} sorted set: ids of the sessions bound to the cell, scored by session expiry (epoch ms)
  * </li>
  * </ul>
@@ -74,6 +77,11 @@ public final class RedisKeys {
     /** Present while a pruning of {@link #openImplicit} was done lately. */
     public static String openImplicitPruned(String tenantHash) {
         return openImplicit(tenantHash) + ":p";
+    }
+
+    /** A workflow's tool use; {@code workflowHash} is its tenant's and its own base64url SHA-256. */
+    public static String workflowTools(String workflowHash) {
+        return PREFIX + "w:" + workflowHash;
     }
 
     private static String ofSession(String sessionId, String kind) {

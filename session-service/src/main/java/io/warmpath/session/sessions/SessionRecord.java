@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * budgets {@code bc bg bt bu} (context, growth, total tokens, cost in nano-USD); binding {@code cell mdl bat ep lp}
  * (cell, model, bound at, epoch, last prompt tokens); ledger {@code n pt ct ot uc} (turns, prompt, cached,
  * completion tokens, cost), open reservations {@code rt rc} (tokens, cost) and {@code tr} ({@code 1}: its turns are
- * recorded as transcripts).
+ * recorded as transcripts); tool trimming {@code tt} (the trimmed tool names, newline-separated; present once decided)
+ * and {@code tk} (prompt tokens trimming saved).
  */
 public record SessionRecord(
         String id,
@@ -34,10 +35,27 @@ public record SessionRecord(
         Budgets budgets,
         @Nullable Binding binding,
         Ledger ledger,
-        boolean recordTranscript) {
+        boolean recordTranscript,
+        List<String> trimmedTools) {
 
     /** The hash field that marks a session whose turns are recorded. */
     static final String RECORD_TRANSCRIPT = "tr";
+    /** The hash field of the session's decided tool set: its trimmed tools ({@link #trimmedToolsField}). */
+    public static final String TRIMMED_TOOLS = "tt";
+    /** The hash field of the prompt tokens the session's tool trimming saved. */
+    public static final String TRIMMED_TOKENS = "tk";
+    /** Separates the names in {@link #TRIMMED_TOOLS}; a tool name cannot contain it. */
+    private static final String NAME_SEPARATOR = "\n";
+
+    /** The value of {@link #TRIMMED_TOOLS} for these trimmed tools ({@code ""} for none). */
+    public static String trimmedToolsField(List<String> trimmed) {
+        return String.join(NAME_SEPARATOR, trimmed);
+    }
+
+    /** The trimmed tools a {@link #TRIMMED_TOOLS} value names. */
+    public static List<String> trimmedTools(@Nullable String field) {
+        return field == null || field.isEmpty() ? List.of() : List.of(field.split(NAME_SEPARATOR));
+    }
 
     /** Reads the hash of session {@code id}. */
     public static SessionRecord fromHash(String id, Map<String, String> hash) {
@@ -54,7 +72,7 @@ public record SessionRecord(
         return new SessionRecord(id, hash.get("t"), hash.get("o"), hash.get("w"),
                 DataClass.fromWire(hash.get("d")).wireName(), hash.get("r"),
                 hash.containsKey("k"), number(hash, "l"), Instant.ofEpochMilli(number(hash, "x")), budgets, binding,
-                ledger, "1".equals(hash.get(RECORD_TRANSCRIPT)));
+                ledger, "1".equals(hash.get(RECORD_TRANSCRIPT)), trimmedTools(hash.get(TRIMMED_TOOLS)));
     }
 
     /** Whether any limit is set: its cell must then reserve before each turn. */
