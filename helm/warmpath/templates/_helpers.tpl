@@ -184,6 +184,10 @@ path-style: false
 {{- end }}
 {{- end -}}
 
+{{- define "warmpath.gatewayUrl" -}}
+{{- printf "http://%s:%d" (include "warmpath.componentName" (dict "root" . "component" "gateway")) (int .Values.gateway.containerPorts.http) -}}
+{{- end -}}
+
 {{- define "warmpath.artifactsUrl" -}}
 {{- printf "http://%s:%d" (include "warmpath.componentName" (dict "root" . "component" "artifacts")) (int .Values.artifacts.containerPorts.http) -}}
 {{- end -}}

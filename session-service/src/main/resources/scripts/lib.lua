@@ -74,12 +74,22 @@ end
 -- is measured from, and a time-to-first-token sample ('' for none) in a list trimmed to the newest `samples`.
 -- A turn that broke the session's cached prefix ('system', 'tools' or 'history' at a token position; '' for none)
 -- counts per section ('pb:<section>'), and the latest is kept ('pbl' section@position, 'pbt' when). Prompt tokens that
--- the session's tool trimming kept out of the turn add up in 'tk'.
+-- the session's tool trimming kept out of the turn add up in 'tk'. A checkpoint applied to the turn counts in 'cka'
+-- with the tokens it removed in 'ckr'; a history that did not match the checkpoint counts in 'ckm'.
 local function append_turn(sid, skey, prompt, cached, completion, cost, ttft, samples, break_section, break_position,
-                           trimmed_tokens)
+                           trimmed_tokens, checkpoint)
   redis.call('HINCRBY', skey, 'n', 1)
   if tonumber(trimmed_tokens or '0') > 0 then
     redis.call('HINCRBY', skey, 'tk', trimmed_tokens)
+  end
+  if checkpoint ~= nil and checkpoint ~= '' then
+    local use, removed = string.match(checkpoint, '^(%a+):(%d+)$')
+    if use == 'applied' then
+      redis.call('HINCRBY', skey, 'cka', 1)
+      redis.call('HINCRBY', skey, 'ckr', removed)
+    elseif use == 'mismatch' then
+      redis.call('HINCRBY', skey, 'ckm', 1)
+    end
   end
   if break_section ~= nil and break_section ~= '' then
     redis.call('HINCRBY', skey, 'pb:' .. break_section, 1)

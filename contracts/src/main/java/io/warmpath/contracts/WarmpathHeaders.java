@@ -44,6 +44,11 @@ public final class WarmpathHeaders {
      * which prompt token ({@link io.warmpath.contracts.sessions.PrefixBreak#headerValue()}, {@code system@312}).
      */
     public static final String PREFIX_BREAK = PREFIX + "prefix-break";
+    /**
+     * On a checkpointing session's turn: how many of its oldest history messages reached the engine as the session's
+     * checkpoint summary instead, or {@code mismatch} when its history did not start with what the checkpoint covers.
+     */
+    public static final String CHECKPOINT = PREFIX + "checkpoint";
     /** On a session's turn whose tool set left tools out: how many (the session's usage names them). */
     public static final String TOOLS_TRIMMED = PREFIX + "tools-trimmed";
 

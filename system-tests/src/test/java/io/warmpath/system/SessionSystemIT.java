@@ -465,6 +465,58 @@ class SessionSystemIT {
         assertThat(trimming.path("tokens_saved").asLong()).as("two turns' worth").isGreaterThan(200);
     }
 
+    @Test
+    @Order(14)
+    void aCheckpointedSessionsLaterTurnsAreCachedAndItsEngineGetsFewerPromptTokensThanTheClientSent()
+            throws Exception {
+        JsonNode session = createSession(acmeSessions, "{\"workflow\":\"checkpoint-check\","
+                + "\"context_policy\":\"checkpoint\",\"budgets\":{\"max_context_tokens\":2500}}");
+        String token = session.path("affinity_token").asString();
+        Conversation conversation = new Conversation(MODEL, "You are checkpoint-agent. Answer briefly.");
+        Reply before = null;
+        Reply checkpointed = null;
+        // About 130 tokens a turn: past 0.75 of the limit after some 14 turns, when the first checkpoint is made in
+        // the background; a later turn is sent with it.
+        for (int turn = 0; turn < 40 && checkpointed == null; turn++) {
+            Reply reply = gateway.chat(acmeSessions, token, conversation.turn("Step " + turn + ": "
+                    + "the deploy log shows the migration timing out on the orders table again. ".repeat(6)));
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            conversation.answered(reply);
+            String header = reply.headers().getOrDefault(WarmpathHeaders.CHECKPOINT, List.of("")).getFirst();
+            if (header.matches("\\d+")) {
+                checkpointed = reply;
+            } else {
+                before = reply;
+            }
+        }
+        assertThat(checkpointed).as("a turn sent with a checkpoint").isNotNull();
+        assertThat(before).isNotNull();
+        assertThat(checkpointed.promptTokens()).as("the client sent one turn more than before; the engine got less")
+                .isLessThan(before.promptTokens());
+
+        Reply next = gateway.chat(acmeSessions, token, conversation.turn("And the orders table now?"));
+        assertThat(next.status()).as(next.body()).isEqualTo(200);
+        assertThat(next.headers().get(WarmpathHeaders.CHECKPOINT)).isEqualTo(checkpointed.headers()
+                .get(WarmpathHeaders.CHECKPOINT));
+        assertThat(next.headers()).as("the checkpoint's prefix holds").doesNotContainKey(PREFIX_BREAK);
+        assertThat(next.cachedTokens()).as("the summary and the turns after it came from cache").isPositive();
+        assertThat(next.promptTokens()).isLessThan(before.promptTokens());
+
+        JsonNode checkpoints = null;
+        for (int attempt = 0; attempt < 50; attempt++, Thread.sleep(100)) {
+            // Each turn's usage reaches session-service after its answer.
+            checkpoints = gateway.get("/v1/sessions/" + session.path("id").asString() + "/usage", acmeSessions)
+                    .json().path("checkpoints");
+            if (checkpoints.path("turns_applied").asLong() >= 2) {
+                break;
+            }
+        }
+        assertThat(checkpoints.path("policy").asString()).isEqualTo("checkpoint");
+        assertThat(checkpoints.path("count").asLong()).isPositive();
+        assertThat(checkpoints.path("turns_applied").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(checkpoints.path("tokens_removed").asLong()).isPositive();
+    }
+
     /** A conversation that offers three long tools: read_log, run_job and deploy. */
     private static Conversation toolConversation(String agent) {
         return new Conversation(MODEL, GatewayClient.systemPrompt(agent))

@@ -47,6 +47,8 @@ final class WarmpathStack implements AutoCloseable {
     private ServiceProcess policy;
     private ServiceProcess artifacts;
     private int s3Port;
+    /** Chosen before the cells start: they ask the gateway for their checkpoints' summaries. */
+    private int gatewayPort;
     private LocalS3 s3;
     private ServiceProcess gateway;
     private final List<ServiceProcess> extraGateways = new ArrayList<>();
@@ -60,6 +62,9 @@ final class WarmpathStack implements AutoCloseable {
     /**
      * @param name names the directory, under {@code target/system-logs}, that keeps every service's log
      */
+    /** The tenant the cells' checkpoint summaries are asked as. */
+    static final String CHECKPOINTS_TENANT = "warmpath-checkpoints";
+
     /** The turns with tools over which the stack's session-service judges a workflow's tools. */
     static final int TOOL_TRIMMING_WINDOW = 4;
 
@@ -83,11 +88,12 @@ final class WarmpathStack implements AutoCloseable {
                     "--warmpath.session.tool-trimming.window=" + TOOL_TRIMMING_WINDOW));
             stack.artifacts = stack.service("artifacts", "artifact-service", stack.verifiesAssertions(
                     stack.artifactStoreArgs()));
+            stack.gatewayPort = ServiceProcess.freePort();
             for (int i = 1; i <= cellCount; i++) {
                 stack.launchCell("cell-" + i);
             }
             stack.writeCellsFile();
-            stack.gateway = stack.service("gateway", "gateway-service", stack.gatewayArgs());
+            stack.gateway = stack.service("gateway", "gateway-service", stack.gatewayPort, stack.gatewayArgs());
 
             for (ServiceProcess cell : stack.cells.values()) {
                 cell.awaitReady(STARTUP);
@@ -244,7 +250,12 @@ final class WarmpathStack implements AutoCloseable {
                 "--warmpath.cell.transcripts.artifacts-url=http://127.0.0.1:" + artifacts.port(),
                 // CI machines are small and busy: a check that is merely slow must not fail closed here.
                 "--warmpath.cell.policy-deadline=5s",
-                "--warmpath.cell.sessions-timeout=5s"));
+                "--warmpath.cell.sessions-timeout=5s",
+                // Checkpoint summaries through the stack's own gateway, as their own tenant.
+                "--warmpath.cell.checkpoints.base-url=http://127.0.0.1:" + gatewayPort + "/v1",
+                "--warmpath.cell.checkpoints.api-key=" + DevCredentials.token(workDir, CHECKPOINTS_TENANT,
+                        "inference:invoke"),
+                "--warmpath.cell.checkpoints.model=" + MODEL));
         cells.put(cellId, cell);
         cellEntries.add("{\"uri\": \"http://127.0.0.1:" + cell.port() + "\", \"cell-id\": \"" + cellId
                 + "\", \"model\": \"" + MODEL + "\", \"region\": \"local\"}");
@@ -252,7 +263,10 @@ final class WarmpathStack implements AutoCloseable {
 
     /** A Warmpath service on free ports, its actuator on a port of its own, as deployed. */
     private ServiceProcess service(String name, String module, List<String> args) throws IOException {
-        int port = ServiceProcess.freePort();
+        return service(name, module, ServiceProcess.freePort(), args);
+    }
+
+    private ServiceProcess service(String name, String module, int port, List<String> args) throws IOException {
         int managementPort = ServiceProcess.freePort();
         List<String> all = new ArrayList<>(List.of("--server.port=" + port,
                 "--management.server.port=" + managementPort));

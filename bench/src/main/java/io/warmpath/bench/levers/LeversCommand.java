@@ -2,6 +2,7 @@ package io.warmpath.bench.levers;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,8 +10,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -36,14 +39,17 @@ import tools.jackson.databind.node.ObjectNode;
  * put the time in the system prompt, offer tools their workflow never calls, or nothing at all. Each scenario's
  * sessions share a workflow ({@code x-workflow}). Reported per tenant: hit ratio, prompt and cached tokens, cost per
  * 1,000 turns at the model's prices, time to first token, the turns that carried {@link WarmpathHeaders#PREFIX_BREAK}
- * and the tools trimmed per turn ({@link WarmpathHeaders#TOOLS_TRIMMED}). Both tokens need the scopes
- * {@code tools:tool_0} to {@code tools:tool_7}: the gateway removes tools a token may not use.
+ * and the tools trimmed per turn ({@link WarmpathHeaders#TOOLS_TRIMMED}). Then the outgrowing scenario: sessions
+ * whose history outgrows their {@code max_context_tokens}, as three arms of the treated tenant: checkpoint, refuse,
+ * and a client-side sliding window. Both tokens need the scopes {@code tools:tool_0} to {@code tools:tool_7} (the
+ * gateway removes tools a token may not use); the treated one also {@code sessions:write}.
  */
 @Command(name = "levers", header = "The context levers against a control tenant, on structured agent sessions.",
         description = "Scenarios: reordered-tools (the client shuffles its tools each turn), changing-system (the time "
                 + "in the system prompt), unused-tools (eight tools offered, two ever called; its workflow's history is "
                 + "sent first, a trimming window of turns per tenant), steady (nothing varies: the levers must cost "
-                + "nothing). Prints one table per scenario.")
+                + "nothing); then outgrowing (sessions past their max_context_tokens: checkpoint, refuse and a "
+                + "client-side sliding window). Prints one table per scenario.")
 public final class LeversCommand implements Callable<Integer> {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -86,6 +92,18 @@ public final class LeversCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
+
+    @Option(names = "--context-sessions", paramLabel = "N", defaultValue = "6",
+            description = "Sessions per arm of the outgrowing scenario (default: ${DEFAULT-VALUE}).")
+    private int contextSessions;
+
+    @Option(names = "--context-turns", paramLabel = "N", defaultValue = "60",
+            description = "Turns per session of the outgrowing scenario (default: ${DEFAULT-VALUE}).")
+    private int contextTurns;
+
+    @Option(names = "--max-context-tokens", paramLabel = "N", defaultValue = "8000",
+            description = "The outgrowing sessions' max_context_tokens (default: ${DEFAULT-VALUE}).")
+    private int maxContextTokens;
 
     @Option(names = "--trim-window", paramLabel = "N", defaultValue = "200",
             description = "session-service's warmpath.session.tool-trimming.window: the turns of history the "
@@ -130,7 +148,162 @@ public final class LeversCommand implements Callable<Integer> {
             out.println(treated.row("treated"));
             out.println(control.row("control"));
         }
+        outgrowing(run, prices);
         return 0;
+    }
+
+    /** How a client whose session outgrows its context goes on. */
+    private enum Arm {
+        /** {@code context_policy: checkpoint}: Warmpath summarizes the oldest turns; the client sends everything. */
+        CHECKPOINT,
+        /** {@code context_policy: refuse}: the client sends everything until the session refuses it. */
+        REFUSE,
+        /** The client drops its oldest turns to stay below the limit (a refusing session that never refuses). */
+        SLIDING_WINDOW;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * The outgrowing scenario: sessions with a {@code max_context_tokens} their history passes after some turns, as
+     * three arms, turn by turn in rotating order. The checkpoint arm's cost includes what its summaries cost (the
+     * sessions' usage reports the summarization calls' tokens, priced here as uncached).
+     */
+    private void outgrowing(String run, ModelProfile prices) {
+        String workflow = "levers-" + run + "-outgrowing";
+        Map<Arm, Tally> tallies = new EnumMap<>(Arm.class);
+        Map<Arm, List<String>> sessionIds = new EnumMap<>(Arm.class);
+        for (Arm arm : Arm.values()) {
+            tallies.put(arm, new Tally());
+            sessionIds.put(arm, new ArrayList<>());
+        }
+        for (int session = 0; session < contextSessions; session++) {
+            Map<Arm, String> tokens = new EnumMap<>(Arm.class);
+            Map<Arm, Boolean> refused = new EnumMap<>(Arm.class);
+            for (Arm arm : Arm.values()) {
+                JsonNode created = createSession(workflow, arm == Arm.CHECKPOINT ? "checkpoint" : "refuse");
+                tokens.put(arm, created.path("affinity_token").asString());
+                sessionIds.get(arm).add(created.path("id").asString());
+                refused.put(arm, false);
+            }
+            List<ObjectNode> history = new ArrayList<>();
+            for (int turn = 0; turn < contextTurns; turn++) {
+                history.add(message("user", words("Turn " + turn + " of outgrowing session " + session
+                        + ": the migration log", 80)));
+                for (int i = 0; i < Arm.values().length; i++) {
+                    Arm arm = Arm.values()[(session + turn + i) % Arm.values().length];
+                    if (refused.get(arm)) {
+                        tallies.get(arm).refused();
+                        continue;
+                    }
+                    Sent sent = send(token, tokens.get(arm), workflow, outgrowingBody(session, arm, history));
+                    if (sent.status() == 400) {
+                        // The session's context is full: every later turn would be refused as well.
+                        refused.put(arm, true);
+                        tallies.get(arm).refused();
+                    } else {
+                        tallies.get(arm).add(sent, prices);
+                    }
+                }
+                history.add(message("assistant", "Step " + turn + " is done; the next step reads the log."));
+            }
+        }
+        SummaryCosts summaries = summaryCosts(sessionIds.get(Arm.CHECKPOINT), prices);
+        tallies.get(Arm.CHECKPOINT).addOverhead(summaries.usd());
+        out.printf(Locale.ROOT, "%n### outgrowing%n%n%d sessions x %d turns per arm, max_context_tokens %d; %d "
+                + "checkpoints made (their summaries' %,d prompt and %,d completion tokens are in the checkpoint arm's "
+                + "cost)%n%n", contextSessions, contextTurns, maxContextTokens, summaries.checkpoints(),
+                summaries.promptTokens(), summaries.completionTokens());
+        out.println("| arm | turns | served | refused | hit ratio | prompt tokens | cached tokens "
+                + "| cost / 1,000 served turns USD | TTFT p50 ms | TTFT p95 ms | prefix-break headers "
+                + "| turns sent with a checkpoint |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Arm arm : Arm.values()) {
+            out.println(tallies.get(arm).outgrowingRow(arm.label()));
+        }
+    }
+
+    /** A turn of an outgrowing session: a system prompt and the history the arm sends. */
+    private ObjectNode outgrowingBody(int session, Arm arm, List<ObjectNode> history) {
+        ObjectNode body = JSON.createObjectNode().put("model", model).put("max_tokens", 8).put("ignore_eos", true)
+                .put("stream", true);
+        body.putObject("stream_options").put("include_usage", true);
+        ArrayNode messages = body.putArray("messages");
+        messages.add(message("system", words("You are migration agent " + session + " of the levers bench "
+                + "(outgrowing); read logs and fix what failed", 300)));
+        List<ObjectNode> sent = history;
+        if (arm == Arm.SLIDING_WINDOW) {
+            // Drop the oldest turns until the prompt is well below the limit, as clients without checkpoints do.
+            int from = 0;
+            while (estimate(messages, history.subList(from, history.size())) > maxContextTokens * 0.9
+                    && from < history.size() - 1) {
+                from += 2;
+            }
+            sent = history.subList(from, history.size());
+        }
+        sent.forEach(messages::add);
+        return body;
+    }
+
+    /** At most about how many tokens these messages take: a third of their bytes (a client cannot count exactly). */
+    private static long estimate(ArrayNode instructions, List<ObjectNode> history) {
+        long bytes = JSON.writeValueAsString(instructions).length();
+        for (ObjectNode message : history) {
+            bytes += JSON.writeValueAsString(message).length();
+        }
+        return bytes / 3;
+    }
+
+    private JsonNode createSession(String workflow, String contextPolicy) {
+        ObjectNode body = JSON.createObjectNode().put("workflow", workflow).put("context_policy", contextPolicy);
+        body.putObject("budgets").put("max_context_tokens", maxContextTokens);
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/sessions"))
+                .timeout(Duration.ofSeconds(30))
+                .header("authorization", "Bearer " + token)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("POST /v1/sessions answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
+    /** What the sessions' summaries cost, from their usage (priced as uncached prompt and completion tokens). */
+    private SummaryCosts summaryCosts(List<String> sessionIds, ModelProfile prices) {
+        long checkpoints = 0;
+        long prompt = 0;
+        long completion = 0;
+        for (String id : sessionIds) {
+            HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/sessions/" + id + "/usage"))
+                    .timeout(Duration.ofSeconds(30)).header("authorization", "Bearer " + token).GET().build();
+            try {
+                JsonNode usage = JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body())
+                        .path("checkpoints");
+                checkpoints += usage.path("count").asLong();
+                prompt += usage.path("summary_prompt_tokens").asLong();
+                completion += usage.path("summary_completion_tokens").asLong();
+            } catch (IOException failed) {
+                throw new UncheckedIOException(failed);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(interrupted);
+            }
+        }
+        return new SummaryCosts(checkpoints, prompt, completion, prices.costUsd(prompt, 0, completion));
+    }
+
+    private record SummaryCosts(long checkpoints, long promptTokens, long completionTokens, double usd) {
     }
 
     /**
@@ -201,16 +374,18 @@ public final class LeversCommand implements Callable<Integer> {
             StreamedAnswer answer = StreamedAnswer.read(response.body(), start);
             JsonNode usage = answer.usage();
             if (response.statusCode() != 200 || usage == null) {
-                return Sent.FAILED;
+                return Sent.failed(response.statusCode());
             }
-            return new Sent(true, usage.path("prompt_tokens").asLong(),
+            return new Sent(200, usage.path("prompt_tokens").asLong(),
                     usage.path("prompt_tokens_details").path("cached_tokens").asLong(),
-                    usage.path("completion_tokens").asLong(), answer.ttftMillis(), broke, trimmed);
+                    usage.path("completion_tokens").asLong(), answer.ttftMillis(), broke, trimmed,
+                    response.headers().firstValue(WarmpathHeaders.CHECKPOINT).filter(v -> v.matches("\\d+"))
+                            .isPresent());
         } catch (IOException | RuntimeException failed) {
-            return Sent.FAILED;
+            return Sent.failed(0);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            return Sent.FAILED;
+            return Sent.failed(0);
         }
     }
 
@@ -227,10 +402,17 @@ public final class LeversCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    private record Sent(boolean ok, long promptTokens, long cachedTokens, long completionTokens, double ttftMillis,
-            boolean prefixBreak, int toolsTrimmed) {
+    /** One turn's answer: its status (0 when none came) and what its usage and headers said. */
+    private record Sent(int status, long promptTokens, long cachedTokens, long completionTokens, double ttftMillis,
+            boolean prefixBreak, int toolsTrimmed, boolean checkpointed) {
 
-        static final Sent FAILED = new Sent(false, 0, 0, 0, 0, false, 0);
+        static Sent failed(int status) {
+            return new Sent(status, 0, 0, 0, 0, false, 0, false);
+        }
+
+        boolean ok() {
+            return status == 200;
+        }
     }
 
     /** One tenant's turns of one scenario. */
@@ -244,6 +426,8 @@ public final class LeversCommand implements Callable<Integer> {
         private double cost;
         private int breaks;
         private long toolsTrimmed;
+        private int refusedTurns;
+        private int checkpointed;
 
         void add(Sent sent, ModelProfile prices) {
             turns++;
@@ -257,6 +441,26 @@ public final class LeversCommand implements Callable<Integer> {
             ttft.add(sent.ttftMillis());
             breaks += sent.prefixBreak() ? 1 : 0;
             toolsTrimmed += sent.toolsTrimmed();
+            checkpointed += sent.checkpointed() ? 1 : 0;
+        }
+
+        /** A turn its session refused (its context was full), or would have. */
+        void refused() {
+            turns++;
+            refusedTurns++;
+        }
+
+        /** Cost that comes with these turns but is no turn's (summaries). */
+        void addOverhead(double usd) {
+            cost += usd;
+        }
+
+        String outgrowingRow(String arm) {
+            Percentiles latency = Percentiles.of(ttft.stream().mapToDouble(Double::doubleValue).toArray());
+            int served = turns - failed - refusedTurns;
+            return String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %,d | %,d | %.2f | %.1f | %.1f | %d | %d |",
+                    arm, turns, served, refusedTurns, prompt == 0 ? 0 : (double) cached / prompt, prompt, cached,
+                    served == 0 ? 0 : cost / served * 1000, latency.at(50), latency.at(95), breaks, checkpointed);
         }
 
         String row(String tenant) {

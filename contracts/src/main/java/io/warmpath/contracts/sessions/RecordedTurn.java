@@ -21,6 +21,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param model            prices the turn; required, as there is no reservation to take it from
  * @param prefixBreak      where the turn broke its session's cached prefix, when it did (the cell's diagnosis)
  * @param toolUse          as in {@link Settlement}
+ * @param checkpointUse    as in {@link Settlement}
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RecordedTurn(
@@ -30,17 +31,18 @@ public record RecordedTurn(
         @Nullable Long ttftMs, @Nullable String cellId,
         @NotNull @Nullable String model,
         @Valid @Nullable PrefixBreak prefixBreak,
-        @Valid @Nullable ToolUse toolUse) {
+        @Valid @Nullable ToolUse toolUse,
+        @Valid @Nullable CheckpointUse checkpointUse) {
 
     public static RecordedTurn of(String sessionId, String requestId, Settlement usage) {
         return new RecordedTurn(sessionId, requestId, usage.promptTokens(), usage.cachedTokens(),
                 usage.completionTokens(), usage.ttftMs(), usage.cellId(), usage.model(), usage.prefixBreak(),
-                usage.toolUse());
+                usage.toolUse(), usage.checkpointUse());
     }
 
     /** The usage part, to be validated as a settle is. */
     public Settlement usage() {
         return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak,
-                toolUse);
+                toolUse, checkpointUse);
     }
 }

@@ -48,6 +48,21 @@ public interface SessionServiceApi {
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
             @PathVariable String sessionId, @RequestBody ToolSetRequest request);
 
+    /** 200 with the session's context policy, limit and latest checkpoint; 404 unknown session. */
+    @GetExchange("/sessions/{sessionId}/context")
+    Mono<SessionContext> context(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
+            @PathVariable String sessionId);
+
+    /**
+     * 200 with the session's checkpoint after the call: this one, or a newer one another cell stored first; 404
+     * unknown session; 409 when the session does not checkpoint.
+     */
+    @PutExchange("/sessions/{sessionId}/checkpoint")
+    Mono<Checkpoint> checkpoint(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
+            @PathVariable String sessionId, @RequestBody Checkpoint checkpoint);
+
     /** 200 with the stored binding; 409 when the epoch moved; 404 unknown session. */
     @PutExchange("/sessions/{sessionId}/binding")
     Mono<Binding> bind(

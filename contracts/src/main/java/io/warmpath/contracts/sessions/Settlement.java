@@ -21,6 +21,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param model            prices the turn; the reservation's model when absent
  * @param prefixBreak      where the turn broke its session's cached prefix, when it did (the cell's diagnosis)
  * @param toolUse          what the turn did with tools, when it offered or called any or had tools trimmed
+ * @param checkpointUse    what the turn did with its session's checkpoint, when the session checkpoints
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Settlement(
@@ -31,22 +32,30 @@ public record Settlement(
         @Pattern(regexp = WireFormats.CELL_ID) @Nullable String cellId,
         @Pattern(regexp = WireFormats.MODEL) @Nullable String model,
         @Valid @Nullable PrefixBreak prefixBreak,
-        @Valid @Nullable ToolUse toolUse) {
+        @Valid @Nullable ToolUse toolUse,
+        @Valid @Nullable CheckpointUse checkpointUse) {
 
     public static Settlement of(long promptTokens, long cachedTokens, long completionTokens, long ttftMs,
             String cellId, String model) {
-        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, null, null);
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, null, null, null);
     }
 
     /** This usage, with the turn's prefix break. */
     public Settlement withPrefixBreak(@Nullable PrefixBreak at) {
-        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, at, toolUse);
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, at, toolUse,
+                checkpointUse);
     }
 
     /** This usage, with what the turn did with tools ({@code null} or an empty use: nothing). */
     public Settlement withToolUse(@Nullable ToolUse use) {
         return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak,
-                use == null || use.isEmpty() ? null : use);
+                use == null || use.isEmpty() ? null : use, checkpointUse);
+    }
+
+    /** This usage, with what the turn did with its session's checkpoint. */
+    public Settlement withCheckpointUse(@Nullable CheckpointUse use) {
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak,
+                toolUse, use);
     }
 
     /** The tokens tool trimming kept out of this turn's prompt; 0 without any. */

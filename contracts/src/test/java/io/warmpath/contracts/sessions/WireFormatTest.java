@@ -56,9 +56,9 @@ class WireFormatTest {
 
     @Test
     void cachedTokensCannotExceedThePrompt() {
-        assertThat(fields(validator.validate(new Settlement(10L, 11L, 1L, null, null, null, null, null))))
+        assertThat(fields(validator.validate(new Settlement(10L, 11L, 1L, null, null, null, null, null, null))))
                 .containsExactly("cachedTokensWithinPrompt");
-        assertThat(validator.validate(new Settlement(10L, 10L, 1L, null, null, null, null, null))).isEmpty();
+        assertThat(validator.validate(new Settlement(10L, 10L, 1L, null, null, null, null, null, null))).isEmpty();
     }
 
     @Test

@@ -97,6 +97,8 @@ public final class StubSessionService implements AutoCloseable {
     private volatile Set<String> staleTools = Set.of();
     private volatile int toolSetStatus;
     private final Map<String, List<String>> toolSets = new ConcurrentHashMap<>();
+    private final Map<String, Integer> checkpointLimits = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> checkpoints = new ConcurrentHashMap<>();
     private final AtomicInteger toolSetCalls = new AtomicInteger();
 
     private StubSessionService() {
@@ -275,6 +277,8 @@ public final class StubSessionService implements AutoCloseable {
         staleTools = Set.of();
         toolSetStatus = 0;
         toolSets.clear();
+        checkpointLimits.clear();
+        checkpoints.clear();
         synchronized (calls) {
             test++;
             calls.clear();
@@ -294,6 +298,18 @@ public final class StubSessionService implements AutoCloseable {
     /** Decides a session's tool set, as its first turn with tools would: resolutions name these trimmed tools. */
     public void decideToolSet(String sessionId, List<String> trimmed) {
         toolSets.put(sessionId, List.copyOf(trimmed));
+    }
+
+    // Checkpoints.
+
+    /** Makes a session checkpoint ({@code context_policy: checkpoint}) below this context limit. */
+    public void checkpointing(String sessionId, int maxContextTokens) {
+        checkpointLimits.put(sessionId, maxContextTokens);
+    }
+
+    /** The session's stored checkpoint, if a cell stored one. */
+    public java.util.Optional<JsonNode> checkpointOf(String sessionId) {
+        return java.util.Optional.ofNullable(checkpoints.get(sessionId));
     }
 
     /** Answers every tool-set call with this status and an error (0: answers normally). */
@@ -487,9 +503,38 @@ public final class StubSessionService implements AutoCloseable {
             bind(exchange);
         } else if (path.endsWith("/tool-set")) {
             toolSet(exchange);
+        } else if (path.endsWith("/context") || path.endsWith("/checkpoint")) {
+            context(exchange);
         } else {
             reserve(exchange);
         }
+    }
+
+    /** {@code GET .../context} and {@code PUT .../checkpoint}, first writer from each state wins. */
+    private void context(HttpExchange exchange) throws IOException {
+        pause();
+        String[] parts = exchange.getRequestURI().getPath().split("/");
+        String sessionId = parts[3];
+        Integer limit = checkpointLimits.get(sessionId);
+        if (exchange.getRequestURI().getPath().endsWith("/context")) {
+            ObjectNode body = JSON.createObjectNode().put("context_policy", limit == null ? "refuse" : "checkpoint");
+            body.put("max_context_tokens", limit);
+            body.set("checkpoint", checkpoints.get(sessionId));
+            json(exchange, 200, JSON.writeValueAsString(body));
+            return;
+        }
+        if (limit == null) {
+            json(exchange, 409, errorJson("not checkpointing", "invalid_request_error", "checkpoints_off"));
+            return;
+        }
+        ObjectNode offered = (ObjectNode) JSON.readTree(exchange.getRequestBody().readAllBytes());
+        offered.put("created_at", java.time.Instant.now().toString());
+        JsonNode stored = checkpoints.compute(sessionId, (id, current) -> {
+            int covered = current == null ? 0 : current.path("covered_messages").asInt();
+            return offered.path("previous_covered").asInt() == covered
+                    && offered.path("covered_messages").asInt() > covered ? offered : current;
+        });
+        json(exchange, 200, JSON.writeValueAsString(stored));
     }
 
     private void toolSet(HttpExchange exchange) throws IOException {

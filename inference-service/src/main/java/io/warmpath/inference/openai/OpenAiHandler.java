@@ -23,6 +23,8 @@ import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.contracts.sessions.PrefixBreak;
 import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.cell.InFlightRequests;
+import io.warmpath.inference.context.CheckpointTurn;
+import io.warmpath.inference.context.SessionCheckpoints;
 import io.warmpath.inference.engine.EngineMonitor;
 import io.warmpath.inference.openai.CompletionRequest.Endpoint;
 import io.warmpath.inference.policy.InvalidClaimsException;
@@ -106,6 +108,7 @@ class OpenAiHandler {
     private final PromptTokenCounter tokenCounter;
     private final PrefixWatch prefixWatch;
     private final ToolSets toolSets;
+    private final SessionCheckpoints checkpoints;
     private final SessionBudgetClient sessions;
     private final TurnLedger ledger;
     private final RegionCheck regionCheck;
@@ -122,8 +125,9 @@ class OpenAiHandler {
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
             TurnLedger ledger, RegionCheck regionCheck, CacheSalts cacheSalts, Transcripts transcripts,
-            PrefixWatch prefixWatch, ToolSets toolSets, CellProperties cell) {
+            PrefixWatch prefixWatch, ToolSets toolSets, SessionCheckpoints checkpoints, CellProperties cell) {
         this.prefixWatch = prefixWatch;
+        this.checkpoints = checkpoints;
         this.toolSets = toolSets;
         this.engine = engineWebClient;
         this.engineMonitor = engineMonitor;
@@ -224,8 +228,16 @@ class OpenAiHandler {
         return handledAsApi(callerOf(request).flatMap(caller -> readBody(request)
                 .map(body -> CompletionRequest.parse(endpoint, body, json, engineMonitor::contextLength))
                 .flatMap(completion -> turnTools(completion, request, caller)
-                        .flatMap(tools -> forward(completion, tools, request, caller, deadlineNanos)))),
+                        .flatMap(tools -> checkpointOf(completion, tools, caller)
+                                .flatMap(checkpoint -> forward(completion, tools, checkpoint, request, caller,
+                                        deadlineNanos))))),
                 endpoint.path());
+    }
+
+    /** A chat turn's body as its session's checkpoint shortens it; any other request's as it came. */
+    private Mono<CheckpointTurn> checkpointOf(CompletionRequest completion, TurnTools tools, Caller caller) {
+        return completion.endpoint() != Endpoint.CHAT ? Mono.just(CheckpointTurn.none(tools.body()))
+                : checkpoints.forTurn(caller.assertion(), caller.sessionsAssertion(), tools.body());
     }
 
     /** A chat turn's tools as its session's tool set trims them; any other request's body as it came. */
@@ -269,13 +281,16 @@ class OpenAiHandler {
                         + "without an assertion")));
     }
 
-    private Mono<ServerResponse> forward(CompletionRequest received, TurnTools tools, ServerRequest request,
-            Caller caller, long deadlineNanos) {
+    private Mono<ServerResponse> forward(CompletionRequest received, TurnTools tools, CheckpointTurn checkpoint,
+            ServerRequest request, Caller caller, long deadlineNanos) {
         Assertion assertion = caller.assertion();
         CompletionRequest completion = received.endpoint() == Endpoint.CHAT
                 ? received.withBody(prefixWatch.stableTools(String.valueOf(assertion.tenant()), assertion.session(),
-                        tools.body()))
+                        checkpoint.body()))
                 : received;
+        if (checkpoint.headerValue() != null) {
+            request.exchange().getResponse().getHeaders().set(WarmpathHeaders.CHECKPOINT, checkpoint.headerValue());
+        }
         if (tools.trimmedTools() > 0) {
             request.exchange().getResponse().getHeaders().set(WarmpathHeaders.TOOLS_TRIMMED,
                     Integer.toString(tools.trimmedTools()));
@@ -299,7 +314,8 @@ class OpenAiHandler {
         Optional<TurnBudget> turn = Optional.ofNullable(assertion.session()).map(sessionId -> new TurnBudget(
                 sessions, ledger, sessionId, String.valueOf(assertion.tenant()), caller.sessionsAssertion(),
                 servedModel(completion.model()), cellId, assertion.sessionLimited(),
-                tokenCounter.count(completion, headers -> forwardHeaders(request, headers)), prefixBreak, tools));
+                tokenCounter.count(completion, headers -> forwardHeaders(request, headers)), prefixBreak, tools,
+                checkpoint.use()));
         OptionalLong predictedCached = predictedCachedTokens(request);
         TurnTranscript transcript = transcripts.begin(assertion, caller.artifactsAssertion(), caller.policyAssertion(),
                 completion.endpoint().path(), completion.body(), engineBody.length);

@@ -8,6 +8,7 @@ import io.warmpath.contracts.sessions.PrefixBreak;
 import io.warmpath.contracts.sessions.RecordedTurn;
 import io.warmpath.contracts.sessions.Reservation;
 import io.warmpath.contracts.sessions.ReservationRequest;
+import io.warmpath.contracts.sessions.CheckpointUse;
 import io.warmpath.contracts.sessions.Settlement;
 import io.warmpath.inference.tools.TurnTools;
 import io.warmpath.inference.session.SessionBudgetClient;
@@ -48,6 +49,8 @@ final class TurnBudget {
     private final @Nullable PrefixBreak prefixBreak;
     /** What the turn offered, trimmed and called, recorded with its usage. */
     private final TurnTools tools;
+    /** What the turn did with its session's checkpoint, recorded with its usage. */
+    private final @Nullable CheckpointUse checkpoint;
     private final String requestId = UUID.randomUUID().toString();
     private final AtomicReference<Reservation> reservation = new AtomicReference<>();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -59,12 +62,14 @@ final class TurnBudget {
      * @param limited      whether the session has limits to reserve against, as the request's assertion says
      * @param promptTokens counts the prompt exactly (a call to the engine), when it is needed
      * @param tools        the turn's tools, whose use goes with its usage
+     * @param checkpoint   what the turn did with its session's checkpoint, if it has one
      */
     TurnBudget(SessionBudgetClient sessions, TurnLedger ledger, String sessionId, String tenant,
             @Nullable String assertion, String model, String cellId, boolean limited, Mono<Long> promptTokens,
-            @Nullable PrefixBreak prefixBreak, TurnTools tools) {
+            @Nullable PrefixBreak prefixBreak, TurnTools tools, @Nullable CheckpointUse checkpoint) {
         this.prefixBreak = prefixBreak;
         this.tools = tools;
+        this.checkpoint = checkpoint;
         this.sessions = sessions;
         this.ledger = ledger;
         this.sessionId = sessionId;
@@ -151,7 +156,7 @@ final class TurnBudget {
     /** The turn's usage, with its prefix break and tool use. */
     private Settlement settlement(long prompt, long cached, long completion, long ttftMs) {
         return Settlement.of(prompt, cached, completion, ttftMs, cellId, model).withPrefixBreak(prefixBreak)
-                .withToolUse(tools.use());
+                .withToolUse(tools.use()).withCheckpointUse(checkpoint);
     }
 
     /** The engine took the request and answered (or was still answering) when it ended without usage. */

@@ -9,9 +9,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import io.warmpath.contracts.errors.ErrorBody;
 import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.Checkpoint;
 import io.warmpath.contracts.sessions.RecordedTurn;
 import io.warmpath.contracts.sessions.Reservation;
 import io.warmpath.contracts.sessions.ReservationRequest;
+import io.warmpath.contracts.sessions.SessionContext;
 import io.warmpath.contracts.sessions.SessionServiceApi;
 import io.warmpath.contracts.sessions.Settlement;
 import io.warmpath.contracts.sessions.ToolSet;
@@ -135,6 +137,16 @@ public class SessionBudgetClient {
     public Mono<ToolSet> toolSet(String sessionId, String assertion, List<String> offered) {
         return Mono.defer(() -> sessions.toolSet(bearer(assertion), sessionId, new ToolSetRequest(offered)))
                 .timeout(timeout);
+    }
+
+    /** The session's context policy, limit and latest checkpoint; any failure is an error for the caller to judge. */
+    public Mono<SessionContext> context(String sessionId, String assertion) {
+        return Mono.defer(() -> sessions.context(bearer(assertion), sessionId)).timeout(timeout);
+    }
+
+    /** Stores a new checkpoint; answers the session's checkpoint after the call (a newer one may have won). */
+    public Mono<Checkpoint> storeCheckpoint(String sessionId, String assertion, Checkpoint checkpoint) {
+        return Mono.defer(() -> sessions.checkpoint(bearer(assertion), sessionId, checkpoint)).timeout(timeout);
     }
 
     /** Replaces a reservation by actual usage; in the background. */

@@ -105,6 +105,15 @@ class Reservations {
         return usage.prefixBreak() == null ? "" : usage.prefixBreak().section();
     }
 
+    /** As the scripts count it: {@code applied:<tokens removed>}, {@code mismatch:0}, or {@code ""}. */
+    private static String checkpointUse(Settlement usage) {
+        if (usage.checkpointUse() == null) {
+            return "";
+        }
+        return usage.checkpointUse().applied() ? "applied:" + usage.checkpointUse().tokensRemoved()
+                : usage.checkpointUse().mismatch() ? "mismatch:0" : "";
+    }
+
     private static long breakPosition(Settlement usage) {
         return usage.prefixBreak() == null ? 0 : usage.prefixBreak().tokenPosition();
     }
@@ -122,7 +131,7 @@ class Reservations {
         List<?> reply = scripts.runReplicated(SETTLE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
                 reservationId, request.promptTokens(), request.cached(), request.completionTokens(), cost,
                 request.ttftMs(), properties.ttftSamples(), breakSection(request), breakPosition(request),
-                request.trimmedToolTokens());
+                request.trimmedToolTokens(), checkpointUse(request));
         return switch (String.valueOf(reply.getFirst())) {
             case "settled" -> {
                 toolTrimming.recordUse(tenant, sessionId, request.toolUse());
@@ -155,7 +164,7 @@ class Reservations {
         String outcome = scripts.runReplicated(RECORD, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
                 turnId, properties.reservationTtl().toMillis(), usage.promptTokens(), usage.cached(),
                 usage.completionTokens(), cost, usage.ttftMs(), properties.ttftSamples(), breakSection(usage),
-                breakPosition(usage), usage.trimmedToolTokens());
+                breakPosition(usage), usage.trimmedToolTokens(), checkpointUse(usage));
         return switch (String.valueOf(outcome)) {
             case "recorded" -> {
                 metrics.recorded();

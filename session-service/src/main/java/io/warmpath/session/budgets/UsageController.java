@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.warmpath.session.Usd;
+import io.warmpath.session.context.Checkpoints;
 import io.warmpath.session.redis.RedisKeys;
 import io.warmpath.session.tools.ToolSetReport;
 import io.warmpath.session.tools.ToolTrimming;
@@ -26,8 +27,11 @@ class UsageController {
     private final Sessions sessions;
     private final StringRedisTemplate redis;
     private final ToolTrimming toolTrimming;
+    private final Checkpoints checkpoints;
 
-    UsageController(Sessions sessions, StringRedisTemplate redis, ToolTrimming toolTrimming) {
+    UsageController(Sessions sessions, StringRedisTemplate redis, ToolTrimming toolTrimming,
+            Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.toolTrimming = toolTrimming;
         this.sessions = sessions;
         this.redis = redis;
@@ -39,7 +43,8 @@ class UsageController {
         List<String> ttft = redis.opsForList().range(RedisKeys.ttftSamples(id), 0, -1);
         long[] samples = ttft == null ? new long[0] : ttft.stream().mapToLong(Long::parseLong).toArray();
         List<Object> breaks = redis.opsForHash().multiGet(RedisKeys.session(id), PrefixBreaks.FIELDS);
-        return Usage.of(session, samples, PrefixBreaks.of(breaks), toolTrimming.report(id));
+        return Usage.of(session, samples, PrefixBreaks.of(breaks), toolTrimming.report(id),
+                checkpoints.report(session));
     }
 
     /**
@@ -49,10 +54,10 @@ class UsageController {
     record Usage(String sessionId, long turns, long promptTokens, long cachedTokens, long completionTokens,
             BigDecimal costUsd, @Nullable Double cacheHitRatio, @Nullable Long ttftP50Ms, @Nullable Long ttftP95Ms,
             long reservedTokens, BigDecimal reservedCostUsd, Remaining budgets, PrefixBreaks prefixBreaks,
-            ToolSetReport toolTrimming) {
+            ToolSetReport toolTrimming, Checkpoints.Report checkpoints) {
 
         static Usage of(SessionRecord session, long[] ttftSamples, PrefixBreaks prefixBreaks,
-                ToolSetReport toolTrimming) {
+                ToolSetReport toolTrimming, Checkpoints.Report checkpoints) {
             Ledger ledger = session.ledger();
             Double hitRatio = ledger.promptTokens() == 0 ? null
                     : (double) ledger.cachedTokens() / ledger.promptTokens();
@@ -60,7 +65,7 @@ class UsageController {
                     ledger.completionTokens(), Usd.fromNanos(ledger.costNanos()), hitRatio,
                     Percentiles.nearestRank(ttftSamples, 0.50), Percentiles.nearestRank(ttftSamples, 0.95),
                     ledger.reservedTokens(), Usd.fromNanos(ledger.reservedCostNanos()),
-                    Remaining.of(session.budgets(), ledger), prefixBreaks, toolTrimming);
+                    Remaining.of(session.budgets(), ledger), prefixBreaks, toolTrimming, checkpoints);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.warmpath.session.sessions;
 
+import io.warmpath.contracts.sessions.SessionContext;
+import jakarta.validation.constraints.AssertTrue;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -17,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  * @param budgets    optional limits
  * @param recordTranscript whether each turn's request and answer is stored as a transcript artifact (redacted for
  *                   the data class), when policy allows it for the session's data class; default false
+ * @param contextPolicy {@code refuse} (default: a turn over {@code max_context_tokens} is refused) or
+ *                   {@code checkpoint} (the oldest turns are summarized before the session reaches it); checkpoint
+ *                   needs {@code budgets.max_context_tokens} and a public or internal session, since its history
+ *                   goes to the summarization model
  */
 record CreateSessionRequest(
         @NotNull(message = WORKFLOW_PROBLEM) @Pattern(regexp = "[a-z0-9._-]{1,64}", message = WORKFLOW_PROBLEM)
@@ -27,7 +34,8 @@ record CreateSessionRequest(
         @Nullable String region,
         @Range(min = 60, max = 604_800, message = "must be between {min} and {max}") @Nullable Integer ttlSeconds,
         @Valid @Nullable Budgets budgets,
-        @Nullable Boolean recordTranscript) {
+        @Nullable Boolean recordTranscript,
+        @Pattern(regexp = "refuse|checkpoint", message = "must be refuse or checkpoint") @Nullable String contextPolicy) {
 
     static final String DEFAULT_DATA_CLASS = "internal";
     private static final int DEFAULT_TTL_SECONDS = 3600;
@@ -38,7 +46,20 @@ record CreateSessionRequest(
     CreateSessionRequest withDefaults() {
         return new CreateSessionRequest(workflow, dataClass == null ? DEFAULT_DATA_CLASS : dataClass, region,
                 ttlSeconds == null ? DEFAULT_TTL_SECONDS : ttlSeconds, budgets == null ? Budgets.UNLIMITED : budgets,
-                Boolean.TRUE.equals(recordTranscript));
+                Boolean.TRUE.equals(recordTranscript), contextPolicy == null ? SessionContext.REFUSE : contextPolicy);
+    }
+
+    /** Whether the session's oldest turns are summarized as it nears its context limit. */
+    boolean checkpoints() {
+        return SessionContext.CHECKPOINT.equals(contextPolicy);
+    }
+
+    /** Bean validation: a checkpoint needs a context limit to aim below, and data the summarizer may receive. */
+    @AssertTrue(message = "checkpoint needs budgets.max_context_tokens and a public or internal session (the "
+            + "session's history goes to the summarization model)")
+    boolean isContextPolicy() {
+        return !checkpoints() || budgets != null && budgets.maxContextTokens() != null
+                && (dataClass == null || "public".equals(dataClass) || "internal".equals(dataClass));
     }
 
     /** Whether the session records its transcript. */

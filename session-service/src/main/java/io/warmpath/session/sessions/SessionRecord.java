@@ -1,5 +1,7 @@
 package io.warmpath.session.sessions;
 
+import io.warmpath.contracts.sessions.SessionContext;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * (cell, model, bound at, epoch, last prompt tokens); ledger {@code n pt ct ot uc} (turns, prompt, cached,
  * completion tokens, cost), open reservations {@code rt rc} (tokens, cost) and {@code tr} ({@code 1}: its turns are
  * recorded as transcripts); tool trimming {@code tt} (the trimmed tool names, newline-separated; present once decided)
- * and {@code tk} (prompt tokens trimming saved).
+ * and {@code tk} (prompt tokens trimming saved); context {@code cp} ({@code c}: checkpoint), the latest checkpoint
+ * {@code ck} (its JSON) and {@code ckn} (messages it covers), and counts {@code ckc ckt cka ckr ckm} (checkpoints
+ * made, when the latest was, turns it was applied to, tokens it removed, turns whose history did not match).
  */
 public record SessionRecord(
         String id,
@@ -36,10 +40,15 @@ public record SessionRecord(
         @Nullable Binding binding,
         Ledger ledger,
         boolean recordTranscript,
-        List<String> trimmedTools) {
+        List<String> trimmedTools,
+        String contextPolicy) {
 
     /** The hash field that marks a session whose turns are recorded. */
     static final String RECORD_TRANSCRIPT = "tr";
+    /** The hash field of the session's context policy: {@link #CHECKPOINT_POLICY}, or absent for refuse. */
+    public static final String CONTEXT_POLICY = "cp";
+    public static final String CHECKPOINT_POLICY = "c";
+
     /** The hash field of the session's decided tool set: its trimmed tools ({@link #trimmedToolsField}). */
     public static final String TRIMMED_TOOLS = "tt";
     /** The hash field of the prompt tokens the session's tool trimming saved. */
@@ -72,7 +81,8 @@ public record SessionRecord(
         return new SessionRecord(id, hash.get("t"), hash.get("o"), hash.get("w"),
                 DataClass.fromWire(hash.get("d")).wireName(), hash.get("r"),
                 hash.containsKey("k"), number(hash, "l"), Instant.ofEpochMilli(number(hash, "x")), budgets, binding,
-                ledger, "1".equals(hash.get(RECORD_TRANSCRIPT)), trimmedTools(hash.get(TRIMMED_TOOLS)));
+                ledger, "1".equals(hash.get(RECORD_TRANSCRIPT)), trimmedTools(hash.get(TRIMMED_TOOLS)),
+                CHECKPOINT_POLICY.equals(hash.get(CONTEXT_POLICY)) ? SessionContext.CHECKPOINT : SessionContext.REFUSE);
     }
 
     /** Whether any limit is set: its cell must then reserve before each turn. */

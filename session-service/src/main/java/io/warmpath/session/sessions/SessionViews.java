@@ -15,22 +15,25 @@ final class SessionViews {
 
     /** {@code POST /v1/sessions}: the only answer that ever carries the token. */
     record Created(String id, String affinityToken, Instant expiresAt, String workflow, String dataClass,
-            @Nullable String region, Budgets budgets, boolean implicit, boolean recordTranscript) {
+            @Nullable String region, Budgets budgets, boolean implicit, boolean recordTranscript,
+            String contextPolicy) {
 
         static Created of(SessionRecord session, String token) {
             return new Created(session.id(), token, session.expiresAt(), session.workflow(), session.dataClass(),
-                    session.region(), session.budgets(), session.implicit(), session.recordTranscript());
+                    session.region(), session.budgets(), session.implicit(), session.recordTranscript(),
+                    session.contextPolicy());
         }
     }
 
     /** {@code GET /v1/sessions/{id}}: the session without its token. */
     record Session(String id, @Nullable String workflow, String dataClass, @Nullable String region,
-            boolean implicit, Instant expiresAt, Budgets budgets, @Nullable Binding binding, boolean recordTranscript) {
+            boolean implicit, Instant expiresAt, Budgets budgets, @Nullable Binding binding, boolean recordTranscript,
+            String contextPolicy) {
 
         static Session of(SessionRecord session) {
             return new Session(session.id(), session.workflow(), session.dataClass(), session.region(),
                     session.implicit(), session.expiresAt(), session.budgets(), session.binding(),
-                    session.recordTranscript());
+                    session.recordTranscript(), session.contextPolicy());
         }
     }
 

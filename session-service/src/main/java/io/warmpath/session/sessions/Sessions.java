@@ -81,6 +81,9 @@ public class Sessions {
         if (request.recordsTranscript()) {
             fields.put(SessionRecord.RECORD_TRANSCRIPT, "1");
         }
+        if (request.checkpoints()) {
+            fields.put(SessionRecord.CONTEXT_POLICY, SessionRecord.CHECKPOINT_POLICY);
+        }
         SessionRecord.putBudgets(fields, request.budgets());
         SessionRecord session = open(tenant, request.ttlSeconds(), fields);
         // A fresh random token: nothing else can hold its lookup key.
