@@ -49,6 +49,11 @@ public final class WarmpathHeaders {
      * checkpoint summary instead, or {@code mismatch} when its history did not start with what the checkpoint covers.
      */
     public static final String CHECKPOINT = PREFIX + "checkpoint";
+    /**
+     * On a request for a routing alias ({@code auto}): the model chosen, the alternative and what the turn was expected
+     * to cost on each ({@code llama-3.1-8b-instruct; alternative=kimi-k2.5; expected-usd=...; alternative-usd=...}).
+     */
+    public static final String MODEL_ROUTE = PREFIX + "model-route";
     /** On a session's turn whose tool set left tools out: how many (the session's usage names them). */
     public static final String TOOLS_TRIMMED = PREFIX + "tools-trimmed";
 

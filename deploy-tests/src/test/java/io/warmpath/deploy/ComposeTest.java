@@ -53,22 +53,27 @@ class ComposeTest {
         int cell = ServiceConfiguration.of("inference-service").port();
 
         int artifacts = ServiceConfiguration.of("artifact-service").port();
-        for (String caller : List.of("gateway", "cell-1", "cell-2")) {
+        for (String caller : List.of("gateway", "cell-1", "cell-2", "cell-light")) {
             assertThat(command(caller)).anyMatch(arg -> arg.endsWith("=http://sessions:" + sessions))
                     .anyMatch(arg -> arg.endsWith("=http://policy:" + policy));
         }
         assertThat(command("gateway")).contains("--warmpath.gateway.artifacts.url=http://artifacts:" + artifacts);
         assertThat(command("artifacts")).contains("--warmpath.artifacts.policy-url=http://policy:" + policy);
         assertThat(command("sessions")).contains("--warmpath.session.policy.url=http://policy:" + policy);
-        for (String caller : List.of("cell-1", "cell-2")) {
+        for (String caller : List.of("cell-1", "cell-2", "cell-light")) {
             assertThat(command(caller)).contains("--warmpath.cell.transcripts.artifacts-url=http://artifacts:" + artifacts);
         }
         assertThat(command("cell-1")).contains("--warmpath.cell.engine-url=http://engine-1:8100");
-        assertThat(command("engine-1")).contains("--port=8100");
-        assertThat(command("engine-2")).contains("--port=8100");
+        assertThat(command("cell-light")).contains("--warmpath.cell.engine-url=http://engine-light:8100");
+        for (String engine : List.of("engine-1", "engine-2", "engine-light")) {
+            assertThat(command(engine)).contains("--port=8100");
+        }
+        // The light cell serves the model the gateway's routing alias chooses as light.
+        assertThat(command("engine-light")).contains("--served-model-name=llama-3.1-8b-instruct");
+        assertThat(command("gateway")).contains("--warmpath.gateway.models.routing.auto.light-model=llama-3.1-8b-instruct");
         assertThat(Chart.yaml().<List<Map<String, Object>>>load(read(Chart.ROOT.resolve("deploy/compose/cells.yaml"))))
                 .extracting(entry -> entry.get("uri"))
-                .containsExactly("http://cell-1:" + cell, "http://cell-2:" + cell);
+                .containsExactly("http://cell-1:" + cell, "http://cell-2:" + cell, "http://cell-light:" + cell);
     }
 
     @ParameterizedTest

@@ -470,14 +470,15 @@ class SessionSystemIT {
     void aCheckpointedSessionsLaterTurnsAreCachedAndItsEngineGetsFewerPromptTokensThanTheClientSent()
             throws Exception {
         JsonNode session = createSession(acmeSessions, "{\"workflow\":\"checkpoint-check\","
-                + "\"context_policy\":\"checkpoint\",\"budgets\":{\"max_context_tokens\":2500}}");
+                + "\"context_policy\":\"checkpoint\",\"budgets\":{\"max_context_tokens\":5000}}");
         String token = session.path("affinity_token").asString();
         Conversation conversation = new Conversation(MODEL, "You are checkpoint-agent. Answer briefly.");
         Reply before = null;
         Reply checkpointed = null;
-        // About 130 tokens a turn: past 0.75 of the limit after some 14 turns, when the first checkpoint is made in
-        // the background; a later turn is sent with it.
-        for (int turn = 0; turn < 40 && checkpointed == null; turn++) {
+        // About 130 tokens a turn (some 170 as the cell counts, a third of the bytes): past 0.75 of the limit after
+        // some 22 turns, when the first checkpoint is made in the background; a later turn is sent with it, and the
+        // next checkpoint is a dozen turns away.
+        for (int turn = 0; turn < 60 && checkpointed == null; turn++) {
             Reply reply = gateway.chat(acmeSessions, token, conversation.turn("Step " + turn + ": "
                     + "the deploy log shows the migration timing out on the orders table again. ".repeat(6)));
             assertThat(reply.status()).as(reply.body()).isEqualTo(200);
@@ -515,6 +516,49 @@ class SessionSystemIT {
         assertThat(checkpoints.path("count").asLong()).isPositive();
         assertThat(checkpoints.path("turns_applied").asLong()).isGreaterThanOrEqualTo(2);
         assertThat(checkpoints.path("tokens_removed").asLong()).isPositive();
+    }
+
+    @Test
+    @Order(60) // after scale-out, which counts the default model's cells
+    void autoTakesTheCheaperModelOnlyWhereTheCostRuleSaysSo() throws Exception {
+        stack.addLightCell();
+        String system = GatewayClient.systemPrompt("routing-agent");
+
+        // A cold turn: no cache anywhere, and the light model's price wins.
+        Reply cold = gateway.chat(acme, null, routed(new Conversation(MODEL, system).turn("Which test is flaky?")));
+        assertThat(cold.status()).as(cold.body()).isEqualTo(200);
+        assertThat(cold.headers().get(WarmpathHeaders.MODEL_ROUTE).getFirst())
+                .startsWith(WarmpathStack.LIGHT_MODEL + "; alternative=" + MODEL);
+        assertThat(cold.json().path("model").asString()).isEqualTo(WarmpathStack.LIGHT_MODEL);
+
+        // A session warm on the default model: its cached prompt costs less there than the light model's cold one.
+        JsonNode session = createSession(acmeSessions, "{\"workflow\":\"routing-check\"}");
+        String token = session.path("affinity_token").asString();
+        Conversation conversation = new Conversation(MODEL, system);
+        for (String question : List.of("Which test is flaky?", "Since when?")) {
+            Reply warmUp = gateway.chat(acmeSessions, token, conversation.turn(question));
+            assertThat(warmUp.status()).as(warmUp.body()).isEqualTo(200);
+            assertThat(warmUp.headers()).as("a model named is never rerouted")
+                    .doesNotContainKey(WarmpathHeaders.MODEL_ROUTE);
+            conversation.answered(warmUp);
+        }
+        Reply warm = gateway.chat(acmeSessions, token, routed(conversation.turn("Fix it.")));
+        assertThat(warm.status()).as(warm.body()).isEqualTo(200);
+        String route = warm.headers().get(WarmpathHeaders.MODEL_ROUTE).getFirst();
+        assertThat(route).startsWith(MODEL + "; alternative=" + WarmpathStack.LIGHT_MODEL);
+        assertThat(warm.json().path("model").asString()).isEqualTo(MODEL);
+        assertThat(warm.cachedTokens()).as("it stayed where its cache is").isPositive();
+
+        // The client says the turn is heavy: the default model, whatever the prices.
+        Reply heavy = gateway.post("/v1/chat/completions", acme, Map.of(WarmpathHeaders.WORKLOAD_CLASS, "heavy"),
+                GatewayClient.JSON.writeValueAsString(routed(new Conversation(MODEL, system).turn("Refactor it."))));
+        assertThat(heavy.status()).as(heavy.body()).isEqualTo(200);
+        assertThat(heavy.headers().get(WarmpathHeaders.MODEL_ROUTE).getFirst()).startsWith(MODEL + ";");
+    }
+
+    /** The turn, for the routing alias instead of a model. */
+    private static ObjectNode routed(ObjectNode turn) {
+        return turn.put("model", WarmpathStack.ROUTING_ALIAS);
     }
 
     /** A conversation that offers three long tools: read_log, run_job and deploy. */

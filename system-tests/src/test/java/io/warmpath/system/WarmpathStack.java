@@ -62,6 +62,11 @@ final class WarmpathStack implements AutoCloseable {
     /**
      * @param name names the directory, under {@code target/system-logs}, that keeps every service's log
      */
+    /** The small, cheap model of the routing alias {@value #ROUTING_ALIAS} ({@link #addLightCell()} serves it). */
+    static final String LIGHT_MODEL = "llama-3.1-8b-instruct";
+    /** The gateway's routing alias: {@link #MODEL} or {@link #LIGHT_MODEL}, whichever a turn costs less on. */
+    static final String ROUTING_ALIAS = "auto";
+
     /** The tenant the cells' checkpoint summaries are asked as. */
     static final String CHECKPOINTS_TENANT = "warmpath-checkpoints";
 
@@ -156,6 +161,16 @@ final class WarmpathStack implements AutoCloseable {
         return cellId;
     }
 
+    /** Starts a cell of {@link #LIGHT_MODEL} and waits until it is routed to; returns its id. */
+    String addLightCell() throws Exception {
+        String cellId = "cell-" + (cells.size() + 1);
+        launchCell(cellId, LIGHT_MODEL);
+        cells.get(cellId).awaitReady(STARTUP);
+        writeCellsFile();
+        awaitHealthyCells(cells.size());
+        return cellId;
+    }
+
     /** Stops one cell's inference-service, leaving its engine up: the gateway must route around it. */
     void stopCell(String cellId) throws InterruptedException {
         cells.get(cellId).close();
@@ -207,7 +222,9 @@ final class WarmpathStack implements AutoCloseable {
                 // Rate limits are shared through the stack's Redis; RateLimitSystemIT's tenants have tight ones.
                 "--spring.data.redis.port=" + redisPort,
                 "--warmpath.gateway.limits.tenants." + RATE_LIMITED_TENANT + ".requests-per-minute=4",
-                "--warmpath.gateway.limits.tenants." + TOKEN_LIMITED_TENANT + ".tokens-per-minute=3000");
+                "--warmpath.gateway.limits.tenants." + TOKEN_LIMITED_TENANT + ".tokens-per-minute=3000",
+                "--warmpath.gateway.models.routing." + ROUTING_ALIAS + ".default-model=" + MODEL,
+                "--warmpath.gateway.models.routing." + ROUTING_ALIAS + ".light-model=" + LIGHT_MODEL);
     }
 
     /** policy-service ships its audit records to the audit bucket, quickly enough for a test to wait for them. */
@@ -237,9 +254,14 @@ final class WarmpathStack implements AutoCloseable {
     }
 
     private void launchCell(String cellId) throws IOException {
+        launchCell(cellId, MODEL);
+    }
+
+    private void launchCell(String cellId, String model) throws IOException {
         int enginePort = ServiceProcess.freePort();
         engines.put(cellId, ServiceProcess.start(logs, "engine-" + cellId, "engine-sim", enginePort, enginePort,
-                List.of("--port=" + enginePort, "--served-model-name=" + MODEL, "--time-scale=" + timeScale,
+                List.of("--port=" + enginePort, "--served-model-name=" + model,
+                        "--time-scale=" + timeScale,
                         // WarmpathSystemIT injects engine faults; the admin API is off by default.
                         "--engine.admin.enabled=true")));
         ServiceProcess cell = service(cellId, "inference-service", verifiesAssertions(
@@ -258,7 +280,7 @@ final class WarmpathStack implements AutoCloseable {
                 "--warmpath.cell.checkpoints.model=" + MODEL));
         cells.put(cellId, cell);
         cellEntries.add("{\"uri\": \"http://127.0.0.1:" + cell.port() + "\", \"cell-id\": \"" + cellId
-                + "\", \"model\": \"" + MODEL + "\", \"region\": \"local\"}");
+                + "\", \"model\": \"" + model + "\", \"region\": \"local\"}");
     }
 
     /** A Warmpath service on free ports, its actuator on a port of its own, as deployed. */

@@ -22,6 +22,7 @@ import io.warmpath.bench.online.StreamedAnswer;
 import io.warmpath.bench.report.Percentiles;
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.enginesim.engine.ModelProfile;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -105,6 +106,14 @@ public final class LeversCommand implements Callable<Integer> {
             description = "The outgrowing sessions' max_context_tokens (default: ${DEFAULT-VALUE}).")
     private int maxContextTokens;
 
+    @Option(names = "--light-model", paramLabel = "M", defaultValue = "llama-3.1-8b-instruct",
+            description = "The routing alias's light model (default: ${DEFAULT-VALUE}).")
+    private String lightModel;
+
+    @Option(names = "--routing-alias", paramLabel = "A", defaultValue = "auto",
+            description = "The gateway's routing alias between --model and --light-model (default: ${DEFAULT-VALUE}).")
+    private String routingAlias;
+
     @Option(names = "--trim-window", paramLabel = "N", defaultValue = "200",
             description = "session-service's warmpath.session.tool-trimming.window: the turns of history the "
                     + "unused-tools workflow gets before its measured sessions (default: ${DEFAULT-VALUE}).")
@@ -149,7 +158,74 @@ public final class LeversCommand implements Callable<Integer> {
             out.println(control.row("control"));
         }
         outgrowing(run, prices);
+        lightTurns(run);
         return 0;
+    }
+
+    /** How a client picks the model of each turn. */
+    private enum Routing {
+        /** Every turn names the default model. */
+        ALWAYS_DEFAULT,
+        /** Light turns name the light model, the others the default one: routing by class, blind to the cache. */
+        CLASS_ONLY,
+        /** Every turn names the routing alias; heavy turns say so ({@code x-workload-class: heavy}). */
+        COST_AWARE;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * The light-turns scenario: agent sessions where every fourth turn is heavy (128 completion tokens) and the others
+     * light (8), as three arms of the treated tenant, turn by turn in rotating order. Each turn is priced at the model
+     * that served it.
+     */
+    private void lightTurns(String run) {
+        String workflow = "levers-" + run + "-light-turns";
+        Map<Routing, Tally> tallies = new EnumMap<>(Routing.class);
+        Map<Routing, int[]> lightServed = new EnumMap<>(Routing.class);
+        for (Routing routing : Routing.values()) {
+            tallies.put(routing, new Tally());
+            lightServed.put(routing, new int[1]);
+        }
+        for (int session = 0; session < sessions; session++) {
+            List<ObjectNode> history = new ArrayList<>();
+            for (int turn = 0; turn < turns; turn++) {
+                boolean heavy = turn % 4 == 3;
+                history.add(message("user", words("Turn " + turn + " of routed session " + session, 60)));
+                for (int i = 0; i < Routing.values().length; i++) {
+                    Routing routing = Routing.values()[(session + turn + i) % Routing.values().length];
+                    ObjectNode body = JSON.createObjectNode().put("max_tokens", heavy ? 128 : 8)
+                            .put("ignore_eos", true).put("stream", true);
+                    String requested = switch (routing) {
+                        case ALWAYS_DEFAULT -> model;
+                        case CLASS_ONLY -> heavy ? model : lightModel;
+                        case COST_AWARE -> routingAlias;
+                    };
+                    body.put("model", requested);
+                    body.putObject("stream_options").put("include_usage", true);
+                    ArrayNode messages = body.putArray("messages");
+                    messages.add(message("system", words("You are routed agent " + session + " of the levers bench "
+                            + "(light-turns); triage the build and answer briefly", 400)));
+                    history.forEach(messages::add);
+                    Sent sent = send(token, workflow + "-" + routing.label() + "-" + session, workflow, body,
+                            heavy ? Map.of(WarmpathHeaders.WORKLOAD_CLASS, "heavy") : Map.of());
+                    String served = sent.routedModel() != null ? sent.routedModel() : requested;
+                    tallies.get(routing).add(sent, ModelProfile.named(served).orElse(ModelProfile.KIMI_K2_5));
+                    lightServed.get(routing)[0] += sent.ok() && served.equals(lightModel) ? 1 : 0;
+                }
+                history.add(message("assistant", "Step " + turn + " is triaged; the next step reads the log."));
+            }
+        }
+        out.printf(Locale.ROOT, "%n### light-turns%n%n%d sessions x %d turns per arm, every fourth turn heavy; the "
+                + "routing alias %s chooses between %s and %s%n%n", sessions, turns, routingAlias, model, lightModel);
+        out.println("| routing | turns | failed | hit ratio | prompt tokens | cached tokens | cost / 1,000 turns USD "
+                + "| TTFT p50 ms | TTFT p95 ms | turns on the light model |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Routing routing : Routing.values()) {
+            out.println(tallies.get(routing).routingRow(routing.label(), lightServed.get(routing)[0]));
+        }
     }
 
     /** How a client whose session outgrows its context goes on. */
@@ -358,13 +434,19 @@ public final class LeversCommand implements Callable<Integer> {
     }
 
     private Sent send(String bearer, String affinity, String workflow, ObjectNode body) {
-        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/chat/completions"))
+        return send(bearer, affinity, workflow, body, Map.of());
+    }
+
+    private Sent send(String bearer, String affinity, String workflow, ObjectNode body, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(gateway.resolve("/v1/chat/completions"))
                 .timeout(Duration.ofMinutes(2))
                 .header("authorization", "Bearer " + bearer)
                 .header("content-type", "application/json")
                 .header(WarmpathHeaders.SESSION_AFFINITY, affinity)
-                .header(WarmpathHeaders.WORKFLOW, workflow)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+                .header(WarmpathHeaders.WORKFLOW, workflow);
+        headers.forEach(builder::header);
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build();
         long start = System.nanoTime();
         try {
             HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
@@ -380,7 +462,9 @@ public final class LeversCommand implements Callable<Integer> {
                     usage.path("prompt_tokens_details").path("cached_tokens").asLong(),
                     usage.path("completion_tokens").asLong(), answer.ttftMillis(), broke, trimmed,
                     response.headers().firstValue(WarmpathHeaders.CHECKPOINT).filter(v -> v.matches("\\d+"))
-                            .isPresent());
+                            .isPresent(),
+                    response.headers().firstValue(WarmpathHeaders.MODEL_ROUTE).map(v -> v.split(";")[0].strip())
+                            .orElse(null));
         } catch (IOException | RuntimeException failed) {
             return Sent.failed(0);
         } catch (InterruptedException interrupted) {
@@ -404,10 +488,10 @@ public final class LeversCommand implements Callable<Integer> {
 
     /** One turn's answer: its status (0 when none came) and what its usage and headers said. */
     private record Sent(int status, long promptTokens, long cachedTokens, long completionTokens, double ttftMillis,
-            boolean prefixBreak, int toolsTrimmed, boolean checkpointed) {
+            boolean prefixBreak, int toolsTrimmed, boolean checkpointed, @Nullable String routedModel) {
 
         static Sent failed(int status) {
-            return new Sent(status, 0, 0, 0, 0, false, 0, false);
+            return new Sent(status, 0, 0, 0, 0, false, 0, false, null);
         }
 
         boolean ok() {
@@ -453,6 +537,14 @@ public final class LeversCommand implements Callable<Integer> {
         /** Cost that comes with these turns but is no turn's (summaries). */
         void addOverhead(double usd) {
             cost += usd;
+        }
+
+        String routingRow(String routing, int onLight) {
+            Percentiles latency = Percentiles.of(ttft.stream().mapToDouble(Double::doubleValue).toArray());
+            int served = turns - failed;
+            return String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %,d | %,d | %.2f | %.1f | %.1f | %d |", routing,
+                    turns, failed, prompt == 0 ? 0 : (double) cached / prompt, prompt, cached,
+                    served == 0 ? 0 : cost / served * 1000, latency.at(50), latency.at(95), onLight);
         }
 
         String outgrowingRow(String arm) {

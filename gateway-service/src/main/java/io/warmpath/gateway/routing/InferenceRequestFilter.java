@@ -1,6 +1,9 @@
 package io.warmpath.gateway.routing;
 
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,7 +12,9 @@ import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.Binding;
 import io.warmpath.gateway.limits.RateLimiter;
+import io.warmpath.gateway.models.CostAwareRouting;
 import io.warmpath.gateway.policy.DataScope;
 import io.warmpath.gateway.policy.RegionGuard;
 import io.warmpath.gateway.security.Caller;
@@ -68,12 +73,15 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
     private final TenantDirectory tenants;
     private final RegionGuard regionGuard;
     private final RateLimiter rateLimiter;
+    private final CostAwareRouting modelRouting;
     private final Counter routedStatelessly;
     private final Counter failedClosed;
 
     InferenceRequestFilter(SessionDirectory sessions, TenantDirectory tenants, RegionGuard regionGuard,
-            RateLimiter rateLimiter, RequestFieldsProperties requestFields, MeterRegistry meters) {
+            RateLimiter rateLimiter, CostAwareRouting modelRouting, RequestFieldsProperties requestFields,
+            MeterRegistry meters) {
         this.rateLimiter = rateLimiter;
+        this.modelRouting = modelRouting;
         this.reader = new InferenceRequestReader(new RequestFields(requestFields.allow()));
         this.sessions = sessions;
         this.tenants = tenants;
@@ -114,21 +122,56 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
         });
     }
 
-    private Mono<Void> route(ServerWebExchange exchange, GatewayFilterChain chain, Caller caller, RoutingTarget target,
-            int bodyBytes) {
-        String affinity = target.affinity();
+    private Mono<Void> route(ServerWebExchange received, GatewayFilterChain chain, Caller caller,
+            RoutingTarget requested, int bodyBytes) {
+        String affinity = requested.affinity();
         if (affinity == null) {
+            ServerWebExchange exchange = routedModel(received, caller, requested, bodyBytes, null);
+            RoutingTarget target = exchange.getRequiredAttribute(RoutingTarget.ATTRIBUTE);
             return tenantScope(caller)
                     .flatMap(scope -> regionGuard.admit(exchange, caller, target.model(), scope))
                     .flatMap(chain::filter);
         }
+        ServerWebExchange exchange = received;
+        RoutingTarget target = requested;
         tenants.learn(caller.tenant());
         return sessions.resolve(caller, affinity, header(exchange, WarmpathHeaders.WORKFLOW))
                 .flatMap(resolution -> routeSession(exchange, chain, caller, affinity, target, bodyBytes, resolution));
     }
 
-    private Mono<Void> routeSession(ServerWebExchange exchange, GatewayFilterChain chain, Caller caller,
-            String affinity, RoutingTarget target, int bodyBytes, Resolution resolution) {
+    /**
+     * The exchange with its model chosen, when the request names a routing alias: the body names the model the
+     * routing chose and the routing target is for it, and the response says why ({@link WarmpathHeaders#MODEL_ROUTE}).
+     * Any other request's exchange as it was.
+     */
+    private ServerWebExchange routedModel(ServerWebExchange exchange, Caller caller, RoutingTarget target,
+            int bodyBytes, @Nullable Binding binding) {
+        if (target.model() == null) {
+            return exchange;
+        }
+        Map<String, Long> held = new HashMap<>(target.affinity() == null ? Map.of()
+                : sessions.heldPromptsByModel(caller, target.affinity()));
+        if (binding != null && binding.model() != null) {
+            held.merge(binding.model(), binding.promptTokensHeld(), Math::max);
+        }
+        Optional<CostAwareRouting.Decision> decision = modelRouting.decide(target.model(), caller.tenant(),
+                header(exchange, WarmpathHeaders.WORKLOAD_CLASS), SessionTurn.estimatePromptTokens(bodyBytes),
+                target.completionTokens(), held);
+        if (decision.isEmpty()) {
+            return exchange;
+        }
+        exchange.getResponse().getHeaders().set(WarmpathHeaders.MODEL_ROUTE, decision.get().headerValue());
+        exchange.getAttributes().put(RoutingTarget.ATTRIBUTE, target.withModel(decision.get().model()));
+        return CachedBodies.withBody(exchange, InferenceRequestReader.withModel(CachedBodies.cachedBody(exchange),
+                decision.get().model()));
+    }
+
+    private Mono<Void> routeSession(ServerWebExchange received, GatewayFilterChain chain, Caller caller,
+            String affinity, RoutingTarget requested, int bodyBytes, Resolution resolution) {
+        ServerWebExchange exchange = resolution instanceof Resolution.Found found
+                ? routedModel(received, caller, requested, bodyBytes, found.session().binding())
+                : routedModel(received, caller, requested, bodyBytes, null);
+        RoutingTarget target = exchange.getRequiredAttribute(RoutingTarget.ATTRIBUTE);
         return switch (resolution) {
             case Resolution.Found found -> {
                 // Tokens rotate, so a token session is placed by its id; an implicit one keeps the key it has when

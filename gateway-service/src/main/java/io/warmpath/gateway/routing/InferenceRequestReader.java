@@ -13,6 +13,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads an inference request body once: validates what routing needs and derives the routing key.
@@ -109,6 +110,13 @@ final class InferenceRequestReader {
                     "must be a non-blank string of at most " + MAX_SESSION_KEY + " characters"));
         }
         return value.stringValue();
+    }
+
+    /** A body already read (a JSON object), naming another model. */
+    static byte[] withModel(byte[] body, String model) {
+        ObjectNode root = (ObjectNode) parse(body);
+        root.put("model", model);
+        return JSON.writeValueAsBytes(root);
     }
 
     private static JsonNode parse(byte[] body) {

@@ -24,6 +24,10 @@ record RoutingTarget(@Nullable String model, @Nullable String key, @Nullable Str
         this(model, key, null, null);
     }
 
+    RoutingTarget withModel(String newModel) {
+        return new RoutingTarget(newModel, key, affinity, completionTokens);
+    }
+
     RoutingTarget withKey(String newKey) {
         return new RoutingTarget(model, newKey, affinity, completionTokens);
     }

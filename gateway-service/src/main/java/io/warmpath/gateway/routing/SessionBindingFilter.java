@@ -59,10 +59,14 @@ class SessionBindingFilter implements GlobalFilter, Ordered {
                 // a cell that answered, and not with a 5xx, gets the binding. A refused connect errors instead, and
                 // the retry's own attempt decides again.
                 .doOnSuccess(done -> {
-                    if (choice != null && choice.decision().bindingChanged() && answered(exchange)) {
+                    if (choice == null || !answered(exchange)) {
+                        return;
+                    }
+                    if (choice.decision().bindingChanged()) {
                         sessions.storeBinding(turn.caller, turn.affinity, turn.session, choice.cellId(), turn.model,
                                 choice.reason());
                     }
+                    sessions.served(turn.caller, turn.affinity, choice.cellId(), turn.model, turn.estimatedPromptTokens);
                 });
     }
 

@@ -1,6 +1,8 @@
 package io.warmpath.gateway.sessions;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -10,6 +12,7 @@ import java.util.regex.Pattern;
 
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -57,6 +60,14 @@ public final class SessionDirectory {
 
     private final SessionClient client;
     private final AsyncLoadingCache<Key, Entry> nearCache;
+    /**
+     * Per session (tenant and affinity value), about how much prompt the last cell of each model that served it holds:
+     * a session that moved to another model is still warm on the one it left, for a while.
+     */
+    private final Cache<Key, Map<String, Long>> heldByModel;
+    /** How long a session's prompt is taken as held by a model's cell after its last turn there. */
+    private static final Duration HELD_PROMPTS_IDLE = Duration.ofHours(1);
+
     private final Ticker ticker;
     private final long ttlNanos;
     private final long lifetimeNanos;
@@ -79,6 +90,8 @@ public final class SessionDirectory {
                         Duration.ofNanos(Math.max(0, entry.resolvedAtNanos() + keepNanos(entry) - ticker.read()))))
                 .ticker(ticker)
                 .buildAsync(new Loader());
+        this.heldByModel = Caffeine.newBuilder().maximumSize(nearCacheSize).expireAfterAccess(HELD_PROMPTS_IDLE)
+                .ticker(ticker).build();
     }
 
     /**
@@ -247,6 +260,38 @@ public final class SessionDirectory {
     }
 
     /** Puts a binding into the near cache's entry for the session, unless the value names another session by now. */
+    /**
+     * Notes that a session's bound cell answered a turn of about {@code promptTokens}: its engine holds about that
+     * prompt now. The near cache has it at once, so the session's next turn is predicted (and its model routed) as
+     * warm as it is, rather than as warm as the last resolution said; an estimate never lowers what is known (a
+     * session's prompt grows from turn to turn), and session-service's exact count comes with the next refresh.
+     */
+    public void served(Caller caller, String affinity, String cellId, String model, long promptTokens) {
+        Key session = new Key(caller.tenant(), affinity, caller, null);
+        heldByModel.asMap().compute(session, (key, held) -> {
+            Map<String, Long> updated = held == null ? new HashMap<>() : new HashMap<>(held);
+            updated.put(model, promptTokens);
+            return Map.copyOf(updated);
+        });
+        nearCache.synchronous().asMap().computeIfPresent(session,
+                (key, known) -> known.resolution() instanceof Resolution.Found found
+                        && found.session().binding() != null && found.session().binding().cellId().equals(cellId)
+                        ? known.with(new Resolution.Found(found.session().withBinding(new Binding(cellId,
+                                found.session().binding().model(), found.session().binding().boundAt(),
+                                found.session().binding().epoch(),
+                                Math.max(promptTokens, found.session().binding().promptTokensHeld())))))
+                        : known);
+    }
+
+    /**
+     * About how many prompt tokens the last cell of each model that served the session (on this gateway) holds for
+     * it; empty when this gateway served it none.
+     */
+    public Map<String, Long> heldPromptsByModel(Caller caller, String affinity) {
+        Map<String, Long> held = heldByModel.getIfPresent(new Key(caller.tenant(), affinity, caller, null));
+        return held == null ? Map.of() : held;
+    }
+
     private void rebind(Key key, ResolvedSession session, Binding binding) {
         nearCache.synchronous().asMap().computeIfPresent(key, (k, known) ->
                 known.resolution() instanceof Resolution.Found found

@@ -2,6 +2,7 @@ package io.warmpath.gateway.sessions;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -199,6 +200,25 @@ class SessionDirectoryTest {
         assertThat(cached.binding().epoch()).isEqualTo(1);
         assertThat(cached.binding().promptTokensHeld()).isZero();
         assertThat(SERVICE.resolveCalls("implicit-bind-1")).isEqualTo(callsBefore);
+    }
+
+    @Test
+    void aTurnItsBoundCellAnsweredMakesTheNearCacheHoldAboutItsPrompt() {
+        ResolvedSession session = found(directory.resolve(ACME, "implicit-served-1", null).block());
+        directory.storeBinding(ACME, "implicit-served-1", session, "cell-2", "kimi-k2.5", "new");
+        awaitUntil(() -> SERVICE.epoch(session.sessionId()) == 1, "binding stored");
+        awaitUntil(() -> writes("stored") == 1.0, "write counted");
+
+        directory.served(ACME, "implicit-served-1", "cell-2", "kimi-k2.5", 1_500);
+        directory.served(ACME, "implicit-served-1", "cell-2", "kimi-k2.5", 900);
+        directory.served(ACME, "implicit-served-1", "cell-3", "llama-3.1-8b-instruct", 5_000);
+
+        ResolvedSession cached = found(directory.resolve(ACME, "implicit-served-1", null).block());
+        assertThat(cached.binding().cellId()).isEqualTo("cell-2");
+        assertThat(cached.binding().promptTokensHeld()).as("an estimate never lowers it; another cell's says nothing")
+                .isEqualTo(1_500);
+        assertThat(directory.heldPromptsByModel(ACME, "implicit-served-1")).as("the latest turn on each model")
+                .isEqualTo(Map.of("kimi-k2.5", 900L, "llama-3.1-8b-instruct", 5_000L));
     }
 
     @Test
