@@ -75,10 +75,20 @@ end
 -- A turn that broke the session's cached prefix ('system', 'tools' or 'history' at a token position; '' for none)
 -- counts per section ('pb:<section>'), and the latest is kept ('pbl' section@position, 'pbt' when). Prompt tokens that
 -- the session's tool trimming kept out of the turn add up in 'tk'. A checkpoint applied to the turn counts in 'cka'
--- with the tokens it removed in 'ckr'; a history that did not match the checkpoint counts in 'ckm'.
+-- with the tokens it removed in 'ckr'; a history that did not match the checkpoint counts in 'ckm'. A turn the
+-- gateway routed by cost ('<model> <alternative> <saving nano-USD>') counts in 'mr', its saving in 'mrs', and the
+-- latest decision is kept in 'mrl'.
 local function append_turn(sid, skey, prompt, cached, completion, cost, ttft, samples, break_section, break_position,
-                           trimmed_tokens, checkpoint)
+                           trimmed_tokens, checkpoint, route)
   redis.call('HINCRBY', skey, 'n', 1)
+  if route ~= nil and route ~= '' then
+    local model, alternative, saving = string.match(route, '^(%S+) (%S+) (%d+)$')
+    if model then
+      redis.call('HINCRBY', skey, 'mr', 1)
+      redis.call('HINCRBY', skey, 'mrs', saving)
+      redis.call('HSET', skey, 'mrl', model .. ' ' .. alternative)
+    end
+  end
   if tonumber(trimmed_tokens or '0') > 0 then
     redis.call('HINCRBY', skey, 'tk', trimmed_tokens)
   end

@@ -4,11 +4,12 @@
 -- ARGV[8] cached tokens, ARGV[9] completion tokens, ARGV[10] cost (nano-USD), ARGV[11] time to first token in ms or '',
 -- ARGV[12] how many TTFT samples to keep, ARGV[13] the section where the turn broke its cached prefix or '', ARGV[14]
 -- the token position of that break, ARGV[15] the prompt tokens tool trimming kept out of the turn, ARGV[16] its checkpoint use
--- ('applied:<tokens removed>', 'mismatch:0' or '').
+-- ('applied:<tokens removed>', 'mismatch:0' or ''), ARGV[17] its model route ('<model> <alternative> <saving
+-- nano-USD>' or '').
 -- Returns 'recorded' | 'already_recorded' | 'not_found'.
 local sid = ARGV[4]
 local skey = owned(sid)
 if not skey then return 'not_found' end
 if not redis.call('SET', key('v:' .. ARGV[5], sid), sid, 'NX', 'PX', ARGV[6]) then return 'already_recorded' end
-append_turn(sid, skey, ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15], ARGV[16])
+append_turn(sid, skey, ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15], ARGV[16], ARGV[17])
 return 'recorded'

@@ -3,7 +3,8 @@
 -- tokens, ARGV[8] completion tokens, ARGV[9] cost (nano-USD), ARGV[10] time to first token in ms or '', ARGV[11] how
 -- many TTFT samples to keep, ARGV[12] the section where the turn broke its cached prefix or '', ARGV[13] the token
 -- position of that break, ARGV[14] the prompt tokens tool trimming kept out of the turn, ARGV[15] its checkpoint use
--- ('applied:<tokens removed>', 'mismatch:0' or '').
+-- ('applied:<tokens removed>', 'mismatch:0' or ''), ARGV[16] its model route ('<model> <alternative> <saving
+-- nano-USD>' or '').
 -- Returns {'settled'} | {'already_settled'} | {'released'} | {'not_found'}.
 local sid, rid = ARGV[4], ARGV[5]
 local skey = owned(sid)
@@ -21,5 +22,5 @@ else
   -- Reclaimed on expiry ('e'): the hold is gone already, but the tokens were spent, so the usage still counts.
   redis.call('HSET', rkey, 'st', 's')
 end
-append_turn(sid, skey, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15])
+append_turn(sid, skey, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15], ARGV[16])
 return {'settled'}

@@ -50,8 +50,9 @@ public final class WarmpathHeaders {
      */
     public static final String CHECKPOINT = PREFIX + "checkpoint";
     /**
-     * On a request for a routing alias ({@code auto}): the model chosen, the alternative and what the turn was expected
-     * to cost on each ({@code llama-3.1-8b-instruct; alternative=kimi-k2.5; expected-usd=...; alternative-usd=...}).
+     * On a request for a routing alias ({@code auto}), to the client and to the cell (which records it with the turn's
+     * usage): the model chosen, the alternative and what the turn was expected to cost on each
+     * ({@link io.warmpath.contracts.sessions.ModelRoute#headerValue()}).
      */
     public static final String MODEL_ROUTE = PREFIX + "model-route";
     /** On a session's turn whose tool set left tools out: how many (the session's usage names them). */
@@ -79,6 +80,12 @@ public final class WarmpathHeaders {
      * stores that turn's transcript with.
      */
     public static final String ARTIFACTS_ASSERTION = PREFIX + "artifacts-assertion";
+    /**
+     * Gateway to cell, on a turn of a session that checkpoints: the internal assertion (audience
+     * {@code artifact-service}, scope {@link io.warmpath.contracts.assertion.Assertion#CHECKPOINT_SCOPE} only) the cell
+     * stores the session's checkpoints with.
+     */
+    public static final String CHECKPOINTS_ASSERTION = PREFIX + "checkpoints-assertion";
     /**
      * Cell to gateway, on a completed non-streamed answer: {@code total_tokens=<n>}, the tokens the turn used (prompt
      * and completion), which settle the caller's token rate limit. A stream carries the same report as its last SSE

@@ -513,6 +513,11 @@ class SessionSystemIT {
             }
         }
         assertThat(checkpoints.path("policy").asString()).isEqualTo("checkpoint");
+        String reader = DevCredentials.token(stack.keyDir(), "acme", "artifacts:read");
+        Reply kept = gateway.get("/v1/artifacts?session=" + session.path("id").asString() + "&kind=checkpoint", reader);
+        assertThat(kept.status()).as(kept.body()).isEqualTo(200);
+        assertThat(kept.json().path("data").values()).as("each checkpoint kept as an artifact of the session")
+                .isNotEmpty();
         assertThat(checkpoints.path("count").asLong()).isPositive();
         assertThat(checkpoints.path("turns_applied").asLong()).isGreaterThanOrEqualTo(2);
         assertThat(checkpoints.path("tokens_removed").asLong()).isPositive();
@@ -548,6 +553,10 @@ class SessionSystemIT {
         assertThat(route).startsWith(MODEL + "; alternative=" + WarmpathStack.LIGHT_MODEL);
         assertThat(warm.json().path("model").asString()).isEqualTo(MODEL);
         assertThat(warm.cachedTokens()).as("it stayed where its cache is").isPositive();
+        JsonNode routing = awaitUsageTurns(session.path("id").asString(), 3).path("model_routing");
+        assertThat(routing.path("turns").asLong()).as("the routed turn, recorded in the session's usage").isEqualTo(1);
+        assertThat(routing.path("last_model").asString()).isEqualTo(MODEL);
+        assertThat(routing.path("last_alternative").asString()).isEqualTo(WarmpathStack.LIGHT_MODEL);
 
         // The client says the turn is heavy: the default model, whatever the prices.
         Reply heavy = gateway.post("/v1/chat/completions", acme, Map.of(WarmpathHeaders.WORKLOAD_CLASS, "heavy"),

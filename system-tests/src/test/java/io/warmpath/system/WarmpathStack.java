@@ -277,7 +277,8 @@ final class WarmpathStack implements AutoCloseable {
                 "--warmpath.cell.checkpoints.base-url=http://127.0.0.1:" + gatewayPort + "/v1",
                 "--warmpath.cell.checkpoints.api-key=" + DevCredentials.token(workDir, CHECKPOINTS_TENANT,
                         "inference:invoke"),
-                "--warmpath.cell.checkpoints.model=" + MODEL));
+                "--warmpath.cell.checkpoints.model=" + MODEL,
+                "--warmpath.cell.checkpoints.artifacts-url=http://127.0.0.1:" + artifacts.port()));
         cells.put(cellId, cell);
         cellEntries.add("{\"uri\": \"http://127.0.0.1:" + cell.port() + "\", \"cell-id\": \"" + cellId
                 + "\", \"model\": \"" + model + "\", \"region\": \"local\"}");

@@ -66,6 +66,7 @@ class ArtifactController {
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     static final String KIND = "kind";
     static final String TRANSCRIPT_KIND = "transcript";
+    static final String CHECKPOINT_KIND = "checkpoint";
     private static final String WRITE_SCOPE = "artifacts:write";
 
     private final Artifacts artifacts;
@@ -214,22 +215,28 @@ class ArtifactController {
     }
 
     /**
-     * A transcript ({@code kind=transcript}) is what a cell stores for a recorded session, with the assertion the
-     * gateway gave it for that: nobody else may write one, and that assertion may write nothing else. It is of the
-     * assertion's session and data class, kept where policy puts the session's data.
+     * A transcript ({@code kind=transcript}) or a checkpoint ({@code kind=checkpoint}) is what a cell stores for a
+     * session that records its transcript or checkpoints, with the assertion the gateway gave it for that: nobody else
+     * may write one, and that assertion may write nothing else. It is of the assertion's session and data class, kept
+     * where policy puts the session's data.
      */
     private static void requireTranscriptRules(Assertion caller, NewArtifact artifact) {
-        boolean transcript = TRANSCRIPT_KIND.equals(artifact.labels().get(KIND));
-        boolean transcriptWriter = !caller.hasScope(WRITE_SCOPE) && caller.hasScope(Assertion.TRANSCRIPT_SCOPE);
-        if (transcript && !transcriptWriter) {
-            throw new ApiErrorException(new ApiError(ErrorCode.INSUFFICIENT_SCOPE, "The label kind=transcript is "
-                    + "reserved to the transcripts a cell records for a session.", "label", null));
+        requireCellKindRules(caller, artifact, TRANSCRIPT_KIND, Assertion.TRANSCRIPT_SCOPE);
+        requireCellKindRules(caller, artifact, CHECKPOINT_KIND, Assertion.CHECKPOINT_SCOPE);
+    }
+
+    private static void requireCellKindRules(Assertion caller, NewArtifact artifact, String kind, String scope) {
+        boolean ofKind = kind.equals(artifact.labels().get(KIND));
+        boolean cellWriter = !caller.hasScope(WRITE_SCOPE) && caller.hasScope(scope);
+        if (ofKind && !cellWriter) {
+            throw new ApiErrorException(new ApiError(ErrorCode.INSUFFICIENT_SCOPE, "The label kind=" + kind + " is "
+                    + "reserved to what a cell stores for a session.", "label", null));
         }
-        if (transcriptWriter && (!transcript || caller.session() == null
+        if (cellWriter && (!ofKind || caller.session() == null
                 || !caller.session().equals(artifact.sessionId()) || artifact.region() != null
                 || (artifact.dataClass() != null && artifact.dataClass() != caller.dataClass()))) {
             throw new ApiErrorException(ApiError.of(ErrorCode.INSUFFICIENT_SCOPE, "This assertion may store only "
-                    + "the transcript (kind=transcript) of its own session, of its data class."));
+                    + "the " + kind + " (kind=" + kind + ") of its own session, of its data class."));
         }
     }
 

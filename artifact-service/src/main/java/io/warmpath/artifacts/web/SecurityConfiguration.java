@@ -14,8 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Every call needs the gateway's internal assertion for {@code artifact-service}, with {@code artifacts:read} to read
  * and {@code artifacts:write} to write, delete or presign, {@code artifacts:admin} to set or lift a legal hold: the
  * gateway checks the same scopes, and this service does not rely on it. A cell stores a recorded session's transcript
- * with an assertion that has only {@code artifacts:transcript}: it may upload (the controller then holds it to that
- * session's transcript) and nothing else. {@code audit:read} lists and reads the tenant's policy audit records.
+ * with an assertion that has only {@code artifacts:transcript}, and a checkpointing session's checkpoints with one
+ * that has only {@code artifacts:checkpoint}: each may upload (the controller then holds it to that session's
+ * transcript or checkpoints) and nothing else. {@code audit:read} lists and reads the tenant's policy audit records.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -24,6 +25,7 @@ class SecurityConfiguration {
     static final String WRITE = "SCOPE_artifacts:write";
     static final String ADMIN = "SCOPE_artifacts:admin";
     static final String TRANSCRIPT = "SCOPE_" + Assertion.TRANSCRIPT_SCOPE;
+    static final String CHECKPOINT = "SCOPE_" + Assertion.CHECKPOINT_SCOPE;
     static final String AUDIT_READ = "SCOPE_audit:read";
 
     @Bean
@@ -35,7 +37,7 @@ class SecurityConfiguration {
                 .requestMatchers(HttpMethod.GET, "/v1/artifacts", "/v1/artifacts/**").hasAuthority(READ)
                 .requestMatchers(HttpMethod.HEAD, "/v1/artifacts", "/v1/artifacts/**").hasAuthority(READ)
                 .requestMatchers(HttpMethod.GET, "/v1/audit", "/v1/audit/*").hasAuthority(AUDIT_READ)
-                .requestMatchers(HttpMethod.PUT, "/v1/artifacts").hasAnyAuthority(WRITE, TRANSCRIPT)
+                .requestMatchers(HttpMethod.PUT, "/v1/artifacts").hasAnyAuthority(WRITE, TRANSCRIPT, CHECKPOINT)
                 .requestMatchers("/v1/artifacts", "/v1/artifacts/**").hasAuthority(WRITE));
     }
 }

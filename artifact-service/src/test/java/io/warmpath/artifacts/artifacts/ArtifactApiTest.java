@@ -390,6 +390,34 @@ class ArtifactApiTest {
     }
 
     @Test
+    void aCellStoresItsSessionsCheckpointsWithTheCheckpointScopeAndNothingElse() throws Exception {
+        String tenant = "checkpoints-" + Ids.random("t_").substring(2, 10);
+        String session = Ids.random("ses_");
+        Assertion turn = new Assertion(tenant, "agent", List.of(Assertion.CHECKPOINT_SCOPE), List.of(), null, null,
+                null, DataClass.INTERNAL, null, session, true);
+        Assertion transcripts = new Assertion(tenant, "agent", List.of(Assertion.TRANSCRIPT_SCOPE), List.of(), null,
+                null, null, DataClass.INTERNAL, null, session, true);
+
+        HttpResponse<String> stored = put(turn, "?name=checkpoint-12.json&session_id=" + session
+                + "&data_class=internal&label=kind%3Dcheckpoint&label=cell%3Dcell-1", "{}".getBytes(),
+                "application/json");
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        JsonNode listed = JSON.readTree(get(caller(tenant), "?session=" + session + "&kind=checkpoint", null).body());
+        assertThat(listed.path("data").values()).extracting(item -> item.path("id").asString())
+                .containsExactly(JSON.readTree(stored.body()).path("id").asString());
+        // Each scope writes its own kind only, and nobody else writes a checkpoint.
+        assertThat(code(put(turn, "?name=x&session_id=" + session + "&label=kind%3Dtranscript", new byte[] {1},
+                "x/y"))).isEqualTo("insufficient_scope");
+        assertThat(code(put(transcripts, "?name=x&session_id=" + session + "&label=kind%3Dcheckpoint",
+                new byte[] {1}, "x/y"))).isEqualTo("insufficient_scope");
+        assertThat(code(put(turn, "?name=x&session_id=" + Ids.random("ses_") + "&label=kind%3Dcheckpoint",
+                new byte[] {1}, "x/y"))).isEqualTo("insufficient_scope");
+        assertThat(code(put(caller(tenant), "?name=x&session_id=" + session + "&label=kind%3Dcheckpoint",
+                new byte[] {1}, "x/y"))).isEqualTo("insufficient_scope");
+    }
+
+    @Test
     void theTenantsAuditBatchesAreListedInTimeOrderAndReadOnlyByThatTenant() throws Exception {
         String tenant = "audited-" + Ids.random("t_").substring(2, 10);
         Assertion auditor = new Assertion(tenant, "auditor", List.of("audit:read"), List.of(), null, null, null,

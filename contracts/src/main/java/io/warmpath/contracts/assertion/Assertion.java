@@ -53,6 +53,11 @@ public record Assertion(@Nullable String tenant, @Nullable String subject, List<
      * assertion's session, and nothing else. Only the gateway grants it, never a user's token.
      */
     public static final String TRANSCRIPT_SCOPE = "artifacts:transcript";
+    /**
+     * Lets a cell store the summarization checkpoints ({@code kind=checkpoint}) of the assertion's session, and nothing
+     * else. Only the gateway grants it, never a user's token.
+     */
+    public static final String CHECKPOINT_SCOPE = "artifacts:checkpoint";
 
     public Assertion {
         scopes = List.copyOf(scopes);

@@ -24,6 +24,8 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param summary          the summary the engine gets instead
  * @param summaryTokens    about how many tokens the summary takes
  * @param summaryUsage     the tokens the summarization call took (prompt and completion), as its model reported them
+ * @param artifactId       the artifact that keeps it at artifact-service ({@code kind=checkpoint}), when it was stored
+ *                         there
  * @param previousCovered  for a new checkpoint, the covered messages of the one it replaces (0 for none): a
  *                         checkpoint made from an older one than the session now has is not stored
  * @param createdAt        when it was made; set by session-service
@@ -36,6 +38,7 @@ public record Checkpoint(
         @NotNull @Size(min = 1, max = MAX_SUMMARY_CHARS) @Nullable String summary,
         @PositiveOrZero long summaryTokens,
         @Valid @Nullable SummaryUsage summaryUsage,
+        @Size(max = 128) @Nullable String artifactId,
         @PositiveOrZero int previousCovered,
         @Nullable Instant createdAt) {
 

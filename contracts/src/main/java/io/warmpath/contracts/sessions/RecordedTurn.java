@@ -22,6 +22,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param prefixBreak      where the turn broke its session's cached prefix, when it did (the cell's diagnosis)
  * @param toolUse          as in {@link Settlement}
  * @param checkpointUse    as in {@link Settlement}
+ * @param modelRoute       as in {@link Settlement}
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RecordedTurn(
@@ -32,17 +33,18 @@ public record RecordedTurn(
         @NotNull @Nullable String model,
         @Valid @Nullable PrefixBreak prefixBreak,
         @Valid @Nullable ToolUse toolUse,
-        @Valid @Nullable CheckpointUse checkpointUse) {
+        @Valid @Nullable CheckpointUse checkpointUse,
+        @Valid @Nullable ModelRoute modelRoute) {
 
     public static RecordedTurn of(String sessionId, String requestId, Settlement usage) {
         return new RecordedTurn(sessionId, requestId, usage.promptTokens(), usage.cachedTokens(),
                 usage.completionTokens(), usage.ttftMs(), usage.cellId(), usage.model(), usage.prefixBreak(),
-                usage.toolUse(), usage.checkpointUse());
+                usage.toolUse(), usage.checkpointUse(), usage.modelRoute());
     }
 
     /** The usage part, to be validated as a settle is. */
     public Settlement usage() {
         return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak,
-                toolUse, checkpointUse);
+                toolUse, checkpointUse, modelRoute);
     }
 }

@@ -25,22 +25,30 @@ import tools.jackson.databind.annotation.JsonNaming;
  *                  without it (from a session-service older than the field) records nothing
  * @param trimmedTools the tools its tool set trims from its turns until its next checkpoint; empty before its first
  *                  turn with tools, and from a session-service older than the field
+ * @param contextPolicy {@code refuse} or {@code checkpoint}; {@code refuse} from a session-service older than the field
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ResolvedSession(String sessionId, @Nullable String tenant, @Nullable String workflow, boolean implicit,
         DataClass dataClass, @Nullable String region, boolean limited, @Nullable Binding binding,
         @JsonSetter(nulls = Nulls.AS_EMPTY) boolean recordTranscript,
-        @JsonSetter(nulls = Nulls.AS_EMPTY) List<String> trimmedTools) {
+        @JsonSetter(nulls = Nulls.AS_EMPTY) List<String> trimmedTools,
+        @Nullable String contextPolicy) {
 
     public ResolvedSession {
         dataClass = dataClass == null ? DataClass.STRICTEST : dataClass;
         trimmedTools = trimmedTools == null ? List.of() : List.copyOf(trimmedTools);
+        contextPolicy = contextPolicy == null ? SessionContext.REFUSE : contextPolicy;
+    }
+
+    /** Whether its cells summarize its oldest turns as it nears its context limit. */
+    public boolean checkpoints() {
+        return SessionContext.CHECKPOINT.equals(contextPolicy);
     }
 
     /** The same session with another binding (after the gateway stored one). */
     public ResolvedSession withBinding(Binding newBinding) {
         return new ResolvedSession(sessionId, tenant, workflow, implicit, dataClass, region, limited, newBinding,
-                recordTranscript, trimmedTools);
+                recordTranscript, trimmedTools, contextPolicy);
     }
 }

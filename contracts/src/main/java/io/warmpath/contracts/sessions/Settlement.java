@@ -22,6 +22,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param prefixBreak      where the turn broke its session's cached prefix, when it did (the cell's diagnosis)
  * @param toolUse          what the turn did with tools, when it offered or called any or had tools trimmed
  * @param checkpointUse    what the turn did with its session's checkpoint, when the session checkpoints
+ * @param modelRoute       the gateway's routing decision, when the turn named a routing alias
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Settlement(
@@ -33,29 +34,36 @@ public record Settlement(
         @Pattern(regexp = WireFormats.MODEL) @Nullable String model,
         @Valid @Nullable PrefixBreak prefixBreak,
         @Valid @Nullable ToolUse toolUse,
-        @Valid @Nullable CheckpointUse checkpointUse) {
+        @Valid @Nullable CheckpointUse checkpointUse,
+        @Valid @Nullable ModelRoute modelRoute) {
 
     public static Settlement of(long promptTokens, long cachedTokens, long completionTokens, long ttftMs,
             String cellId, String model) {
-        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, null, null, null);
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, null, null, null, null);
     }
 
     /** This usage, with the turn's prefix break. */
     public Settlement withPrefixBreak(@Nullable PrefixBreak at) {
         return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, at, toolUse,
-                checkpointUse);
+                checkpointUse, modelRoute);
     }
 
     /** This usage, with what the turn did with tools ({@code null} or an empty use: nothing). */
     public Settlement withToolUse(@Nullable ToolUse use) {
         return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak,
-                use == null || use.isEmpty() ? null : use, checkpointUse);
+                use == null || use.isEmpty() ? null : use, checkpointUse, modelRoute);
     }
 
     /** This usage, with what the turn did with its session's checkpoint. */
     public Settlement withCheckpointUse(@Nullable CheckpointUse use) {
         return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak,
-                toolUse, use);
+                toolUse, use, modelRoute);
+    }
+
+    /** This usage, with the gateway's routing decision for the turn. */
+    public Settlement withModelRoute(@Nullable ModelRoute route) {
+        return new Settlement(promptTokens, cachedTokens, completionTokens, ttftMs, cellId, model, prefixBreak,
+                toolUse, checkpointUse, route);
     }
 
     /** The tokens tool trimming kept out of this turn's prompt; 0 without any. */

@@ -56,9 +56,9 @@ class WireFormatTest {
 
     @Test
     void cachedTokensCannotExceedThePrompt() {
-        assertThat(fields(validator.validate(new Settlement(10L, 11L, 1L, null, null, null, null, null, null))))
+        assertThat(fields(validator.validate(new Settlement(10L, 11L, 1L, null, null, null, null, null, null, null))))
                 .containsExactly("cachedTokensWithinPrompt");
-        assertThat(validator.validate(new Settlement(10L, 10L, 1L, null, null, null, null, null, null))).isEmpty();
+        assertThat(validator.validate(new Settlement(10L, 10L, 1L, null, null, null, null, null, null, null))).isEmpty();
     }
 
     @Test
@@ -72,6 +72,20 @@ class WireFormatTest {
                 .containsExactly("offered");
         assertThat(validator.validate(new ToolSetRequest(java.util.List.of("ns.read:log", "tool_1")))).isEmpty();
         assertThat(json.readValue("{\"trimmed\":null}", ToolSet.class).trimmed()).isEmpty();
+    }
+
+    @Test
+    void aModelRouteReadsBackFromItsHeaderAndNothingElseDoes() {
+        ModelRoute route = new ModelRoute("llama-3.1-8b-instruct", "kimi-k2.5", 0.000570616, 0.001224);
+
+        assertThat(ModelRoute.parse(route.headerValue())).hasValueSatisfying(parsed -> {
+            assertThat(parsed.model()).isEqualTo("llama-3.1-8b-instruct");
+            assertThat(parsed.alternative()).isEqualTo("kimi-k2.5");
+            assertThat(parsed.savingUsd()).isCloseTo(0.000653384, org.assertj.core.api.Assertions.within(1e-8));
+        });
+        assertThat(ModelRoute.parse("kimi-k2.5")).isEmpty();
+        assertThat(ModelRoute.parse("a; alternative=b; expected-usd=x; alternative-usd=1")).isEmpty();
+        assertThat(ModelRoute.parse(null)).isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warmpath.contracts.sessions.ModelRoute;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -85,10 +86,9 @@ public class CostAwareRouting {
             return Math.max(0, alternativeUsd - expectedUsd);
         }
 
-        /** As the response's header says it: {@code llama-3.1-8b-instruct; alternative=kimi-k2.5; saving-usd=...}. */
+        /** As the response's (and the cell's) {@code x-warmpath-model-route} says it. */
         public String headerValue() {
-            return String.format(Locale.ROOT, "%s; alternative=%s; expected-usd=%.8f; alternative-usd=%.8f", model,
-                    alternative, expectedUsd, alternativeUsd);
+            return new ModelRoute(model, alternative, expectedUsd, alternativeUsd).headerValue();
         }
     }
 }

@@ -160,10 +160,14 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
         if (decision.isEmpty()) {
             return exchange;
         }
-        exchange.getResponse().getHeaders().set(WarmpathHeaders.MODEL_ROUTE, decision.get().headerValue());
+        String route = decision.get().headerValue();
+        exchange.getResponse().getHeaders().set(WarmpathHeaders.MODEL_ROUTE, route);
         exchange.getAttributes().put(RoutingTarget.ATTRIBUTE, target.withModel(decision.get().model()));
-        return CachedBodies.withBody(exchange, InferenceRequestReader.withModel(CachedBodies.cachedBody(exchange),
-                decision.get().model()));
+        // The cell records the decision with the turn's usage.
+        ServerWebExchange routed = CachedBodies.withBody(exchange, InferenceRequestReader.withModel(
+                CachedBodies.cachedBody(exchange), decision.get().model()));
+        return routed.mutate().request(request -> request.headers(headers ->
+                headers.set(WarmpathHeaders.MODEL_ROUTE, route))).build();
     }
 
     private Mono<Void> routeSession(ServerWebExchange received, GatewayFilterChain chain, Caller caller,

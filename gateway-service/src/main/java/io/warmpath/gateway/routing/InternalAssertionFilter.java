@@ -26,7 +26,9 @@ import reactor.core.publisher.Mono;
  * about this request, to policy-service and, for a session's turn, to session-service
  * ({@link WarmpathHeaders#POLICY_ASSERTION}, {@link WarmpathHeaders#SESSIONS_ASSERTION}); for a turn of a session
  * that records its transcript, one to artifact-service that may store that session's transcript and nothing else
- * ({@link WarmpathHeaders#ARTIFACTS_ASSERTION}, scope {@link Assertion#TRANSCRIPT_SCOPE} only). artifact-service
+ * ({@link WarmpathHeaders#ARTIFACTS_ASSERTION}, scope {@link Assertion#TRANSCRIPT_SCOPE} only), and to a session that
+ * checkpoints one to store its checkpoints ({@link WarmpathHeaders#CHECKPOINTS_ASSERTION}, scope
+ * {@link Assertion#CHECKPOINT_SCOPE} only). artifact-service
  * and session-service get the one for policy-service too (session-service asks it before it creates a session that
  * records its transcript).
  *
@@ -76,9 +78,15 @@ class InternalAssertionFilter implements GlobalFilter, Ordered {
                         if (audience.equals(Audiences.INFERENCE) && assertion.session() != null) {
                             headers.set(WarmpathHeaders.SESSIONS_ASSERTION,
                                     assertions.mint(assertion, Audiences.SESSIONS));
-                            if (recordsTranscript(exchange)) {
+                            SessionTurn turn = exchange.getAttribute(SessionTurn.ATTRIBUTE);
+                            if (turn != null && turn.session.recordTranscript()) {
                                 headers.set(WarmpathHeaders.ARTIFACTS_ASSERTION, assertions.mint(
                                         assertion.withScopes(List.of(Assertion.TRANSCRIPT_SCOPE)),
+                                        Audiences.ARTIFACTS));
+                            }
+                            if (turn != null && turn.session.checkpoints()) {
+                                headers.set(WarmpathHeaders.CHECKPOINTS_ASSERTION, assertions.mint(
+                                        assertion.withScopes(List.of(Assertion.CHECKPOINT_SCOPE)),
                                         Audiences.ARTIFACTS));
                             }
                         }
@@ -99,11 +107,6 @@ class InternalAssertionFilter implements GlobalFilter, Ordered {
         return caller.assertion(workflow, scope == null ? DataClass.STRICTEST : scope.dataClass(),
                 scope == null ? null : scope.region(), turn == null ? null : turn.session.sessionId(),
                 turn != null && turn.session.limited());
-    }
-
-    private static boolean recordsTranscript(ServerWebExchange exchange) {
-        SessionTurn turn = exchange.getAttribute(SessionTurn.ATTRIBUTE);
-        return turn != null && turn.session.recordTranscript();
     }
 
     private static @Nullable String header(ServerWebExchange exchange, String name) {

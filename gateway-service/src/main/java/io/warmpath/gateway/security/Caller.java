@@ -136,7 +136,9 @@ public record Caller(String tenant, @Nullable String subject, List<String> scope
             List<String> scp = token.hasClaim("scp") ? token.getClaimAsStringList("scp") : null;
             scopes = scp == null ? List.of() : scp;
         }
-        // The transcript scope is the gateway's to grant, for one session's turn; a token that names it gets nothing.
-        return scopes.stream().filter(part -> !part.isBlank() && !part.equals(Assertion.TRANSCRIPT_SCOPE)).toList();
+        // The transcript and checkpoint scopes are the gateway's to grant, for one session's turn: a token naming
+        // them gets neither.
+        return scopes.stream().filter(part -> !part.isBlank() && !part.equals(Assertion.TRANSCRIPT_SCOPE)
+                && !part.equals(Assertion.CHECKPOINT_SCOPE)).toList();
     }
 }

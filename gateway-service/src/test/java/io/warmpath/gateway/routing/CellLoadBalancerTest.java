@@ -180,7 +180,7 @@ class CellLoadBalancerTest {
 
     private static SessionTurn turn(Binding binding) {
         return new SessionTurn(Caller.of("acme", "agent-1"), "affinity", new ResolvedSession("ses_1", "acme", "wf",
-                true, DataClass.INTERNAL, null, true, binding, false, java.util.List.of()),
+                true, DataClass.INTERNAL, null, true, binding, false, java.util.List.of(), null),
                 "kimi-k2.5", 3_200);
     }
 

@@ -24,10 +24,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeout          the longest a summary may take; a turn that needs one to fit waits at most this long
  * @param maxSessions      sessions whose context the cell remembers (the least recently used first forgotten)
  * @param idle             how long a session's context is remembered without a turn
+ * @param artifactsUrl     artifact-service's base URL, where each checkpoint is kept as an artifact of its session;
+ *                         unset, checkpoints are kept by session-service only
  */
 @ConfigurationProperties("warmpath.cell.checkpoints")
 record CheckpointProperties(@DefaultValue("true") boolean enabled, @Nullable URI baseUrl, @Nullable String apiKey,
         @DefaultValue("kimi-k2.5") String model, @DefaultValue("512") int maxSummaryTokens,
         @DefaultValue("0.75") double threshold, @DefaultValue("4") int keepTurns, @DefaultValue("60s") Duration timeout,
-        @DefaultValue("100000") long maxSessions, @DefaultValue("1h") Duration idle) {
+        @DefaultValue("100000") long maxSessions, @DefaultValue("1h") Duration idle, @Nullable URI artifactsUrl) {
 }

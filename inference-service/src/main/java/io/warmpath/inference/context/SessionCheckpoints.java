@@ -13,6 +13,7 @@ import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.sessions.Checkpoint;
 import io.warmpath.contracts.sessions.CheckpointUse;
 import io.warmpath.contracts.sessions.SessionContext;
+import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.session.SessionBudgetClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -57,6 +59,7 @@ public class SessionCheckpoints {
     private static final double WAIT_AT = 0.95;
 
     private final SessionBudgetClient sessions;
+    private final CheckpointArtifacts artifacts;
     private final CheckpointProperties properties;
     private final @Nullable Summarizer summarizer;
     private final Cache<String, SessionContext> contexts;
@@ -67,13 +70,16 @@ public class SessionCheckpoints {
     private final Counter mismatched;
 
     @Autowired
-    SessionCheckpoints(SessionBudgetClient sessions, CheckpointProperties properties, MeterRegistry meters) {
-        this(sessions, properties, properties.baseUrl() == null ? null : new ChatClientSummarizer(properties), meters);
+    SessionCheckpoints(SessionBudgetClient sessions, CheckpointProperties properties, CellProperties cell,
+            JsonMapper json, MeterRegistry meters) {
+        this(sessions, new CheckpointArtifacts(properties.artifactsUrl(), cell.id(), properties.timeout(), json),
+                properties, properties.baseUrl() == null ? null : new ChatClientSummarizer(properties), meters);
     }
 
-    SessionCheckpoints(SessionBudgetClient sessions, CheckpointProperties properties, @Nullable Summarizer summarizer,
-            MeterRegistry meters) {
+    SessionCheckpoints(SessionBudgetClient sessions, CheckpointArtifacts artifacts, CheckpointProperties properties,
+            @Nullable Summarizer summarizer, MeterRegistry meters) {
         this.sessions = sessions;
+        this.artifacts = artifacts;
         this.properties = properties;
         this.summarizer = summarizer;
         this.contexts = Caffeine.newBuilder().maximumSize(properties.maxSessions())
@@ -87,9 +93,12 @@ public class SessionCheckpoints {
     /**
      * The turn's checkpoint: its body as the engine gets it.
      *
-     * @param sessionsAssertion the request's assertion for session-service; without one, the turn goes as sent
+     * @param sessionsAssertion    the request's assertion for session-service; without one, the turn goes as sent
+     * @param checkpointsAssertion the request's assertion for storing checkpoints at artifact-service, if any
+     * @param policyAssertion      the request's assertion for policy-service, which artifact-service checks with
      */
-    public Mono<CheckpointTurn> forTurn(Assertion assertion, @Nullable String sessionsAssertion, ObjectNode chatBody) {
+    public Mono<CheckpointTurn> forTurn(Assertion assertion, @Nullable String sessionsAssertion,
+            @Nullable String checkpointsAssertion, @Nullable String policyAssertion, ObjectNode chatBody) {
         String sessionId = assertion.session();
         if (!properties.enabled() || sessionId == null || !assertion.sessionLimited() || sessionsAssertion == null) {
             return Mono.just(CheckpointTurn.none(chatBody));
@@ -99,7 +108,8 @@ public class SessionCheckpoints {
         Mono<SessionContext> context = known != null ? Mono.just(known)
                 : sessions.context(sessionId, sessionsAssertion).doOnNext(fetched -> contexts.put(key, fetched));
         return context
-                .flatMap(session -> turn(key, sessionId, sessionsAssertion, chatBody, session))
+                .flatMap(session -> turn(key, new Assertions(assertion, sessionsAssertion, checkpointsAssertion,
+                        policyAssertion), chatBody, session))
                 .onErrorResume(failure -> {
                     log.warn("A session's checkpoint could not be had; its turn goes as sent: {}",
                             failure.getClass().getSimpleName());
@@ -107,8 +117,11 @@ public class SessionCheckpoints {
                 });
     }
 
-    private Mono<CheckpointTurn> turn(String key, String sessionId, String sessionsAssertion, ObjectNode chatBody,
-            SessionContext session) {
+    /** The turn's assertion and those it came with for its calls about the checkpoint. */
+    private record Assertions(Assertion turn, String sessions, @Nullable String checkpoints, @Nullable String policy) {
+    }
+
+    private Mono<CheckpointTurn> turn(String key, Assertions assertions, ObjectNode chatBody, SessionContext session) {
         if (!session.checkpoints()) {
             return Mono.just(CheckpointTurn.none(chatBody));
         }
@@ -119,7 +132,7 @@ public class SessionCheckpoints {
         if (summarizer == null || tokens < properties.threshold() * limit) {
             return Mono.just(turn);
         }
-        Mono<Checkpoint> next = next(key, sessionId, sessionsAssertion, history, session);
+        Mono<Checkpoint> next = next(key, assertions, history, session);
         if (tokens < WAIT_AT * limit) {
             // Ready for a later turn: this one fits as it is.
             next.subscribe(stored -> { }, failure -> { });
@@ -152,8 +165,7 @@ public class SessionCheckpoints {
     }
 
     /** The session's next checkpoint, made once at a time per session; empty when there is nothing more to cover. */
-    private Mono<Checkpoint> next(String key, String sessionId, String sessionsAssertion, ChatHistory history,
-            SessionContext session) {
+    private Mono<Checkpoint> next(String key, Assertions assertions, ChatHistory history, SessionContext session) {
         Checkpoint current = session.checkpoint();
         boolean onCurrent = current != null
                 && history.startsWith(current.coveredMessages(), String.valueOf(current.coveredHash()));
@@ -166,12 +178,18 @@ public class SessionCheckpoints {
         return making.computeIfAbsent(key, ignored -> Mono.fromCallable(() -> writer.summarize(
                         onCurrent ? current.summary() : null, history.history().subList(from, covered)))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(summary -> {
+                .map(summary -> {
                     String text = bounded(summary.text());
-                    return sessions.storeCheckpoint(sessionId, sessionsAssertion, new Checkpoint(covered,
-                            history.hashOf(covered), text, text.length() / BYTES_PER_TOKEN, summary.usage(),
-                            current == null ? 0 : current.coveredMessages(), null));
+                    return new Checkpoint(covered, history.hashOf(covered), text, text.length() / BYTES_PER_TOKEN,
+                            summary.usage(), null, current == null ? 0 : current.coveredMessages(), null);
                 })
+                .flatMap(made -> artifacts.store(assertions.turn(), assertions.checkpoints(), assertions.policy(),
+                                made)
+                        .map(artifactId -> new Checkpoint(made.coveredMessages(), made.coveredHash(), made.summary(),
+                                made.summaryTokens(), made.summaryUsage(), artifactId, made.previousCovered(), null))
+                        .defaultIfEmpty(made))
+                .flatMap(made -> sessions.storeCheckpoint(String.valueOf(assertions.turn().session()),
+                        assertions.sessions(), made))
                 .doOnNext(stored -> {
                     made.increment();
                     contexts.put(key, new SessionContext(session.contextPolicy(), session.maxContextTokens(), stored));

@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * @param policyAssertion    for policy-service; {@code null} when the gateway sent none
  * @param artifactsAssertion for storing this turn's transcript at artifact-service; {@code null} unless the turn's
  *                           session records its transcript
+ * @param checkpointsAssertion for storing the session's checkpoints at artifact-service; {@code null} unless the
+ *                           turn's session checkpoints
  */
 record Caller(Assertion assertion, @Nullable String sessionsAssertion, @Nullable String policyAssertion,
-        @Nullable String artifactsAssertion) {
+        @Nullable String artifactsAssertion, @Nullable String checkpointsAssertion) {
 }

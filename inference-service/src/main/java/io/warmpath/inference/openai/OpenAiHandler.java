@@ -20,6 +20,7 @@ import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorBody;
 import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.ModelRoute;
 import io.warmpath.contracts.sessions.PrefixBreak;
 import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.cell.InFlightRequests;
@@ -237,7 +238,8 @@ class OpenAiHandler {
     /** A chat turn's body as its session's checkpoint shortens it; any other request's as it came. */
     private Mono<CheckpointTurn> checkpointOf(CompletionRequest completion, TurnTools tools, Caller caller) {
         return completion.endpoint() != Endpoint.CHAT ? Mono.just(CheckpointTurn.none(tools.body()))
-                : checkpoints.forTurn(caller.assertion(), caller.sessionsAssertion(), tools.body());
+                : checkpoints.forTurn(caller.assertion(), caller.sessionsAssertion(), caller.checkpointsAssertion(),
+                        caller.policyAssertion(), tools.body());
     }
 
     /** A chat turn's tools as its session's tool set trims them; any other request's body as it came. */
@@ -276,7 +278,8 @@ class OpenAiHandler {
                 .map(authentication -> new Caller(authentication.assertion(),
                         header(request, WarmpathHeaders.SESSIONS_ASSERTION).orElse(null),
                         header(request, WarmpathHeaders.POLICY_ASSERTION).orElse(null),
-                        header(request, WarmpathHeaders.ARTIFACTS_ASSERTION).orElse(null)))
+                        header(request, WarmpathHeaders.ARTIFACTS_ASSERTION).orElse(null),
+                        header(request, WarmpathHeaders.CHECKPOINTS_ASSERTION).orElse(null)))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("a request reached the handler "
                         + "without an assertion")));
     }
@@ -315,7 +318,8 @@ class OpenAiHandler {
                 sessions, ledger, sessionId, String.valueOf(assertion.tenant()), caller.sessionsAssertion(),
                 servedModel(completion.model()), cellId, assertion.sessionLimited(),
                 tokenCounter.count(completion, headers -> forwardHeaders(request, headers)), prefixBreak, tools,
-                checkpoint.use()));
+                checkpoint.use(), ModelRoute.parse(header(request, WarmpathHeaders.MODEL_ROUTE).orElse(null))
+                        .orElse(null)));
         OptionalLong predictedCached = predictedCachedTokens(request);
         TurnTranscript transcript = transcripts.begin(assertion, caller.artifactsAssertion(), caller.policyAssertion(),
                 completion.endpoint().path(), completion.body(), engineBody.length);

@@ -9,6 +9,7 @@ import io.warmpath.contracts.sessions.RecordedTurn;
 import io.warmpath.contracts.sessions.Reservation;
 import io.warmpath.contracts.sessions.ReservationRequest;
 import io.warmpath.contracts.sessions.CheckpointUse;
+import io.warmpath.contracts.sessions.ModelRoute;
 import io.warmpath.contracts.sessions.Settlement;
 import io.warmpath.inference.tools.TurnTools;
 import io.warmpath.inference.session.SessionBudgetClient;
@@ -51,6 +52,8 @@ final class TurnBudget {
     private final TurnTools tools;
     /** What the turn did with its session's checkpoint, recorded with its usage. */
     private final @Nullable CheckpointUse checkpoint;
+    /** The gateway's routing decision for the turn, recorded with its usage. */
+    private final @Nullable ModelRoute modelRoute;
     private final String requestId = UUID.randomUUID().toString();
     private final AtomicReference<Reservation> reservation = new AtomicReference<>();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -63,10 +66,13 @@ final class TurnBudget {
      * @param promptTokens counts the prompt exactly (a call to the engine), when it is needed
      * @param tools        the turn's tools, whose use goes with its usage
      * @param checkpoint   what the turn did with its session's checkpoint, if it has one
+     * @param modelRoute   the gateway's routing decision, when the turn named a routing alias
      */
     TurnBudget(SessionBudgetClient sessions, TurnLedger ledger, String sessionId, String tenant,
             @Nullable String assertion, String model, String cellId, boolean limited, Mono<Long> promptTokens,
-            @Nullable PrefixBreak prefixBreak, TurnTools tools, @Nullable CheckpointUse checkpoint) {
+            @Nullable PrefixBreak prefixBreak, TurnTools tools, @Nullable CheckpointUse checkpoint,
+            @Nullable ModelRoute modelRoute) {
+        this.modelRoute = modelRoute;
         this.prefixBreak = prefixBreak;
         this.tools = tools;
         this.checkpoint = checkpoint;
@@ -156,7 +162,7 @@ final class TurnBudget {
     /** The turn's usage, with its prefix break and tool use. */
     private Settlement settlement(long prompt, long cached, long completion, long ttftMs) {
         return Settlement.of(prompt, cached, completion, ttftMs, cellId, model).withPrefixBreak(prefixBreak)
-                .withToolUse(tools.use()).withCheckpointUse(checkpoint);
+                .withToolUse(tools.use()).withCheckpointUse(checkpoint).withModelRoute(modelRoute);
     }
 
     /** The engine took the request and answered (or was still answering) when it ended without usage. */

@@ -38,8 +38,9 @@ class SessionCheckpointsTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final SessionCheckpoints checkpoints = new SessionCheckpoints(
             TestSessionClients.clientFor(URI.create(SESSIONS.url()), new SimpleMeterRegistry()),
+            new CheckpointArtifacts(null, "cell-1", Duration.ofSeconds(5), JSON),
             new CheckpointProperties(true, URI.create("http://unused/v1"), null, "m", 64, 0.75, 2,
-                    Duration.ofSeconds(5), 1000, Duration.ofHours(1)),
+                    Duration.ofSeconds(5), 1000, Duration.ofHours(1), null),
             this::summarize, meters);
     private String session;
 
@@ -127,14 +128,14 @@ class SessionCheckpointsTest {
         Assertion unlimited = TestAssertions.sessionTurn("acme", session, false);
         ObjectNode body = conversation(14);
 
-        assertThat(checkpoints.forTurn(unlimited, "assertion", body).block().use()).isNull();
+        assertThat(checkpoints.forTurn(unlimited, "assertion", null, null, body).block().use()).isNull();
         SESSIONS.reset();
         assertThat(forTurn(body).use()).as("refuse").isNull();
         assertThat(summaries.get()).isZero();
     }
 
     private CheckpointTurn forTurn(ObjectNode body) {
-        return checkpoints.forTurn(TestAssertions.sessionTurn("acme", session, true), "assertion", body)
+        return checkpoints.forTurn(TestAssertions.sessionTurn("acme", session, true), "assertion", null, null, body)
                 .block(Duration.ofSeconds(10));
     }
 

@@ -11,6 +11,7 @@ import io.warmpath.contracts.WireNames;
 import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
+import io.warmpath.contracts.sessions.ModelRoute;
 import io.warmpath.contracts.sessions.RecordedTurn;
 import io.warmpath.contracts.sessions.Reservation;
 import io.warmpath.contracts.sessions.ReservationRequest;
@@ -114,6 +115,13 @@ class Reservations {
                 : usage.checkpointUse().mismatch() ? "mismatch:0" : "";
     }
 
+    /** As the scripts count it: {@code <model> <alternative> <saving nano-USD>}, or {@code ""}. */
+    private static String modelRoute(Settlement usage) {
+        ModelRoute route = usage.modelRoute();
+        return route == null ? "" : route.model() + " " + route.alternative() + " "
+                + Math.round(route.savingUsd() * 1_000_000_000L);
+    }
+
     private static long breakPosition(Settlement usage) {
         return usage.prefixBreak() == null ? 0 : usage.prefixBreak().tokenPosition();
     }
@@ -131,7 +139,7 @@ class Reservations {
         List<?> reply = scripts.runReplicated(SETTLE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
                 reservationId, request.promptTokens(), request.cached(), request.completionTokens(), cost,
                 request.ttftMs(), properties.ttftSamples(), breakSection(request), breakPosition(request),
-                request.trimmedToolTokens(), checkpointUse(request));
+                request.trimmedToolTokens(), checkpointUse(request), modelRoute(request));
         return switch (String.valueOf(reply.getFirst())) {
             case "settled" -> {
                 toolTrimming.recordUse(tenant, sessionId, request.toolUse());
@@ -164,7 +172,7 @@ class Reservations {
         String outcome = scripts.runReplicated(RECORD, tenant, List.of(RedisKeys.session(sessionId)), sessionId,
                 turnId, properties.reservationTtl().toMillis(), usage.promptTokens(), usage.cached(),
                 usage.completionTokens(), cost, usage.ttftMs(), properties.ttftSamples(), breakSection(usage),
-                breakPosition(usage), usage.trimmedToolTokens(), checkpointUse(usage));
+                breakPosition(usage), usage.trimmedToolTokens(), checkpointUse(usage), modelRoute(usage));
         return switch (String.valueOf(outcome)) {
             case "recorded" -> {
                 metrics.recorded();

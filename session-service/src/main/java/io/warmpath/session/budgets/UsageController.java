@@ -43,8 +43,9 @@ class UsageController {
         List<String> ttft = redis.opsForList().range(RedisKeys.ttftSamples(id), 0, -1);
         long[] samples = ttft == null ? new long[0] : ttft.stream().mapToLong(Long::parseLong).toArray();
         List<Object> breaks = redis.opsForHash().multiGet(RedisKeys.session(id), PrefixBreaks.FIELDS);
+        List<Object> routing = redis.opsForHash().multiGet(RedisKeys.session(id), ModelRouting.FIELDS);
         return Usage.of(session, samples, PrefixBreaks.of(breaks), toolTrimming.report(id),
-                checkpoints.report(session));
+                checkpoints.report(session), ModelRouting.of(routing));
     }
 
     /**
@@ -54,10 +55,10 @@ class UsageController {
     record Usage(String sessionId, long turns, long promptTokens, long cachedTokens, long completionTokens,
             BigDecimal costUsd, @Nullable Double cacheHitRatio, @Nullable Long ttftP50Ms, @Nullable Long ttftP95Ms,
             long reservedTokens, BigDecimal reservedCostUsd, Remaining budgets, PrefixBreaks prefixBreaks,
-            ToolSetReport toolTrimming, Checkpoints.Report checkpoints) {
+            ToolSetReport toolTrimming, Checkpoints.Report checkpoints, ModelRouting modelRouting) {
 
         static Usage of(SessionRecord session, long[] ttftSamples, PrefixBreaks prefixBreaks,
-                ToolSetReport toolTrimming, Checkpoints.Report checkpoints) {
+                ToolSetReport toolTrimming, Checkpoints.Report checkpoints, ModelRouting modelRouting) {
             Ledger ledger = session.ledger();
             Double hitRatio = ledger.promptTokens() == 0 ? null
                     : (double) ledger.cachedTokens() / ledger.promptTokens();
@@ -65,7 +66,7 @@ class UsageController {
                     ledger.completionTokens(), Usd.fromNanos(ledger.costNanos()), hitRatio,
                     Percentiles.nearestRank(ttftSamples, 0.50), Percentiles.nearestRank(ttftSamples, 0.95),
                     ledger.reservedTokens(), Usd.fromNanos(ledger.reservedCostNanos()),
-                    Remaining.of(session.budgets(), ledger), prefixBreaks, toolTrimming, checkpoints);
+                    Remaining.of(session.budgets(), ledger), prefixBreaks, toolTrimming, checkpoints, modelRouting);
         }
     }
 
@@ -91,6 +92,29 @@ class UsageController {
 
         private static long count(@Nullable Object value) {
             return value == null ? 0 : Long.parseLong(String.valueOf(value));
+        }
+    }
+
+    /**
+     * Turns the gateway routed by cost (they named a routing alias such as {@code auto}), what that was expected to save
+     * against the alternative each time, and the latest decision.
+     *
+     * @param turns           turns routed
+     * @param savingUsd       expected saving over them
+     * @param lastModel       the model the latest was sent to
+     * @param lastAlternative the model it was not
+     */
+    record ModelRouting(long turns, BigDecimal savingUsd, @Nullable String lastModel, @Nullable String lastAlternative) {
+
+        static final List<Object> FIELDS = List.of("mr", "mrs", "mrl");
+
+        static ModelRouting of(@Nullable List<Object> values) {
+            if (values == null || values.size() != FIELDS.size()) {
+                return new ModelRouting(0, BigDecimal.ZERO, null, null);
+            }
+            String[] last = values.get(2) == null ? new String[0] : String.valueOf(values.get(2)).split(" ");
+            return new ModelRouting(PrefixBreaks.count(values.get(0)), Usd.fromNanos(PrefixBreaks.count(values.get(1))),
+                    last.length == 2 ? last[0] : null, last.length == 2 ? last[1] : null);
         }
     }
 

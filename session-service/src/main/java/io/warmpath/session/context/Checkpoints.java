@@ -58,7 +58,7 @@ public class Checkpoints {
             throw new ApiErrorException(Errors.sessionNotFound());
         }
         Checkpoint stamped = new Checkpoint(checkpoint.coveredMessages(), checkpoint.coveredHash(),
-                checkpoint.summary(), checkpoint.summaryTokens(), checkpoint.summaryUsage(),
+                checkpoint.summary(), checkpoint.summaryTokens(), checkpoint.summaryUsage(), checkpoint.artifactId(),
                 checkpoint.previousCovered(), Instant.ofEpochMilli(scripts.nowMillis()));
         Checkpoint.SummaryUsage usage = checkpoint.summaryUsage();
         List<?> reply = scripts.run(STORE, tenant, List.of(RedisKeys.session(sessionId)), sessionId,

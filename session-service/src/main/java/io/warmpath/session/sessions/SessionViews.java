@@ -45,6 +45,6 @@ final class SessionViews {
     static ResolvedSession resolved(SessionRecord session) {
         return new ResolvedSession(session.id(), session.tenant(), session.workflow(), session.implicit(),
                 DataClass.fromWire(session.dataClass()), session.region(), session.limited(), session.binding(),
-                session.recordTranscript(), session.trimmedTools());
+                session.recordTranscript(), session.trimmedTools(), session.contextPolicy());
     }
 }

@@ -57,6 +57,30 @@ class UsageApiTest extends SessionServiceTest {
     }
 
     @Test
+    void turnsTheGatewayRoutedByCostAreCountedWithWhatTheyWereExpectedToSave() {
+        String id = (String) createSession(tenant, Map.of("workflow", "agent")).get("id");
+        recordRouted(id, "llama-3.1-8b-instruct", "kimi-k2.5", 0.000570616, 0.001224);
+        recordRouted(id, "kimi-k2.5", "llama-3.1-8b-instruct", 0.000224, 0.000570616);
+
+        Map<?, ?> routing = (Map<?, ?>) get(tenant, "/v1/sessions/" + id + "/usage").expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("model_routing");
+
+        assertThat(routing.get("turns")).isEqualTo(2);
+        // 653.384 + 346.616 micro-USD.
+        assertThat(routing.get("saving_usd")).isEqualTo(0.001);
+        assertThat(routing.get("last_model")).isEqualTo("kimi-k2.5");
+        assertThat(routing.get("last_alternative")).isEqualTo("llama-3.1-8b-instruct");
+    }
+
+    private void recordRouted(String sessionId, String model, String alternative, double expected, double other) {
+        post(tenant, "/internal/turns", Map.of("turns", java.util.List.of(Map.of("session_id", sessionId,
+                "request_id", java.util.UUID.randomUUID().toString(), "prompt_tokens", 1000, "cached_tokens", 0,
+                "completion_tokens", 10, "model", model, "model_route", Map.of("model", model,
+                        "alternative", alternative, "expected_usd", expected, "alternative_usd", other)))))
+                .expectStatus().isOk().expectBody().jsonPath("$.results[0].status").isEqualTo("recorded");
+    }
+
+    @Test
     void aFreshSessionHasAnEmptyLedger() {
         String id = (String) createSession(tenant, Map.of("workflow", "agent")).get("id");
 
