@@ -29,7 +29,15 @@ import static org.assertj.core.api.Assertions.assertThat;
         "warmpath.gateway.models.aliases.fast=small-model",
         "warmpath.gateway.models.aliases.smart=kimi-k2.5",
         "warmpath.gateway.models.aliases.gone=no-such-model",
-        "warmpath.gateway.models.aliases.[meta/fast]=small-model"})
+        "warmpath.gateway.models.aliases.[meta/fast]=small-model",
+        "warmpath.gateway.models.routing.auto.default-model=kimi-k2.5",
+        "warmpath.gateway.models.routing.auto.light-model=small-model",
+        "warmpath.gateway.models.routing.elsewhere.default-model=kimi-k2.5",
+        "warmpath.gateway.models.routing.elsewhere.light-model=small-model",
+        "warmpath.gateway.models.routing.elsewhere.tenants=globex",
+        "warmpath.gateway.models.prices.[small-model].input=0.1",
+        "warmpath.gateway.models.prices.[small-model].cached-input=0.01",
+        "warmpath.gateway.models.prices.[small-model].output=0.2"})
 @AutoConfigureWebTestClient(timeout = "30s")
 class ModelsIntegrationTest {
 
@@ -82,12 +90,15 @@ class ModelsIntegrationTest {
     void theListIsEveryHealthyCellsModelAndEachAliasOfOneInOpenAisShape() {
         models().expectStatus().isOk().expectBody()
                 .jsonPath("$.object").isEqualTo("list")
-                // "gone" names a model no cell serves: not listed.
-                .jsonPath("$.data[*].id").isEqualTo(List.of("fast", "kimi-k2.5", "meta/fast", "small-model", "smart"))
-                .jsonPath("$.data[0].object").isEqualTo("model")
-                .jsonPath("$.data[0].owned_by").isEqualTo("warmpath")
-                .jsonPath("$.data[0].root").isEqualTo("small-model")
-                .jsonPath("$.data[0].created").isNumber();
+                // "gone" names a model no cell serves, "elsewhere" routes another tenant's: neither is listed.
+                .jsonPath("$.data[*].id").isEqualTo(List.of("auto", "fast", "kimi-k2.5", "meta/fast", "small-model",
+                        "smart"))
+                .jsonPath("$.data[1].object").isEqualTo("model")
+                .jsonPath("$.data[1].owned_by").isEqualTo("warmpath")
+                .jsonPath("$.data[1].root").isEqualTo("small-model")
+                .jsonPath("$.data[1].created").isNumber()
+                // A routing alias is listed as its default model.
+                .jsonPath("$.data[0].root").isEqualTo("kimi-k2.5");
         model("smart").expectStatus().isOk().expectBody().jsonPath("$.root").isEqualTo("kimi-k2.5");
         model("meta/fast").expectStatus().isOk().expectBody().jsonPath("$.id").isEqualTo("meta/fast")
                 .jsonPath("$.root").isEqualTo("small-model");
@@ -98,7 +109,7 @@ class ModelsIntegrationTest {
         POLICY.allowWhen(request -> "eu-west".equals(request.path("resource").path("region").asString()));
 
         models().expectStatus().isOk().expectBody()
-                .jsonPath("$.data[*].id").isEqualTo(List.of("kimi-k2.5", "smart"));
+                .jsonPath("$.data[*].id").isEqualTo(List.of("auto", "kimi-k2.5", "smart"));
         model("meta/fast").expectStatus().isNotFound();
         model("fast").expectStatus().isNotFound().expectBody()
                 .jsonPath("$.error.code").isEqualTo("model_not_found")

@@ -235,6 +235,17 @@ class ToolsIntegrationTest {
                 .jsonPath("$.error.message").value(message -> assertThat((String) message)
                         .contains("next checkpoint").contains("x-tool-trimming: off"));
         assertThat(TOOL.hits()).isEqualTo(before);
+
+        // The agent took the advice: it offered the tool on this turn, and its call goes through.
+        client.post().uri("/v1/tools/weather/invoke")
+                .headers(bearer(scopes("tools:weather")))
+                .header(WarmpathHeaders.SESSION_AFFINITY, affinity)
+                .header(WarmpathHeaders.TOOL_TRIMMING, WarmpathHeaders.TOOL_TRIMMING_OFF)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"input\":{\"city\":\"Oslo\"}}")
+                .exchange()
+                .expectStatus().isOk();
+        assertThat(TOOL.hits()).isEqualTo(before + 1);
     }
 
     @Test

@@ -67,6 +67,13 @@ final class ModelCatalog {
                             visible.putIfAbsent(alias.getKey(), alias.getValue());
                         }
                     }
+                    // A routing alias of the caller's, listed as its default model (what it is served by unless the
+                    // light one is expected to cost less).
+                    properties.routing().forEach((alias, routing) -> {
+                        if (routing.servesTenant(caller.tenant()) && visible.containsKey(routing.defaultModel())) {
+                            visible.putIfAbsent(alias, routing.defaultModel());
+                        }
+                    });
                     return visible;
                 });
     }

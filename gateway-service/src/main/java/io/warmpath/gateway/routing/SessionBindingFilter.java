@@ -66,7 +66,12 @@ class SessionBindingFilter implements GlobalFilter, Ordered {
                         sessions.storeBinding(turn.caller, turn.affinity, turn.session, choice.cellId(), turn.model,
                                 choice.reason());
                     }
-                    sessions.served(turn.caller, turn.affinity, choice.cellId(), turn.model, turn.estimatedPromptTokens);
+                    HttpStatusCode status = exchange.getResponse().getStatusCode();
+                    if (status != null && status.is2xxSuccessful()) {
+                        // Only a served turn left its prompt in the engine's cache.
+                        sessions.served(turn.caller, turn.affinity, choice.cellId(), turn.model,
+                                turn.estimatedPromptTokens);
+                    }
                 });
     }
 

@@ -89,7 +89,7 @@ final class ToolInvocationHandler {
         return Mono.zip(caller, body)
                 .flatMap(both -> callData.scopeOf(request.exchange(), both.getT1())
                         .flatMap(scope -> {
-                            if (scope.trimmedTools().contains(tool.name())) {
+                            if (scope.trimmedTools().contains(tool.name()) && !trimmingOff(request)) {
                                 return Mono.error(trimmed(tool));
                             }
                             return call(tool, both.getT1(), readCall(tool, both.getT2(), scope.dataClass()));
@@ -106,8 +106,14 @@ final class ToolInvocationHandler {
         return new ApiErrorException(ApiError.of(ErrorCode.TOOL_TRIMMED, "The tool " + tool.name() + " is trimmed "
                 + "from this session's tool set: its workflow has not called it lately, so the session's turns do "
                 + "not offer it. It returns at the session's next checkpoint; until then, answer the call without it, "
-                + "or send the chat request with " + WarmpathHeaders.TOOL_TRIMMING + ": "
-                + WarmpathHeaders.TOOL_TRIMMING_OFF + " to offer it on that turn."));
+                + "or send the chat request and this call with " + WarmpathHeaders.TOOL_TRIMMING + ": "
+                + WarmpathHeaders.TOOL_TRIMMING_OFF + "."));
+    }
+
+    /** The agent offered the model its whole tool set on this turn ({@code x-tool-trimming: off}), as advised. */
+    private static boolean trimmingOff(ServerRequest request) {
+        String value = request.headers().firstHeader(WarmpathHeaders.TOOL_TRIMMING);
+        return value != null && WarmpathHeaders.TOOL_TRIMMING_OFF.equalsIgnoreCase(value.strip());
     }
 
     private Mono<ServerResponse> call(Tool tool, Caller caller, CallBody call) {

@@ -70,8 +70,9 @@ final class CheckpointArtifacts {
                         .build())
                 .headers(headers -> {
                     headers.setBearerAuth(checkpointsAssertion);
-                    // The same checkpoint is the same artifact, whoever retries it.
-                    headers.set(WarmpathHeaders.IDEMPOTENCY_KEY, "checkpoint-" + checkpoint.coveredHash());
+                    // The same checkpoint of the same session is the same artifact, whoever retries it.
+                    headers.set(WarmpathHeaders.IDEMPOTENCY_KEY, "checkpoint-" + turn.session() + "-"
+                            + checkpoint.coveredHash() + "-" + Integer.toHexString(checkpoint.summary().hashCode()));
                     if (policyAssertion != null) {
                         headers.set(WarmpathHeaders.POLICY_ASSERTION, policyAssertion);
                     }

@@ -15,6 +15,7 @@ import io.warmpath.contracts.sessions.CheckpointUse;
 import io.warmpath.contracts.sessions.SessionContext;
 import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.session.SessionBudgetClient;
+import io.warmpath.inference.tools.ToolSets;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ public class SessionCheckpoints {
     private static final double WAIT_AT = 0.95;
 
     private final SessionBudgetClient sessions;
+    private final ToolSets toolSets;
     private final CheckpointArtifacts artifacts;
     private final CheckpointProperties properties;
     private final @Nullable Summarizer summarizer;
@@ -70,14 +72,15 @@ public class SessionCheckpoints {
     private final Counter mismatched;
 
     @Autowired
-    SessionCheckpoints(SessionBudgetClient sessions, CheckpointProperties properties, CellProperties cell,
-            JsonMapper json, MeterRegistry meters) {
-        this(sessions, new CheckpointArtifacts(properties.artifactsUrl(), cell.id(), properties.timeout(), json),
-                properties, properties.baseUrl() == null ? null : new ChatClientSummarizer(properties), meters);
+    SessionCheckpoints(SessionBudgetClient sessions, ToolSets toolSets, CheckpointProperties properties,
+            CellProperties cell, JsonMapper json, MeterRegistry meters) {
+        this(sessions, toolSets, new CheckpointArtifacts(properties.artifactsUrl(), cell.id(), properties.timeout(),
+                json), properties, summarizerOf(properties), meters);
     }
 
-    SessionCheckpoints(SessionBudgetClient sessions, CheckpointArtifacts artifacts, CheckpointProperties properties,
-            @Nullable Summarizer summarizer, MeterRegistry meters) {
+    SessionCheckpoints(SessionBudgetClient sessions, ToolSets toolSets, CheckpointArtifacts artifacts,
+            CheckpointProperties properties, @Nullable Summarizer summarizer, MeterRegistry meters) {
+        this.toolSets = toolSets;
         this.sessions = sessions;
         this.artifacts = artifacts;
         this.properties = properties;
@@ -192,6 +195,9 @@ public class SessionCheckpoints {
                         assertions.sessions(), made))
                 .doOnNext(stored -> {
                     made.increment();
+                    // session-service decides the session's tool set again after a checkpoint.
+                    toolSets.forget(String.valueOf(assertions.turn().tenant()),
+                            String.valueOf(assertions.turn().session()));
                     contexts.put(key, new SessionContext(session.contextPolicy(), session.maxContextTokens(), stored));
                 })
                 .doOnError(failure -> {
@@ -200,6 +206,12 @@ public class SessionCheckpoints {
                 })
                 .doFinally(signal -> making.remove(key))
                 .cache());
+    }
+
+    /** A summarizer when there is somewhere to ask with something to ask with; without one no checkpoint is made. */
+    private static @Nullable Summarizer summarizerOf(CheckpointProperties properties) {
+        return properties.baseUrl() == null || properties.apiKey() == null || properties.apiKey().isBlank() ? null
+                : new ChatClientSummarizer(properties);
     }
 
     private static String bounded(String summary) {

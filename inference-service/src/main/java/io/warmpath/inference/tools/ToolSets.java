@@ -69,6 +69,11 @@ public class ToolSets {
                 .description("Tool calls of answers to tools their turn left out").register(meters);
     }
 
+    /** Forgets the session's tool set (a checkpoint made it to be decided again): its next turn asks for it anew. */
+    public void forget(String tenant, String sessionId) {
+        decided.invalidate(tenant + '\n' + sessionId);
+    }
+
     /**
      * The turn's tools: its body as the session's tool set trims it.
      *
@@ -138,7 +143,9 @@ public class ToolSets {
         long tokens = removedBytes / BYTES_PER_TOKEN;
         trimmed.increment(removed);
         trimmedTokens.increment(tokens);
-        return new TurnTools(body, true, trimmedNames, removed, tokens, trimmedCalls);
+        // A client may repeat a tool: what is reported stays within what a turn may offer.
+        return new TurnTools(body, true, trimmedNames, Math.min(removed, WireFormats.MAX_TOOLS),
+                Math.min(tokens, WireFormats.MAX_TOKENS_PER_REQUEST), trimmedCalls);
     }
 
     private TurnTools untrimmed(ObjectNode chatBody, String reason) {

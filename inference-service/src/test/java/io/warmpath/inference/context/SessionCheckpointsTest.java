@@ -10,6 +10,7 @@ import io.warmpath.assertion.testing.TestAssertions;
 import io.warmpath.contracts.assertion.Assertion;
 import io.warmpath.contracts.testing.StubSessionService;
 import io.warmpath.inference.session.TestSessionClients;
+import io.warmpath.inference.tools.ToolSetsForTests;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,7 @@ class SessionCheckpointsTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final SessionCheckpoints checkpoints = new SessionCheckpoints(
             TestSessionClients.clientFor(URI.create(SESSIONS.url()), new SimpleMeterRegistry()),
+            ToolSetsForTests.of(TestSessionClients.clientFor(URI.create(SESSIONS.url()), new SimpleMeterRegistry())),
             new CheckpointArtifacts(null, "cell-1", Duration.ofSeconds(5), JSON),
             new CheckpointProperties(true, URI.create("http://unused/v1"), null, "m", 64, 0.75, 2,
                     Duration.ofSeconds(5), 1000, Duration.ofHours(1), null),

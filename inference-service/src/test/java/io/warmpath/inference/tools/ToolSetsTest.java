@@ -51,6 +51,18 @@ class ToolSetsTest {
     }
 
     @Test
+    void aToolRepeatedPastWhatATurnMayOfferIsReportedWithinBounds() {
+        String[] repeated = new String[200];
+        java.util.Arrays.fill(repeated, "deploy");
+        repeated[0] = "read_log";
+
+        TurnTools turn = forTurn(body(repeated), false);
+
+        assertThat(names(turn.body())).containsExactly("read_log");
+        assertThat(turn.use().trimmedTools()).isEqualTo(128);
+    }
+
+    @Test
     void aSessionIsAskedForOnceAndItsLaterTurnsGetTheSameSet() {
         String session = nextSession();
         int calls = SESSIONS.toolSetCalls();

@@ -39,7 +39,8 @@ class KeyController {
      * (which could outlive it): key administrators sign in with a JWT.
      */
     private static final List<String> NEVER_ON_A_KEY = List.of(KeyResolveController.RESOLVE_SCOPE,
-            Assertion.TRANSCRIPT_SCOPE, "cells:status", "keys:admin");
+            Assertion.TRANSCRIPT_SCOPE,
+            Assertion.CHECKPOINT_SCOPE, "cells:status", "keys:admin");
 
     private final ApiKeyStore keys;
     private final Clock clock;

@@ -55,10 +55,10 @@ record CreateSessionRequest(
     }
 
     /** Bean validation: a checkpoint needs a context limit to aim below, and data the summarizer may receive. */
-    @AssertTrue(message = "checkpoint needs budgets.max_context_tokens and a public or internal session (the "
-            + "session's history goes to the summarization model)")
+    @AssertTrue(message = "checkpoint needs budgets.max_context_tokens and a public or internal session without a "
+            + "pinned region (the session's history goes to the summarization model, under its own credential)")
     boolean isContextPolicy() {
-        return !checkpoints() || budgets != null && budgets.maxContextTokens() != null
+        return !checkpoints() || budgets != null && budgets.maxContextTokens() != null && region == null
                 && (dataClass == null || "public".equals(dataClass) || "internal".equals(dataClass));
     }
 

@@ -23,6 +23,9 @@ class CheckpointApiTest extends SessionServiceTest {
         post(tenant, "/v1/sessions", Map.of("workflow", "agent", "context_policy", "checkpoint",
                 "data_class", "confidential", "budgets", Map.of("max_context_tokens", 4000)))
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("context_policy");
+        post(tenant, "/v1/sessions", Map.of("workflow", "agent", "context_policy", "checkpoint",
+                "region", "eu-west", "budgets", Map.of("max_context_tokens", 4000)))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("context_policy");
         post(tenant, "/v1/sessions", Map.of("workflow", "agent", "context_policy", "forget"))
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("context_policy");
 
