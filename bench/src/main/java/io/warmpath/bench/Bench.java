@@ -2,6 +2,7 @@ package io.warmpath.bench;
 
 import io.warmpath.bench.artifacts.ArtifactsCommand;
 import io.warmpath.bench.levers.LeversCommand;
+import io.warmpath.bench.levers.OfflineLeversCommand;
 import io.warmpath.bench.online.OnlineCommand;
 import io.warmpath.bench.overhead.EngineRateCommand;
 import io.warmpath.bench.overhead.OverheadCommand;
@@ -76,6 +77,7 @@ public final class Bench implements Callable<Integer> {
                 .addSubcommand(new OverheadCommand(out))
                 .addSubcommand(new EngineRateCommand(out))
                 .addSubcommand(new ArtifactsCommand(out))
-                .addSubcommand(new LeversCommand(out));
+                .addSubcommand(new LeversCommand(out))
+                .addSubcommand(new OfflineLeversCommand(out));
     }
 }
