@@ -37,6 +37,11 @@ public class CostAwareRouting {
                 .register(meters);
     }
 
+    /** Whether a request naming {@code requested} is routed by cost for this tenant. */
+    public boolean isRoutingAlias(String requested, String tenant) {
+        return properties.routingAlias(requested, tenant).isPresent();
+    }
+
     /**
      * The model to serve a request with, when it names a routing alias for its tenant; empty otherwise.
      *

@@ -146,7 +146,8 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
      */
     private ServerWebExchange routedModel(ServerWebExchange exchange, Caller caller, RoutingTarget target,
             int bodyBytes, @Nullable Binding binding) {
-        if (target.model() == null) {
+        // Most requests name a model: they pay for no lookup of where their session is warm.
+        if (target.model() == null || !modelRouting.isRoutingAlias(target.model(), caller.tenant())) {
             return exchange;
         }
         Map<String, Long> held = new HashMap<>(target.affinity() == null ? Map.of()
