@@ -34,6 +34,8 @@ public final class WarmpathHeaders {
     public static final String REQUEST_ID = "x-request-id";
     /** IETF httpapi draft semantics: the same key is the same operation. */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** On a response that repeats the one kept for its {@link #IDEMPOTENCY_KEY}: {@code true}. */
+    public static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
 
     // Sent to clients.
 

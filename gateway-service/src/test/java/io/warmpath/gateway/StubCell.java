@@ -29,6 +29,9 @@ final class StubCell {
     static final List<String> SSE_CHUNKS = List.of("Hel", "lo, ", "wor", "ld");
     static final long CHUNK_PAUSE_MS = 100;
 
+    /** Characters added to each whole answer's content, to make it as large as a test needs. */
+    volatile int answerPadding;
+
     /** The tokens the cell reports each completed turn used, as a real cell does (header or stream comment). */
     volatile long reportedTokens = 6;
 
@@ -173,9 +176,10 @@ final class StubCell {
             exchange.getResponseHeaders().set(WarmpathHeaders.USAGE, UsageReport.headerValue(reportedTokens));
             json(exchange, 200, """
                     {"id":"chatcmpl-1","object":"chat.completion","model":"%s","served_by":"%s",
-                     "choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],
+                     "choices":[{"index":0,"message":{"role":"assistant","content":"Hello%s"},"finish_reason":"stop"}],
                      "usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6,
-                              "prompt_tokens_details":{"cached_tokens":0}}}""".formatted(model, id));
+                              "prompt_tokens_details":{"cached_tokens":0}}}"""
+                    .formatted(model, id, ".".repeat(answerPadding)));
         }
     }
 

@@ -30,6 +30,10 @@ public enum ErrorCode {
     CONTEXT_GROWTH_EXCEEDED(400, Types.INVALID_REQUEST),
     /** A claim of the caller's token that policy cannot work with (an unknown clearance, a malformed region). */
     INVALID_TOKEN_CLAIMS(400, Types.INVALID_REQUEST),
+    /** An {@code Idempotency-Key} that is empty, too long, or not a token or quoted string of visible ASCII. */
+    INVALID_IDEMPOTENCY_KEY(400, Types.INVALID_REQUEST),
+    /** An {@code x-request-timeout-ms} that is not a whole number of milliseconds from 1 up. */
+    INVALID_REQUEST_TIMEOUT(400, Types.INVALID_REQUEST),
 
     // 401 and 403: who is asking, and whether they may.
     INVALID_TOKEN(401, Types.AUTHENTICATION),
@@ -56,6 +60,10 @@ public enum ErrorCode {
     ARTIFACT_ON_LEGAL_HOLD(409, Types.INVALID_REQUEST),
     TOOL_TRIMMED(409, Types.INVALID_REQUEST),
     CHECKPOINTS_OFF(409, Types.INVALID_REQUEST),
+    /** A request with the same {@code Idempotency-Key} is still being served; sent with {@code Retry-After}. */
+    IDEMPOTENCY_KEY_IN_USE(409, Types.INVALID_REQUEST),
+    /** The request with this {@code Idempotency-Key} was served, but its response was too large to keep. */
+    IDEMPOTENT_RESPONSE_NOT_KEPT(409, Types.INVALID_REQUEST),
     REQUEST_TOO_LARGE(413, Types.INVALID_REQUEST),
     URI_TOO_LONG(414, Types.INVALID_REQUEST),
     UNSUPPORTED_MEDIA_TYPE(415, Types.INVALID_REQUEST),
@@ -97,8 +105,12 @@ public enum ErrorCode {
     POLICY_UNAVAILABLE(503, Types.SERVER),
     /** The gateway could not check rate limits and is configured to refuse rather than admit unchecked. */
     RATE_LIMITS_UNAVAILABLE(503, Types.SERVER),
+    /** The gateway could not check an {@code Idempotency-Key} and is configured to refuse rather than risk a repeat. */
+    IDEMPOTENCY_STORE_UNAVAILABLE(503, Types.SERVER),
     ARTIFACT_STORE_UNAVAILABLE(503, Types.SERVER),
     UPSTREAM_TIMEOUT(504, Types.SERVER),
+    /** The request's {@code x-request-timeout-ms} ran out, or leaves too little time for it to be served. */
+    DEADLINE_EXCEEDED(504, Types.SERVER),
     ENGINE_TIMEOUT(504, Types.SERVER),
     TOOL_TIMEOUT(504, Types.SERVER);
 

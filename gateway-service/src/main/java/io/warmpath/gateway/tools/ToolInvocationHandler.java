@@ -19,12 +19,12 @@ import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.gateway.security.Caller;
 import io.warmpath.gateway.security.Tenants;
+import io.warmpath.gateway.web.CachedBodies;
 import io.warmpath.gateway.tools.ToolClient.ResponseTooLargeException;
 import io.warmpath.gateway.tools.ToolClient.ToolReply;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -78,14 +78,7 @@ final class ToolInvocationHandler {
                     "No tool is registered under that name."));
         }
         Mono<Caller> caller = Tenants.callerOf(request.exchange());
-        Mono<byte[]> body = DataBufferUtils.join(request.exchange().getRequest().getBody())
-                .map(buffer -> {
-                    byte[] bytes = new byte[buffer.readableByteCount()];
-                    buffer.read(bytes);
-                    DataBufferUtils.release(buffer);
-                    return bytes;
-                })
-                .defaultIfEmpty(new byte[0]);
+        Mono<byte[]> body = CachedBodies.read(request.exchange().getRequest());
         return Mono.zip(caller, body)
                 .flatMap(both -> callData.scopeOf(request.exchange(), both.getT1())
                         .flatMap(scope -> {

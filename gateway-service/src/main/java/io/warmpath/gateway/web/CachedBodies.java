@@ -5,12 +5,14 @@ import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Request bodies the gateway caches ({@link ServerWebExchangeUtils#cacheRequestBody}) to read, and replaces where it
@@ -29,6 +31,18 @@ public final class CachedBodies {
         byte[] bytes = new byte[cached.readableByteCount()];
         cached.toByteBuffer(cached.readPosition(), ByteBuffer.wrap(bytes), 0, bytes.length);
         return bytes;
+    }
+
+    /** The whole of a request's body, read into one array (empty when it has none). */
+    public static Mono<byte[]> read(ServerHttpRequest request) {
+        return DataBufferUtils.join(request.getBody())
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0]);
     }
 
     /** The exchange's cached body, copied; empty when none was cached. */

@@ -1,0 +1,132 @@
+package io.warmpath.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.warmpath.contracts.WarmpathHeaders;
+import io.warmpath.system.GatewayClient.Conversation;
+import io.warmpath.system.GatewayClient.Reply;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The reliability controls across the real services: {@code Idempotency-Key} through two gateways sharing Redis (a
+ * repeated turn served and charged once, a stream replayed as the same events, a session created once).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReliabilitySystemIT {
+
+    private static final String MODEL = WarmpathStack.MODEL;
+
+    private WarmpathStack stack;
+    private GatewayClient gateway;
+    private GatewayClient secondGateway;
+    private String token;
+
+    @BeforeAll
+    void startStack() throws Exception {
+        stack = WarmpathStack.start("reliability", 2, 0.02);
+        gateway = new GatewayClient(stack.gateway().url("/"));
+        secondGateway = new GatewayClient(stack.startSecondGateway().url("/"));
+        token = DevCredentials.token(stack.keyDir(), "reliable", "inference:invoke", "sessions:write");
+    }
+
+    @AfterAll
+    void stopStack() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aTurnRepeatedThroughEitherGatewayIsServedAndChargedOnce() throws Exception {
+        JsonNode session = createSession(Map.of());
+        String affinity = session.path("affinity_token").asString();
+        ObjectNode turn = new Conversation(MODEL, GatewayClient.systemPrompt("agent-idempotent")).turn("Go on.");
+        String body = GatewayClient.JSON.writeValueAsString(turn);
+        Map<String, String> headers = Map.of(WarmpathHeaders.SESSION_AFFINITY, affinity,
+                WarmpathHeaders.IDEMPOTENCY_KEY, "turn-1-" + affinity);
+
+        Reply first = gateway.post("/v1/chat/completions", token, headers, body);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        Reply again = awaitReplay(() -> gateway.post("/v1/chat/completions", token, headers, body));
+        Reply elsewhere = awaitReplay(() -> secondGateway.post("/v1/chat/completions", token, headers, body));
+
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(elsewhere.body()).isEqualTo(first.body());
+        assertThat(elsewhere.cell()).isEqualTo(first.cell());
+        JsonNode usage = settledUsage(session.path("id").asString());
+        assertThat(usage.path("turns").asInt()).isEqualTo(1);
+        assertThat(usage.path("prompt_tokens").asLong()).isEqualTo(first.promptTokens());
+    }
+
+    @Test
+    void aRepeatedStreamIsReplayedAsTheSameEventsAndChargedOnce() throws Exception {
+        JsonNode session = createSession(Map.of());
+        String affinity = session.path("affinity_token").asString();
+        ObjectNode turn = new Conversation(MODEL, GatewayClient.systemPrompt("agent-streamed")).streaming("Go on.");
+        String body = GatewayClient.JSON.writeValueAsString(turn);
+        Map<String, String> headers = Map.of(WarmpathHeaders.SESSION_AFFINITY, affinity,
+                WarmpathHeaders.IDEMPOTENCY_KEY, "stream-1-" + affinity);
+
+        Reply first = gateway.post("/v1/chat/completions", token, headers, body);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.events()).last().isEqualTo("[DONE]");
+        Reply replayed = awaitReplay(() -> secondGateway.post("/v1/chat/completions", token, headers, body));
+
+        assertThat(replayed.body()).isEqualTo(first.body());
+        assertThat(replayed.headers().get("content-type").getFirst()).startsWith("text/event-stream");
+        assertThat(settledUsage(session.path("id").asString()).path("turns").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aRepeatedSessionCreationAnswersWithTheSameSession() throws Exception {
+        Map<String, String> key = Map.of(WarmpathHeaders.IDEMPOTENCY_KEY, "create-" + System.nanoTime());
+        JsonNode first = createSession(key);
+        Reply again = awaitReplay(() -> secondGateway.post("/v1/sessions", token, key, "{\"workflow\":\"retried\"}"));
+
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json().path("id").asString()).isEqualTo(first.path("id").asString());
+        assertThat(again.json().path("affinity_token").asString()).isEqualTo(first.path("affinity_token").asString());
+        Reply otherBody = gateway.post("/v1/sessions", token, key, "{\"workflow\":\"another\"}");
+        assertThat(otherBody.status()).isEqualTo(422);
+    }
+
+    private JsonNode createSession(Map<String, String> headers) throws Exception {
+        Reply created = gateway.post("/v1/sessions", token, headers, "{\"workflow\":\"retried\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json();
+    }
+
+    /** The kept response is written just after the first one ends: a repeat may meet the key in use for a moment. */
+    private static Reply awaitReplay(java.util.concurrent.Callable<Reply> repeat) throws Exception {
+        Reply reply = repeat.call();
+        for (int attempt = 0; attempt < 20 && reply.status() == 409; attempt++) {
+            Thread.sleep(100);
+            reply = repeat.call();
+        }
+        assertThat(reply.headers().get(WarmpathHeaders.IDEMPOTENT_REPLAYED.toLowerCase()))
+                .as(reply.status() + " " + reply.body()).isEqualTo(List.of("true"));
+        return reply;
+    }
+
+    /** The ledger once settlement (asynchronous) has had time to count anything a repeat might have added. */
+    private JsonNode settledUsage(String sessionId) throws Exception {
+        JsonNode usage = null;
+        for (int attempt = 0; attempt < 30; attempt++) {
+            Reply reply = gateway.get("/v1/sessions/" + sessionId + "/usage", token);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            usage = reply.json();
+            if (usage.path("turns").asInt() >= 1 && attempt >= 10) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return usage;
+    }
+}
