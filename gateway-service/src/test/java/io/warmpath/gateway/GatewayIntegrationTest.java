@@ -218,7 +218,8 @@ class GatewayIntegrationTest {
         assertThat(served.lastHeader("authorization")).doesNotContain(TOKENS.forTenant("acme"));
         assertThat(served.lastAssertion().path("aud").toString()).contains(Audiences.INFERENCE);
         assertThat(served.lastHeader("x-session-affinity")).isEqualTo("headers-1");
-        assertThat(served.lastHeader("x-request-timeout-ms")).isEqualTo("30000");
+        // What is left of the deadline when the cell is called.
+        assertThat(Long.parseLong(served.lastHeader("x-request-timeout-ms"))).isBetween(25_000L, 30_000L);
         assertThat(served.lastHeader("x-workload-class")).isEqualTo("light");
         assertThat(served.lastHeader("idempotency-key")).isEqualTo("idem-1");
     }
@@ -578,24 +579,79 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void cellAnswering503IsPassedThroughOnceAndEjected() {
+    void aTurnWhoseCellsEngineIsDownIsServedByAnotherCellAndTheCellEjected() {
         StubCell failing = KIMI_CELLS.get(2);
         String session = sessionServedBy(failing.id);
         int callsBefore = failing.completions();
         double ejectionsBefore = ejections("unavailable");
 
         failing.answer503(true);
+        String servedBy;
         try {
-            sessionTurn("acme", session)
+            servedBy = servedBy(sessionTurn("acme", session).expectStatus().isOk()
+                    .expectHeader().doesNotExist(WarmpathHeaders.UNAVAILABLE)
+                    .expectHeader().doesNotExist(HttpHeaders.RETRY_AFTER)
+                    .expectBody().returnResult());
+        } finally {
+            failing.answer503(false);
+        }
+
+        assertThat(servedBy).isNotEqualTo(failing.id);
+        assertThat(failing.completions()).isEqualTo(callsBefore + 1);
+        assertThat(ejections("unavailable")).isEqualTo(ejectionsBefore + 1);
+        assertThat(retries("cell_unavailable", "retried")).isPositive();
+    }
+
+    @Test
+    void aFailedAttemptIsNotRetriedWhenTheDeadlineLeavesNoRoomForAnotherCellsFirstToken() {
+        StubCell failing = KIMI_CELLS.get(0);
+        String session = sessionServedBy(failing.id);
+        double noTimeBefore = retries("cell_unavailable", "no_time");
+        // About 2,000 prompt tokens: a third of a second of prefill on a cold cell, against 150 ms left.
+        String longTurn = """
+                {"model":"%s","messages":[{"role":"user","content":"%s"}]}""".formatted(MODEL, "word ".repeat(1_600));
+
+        failing.answer503(true);
+        try {
+            client.post().uri("/v1/chat/completions")
+                    .headers(bearer(TOKENS.forTenant("acme")))
+                    .header("x-session-affinity", session)
+                    .header(WarmpathHeaders.REQUEST_TIMEOUT_MS, "150")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(longTurn)
+                    .exchange()
                     .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
                     .expectHeader().valueEquals(WarmpathHeaders.CELL, failing.id);
         } finally {
             failing.answer503(false);
         }
+        assertThat(retries("cell_unavailable", "no_time")).isEqualTo(noTimeBefore + 1);
+    }
 
-        assertThat(failing.completions()).as("a POST that reached the cell is not retried").isEqualTo(callsBefore + 1);
-        assertThat(ejections("unavailable")).isEqualTo(ejectionsBefore + 1);
-        assertThat(servedBy(chat("acme", session))).isNotEqualTo(failing.id);
+    @Test
+    void eachAttemptTellsItsCellWhatIsLeftOfTheDeadlineAndASpentOrMalformedOneIsAnsweredAtOnce() {
+        EntityExchangeResult<byte[]> served = client.post().uri("/v1/chat/completions")
+                .headers(bearer(TOKENS.forTenant("acme")))
+                .header(WarmpathHeaders.REQUEST_TIMEOUT_MS, "5000")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chatBody(false))
+                .exchange().expectStatus().isOk().expectBody().returnResult();
+        long told = Long.parseLong(stub(servedBy(served)).lastHeader(WarmpathHeaders.REQUEST_TIMEOUT_MS));
+        assertThat(told).isBetween(1L, 5000L);
+
+        int calls = KIMI_CELLS.stream().mapToInt(StubCell::completions).sum();
+        for (String spent : new String[] {"0", "-5", "soon", "1.5"}) {
+            client.post().uri("/v1/chat/completions")
+                    .headers(bearer(TOKENS.forTenant("acme")))
+                    .header(WarmpathHeaders.REQUEST_TIMEOUT_MS, spent)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(chatBody(false))
+                    .exchange()
+                    .expectStatus().isEqualTo(spent.equals("0") ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_REQUEST)
+                    .expectBody().jsonPath("$.error.code")
+                    .isEqualTo(spent.equals("0") ? "deadline_exceeded" : "invalid_request_timeout");
+        }
+        assertThat(KIMI_CELLS.stream().mapToInt(StubCell::completions).sum()).isEqualTo(calls);
     }
 
     @Test
@@ -711,6 +767,11 @@ class GatewayIntegrationTest {
 
     private double degraded(String decision) {
         return meters.get("warmpath.gateway.sessions.degraded").tag("decision", decision).counter().count();
+    }
+
+    private double retries(String cause, String outcome) {
+        var counter = meters.find("warmpath.gateway.retries").tag("cause", cause).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private double ejections(String reason) {

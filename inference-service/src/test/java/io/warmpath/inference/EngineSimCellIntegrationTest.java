@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -368,6 +369,32 @@ class EngineSimCellIntegrationTest {
     }
 
     @Test
+    void aClientLeavingMidStreamFreesItsSlotInTheEngine() {
+        double finishedBefore = engineMetric("vllm:request_success_total");
+        // Far longer than the test: only a cancellation can end it in time.
+        Flux<String> events = longStream(null);
+
+        List<String> firstEvents = events.take(3).collectList().block(Duration.ofSeconds(20));
+
+        assertThat(firstEvents).hasSize(3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> engineMetric("vllm:num_requests_running") == 0);
+        assertThat(engineMetric("vllm:request_success_total")).isEqualTo(finishedBefore);
+    }
+
+    @Test
+    void aDeadlinePassingMidGenerationEndsTheStreamAndFreesTheEngineSlot() {
+        double finishedBefore = engineMetric("vllm:request_success_total");
+
+        List<String> events = longStream("700").collectList().block(Duration.ofSeconds(20));
+
+        assertThat(events).doesNotContain("[DONE]").hasSizeGreaterThan(1);
+        assertThat(json.readTree(events.getLast()).path("error").path("code").asString())
+                .isEqualTo("deadline_exceeded");
+        await().atMost(Duration.ofSeconds(5)).until(() -> engineMetric("vllm:num_requests_running") == 0);
+        assertThat(engineMetric("vllm:request_success_total")).isEqualTo(finishedBefore);
+    }
+
+    @Test
     void engineFailureOnOneRequestIsABadGateway() {
         engineAdmin().put().uri("/admin/faults").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"failNext\": 1, \"failStatus\": 500}")
@@ -381,6 +408,22 @@ class EngineSimCellIntegrationTest {
                 .expectHeader().doesNotExist(WarmpathHeaders.UNAVAILABLE)
                 .expectHeader().valueEquals(WarmpathHeaders.CELL, "cell-sim")
                 .expectBody().jsonPath("$.error.code").isEqualTo("engine_error");
+    }
+
+    @Test
+    void anEngineRefusingARequestWith503IsACellUnavailableTheGatewayMayRetryElsewhere() {
+        engineAdmin().put().uri("/admin/faults").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"failNext\": 1, \"failStatus\": 503}")
+                .exchange().expectStatus().is2xxSuccessful();
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals(WarmpathHeaders.UNAVAILABLE, WarmpathHeaders.UNAVAILABLE_ENGINE)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectBody().jsonPath("$.error.code").isEqualTo("engine_unavailable");
     }
 
     @Test
@@ -446,6 +489,33 @@ class EngineSimCellIntegrationTest {
     /** The engine's own fault admin API (not part of vLLM), reached directly rather than through the cell. */
     private static WebTestClient engineAdmin() {
         return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + enginePort()).build();
+    }
+
+    /** A stream of 50,000 tokens (about 16 s at this time scale), with a deadline when one is given. */
+    private Flux<String> longStream(String deadlineMillis) {
+        ObjectNode request = json.createObjectNode().put("model", MODEL).put("max_tokens", 50_000).put("stream", true);
+        request.set("messages", json.createArrayNode().add(message("user", "A long story " + UUID.randomUUID())));
+        return client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .headers(headers -> {
+                    if (deadlineMillis != null) {
+                        headers.set(WarmpathHeaders.REQUEST_TIMEOUT_MS, deadlineMillis);
+                    }
+                })
+                .bodyValue(json.writeValueAsString(request))
+                .exchange()
+                .expectStatus().isOk()
+                .returnResult(String.class)
+                .getResponseBody();
+    }
+
+    /** A sample of the engine's own Prometheus metrics (summed over its label sets). */
+    private static double engineMetric(String name) {
+        String text = engineAdmin().get().uri("/metrics").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        return text.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static int enginePort() {

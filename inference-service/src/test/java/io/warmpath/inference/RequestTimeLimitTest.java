@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
+import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.testing.StubSessionService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -120,6 +122,69 @@ class RequestTimeLimitTest {
                 .expectBody().jsonPath("$.error.code").isEqualTo("engine_timeout");
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void theClientsDeadlineShorterThanTheCellsLimitEndsAWholeAnswerAsDeadlineExceeded() throws Exception {
+        engine.stallBeforeAnswer = Duration.ofSeconds(5);
+        long started = System.nanoTime();
+
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(WarmpathHeaders.REQUEST_TIMEOUT_MS, "400")
+                .bodyValue("""
+                        {"model":"stub-model","messages":[{"role":"user","content":"hi"}]}""")
+                .exchange()
+                .expectStatus().isEqualTo(504)
+                .expectHeader().doesNotExist(HttpHeaders.RETRY_AFTER)
+                .expectBody().jsonPath("$.error.code").isEqualTo("deadline_exceeded");
+
+        // Within the client's 400 ms, not the cell's 1.5 s; and the engine was told what was left of it.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1400));
+        long toldEngine = Long.parseLong(engine.nextReceived().headers().getFirst(WarmpathHeaders.REQUEST_TIMEOUT_MS));
+        assertThat(toldEngine).isBetween(1L, 400L);
+    }
+
+    @Test
+    void aStreamPastTheClientsDeadlineEndsWithADeadlineExceededEvent() {
+        var hold = new CountDownLatch(1);
+        engine.holdAfterFirstToken = hold;
+        try {
+            List<String> events = client.post().uri("/v1/chat/completions")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .header(WarmpathHeaders.REQUEST_TIMEOUT_MS, "500")
+                    .bodyValue("""
+                            {"model":"stub-model","stream":true,"messages":[{"role":"user","content":"hi"}]}""")
+                    .exchange()
+                    .expectStatus().isOk()
+                    .returnResult(String.class)
+                    .getResponseBody()
+                    .collectList()
+                    .block(Duration.ofSeconds(20));
+
+            assertThat(events).doesNotContain("[DONE]");
+            assertThat(json.readTree(events.getLast()).path("error").path("code").asString())
+                    .isEqualTo("deadline_exceeded");
+        }
+        finally {
+            hold.countDown();
+        }
+    }
+
+    @Test
+    void aDeadlineAlreadySpentIsAnsweredAtOnceWithoutCallingTheEngine() throws Exception {
+        client.post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .headers(CellCalls.turnOf(SESSION))
+                .header(WarmpathHeaders.REQUEST_TIMEOUT_MS, "0")
+                .bodyValue("""
+                        {"model":"stub-model","messages":[{"role":"user","content":"hi"}]}""")
+                .exchange()
+                .expectStatus().isEqualTo(504)
+                .expectBody().jsonPath("$.error.code").isEqualTo("deadline_exceeded");
+
+        assertThat(engine.receivedCount()).as("the engine was not called").isZero();
+        assertThat(sessions.pending()).as("nothing was reserved").isZero();
     }
 
     @Test

@@ -29,4 +29,18 @@ public record Cell(String id, String model, String region, Map<String, String> l
     public Cell(String id, String model, String region) {
         this(id, model, region, Map.of());
     }
+
+    /** The prefill rate its {@link #PREFILL_RATE_LABEL} gives, in tokens per second; NaN without a valid one. */
+    public double labelledPrefillRate() {
+        String label = labels.get(PREFILL_RATE_LABEL);
+        if (label == null) {
+            return Double.NaN;
+        }
+        try {
+            double rate = Double.parseDouble(label.trim());
+            return rate > 0 && Double.isFinite(rate) ? rate : Double.NaN;
+        } catch (NumberFormatException notANumber) {
+            return Double.NaN;
+        }
+    }
 }

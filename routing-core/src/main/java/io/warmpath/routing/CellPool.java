@@ -29,7 +29,7 @@ public final class CellPool {
             }
         }
         this.ring = new HashRing(this.cells, virtualNodes);
-        this.labelledPrefillRates = this.cells.stream().mapToDouble(CellPool::labelledPrefillRate).toArray();
+        this.labelledPrefillRates = this.cells.stream().mapToDouble(Cell::labelledPrefillRate).toArray();
     }
 
     public static CellPool of(List<Cell> cells) {
@@ -69,18 +69,5 @@ public final class CellPool {
     /** The cell's labelled prefill rate in tokens per second, or NaN when it has none. */
     double labelledPrefillRate(int index) {
         return labelledPrefillRates[index];
-    }
-
-    private static double labelledPrefillRate(Cell cell) {
-        String label = cell.labels().get(Cell.PREFILL_RATE_LABEL);
-        if (label == null) {
-            return Double.NaN;
-        }
-        try {
-            double rate = Double.parseDouble(label.trim());
-            return rate > 0 && Double.isFinite(rate) ? rate : Double.NaN;
-        } catch (NumberFormatException notANumber) {
-            return Double.NaN;
-        }
     }
 }

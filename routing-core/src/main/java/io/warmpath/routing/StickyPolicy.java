@@ -102,9 +102,7 @@ public final class StickyPolicy implements RoutingPolicy {
     /** The prediction of the class comment, in milliseconds. */
     double predictedTtftMillis(CellPool pool, int cell, int load, long uncachedTokens) {
         double rate = pool.labelledPrefillRate(cell);
-        if (Double.isNaN(rate)) {
-            rate = settings.prefillTokensPerSecond();
-        }
-        return Math.max(0, load) * settings.serviceTimeMillis() + uncachedTokens * 1_000.0 / rate;
+        return settings.predictedTtftMillis(Double.isNaN(rate) ? settings.prefillTokensPerSecond() : rate, load,
+                uncachedTokens);
     }
 }

@@ -43,6 +43,20 @@ public record StickySettings(double balanceFactor, double prefillTokensPerSecond
                 DEFAULT_SERVICE_TIME_MILLIS, DEFAULT_STICKINESS_FACTOR, DEFAULT_SLACK_MILLIS);
     }
 
+    /**
+     * The time to first token predicted on {@code cell} ({@link StickyPolicy}'s prediction), in milliseconds: {@code
+     * load} requests ahead at {@code serviceTimeMillis} each, then {@code uncachedTokens} at the cell's labelled
+     * prefill rate, else {@code prefillTokensPerSecond}.
+     */
+    public double predictedTtftMillis(Cell cell, int load, long uncachedTokens) {
+        double rate = cell.labelledPrefillRate();
+        return predictedTtftMillis(Double.isNaN(rate) ? prefillTokensPerSecond : rate, load, uncachedTokens);
+    }
+
+    double predictedTtftMillis(double prefillRate, int load, long uncachedTokens) {
+        return Math.max(0, load) * serviceTimeMillis + uncachedTokens * 1_000.0 / prefillRate;
+    }
+
     public StickySettings withBalanceFactor(double factor) {
         return new StickySettings(factor, prefillTokensPerSecond, serviceTimeMillis, stickinessFactor, slackMillis);
     }

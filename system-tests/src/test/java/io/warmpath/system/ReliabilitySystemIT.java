@@ -5,20 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.system.GatewayClient.Conversation;
 import io.warmpath.system.GatewayClient.Reply;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The reliability controls across the real services: {@code Idempotency-Key} through two gateways sharing Redis (a
- * repeated turn served and charged once, a stream replayed as the same events, a session created once).
+ * repeated turn served and charged once, a stream replayed as the same events, a session created once); a client's
+ * deadline ending a stream and the engine's work with it; a turn its engine refuses served by another cell and charged
+ * once. The test that rests a cell runs last.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReliabilitySystemIT {
 
     private static final String MODEL = WarmpathStack.MODEL;
@@ -97,6 +108,57 @@ class ReliabilitySystemIT {
         assertThat(otherBody.status()).isEqualTo(422);
     }
 
+    @Test
+    void aDeadlineEndsAStreamWithDeadlineExceededAndItsEngineStopsWorkingOnIt() throws Exception {
+        ObjectNode turn = new Conversation(MODEL, "You are agent deadline.").streaming("Tell a very long story.");
+        // About 13 s of generation at this time scale, against a deadline of 1.5 s.
+        turn.put("max_tokens", 20_000);
+        long started = System.nanoTime();
+
+        Reply reply = gateway.post("/v1/chat/completions", token,
+                Map.of(WarmpathHeaders.REQUEST_TIMEOUT_MS, "1500", WarmpathHeaders.SESSION_AFFINITY, "deadline-1"),
+                GatewayClient.JSON.writeValueAsString(turn));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(reply.events()).doesNotContain("[DONE]");
+        assertThat(GatewayClient.JSON.readTree(reply.events().getLast()).path("error").path("code").asString())
+                .isEqualTo("deadline_exceeded");
+        ServiceProcess engine = stack.engineOf(reply.cell());
+        awaitEngineMetric(engine, "vllm:num_requests_running", 0);
+    }
+
+    @Test
+    @Order(100)
+    void aTurnWhoseEngineRefusesItIsServedByAnotherCellAndChargedOnce() throws Exception {
+        JsonNode session = createSession(Map.of());
+        String affinity = session.path("affinity_token").asString();
+        Conversation conversation = new Conversation(MODEL, GatewayClient.systemPrompt("agent-retried"));
+        Reply first = gateway.post("/v1/chat/completions", token, Map.of(WarmpathHeaders.SESSION_AFFINITY, affinity),
+                GatewayClient.JSON.writeValueAsString(conversation.turn("Begin.")));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        conversation.answered(first);
+        double retriedBefore = stack.gateway().metric("warmpath_gateway_retries_total");
+        URI faults = stack.engineOf(first.cell()).url("/admin/faults");
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(faults).header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"failNext\": 1, \"failStatus\": 503}")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        try {
+            Reply second = gateway.post("/v1/chat/completions", token,
+                    Map.of(WarmpathHeaders.SESSION_AFFINITY, affinity, WarmpathHeaders.REQUEST_TIMEOUT_MS, "20000"),
+                    GatewayClient.JSON.writeValueAsString(conversation.turn("Go on.")));
+
+            assertThat(second.status()).as(second.body()).isEqualTo(200);
+            assertThat(second.cell()).isNotEqualTo(first.cell());
+        } finally {
+            http.send(HttpRequest.newBuilder(faults).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        }
+        assertThat(stack.gateway().metric("warmpath_gateway_retries_total")).isGreaterThan(retriedBefore);
+        JsonNode usage = settledUsage(session.path("id").asString());
+        assertThat(usage.path("turns").asInt()).as("the refused attempt is not charged").isEqualTo(2);
+    }
+
     private JsonNode createSession(Map<String, String> headers) throws Exception {
         Reply created = gateway.post("/v1/sessions", token, headers, "{\"workflow\":\"retried\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -113,6 +175,22 @@ class ReliabilitySystemIT {
         assertThat(reply.headers().get(WarmpathHeaders.IDEMPOTENT_REPLAYED.toLowerCase()))
                 .as(reply.status() + " " + reply.body()).isEqualTo(List.of("true"));
         return reply;
+    }
+
+    /** Waits until the engine's own metric (at its {@code /metrics}) has the value. */
+    private static void awaitEngineMetric(ServiceProcess engine, String name, double value) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        double seen = Double.NaN;
+        for (int attempt = 0; attempt < 50 && seen != value; attempt++) {
+            String text = http.send(HttpRequest.newBuilder(engine.url("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            seen = text.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+            if (seen != value) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(seen).as(name).isEqualTo(value);
     }
 
     /** The ledger once settlement (asynchronous) has had time to count anything a repeat might have added. */

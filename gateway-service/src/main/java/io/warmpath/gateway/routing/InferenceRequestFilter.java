@@ -59,7 +59,7 @@ import reactor.core.publisher.Mono;
  * request's assertion, which the cell re-checks.
  *
  * <p>Ordered outside {@link NettyWriteResponseFilter}, so "completely written" includes the whole of a stream, and
- * outside the route's Retry filter, so a retried request is parsed and resolved only once.
+ * outside the route's CellRetry filter, so a retried request is parsed and resolved only once.
  */
 @Component
 class InferenceRequestFilter implements GlobalFilter, Ordered {
@@ -100,6 +100,20 @@ class InferenceRequestFilter implements GlobalFilter, Ordered {
         InferenceEndpoint endpoint = InferenceEndpoint.forPath(exchange.getRequest().getPath().value()).orElse(null);
         if (endpoint == null) {
             return chain.filter(exchange);
+        }
+        RequestDeadline deadline;
+        try {
+            deadline = RequestDeadline.parse(header(exchange, WarmpathHeaders.REQUEST_TIMEOUT_MS));
+        }
+        catch (ApiErrorException invalid) {
+            return Mono.error(invalid);
+        }
+        if (deadline != null && deadline.passed()) {
+            // A deadline already spent: nothing is resolved, limited or sent on for it.
+            return Mono.error(RequestDeadline.exceeded("The request's x-request-timeout-ms had run out on arrival."));
+        }
+        if (deadline != null) {
+            exchange.getAttributes().put(RequestDeadline.ATTRIBUTE, deadline);
         }
         CellAttempts attempts = new CellAttempts();
         exchange.getAttributes().put(CellAttempts.ATTRIBUTE, attempts);

@@ -49,6 +49,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.http.ResponseEntity;
@@ -92,7 +93,7 @@ class OpenAiHandler {
 
     /** Request headers worth carrying to the engine; everything else (notably Authorization) stays at the cell. */
     private static final Set<String> FORWARDED_HEADERS = Set.of(WarmpathHeaders.REQUEST_ID, "traceparent", "tracestate",
-            "x-request-timeout-ms", "idempotency-key");
+            "idempotency-key");
 
     private static final String EMBEDDINGS = "/v1/embeddings";
 
@@ -165,23 +166,23 @@ class OpenAiHandler {
      * session's budget; their tokens are counted in the cell's metrics.
      */
     Mono<ServerResponse> embeddings(ServerRequest request) {
-        long deadlineNanos = System.nanoTime() + requestTimeout.toNanos();
+        RequestDeadline deadline = RequestDeadline.of(request, requestTimeout);
         return handledAsApi(callerOf(request).flatMap(caller -> readBody(request)
-                .flatMap(body -> forwardEmbeddings(body, embeddingModel(body), request, caller, deadlineNanos))),
+                .flatMap(body -> forwardEmbeddings(body, embeddingModel(body), request, caller, deadline))),
                 EMBEDDINGS);
     }
 
     private Mono<ServerResponse> forwardEmbeddings(byte[] body, @Nullable String model, ServerRequest request,
-            Caller caller, long deadlineNanos) {
+            Caller caller, RequestDeadline deadline) {
         inFlight.enter();
         RequestObservation observation = metrics.start(modelTag(model), false, finished -> inFlight.leave());
         return regionCheck.admit(caller.assertion(), caller.policyAssertion())
                 .then(Mono.defer(() -> {
                     observation.engineCalled();
-                    Duration remaining = remaining(deadlineNanos);
+                    Duration remaining = deadline.remaining();
                     Duration silence = min(unaryResponseTimeout, remaining);
                     return engine.post().uri(EMBEDDINGS)
-                            .headers(headers -> forwardHeaders(request, headers))
+                            .headers(headers -> forwardHeaders(request, headers, deadline))
                             .httpRequest(httpRequest -> httpRequest.<HttpClientRequest>getNativeRequest()
                                     .responseTimeout(silence))
                             .contentType(MediaType.APPLICATION_JSON)
@@ -193,7 +194,7 @@ class OpenAiHandler {
                 }))
                 .onErrorResume(failure -> {
                     observation.finish(outcomeOf(failure));
-                    return failureResponse(failure, EMBEDDINGS);
+                    return failureResponse(failure, EMBEDDINGS, deadline);
                 })
                 .doOnCancel(() -> observation.finish(Outcome.CANCELLED));
     }
@@ -216,22 +217,28 @@ class OpenAiHandler {
 
     Mono<ServerResponse> models(ServerRequest request) {
         return engine.get().uri("/v1/models")
-                .headers(headers -> forwardHeaders(request, headers))
+                .headers(headers -> forwardHeaders(request, headers, null))
                 .retrieve()
                 .toEntity(byte[].class)
                 .flatMap(this::relayJson)
-                .onErrorResume(failure -> failureResponse(failure, "/v1/models"));
+                .onErrorResume(failure -> failureResponse(failure, "/v1/models", null));
     }
 
     private Mono<ServerResponse> complete(Endpoint endpoint, ServerRequest request) {
         // The request's time limit runs from here: counting and reserving spend it too.
-        long deadlineNanos = System.nanoTime() + requestTimeout.toNanos();
+        RequestDeadline deadline = RequestDeadline.of(request, requestTimeout);
+        if (deadline.passed()) {
+            // Nothing can be served in no time: answered at once, before anything is read, counted or reserved.
+            metrics.rejected("unknown", false);
+            return error(ApiError.of(ErrorCode.DEADLINE_EXCEEDED,
+                    "The request's x-request-timeout-ms had run out before the cell could start on it."));
+        }
         return handledAsApi(callerOf(request).flatMap(caller -> readBody(request)
                 .map(body -> CompletionRequest.parse(endpoint, body, json, engineMonitor::contextLength))
                 .flatMap(completion -> turnTools(completion, request, caller)
                         .flatMap(tools -> checkpointOf(completion, tools, caller)
                                 .flatMap(checkpoint -> forward(completion, tools, checkpoint, request, caller,
-                                        deadlineNanos))))),
+                                        deadline))))),
                 endpoint.path());
     }
 
@@ -285,7 +292,7 @@ class OpenAiHandler {
     }
 
     private Mono<ServerResponse> forward(CompletionRequest received, TurnTools tools, CheckpointTurn checkpoint,
-            ServerRequest request, Caller caller, long deadlineNanos) {
+            ServerRequest request, Caller caller, RequestDeadline deadline) {
         Assertion assertion = caller.assertion();
         CompletionRequest completion = received.endpoint() == Endpoint.CHAT
                 ? received.withBody(prefixWatch.stableTools(String.valueOf(assertion.tenant()), assertion.session(),
@@ -317,7 +324,7 @@ class OpenAiHandler {
         Optional<TurnBudget> turn = Optional.ofNullable(assertion.session()).map(sessionId -> new TurnBudget(
                 sessions, ledger, sessionId, String.valueOf(assertion.tenant()), caller.sessionsAssertion(),
                 servedModel(completion.model()), cellId, assertion.sessionLimited(),
-                tokenCounter.count(completion, headers -> forwardHeaders(request, headers)), prefixBreak, tools,
+                tokenCounter.count(completion, headers -> forwardHeaders(request, headers, deadline)), prefixBreak, tools,
                 checkpoint.use(), ModelRoute.parse(header(request, WarmpathHeaders.MODEL_ROUTE).orElse(null))
                         .orElse(null)));
         OptionalLong predictedCached = predictedCachedTokens(request);
@@ -341,26 +348,26 @@ class OpenAiHandler {
                 .orElse(Mono.empty())));
         return admission
                 .then(Mono.defer(() -> callEngine(completion, engineBody, request, observation, transcript,
-                        tools, deadlineNanos)))
+                        tools, deadline)))
                 .onErrorResume(failure -> {
                     observation.finish(outcomeOf(failure));
-                    return failureResponse(failure, completion.endpoint().path());
+                    return failureResponse(failure, completion.endpoint().path(), deadline);
                 })
                 // The client left while the cell was reserving or the engine still thinking.
                 .doOnCancel(() -> observation.finish(Outcome.CANCELLED));
     }
 
     private Mono<ServerResponse> callEngine(CompletionRequest completion, byte[] engineBody, ServerRequest request,
-            RequestObservation observation, TurnTranscript transcript, TurnTools tools, long deadlineNanos) {
+            RequestObservation observation, TurnTranscript transcript, TurnTools tools, RequestDeadline deadline) {
         log.debug("Forwarding {} stream={} bodyBytes={}", completion.endpoint().path(), completion.stream(),
                 engineBody.length);
         observation.engineCalled();
-        Duration remaining = remaining(deadlineNanos);
+        Duration remaining = deadline.remaining();
         // A whole answer arrives only when generation ends: silence is normal for much longer than between two
         // chunks of a stream, which keep the general response timeout. Neither may outlast the request's limit.
         Duration silence = min(completion.stream() ? responseTimeout : unaryResponseTimeout, remaining);
         WebClient.ResponseSpec response = engine.post().uri(completion.endpoint().path())
-                .headers(headers -> forwardHeaders(request, headers))
+                .headers(headers -> forwardHeaders(request, headers, deadline))
                 .httpRequest(httpRequest -> httpRequest.<HttpClientRequest>getNativeRequest().responseTimeout(silence))
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(engineBody)
@@ -369,7 +376,7 @@ class OpenAiHandler {
                 ? response.toEntityFlux(SSE).flatMap(entity -> stream(entity, completion, observation, chunk -> {
                     transcript.chunk(chunk);
                     tools.chunk(chunk);
-                }, deadlineNanos))
+                }, deadline))
                 : response.toEntity(byte[].class).timeout(remaining)
                         .flatMap(entity -> unary(entity, observation, answer -> {
                             transcript.answer(answer, entity.getBody() == null ? 0 : entity.getBody().length);
@@ -398,10 +405,10 @@ class OpenAiHandler {
 
     private Mono<ServerResponse> stream(ResponseEntity<Flux<ServerSentEvent<String>>> entity,
             CompletionRequest completion, RequestObservation observation, Consumer<JsonNode> onChunk,
-            long deadlineNanos) {
+            RequestDeadline deadline) {
         Flux<ServerSentEvent<String>> events = entity.getBody() == null ? Flux.empty() : entity.getBody();
         Flux<String> frames = relay.relay(events.mapNotNull(ServerSentEvent::data), completion.clientWantsUsage(),
-                observation, onChunk, remaining(deadlineNanos));
+                observation, onChunk, deadline.remaining(), deadline.timeoutCode());
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")
@@ -428,7 +435,8 @@ class OpenAiHandler {
         return response.bodyValue(entity.getBody() == null ? new byte[0] : entity.getBody());
     }
 
-    private Mono<ServerResponse> failureResponse(Throwable failure, String what) {
+    /** @param deadline the request's, when it has one: a timeout at or past it is reported as its timeout */
+    private Mono<ServerResponse> failureResponse(Throwable failure, String what, @Nullable RequestDeadline deadline) {
         if (failure instanceof ReservationRefusedException refused) {
             // Session-service's verdict (context limit or budget) reaches the client as it was given.
             return ServerResponse.status(refused.status()).contentType(MediaType.APPLICATION_JSON)
@@ -457,6 +465,13 @@ class OpenAiHandler {
                     .bodyValue(EngineErrors.envelope(answered.getResponseBodyAsByteArray(),
                             answered.getStatusCode().value(), json));
         }
+        if (failure instanceof WebClientResponseException answered
+                && answered.getStatusCode().value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+            // The engine refused to start it (vLLM answers 503 while it cannot take requests): nothing was generated,
+            // so the gateway may try another cell, and rests this one.
+            log.warn("Engine refused {} with status 503", what);
+            return unavailable(ApiError.of(ErrorCode.ENGINE_UNAVAILABLE, "The engine cannot take requests right now"));
+        }
         if (failure instanceof WebClientResponseException answered) {
             // One request failed; the engine is still up (its monitor decides that), so the cell stays in routing.
             log.warn("Engine answered {} with status {}", what, answered.getStatusCode().value());
@@ -470,6 +485,13 @@ class OpenAiHandler {
         if (isConnectFailure(failure)) {
             log.warn("Engine unreachable for {}: {}", what, failure.getClass().getSimpleName());
             return unavailable(ApiError.of(ErrorCode.ENGINE_UNAVAILABLE, "The engine is unavailable"));
+        }
+        if (isTimeout(failure) && deadline != null && deadline.passed()
+                && deadline.timeoutCode() == ErrorCode.DEADLINE_EXCEEDED) {
+            // The client's own deadline: the engine's work was cancelled with the call, and nothing is wrong here.
+            log.debug("Request deadline passed on {}", what);
+            return error(ApiError.of(ErrorCode.DEADLINE_EXCEEDED,
+                    "The request's x-request-timeout-ms ran out before the engine answered."));
         }
         if (isTimeout(failure)) {
             log.warn("Engine timed out on {}", what);
@@ -528,12 +550,16 @@ class OpenAiHandler {
                 .defaultIfEmpty(new byte[0]);
     }
 
-    private static void forwardHeaders(ServerRequest request, HttpHeaders target) {
+    /** @param deadline the request's, when it has one: the engine gets what is left of it, not what the cell got */
+    private static void forwardHeaders(ServerRequest request, HttpHeaders target, @Nullable RequestDeadline deadline) {
         request.headers().asHttpHeaders().forEach((name, values) -> {
             if (FORWARDED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 target.addAll(name, values);
             }
         });
+        if (deadline != null) {
+            target.set(WarmpathHeaders.REQUEST_TIMEOUT_MS, deadline.headerValue());
+        }
     }
 
     /** Only model names the engine serves become tag values, so clients cannot inflate metric cardinality. */
@@ -609,11 +635,6 @@ class OpenAiHandler {
             }
         }
         return false;
-    }
-
-    /** What is left of a request's time limit; at least a millisecond, so that a spent one still fires. */
-    private static Duration remaining(long deadlineNanos) {
-        return Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), 1_000_000));
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -43,11 +43,13 @@ class StreamRelay {
      * @param observation      receives first token, usage and outcome
      * @param onChunk          receives each parsed chunk of the answer (a recorded turn's transcript)
      * @param timeLimit        how long the stream may still run; then the engine's stream is cancelled (which makes
-     *                         vLLM abort the request) and the client's ends with an {@code engine_timeout} event
+     *                         vLLM abort the request) and the client's ends with a {@code timeLimitCode} event
+     * @param timeLimitCode    {@code deadline_exceeded} when the limit is the client's deadline, {@code engine_timeout}
+     *                         when it is the cell's own
      * @return complete SSE frames ({@code data: ...\n\n}) to write to the client
      */
     Flux<String> relay(Flux<String> engineData, boolean clientWantsUsage, RequestObservation observation,
-            Consumer<JsonNode> onChunk, Duration timeLimit) {
+            Consumer<JsonNode> onChunk, Duration timeLimit, ErrorCode timeLimitCode) {
         return Flux.defer(() -> {
             var stream = new StreamState(clientWantsUsage, observation, onChunk);
             // The engine connection's own read timeout is capped at the same limit, so it may fire first: an end or a
@@ -61,7 +63,7 @@ class StreamRelay {
                             return Flux.empty();
                         }
                         if (stream.timedOut || System.nanoTime() >= limitEnds) {
-                            return Flux.just(timeLimitFrame(stream));
+                            return Flux.just(timeLimitFrame(stream, timeLimitCode));
                         }
                         log.warn("Engine stream ended without [DONE] after {} events", stream.events);
                         return Flux.just(errorFrame("The engine's stream ended before completion"));
@@ -72,7 +74,7 @@ class StreamRelay {
                             return Flux.empty();
                         }
                         if (System.nanoTime() >= limitEnds) {
-                            return Flux.just(timeLimitFrame(stream));
+                            return Flux.just(timeLimitFrame(stream, timeLimitCode));
                         }
                         log.warn("Engine stream broke off after {} events: {}", stream.events, failure.toString());
                         return Flux.just(errorFrame("The engine's stream broke off"));
@@ -83,10 +85,15 @@ class StreamRelay {
         });
     }
 
-    private String timeLimitFrame(StreamState stream) {
+    private String timeLimitFrame(StreamState stream, ErrorCode code) {
+        if (code == ErrorCode.DEADLINE_EXCEEDED) {
+            log.debug("Engine stream cut at the client's deadline after {} events", stream.events);
+            return errorFrame(code, "The request's x-request-timeout-ms ran out before the engine finished; the "
+                    + "answer is incomplete");
+        }
         log.warn("Engine stream cut at the request time limit after {} events", stream.events);
-        return errorFrame(ErrorCode.ENGINE_TIMEOUT, "The request reached the cell's time limit before the engine "
-                + "finished; the answer is incomplete");
+        return errorFrame(code, "The request reached the cell's time limit before the engine finished; the answer is "
+                + "incomplete");
     }
 
     private String errorFrame(String message) {

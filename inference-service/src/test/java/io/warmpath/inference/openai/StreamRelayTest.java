@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.warmpath.contracts.UsageReport;
+import io.warmpath.contracts.errors.ErrorCode;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -156,7 +157,7 @@ class StreamRelayTest {
 
         StepVerifier.withVirtualTime(() -> relay.relay(Flux.concat(Flux.just(ROLE, HELLO), Flux.<String>never())
                         .doOnCancel(() -> engineCancelled.set(true)), false, observation, IGNORE_CHUNKS,
-                        Duration.ofMinutes(9)))
+                        Duration.ofMinutes(9), ErrorCode.ENGINE_TIMEOUT))
                 .expectNext(frame(ROLE), frame(HELLO))
                 .expectNoEvent(Duration.ofMinutes(9).minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
@@ -180,7 +181,7 @@ class StreamRelayTest {
         observation.engineCalled();
 
         relay.relay(Flux.concat(Flux.just(ROLE, HELLO, WORLD), Flux.error(new IOException("reset"))), false,
-                observation, IGNORE_CHUNKS, LIMIT).collectList().block();
+                observation, IGNORE_CHUNKS, LIMIT, ErrorCode.ENGINE_TIMEOUT).collectList().block();
 
         assertThat(finished.get().outcome()).isEqualTo(Outcome.STREAM_BROKEN);
         assertThat(finished.get().usage()).isEmpty();
@@ -192,7 +193,7 @@ class StreamRelayTest {
     void clientGoingAwayCountsAsCancelledOnce() {
         var observation = new RequestObservation(registry, "m", true, finished -> finishCalls.incrementAndGet());
 
-        List<String> firstOnly = relay.relay(Flux.just(ROLE, HELLO, WORLD, "[DONE]"), false, observation, IGNORE_CHUNKS, LIMIT)
+        List<String> firstOnly = relay.relay(Flux.just(ROLE, HELLO, WORLD, "[DONE]"), false, observation, IGNORE_CHUNKS, LIMIT, ErrorCode.ENGINE_TIMEOUT)
                 .take(1).collectList().block();
 
         assertThat(firstOnly).containsExactly(frame(ROLE));
@@ -202,7 +203,7 @@ class StreamRelayTest {
 
     private List<String> relay(Flux<String> engine, boolean clientWantsUsage) {
         var observation = new RequestObservation(registry, "m", true, finished -> finishCalls.incrementAndGet());
-        return relay.relay(engine, clientWantsUsage, observation, IGNORE_CHUNKS, LIMIT).collectList().block();
+        return relay.relay(engine, clientWantsUsage, observation, IGNORE_CHUNKS, LIMIT, ErrorCode.ENGINE_TIMEOUT).collectList().block();
     }
 
     private double tokens(String tokenClass) {
