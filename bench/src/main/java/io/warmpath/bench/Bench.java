@@ -1,6 +1,7 @@
 package io.warmpath.bench;
 
 import io.warmpath.bench.artifacts.ArtifactsCommand;
+import io.warmpath.bench.lanes.LanesCommand;
 import io.warmpath.bench.levers.LeversCommand;
 import io.warmpath.bench.levers.OfflineLeversCommand;
 import io.warmpath.bench.online.OnlineCommand;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
  * ideal; {@code online} replays one against a running gateway; {@code overhead} compares latency straight to an
  * engine, through a cell, through the gateway and through nginx, and finds the rate each sustains;
  * {@code engine-rate} finds the request rate an engine sustains; {@code artifacts} compares the artifact path with the
- * S3 server it stores to.
+ * S3 server it stores to; {@code levers} and {@code lanes} measure the context levers and the cells' admission lanes
+ * against a control tenant.
  * {@code ./warmpath bench} runs these (starting a stack for the commands that need one).
  * Exit codes: 0 success, 1 the run failed, 2 bad command line.
  */
@@ -78,6 +80,7 @@ public final class Bench implements Callable<Integer> {
                 .addSubcommand(new EngineRateCommand(out))
                 .addSubcommand(new ArtifactsCommand(out))
                 .addSubcommand(new LeversCommand(out))
+                .addSubcommand(new LanesCommand(out))
                 .addSubcommand(new OfflineLeversCommand(out));
     }
 }

@@ -26,7 +26,7 @@ class BenchTest {
         }
         out.reset();
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("replay", "online", "overhead", "engine-rate", "levers");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("replay", "online", "overhead", "engine-rate", "levers", "lanes");
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 

@@ -69,6 +69,8 @@ public final class WarmpathHeaders {
     public static final String UNAVAILABLE = PREFIX + "unavailable";
     /** The value of {@link #UNAVAILABLE}: the cell's engine is down. */
     public static final String UNAVAILABLE_ENGINE = "engine";
+    /** The value of {@link #UNAVAILABLE} for a cell too busy for one more request: try another, keep it in routing. */
+    public static final String UNAVAILABLE_BUSY = "busy";
     /**
      * Gateway to cell: the internal assertion (audience {@code session-service}) the cell makes this request's calls
      * to session-service with. Read only on a request whose own assertion is valid.

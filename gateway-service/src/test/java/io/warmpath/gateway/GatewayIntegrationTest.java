@@ -603,6 +603,39 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void aBusyCellsTurnIsServedByAnotherCellAndTheBusyCellStaysInRouting() {
+        StubCell busy = KIMI_CELLS.get(1);
+        String session = sessionServedBy(busy.id);
+        double ejectionsBefore = ejections("unavailable");
+
+        busy.answerBusy(true);
+        String servedBy;
+        try {
+            servedBy = servedBy(sessionTurn("acme", session).expectStatus().isOk().expectBody().returnResult());
+        } finally {
+            busy.answerBusy(false);
+        }
+
+        assertThat(servedBy).isNotEqualTo(busy.id);
+        assertThat(ejections("unavailable")).isEqualTo(ejectionsBefore);
+        assertThat(cell(busy.id).eligible()).isTrue();
+        assertThat(retries("cell_busy", "retried")).isPositive();
+    }
+
+    @Test
+    void everyCellBusyIsA503WithTheLastCellsRetryAfter() {
+        KIMI_CELLS.forEach(cell -> cell.answerBusy(true));
+        try {
+            sessionTurn("acme", "all-busy").expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "3")
+                    .expectBody().jsonPath("$.error.code").isEqualTo("cell_overloaded");
+        } finally {
+            KIMI_CELLS.forEach(cell -> cell.answerBusy(false));
+        }
+        assertThat(retries("cell_busy", "exhausted")).isPositive();
+    }
+
+    @Test
     void aFailedAttemptIsNotRetriedWhenTheDeadlineLeavesNoRoomForAnotherCellsFirstToken() {
         StubCell failing = KIMI_CELLS.get(0);
         String session = sessionServedBy(failing.id);

@@ -41,6 +41,7 @@ final class StubCell {
     private volatile boolean ready;
     private volatile boolean answer503;
     private volatile boolean markCellDown = true;
+    private volatile boolean busy;
     private volatile boolean dropRequests;
     private volatile HttpServer server;
     private final AtomicInteger completions = new AtomicInteger();
@@ -81,6 +82,11 @@ final class StubCell {
     void answer503(boolean enabled) {
         this.markCellDown = true;
         this.answer503 = enabled;
+    }
+
+    /** A 503 marked busy for each request, as a cell whose admission lane is full answers. */
+    void answerBusy(boolean enabled) {
+        this.busy = enabled;
     }
 
     /** Reads each completion request and closes the connection without answering, as a crashing cell would. */
@@ -160,6 +166,11 @@ final class StubCell {
         if (dropRequests) {
             // Before any response headers (and before getResponseBody), close() closes the connection itself.
             exchange.close();
+        } else if (busy) {
+            exchange.getResponseHeaders().set("Retry-After", "3");
+            exchange.getResponseHeaders().set(WarmpathHeaders.UNAVAILABLE, WarmpathHeaders.UNAVAILABLE_BUSY);
+            json(exchange, 503, "{\"error\":{\"message\":\"lane full\",\"type\":\"server_error\","
+                    + "\"code\":\"cell_overloaded\"}}");
         } else if (answer503) {
             exchange.getResponseHeaders().set("Retry-After", "1");
             if (markCellDown) {

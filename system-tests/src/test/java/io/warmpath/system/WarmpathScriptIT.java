@@ -28,7 +28,7 @@ class WarmpathScriptIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"up", "down", "status", "logs", "images", "token", "key", "keys", "demo", "bench",
-            "bench replay", "bench online", "bench overhead", "bench engine-rate", "bench artifacts", "bench levers"})
+            "bench replay", "bench online", "bench overhead", "bench engine-rate", "bench artifacts", "bench levers", "bench lanes"})
     void everyCommandAnswersHelpWithoutStartingAnything(String command) throws Exception {
         Result result = run(command + " --help");
 

@@ -17,12 +17,20 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param running  requests the engine is running, as it reports in its vLLM metrics
  * @param waiting  requests queued in the engine, as it reports in its vLLM metrics
  * @param inFlight requests in the cell right now
+ * @param queued   requests waiting in the cell's admission lanes (part of {@code inFlight}); null from a cell without
+ *                 lanes
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CellStatus(@Nullable String cellId, @Nullable String region, @Nullable List<String> models,
-        boolean ready, int running, int waiting, int inFlight) {
+        boolean ready, int running, int waiting, int inFlight, @Nullable Integer queued) {
 
     /** The path cells serve it on. */
     public static final String PATH = "/cell/status";
+
+    /** A status without lane queues (a cell that has none, or predates them). */
+    public CellStatus(@Nullable String cellId, @Nullable String region, @Nullable List<String> models, boolean ready,
+            int running, int waiting, int inFlight) {
+        this(cellId, region, models, ready, running, waiting, inFlight, null);
+    }
 }

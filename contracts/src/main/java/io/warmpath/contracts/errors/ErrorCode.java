@@ -97,6 +97,8 @@ public enum ErrorCode {
     TOOL_RESPONSE_TOO_LARGE(502, Types.SERVER),
     NO_HEALTHY_CELL(503, Types.SERVER),
     CELL_UNAVAILABLE(503, Types.SERVER),
+    /** A cell's admission lane cannot take the request (queue full, or it could not start within its deadline). */
+    CELL_OVERLOADED(503, Types.SERVER),
     ENGINE_UNAVAILABLE(503, Types.SERVER),
     SESSION_SERVICE_UNAVAILABLE(503, Types.SERVER),
     ARTIFACT_SERVICE_UNAVAILABLE(503, Types.SERVER),

@@ -86,7 +86,8 @@ public final class CellRegistry {
         if (cell == null) {
             return;
         }
-        cell.waiting = Math.max(0, status.waiting());
+        // Waiting in its engine and in its admission lanes: either way ahead of the next request.
+        cell.waiting = Math.max(0, status.waiting()) + (status.queued() == null ? 0 : Math.max(0, status.queued()));
         if (status.models() != null && !status.models().isEmpty()) {
             cell.models = Set.copyOf(status.models());
         }

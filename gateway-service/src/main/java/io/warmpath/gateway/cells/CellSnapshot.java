@@ -13,7 +13,7 @@ import org.springframework.cloud.client.ServiceInstance;
  * @param models   the models it serves: those it reports, or its discovery metadata before the first probe
  * @param eligible healthy by its latest probe and not ejected
  * @param inFlight requests the gateway has on it now
- * @param waiting  requests queued in its engine, as last reported
+ * @param waiting  requests queued in its engine and its admission lanes, as last reported
  */
 public record CellSnapshot(Cell cell, ServiceInstance instance, Set<String> models, boolean eligible, int inFlight,
         int waiting) {

@@ -26,7 +26,7 @@ import reactor.netty.http.client.PrematureCloseException;
 /**
  * Runs right after the load balancer chose a cell: counts the request in flight on that cell and ejects the cell
  * when the call shows it is down (connection refused or timed out, closed before any response, or a 503 the cell
- * marks as its own). A refused connection then propagates to the route's retry filter, and the next attempt skips
+ * marks as its engine's; one it marks {@code busy} leaves it in routing). A refused connection then propagates to the route's retry filter, and the next attempt skips
  * this cell. With a {@link RequestDeadline}, each attempt tells its cell what is left of it, and an attempt starting
  * after it is 504 {@code deadline_exceeded} at once.
  */
@@ -67,7 +67,8 @@ class CellCallFilter implements GlobalFilter, Ordered {
                 .doOnSuccess(done -> {
                     HttpStatusCode status = exchange.getResponse().getStatusCode();
                     if (status != null && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()
-                            && exchange.getResponse().getHeaders().containsHeader(WarmpathHeaders.UNAVAILABLE)) {
+                            && WarmpathHeaders.UNAVAILABLE_ENGINE.equals(
+                                    exchange.getResponse().getHeaders().getFirst(WarmpathHeaders.UNAVAILABLE))) {
                         registry.eject(cellId, EjectionReason.UNAVAILABLE);
                     }
                 })

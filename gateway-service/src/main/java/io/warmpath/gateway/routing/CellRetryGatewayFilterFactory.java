@@ -9,6 +9,7 @@ import io.warmpath.gateway.cells.CellRegistry;
 import io.warmpath.gateway.cells.CellSnapshot;
 import io.warmpath.gateway.policy.RegionPermit;
 import io.warmpath.routing.StickySettings;
+import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
@@ -25,8 +26,8 @@ import reactor.core.publisher.Mono;
  * The inference route's {@code CellRetry}: an attempt that failed before its cell started on it is tried again on
  * another cell, at most {@code retries} times, and only while the request's {@link RequestDeadline} leaves room for the
  * time to first token predicted there. Failed before starting means the connection was refused (nothing reached the
- * cell) or the cell answered 503 marked {@link WarmpathHeaders#UNAVAILABLE} (its engine is down: nothing was
- * reserved or generated). Nothing is retried once a cell has answered otherwise, so no client ever sees two answers'
+ * cell) or the cell answered 503 marked {@link WarmpathHeaders#UNAVAILABLE}: its engine is down or refused the request,
+ * or its admission lane is full ({@code busy}); either way nothing was reserved or generated. Nothing is retried once a cell has answered otherwise, so no client ever sees two answers'
  * bytes. Every attempt carries the request's same {@code x-request-id}; a failed attempt's reservation is released
  * with nothing spent, so the turn is charged once, by the attempt that served it.
  *
@@ -63,9 +64,12 @@ class CellRetryGatewayFilterFactory extends AbstractGatewayFilterFactory<CellRet
                 .onErrorResume(failure -> CellCallFilter.causedBy(failure, ConnectException.class)
                                 && mayRetry(exchange, retriesLeft, "connect_failure"),
                         failure -> retry(exchange, chain, retriesLeft, before))
-                .then(Mono.defer(() -> cellUnavailable(exchange) && mayRetry(exchange, retriesLeft, "cell_unavailable")
-                        ? retry(exchange, chain, retriesLeft, before)
-                        : Mono.empty()));
+                .then(Mono.defer(() -> {
+                    String mark = unavailableMark(exchange);
+                    boolean retried = mark != null && mayRetry(exchange, retriesLeft,
+                            WarmpathHeaders.UNAVAILABLE_BUSY.equals(mark) ? "cell_busy" : "cell_unavailable");
+                    return retried ? retry(exchange, chain, retriesLeft, before) : Mono.<Void>empty();
+                }));
     }
 
     private Mono<Void> retry(ServerWebExchange exchange, GatewayFilterChain chain, AtomicInteger retriesLeft,
@@ -119,10 +123,12 @@ class CellRetryGatewayFilterFactory extends AbstractGatewayFilterFactory<CellRet
         return best < deadline.remaining().toNanos() / 1e6;
     }
 
-    private static boolean cellUnavailable(ServerWebExchange exchange) {
+    /** The cell's mark on a 503 it answered ({@code engine} or {@code busy}); null for any other answer. */
+    private static @Nullable String unavailableMark(ServerWebExchange exchange) {
         HttpStatusCode status = exchange.getResponse().getStatusCode();
         return status != null && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()
-                && exchange.getResponse().getHeaders().containsHeader(WarmpathHeaders.UNAVAILABLE);
+                ? exchange.getResponse().getHeaders().getFirst(WarmpathHeaders.UNAVAILABLE)
+                : null;
     }
 
     /** {@code retries}: how many more cells an attempt that failed before starting may be tried on. */

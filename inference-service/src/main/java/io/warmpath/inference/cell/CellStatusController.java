@@ -4,6 +4,7 @@ import io.warmpath.contracts.cells.CellStatus;
 import io.warmpath.inference.CellProperties;
 import io.warmpath.inference.engine.EngineMonitor;
 import io.warmpath.inference.engine.EngineStatus;
+import io.warmpath.inference.lanes.Lanes;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -13,8 +14,10 @@ class CellStatusController {
     private final CellProperties cell;
     private final EngineMonitor engine;
     private final InFlightRequests inFlight;
+    private final Lanes lanes;
 
-    CellStatusController(CellProperties cell, EngineMonitor engine, InFlightRequests inFlight) {
+    CellStatusController(CellProperties cell, EngineMonitor engine, InFlightRequests inFlight, Lanes lanes) {
+        this.lanes = lanes;
         this.cell = cell;
         this.engine = engine;
         this.inFlight = inFlight;
@@ -25,6 +28,6 @@ class CellStatusController {
     CellStatus status() {
         EngineStatus status = engine.current();
         return new CellStatus(cell.id(), cell.region(), status.models(), engine.engineReady(), status.running(),
-                status.waiting(), inFlight.current());
+                status.waiting(), inFlight.current(), lanes.queued());
     }
 }

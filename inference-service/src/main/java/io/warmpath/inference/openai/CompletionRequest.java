@@ -11,6 +11,7 @@ import io.warmpath.contracts.errors.ApiError;
 import io.warmpath.contracts.errors.ApiErrorException;
 import io.warmpath.contracts.errors.ErrorCode;
 import io.warmpath.contracts.sessions.WireFormats;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -151,10 +152,14 @@ record CompletionRequest(Endpoint endpoint, String model, boolean stream, boolea
      *
      * @param completionLimit the reserved limit of a session's turn; {@code null} leaves the client's limits as sent
      */
-    byte[] engineBody(String cacheSalt, Integer completionLimit, JsonMapper json) {
+    byte[] engineBody(String cacheSalt, Integer completionLimit, @Nullable Integer priority, JsonMapper json) {
         // A shallow copy: only top-level fields change, and the validated body stays as it was.
         ObjectNode engineBody = json.createObjectNode().setAll(body);
         engineBody.put("cache_salt", cacheSalt);
+        if (priority != null) {
+            // vLLM's: lower is scheduled first, when the engine schedules by priority.
+            engineBody.put("priority", priority);
+        }
         if (completionLimit != null) {
             engineBody.put("max_tokens", completionLimit);
             engineBody.remove("max_completion_tokens");

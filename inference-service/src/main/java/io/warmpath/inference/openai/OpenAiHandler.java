@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.warmpath.assertion.AssertionAuthentication;
@@ -27,6 +28,10 @@ import io.warmpath.inference.cell.InFlightRequests;
 import io.warmpath.inference.context.CheckpointTurn;
 import io.warmpath.inference.context.SessionCheckpoints;
 import io.warmpath.inference.engine.EngineMonitor;
+import io.warmpath.inference.lanes.Lane;
+import io.warmpath.inference.lanes.LaneRefusedException;
+import io.warmpath.inference.lanes.Lanes;
+import io.warmpath.inference.lanes.Ticket;
 import io.warmpath.inference.openai.CompletionRequest.Endpoint;
 import io.warmpath.inference.policy.InvalidClaimsException;
 import io.warmpath.inference.policy.PolicyUnavailableException;
@@ -116,6 +121,7 @@ class OpenAiHandler {
     private final RegionCheck regionCheck;
     private final CacheSalts cacheSalts;
     private final Transcripts transcripts;
+    private final Lanes lanes;
     private final String cellId;
     private final int defaultMaxTokens;
     private final int maxBodyBytes;
@@ -127,7 +133,8 @@ class OpenAiHandler {
     OpenAiHandler(WebClient engineWebClient, EngineMonitor engineMonitor, InferenceMetrics metrics,
             InFlightRequests inFlight, JsonMapper json, PromptTokenCounter tokenCounter, SessionBudgetClient sessions,
             TurnLedger ledger, RegionCheck regionCheck, CacheSalts cacheSalts, Transcripts transcripts,
-            PrefixWatch prefixWatch, ToolSets toolSets, SessionCheckpoints checkpoints, CellProperties cell) {
+            PrefixWatch prefixWatch, ToolSets toolSets, SessionCheckpoints checkpoints, Lanes lanes, CellProperties cell) {
+        this.lanes = lanes;
         this.prefixWatch = prefixWatch;
         this.checkpoints = checkpoints;
         this.toolSets = toolSets;
@@ -311,7 +318,15 @@ class OpenAiHandler {
         long reservedCompletionTokens = completionLimit != null && assertion.sessionLimited()
                 ? completion.reservedCompletionTokens(completionLimit)
                 : 0;
-        byte[] engineBody = completion.engineBody(cacheSalts.saltFor(assertion), completionLimit, json);
+        OptionalLong predictedCached = predictedCachedTokens(request);
+        byte[] unprioritised = completion.engineBody(cacheSalts.saltFor(assertion), completionLimit, null, json);
+        // What the engine will prefill: the prompt (a quarter of its bytes, as the gateway estimates) less what the
+        // gateway expects the engine to have cached.
+        Lane.Kind lane = lanes.laneFor(Math.max(0, unprioritised.length / 4 - predictedCached.orElse(0)));
+        byte[] engineBody = lanes.enginePriority()
+                ? completion.engineBody(cacheSalts.saltFor(assertion), completionLimit,
+                        lane == Lane.Kind.PREFILL ? 1 : 0, json)
+                : unprioritised;
         PrefixWatch.Observed prefix = assertion.session() != null && completion.endpoint() == Endpoint.CHAT
                 ? prefixWatch.observe(String.valueOf(assertion.tenant()), assertion.session(), completion.body())
                 : PrefixWatch.Observed.NONE;
@@ -327,12 +342,13 @@ class OpenAiHandler {
                 tokenCounter.count(completion, headers -> forwardHeaders(request, headers, deadline)), prefixBreak, tools,
                 checkpoint.use(), ModelRoute.parse(header(request, WarmpathHeaders.MODEL_ROUTE).orElse(null))
                         .orElse(null)));
-        OptionalLong predictedCached = predictedCachedTokens(request);
         TurnTranscript transcript = transcripts.begin(assertion, caller.artifactsAssertion(), caller.policyAssertion(),
                 completion.endpoint().path(), completion.body(), engineBody.length);
+        AtomicReference<Ticket> place = new AtomicReference<>(Ticket.UNLIMITED);
         inFlight.enter();
         RequestObservation observation = metrics.start(modelTag, completion.stream(), finished -> {
             inFlight.leave();
+            place.get().release();
             transcript.finished(finished.outcome() == Outcome.OK);
             if (finished.outcome() == Outcome.OK) {
                 prefix.remember().run();
@@ -341,11 +357,15 @@ class OpenAiHandler {
                     metrics.cachedTokens(modelTag, predicted, usage.cached())));
             turn.ifPresent(sessionTurn -> sessionTurn.finished(finished));
         });
-        // The region first (nothing is reserved for a request this cell may not serve); then a session's turn runs
-        // only on a reserved budget; anonymous requests go straight to the engine.
-        Mono<Void> admission = regionCheck.admit(assertion, caller.policyAssertion()).then(Mono.defer(() -> turn
-                .map(sessionTurn -> sessionTurn.reserve(reservedCompletionTokens))
-                .orElse(Mono.empty())));
+        // A place in its lane first (work that cannot start in time is refused before anything is spent on it); then
+        // the region (nothing is reserved for a request this cell may not serve); then a session's turn runs only on
+        // a reserved budget; anonymous requests go straight to the engine.
+        Mono<Void> admission = lanes.admit(String.valueOf(assertion.tenant()), lane, deadline.atNanos())
+                .doOnNext(place::set)
+                .then(regionCheck.admit(assertion, caller.policyAssertion()))
+                .then(Mono.defer(() -> turn
+                        .map(sessionTurn -> sessionTurn.reserve(reservedCompletionTokens))
+                        .orElse(Mono.empty())));
         return admission
                 .then(Mono.defer(() -> callEngine(completion, engineBody, request, observation, transcript,
                         tools, deadline)))
@@ -442,6 +462,17 @@ class OpenAiHandler {
             return ServerResponse.status(refused.status()).contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(new ErrorBody(new ErrorBody.Detail(Redactor.standard().redact(refused.getMessage()),
                             refused.type(), null, refused.code())));
+        }
+        if (failure instanceof LaneRefusedException refused) {
+            // Busy, not broken: the gateway may try another cell within the deadline, and keeps this one in routing.
+            return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(refused.retryAfter().toSeconds()))
+                    .header(WarmpathHeaders.UNAVAILABLE, WarmpathHeaders.UNAVAILABLE_BUSY)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(ApiError.of(ErrorCode.CELL_OVERLOADED, refused.full()
+                            ? "This cell's " + refused.lane().tag() + " lane is full; retry after the time given."
+                            : "This cell's " + refused.lane().tag() + " lane cannot start the request within its "
+                                    + "x-request-timeout-ms.").body());
         }
         if (failure instanceof SessionServiceUnavailableException) {
             return unavailable(ApiError.of(ErrorCode.SESSION_SERVICE_UNAVAILABLE,
@@ -581,6 +612,9 @@ class OpenAiHandler {
         }
         if (failure instanceof SessionServiceUnavailableException) {
             return Outcome.SESSION_UNAVAILABLE;
+        }
+        if (failure instanceof LaneRefusedException) {
+            return Outcome.OVERLOADED;
         }
         if (failure instanceof WebClientResponseException answered && answered.getStatusCode().is4xxClientError()) {
             return Outcome.CLIENT_ERROR;

@@ -17,7 +17,9 @@ enum Outcome {
     /** Session-service could not check the session's budget, so the engine was not called (fail closed). */
     SESSION_UNAVAILABLE,
     /** policy-service could not decide on the cell's region, so the engine was not called (fail closed). */
-    POLICY_UNAVAILABLE;
+    POLICY_UNAVAILABLE,
+    /** Its admission lane refused it (queue full, or no start possible within its deadline): the engine was not called. */
+    OVERLOADED;
 
     String tag() {
         return name().toLowerCase(java.util.Locale.ROOT);

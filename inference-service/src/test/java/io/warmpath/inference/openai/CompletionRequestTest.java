@@ -57,7 +57,7 @@ class CompletionRequestTest {
         var request = parse(Endpoint.CHAT, """
                 {"max_completion_tokens":6,"messages":[{"role":"user"}]}""");
 
-        request.engineBody(SALT, 777, json);
+        request.engineBody(SALT, 777, null, json);
 
         assertThat(request.body().has("cache_salt")).isFalse();
         assertThat(request.body().path("max_completion_tokens").asInt()).isEqualTo(6);
@@ -105,19 +105,19 @@ class CompletionRequestTest {
     void reservedLimitIsTheEnginesOnlyLimit() {
         var capped = parse(Endpoint.CHAT, """
                 {"model":"m","messages":[{"role":"user","content":"hi"}]}""");
-        assertThat(json.readTree(capped.engineBody(SALT, 777, json)).path("max_tokens").asInt()).isEqualTo(777);
+        assertThat(json.readTree(capped.engineBody(SALT, 777, null, json)).path("max_tokens").asInt()).isEqualTo(777);
 
         for (String limits : new String[] {"\"max_tokens\":5", "\"max_completion_tokens\":5",
                 "\"max_tokens\":9,\"max_completion_tokens\":5", "\"max_completion_tokens\":null"}) {
             var request = parse(Endpoint.CHAT, "{\"model\":\"m\"," + limits + ",\"messages\":[{\"role\":\"user\"}]}");
-            var engineBody = json.readTree(request.engineBody(SALT, 5, json));
+            var engineBody = json.readTree(request.engineBody(SALT, 5, null, json));
             assertThat(engineBody.path("max_tokens").asInt()).as(limits).isEqualTo(5);
             // vLLM would let it win over max_tokens.
             assertThat(engineBody.has("max_completion_tokens")).as(limits).isFalse();
             assertThat(engineBody.path("messages").get(0).path("role").asString()).isEqualTo("user");
         }
         var completion = parse(Endpoint.COMPLETIONS, "{\"prompt\":\"once\",\"stream\":true,\"max_completion_tokens\":3}");
-        var engineBody = json.readTree(completion.engineBody(SALT, 9, json));
+        var engineBody = json.readTree(completion.engineBody(SALT, 9, null, json));
         assertThat(engineBody.path("max_tokens").asInt()).isEqualTo(9);
         assertThat(engineBody.has("max_completion_tokens")).isFalse();
         assertThat(engineBody.path("stream_options").path("include_usage").asBoolean()).isTrue();
@@ -279,7 +279,7 @@ class CompletionRequestTest {
 
     /** What the engine gets for a request without a session. */
     private JsonNode engineBody(CompletionRequest request) {
-        return json.readTree(request.engineBody(SALT, null, json));
+        return json.readTree(request.engineBody(SALT, null, null, json));
     }
 
     /** Parsed for an engine that serves every model with a context of 8192 tokens. */
