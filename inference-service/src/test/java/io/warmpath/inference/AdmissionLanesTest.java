@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.warmpath.contracts.WarmpathHeaders;
 import io.warmpath.contracts.testing.StubSessionService;
@@ -28,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The cell's admission lanes in front of a stub engine that holds streams open: long prompts take the prefill lane
- * (one at a time here, one waiting), short ones the interactive lane, which they never wait behind; a full lane is
+ * The cell's admission lanes in front of a stub engine that holds long prompts before their first token: long prompts
+ * take the prefill lane (one at a time here, one waiting), short ones the interactive lane, which they never wait behind; a full lane is
  * 503 {@code cell_overloaded}, marked busy (the gateway tries another cell and keeps this one), with
  * {@code Retry-After}; the lane's queue is in the cell's status for the gateway's load view. A request that cannot
  * start within its deadline is refused at once once the lane knows how long its requests take, and one still waiting
@@ -47,6 +49,8 @@ class AdmissionLanesTest {
 
     private static final StubEngine engine = new StubEngine();
     private static final StubSessionService sessions = StubSessionService.start();
+    /** Requests that wait for their answer each on a thread of their own (the common pool may have just one). */
+    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
     /** About 2,000 tokens at four bytes each: over the prefill lane's threshold. */
     private static final String LONG_PROMPT = "document ".repeat(900);
 
@@ -79,13 +83,13 @@ class AdmissionLanesTest {
     @Order(2)
     void longPromptsQueueInTheirLaneWhileShortTurnsGoStraightThroughAndAFullLaneIsABusy503() {
         var hold = new CountDownLatch(1);
-        engine.holdAfterFirstToken = hold;
+        engine.holdLongPrompts = hold;
         try {
-            Flux<String> running = stream(LONG_PROMPT);
-            CompletableFuture<List<String>> first = running.collectList().toFuture();
+            CompletableFuture<List<String>> first = CompletableFuture.supplyAsync(
+                    () -> stream(LONG_PROMPT).collectList().block(Duration.ofSeconds(20)), CLIENTS);
             await().atMost(Duration.ofSeconds(5)).until(() -> engine.receivedCount() == 1);
             CompletableFuture<List<String>> queued = CompletableFuture.supplyAsync(
-                    () -> stream(LONG_PROMPT).collectList().block(Duration.ofSeconds(20)));
+                    () -> stream(LONG_PROMPT).collectList().block(Duration.ofSeconds(20)), CLIENTS);
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> client.get().uri("/cell/status")
                     .headers(CellCalls.prober()).exchange().expectBody().jsonPath("$.queued").isEqualTo(1));
 
@@ -117,9 +121,10 @@ class AdmissionLanesTest {
     void aRequestStillWaitingWhenItsDeadlinePassesIsAnsweredAsDeadlineExceeded() {
         // First: the lane has no idea yet how long its requests take, so it lets this one wait.
         var hold = new CountDownLatch(1);
-        engine.holdAfterFirstToken = hold;
+        engine.holdLongPrompts = hold;
         try {
-            CompletableFuture<List<String>> running = stream(LONG_PROMPT).collectList().toFuture();
+            CompletableFuture<List<String>> running = CompletableFuture.supplyAsync(
+                    () -> stream(LONG_PROMPT).collectList().block(Duration.ofSeconds(20)), CLIENTS);
             await().atMost(Duration.ofSeconds(5)).until(() -> engine.receivedCount() == 1);
 
             client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
@@ -143,15 +148,19 @@ class AdmissionLanesTest {
     void aRequestTheLaneCannotStartWithinItsDeadlineIsRefusedAtOnce() throws Exception {
         // The lane learns that its requests hold their place for about half a second.
         var hold = new CountDownLatch(1);
-        engine.holdAfterFirstToken = hold;
-        CompletableFuture<List<String>> learned = stream(LONG_PROMPT).collectList().toFuture();
+        engine.holdLongPrompts = hold;
+        CompletableFuture<List<String>> learned = CompletableFuture.supplyAsync(
+                () -> stream(LONG_PROMPT).collectList().block(Duration.ofSeconds(20)), CLIENTS);
         Thread.sleep(500);
         hold.countDown();
         learned.join();
         var holdAgain = new CountDownLatch(1);
-        engine.holdAfterFirstToken = holdAgain;
+        engine.holdLongPrompts = holdAgain;
+        int received = engine.receivedCount();
         try {
-            CompletableFuture<List<String>> running = stream(LONG_PROMPT).collectList().toFuture();
+            CompletableFuture<List<String>> running = CompletableFuture.supplyAsync(
+                    () -> stream(LONG_PROMPT).collectList().block(Duration.ofSeconds(20)), CLIENTS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> engine.receivedCount() == received + 1);
             long started = System.nanoTime();
 
             client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
@@ -169,6 +178,32 @@ class AdmissionLanesTest {
         }
         finally {
             holdAgain.countDown();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aLongPromptGivesUpItsPlaceOnceItsFirstTokenIsOutAndTheNextOneStartsWhileItDecodes() {
+        var decoding = new CountDownLatch(1);
+        engine.holdAfterFirstToken = decoding;
+        int received = engine.receivedCount();
+        try {
+            CompletableFuture<List<String>> first = CompletableFuture.supplyAsync(
+                    () -> stream(LONG_PROMPT).collectList().block(Duration.ofSeconds(20)), CLIENTS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> engine.receivedCount() == received + 1);
+            CompletableFuture<List<String>> second = CompletableFuture.supplyAsync(
+                    () -> stream(LONG_PROMPT).collectList().block(Duration.ofSeconds(20)), CLIENTS);
+
+            // Both in the engine at once, though the lane takes one at a time: the first is past its prefill.
+            await().atMost(Duration.ofSeconds(5)).until(() -> engine.receivedCount() == received + 2);
+            assertThat(first).isNotDone();
+
+            decoding.countDown();
+            assertThat(first.join()).contains("[DONE]");
+            assertThat(second.join()).contains("[DONE]");
+        }
+        finally {
+            decoding.countDown();
         }
     }
 

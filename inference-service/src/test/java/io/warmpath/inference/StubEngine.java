@@ -52,6 +52,8 @@ final class StubEngine implements AutoCloseable {
     volatile StreamEnding streamEnding;
     /** When set, a stream pauses after its first token until the latch opens. */
     volatile CountDownLatch holdAfterFirstToken;
+    /** When set, a request with a body over 4,000 bytes (a long prompt) is answered only once the latch opens. */
+    volatile CountDownLatch holdLongPrompts;
     /** The {@code max_model_len} /v1/models reports; 0 leaves it out, as engines that do not report one do. */
     volatile int maxModelLen;
     /** What /tokenize counts, whatever the prompt. */
@@ -98,6 +100,7 @@ final class StubEngine implements AutoCloseable {
         stallMidStream = Duration.ZERO;
         streamEnding = StreamEnding.DONE;
         holdAfterFirstToken = null;
+        holdLongPrompts = null;
         maxModelLen = 8192;
         tokenizeCount = 4242;
         tokenizeFailStatus = 0;
@@ -168,6 +171,10 @@ final class StubEngine implements AutoCloseable {
             return;
         }
         sleep(stallBeforeAnswer);
+        CountDownLatch holdLong = holdLongPrompts;
+        if (holdLong != null && body.length() > 4_000) {
+            awaitQuietly(holdLong);
+        }
         boolean chat = path.endsWith("/chat/completions");
         if (!request.path("stream").asBoolean(false)) {
             respond(exchange, 200, "application/json", chat ? """

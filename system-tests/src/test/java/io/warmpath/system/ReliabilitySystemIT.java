@@ -41,7 +41,8 @@ class ReliabilitySystemIT {
 
     @BeforeAll
     void startStack() throws Exception {
-        stack = WarmpathStack.start("reliability", 2, 0.02);
+        // No waiting in the prefill lane: a second long prompt at a cell whose one place is taken is refused at once.
+        stack = WarmpathStack.start("reliability", 2, 0.02, List.of("--warmpath.cell.lanes.prefill.queue=0"));
         gateway = new GatewayClient(stack.gateway().url("/"));
         secondGateway = new GatewayClient(stack.startSecondGateway().url("/"));
         token = DevCredentials.token(stack.keyDir(), "reliable", "inference:invoke", "sessions:write");
@@ -126,6 +127,56 @@ class ReliabilitySystemIT {
                 .isEqualTo("deadline_exceeded");
         ServiceProcess engine = stack.engineOf(reply.cell());
         awaitEngineMetric(engine, "vllm:num_requests_running", 0);
+    }
+
+    @Test
+    @Order(50)
+    void aLongPromptAtACellWhosePrefillLaneIsFullIsServedByAnotherCellAndTheBusyCellStays() throws Exception {
+        String affinity = "lanes-" + System.nanoTime();
+        ObjectNode hello = new Conversation(MODEL, "You are agent lanes.").turn("Hello.");
+        Reply first = gateway.post("/v1/chat/completions", token, Map.of(WarmpathHeaders.SESSION_AFFINITY, affinity),
+                GatewayClient.JSON.writeValueAsString(hello));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        String home = first.cell();
+        // The home cell's engine holds its next request 3 s before the first token: that long prompt keeps the one
+        // place of the home cell's prefill lane meanwhile.
+        URI faults = stack.engineOf(home).url("/admin/faults");
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(faults).header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"stallMs\": 3000}")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        ObjectNode document = new Conversation(MODEL, "You are agent lanes.")
+                .turn("Summarise: " + "The quarterly report says revenue grew. ".repeat(600));
+        String body = GatewayClient.JSON.writeValueAsString(document);
+        double busyRetriesBefore = stack.gateway().metric("warmpath_gateway_retries_total");
+        double ejectionsBefore = stack.gateway().metric("warmpath_gateway_cell_ejections_total");
+        try {
+            java.util.concurrent.CompletableFuture<Reply> holding = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> post(affinity, body));
+            awaitEngineMetric(stack.engineOf(home), "vllm:num_requests_running", 1);
+
+            Reply second = post(affinity, body);
+
+            assertThat(second.status()).as(second.body()).isEqualTo(200);
+            assertThat(second.cell()).isNotEqualTo(home);
+            assertThat(holding.join().status()).isEqualTo(200);
+            assertThat(holding.join().cell()).isEqualTo(home);
+        } finally {
+            http.send(HttpRequest.newBuilder(faults).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        }
+        assertThat(stack.gateway().metric("warmpath_gateway_retries_total")).isGreaterThan(busyRetriesBefore);
+        // Busy is not broken: the home cell was not ejected.
+        assertThat(stack.gateway().metric("warmpath_gateway_cell_ejections_total")).isEqualTo(ejectionsBefore);
+        assertThat(stack.gateway().metric("warmpath_gateway_cells_healthy")).isEqualTo(2);
+    }
+
+    private Reply post(String affinity, String body) {
+        try {
+            return gateway.post("/v1/chat/completions", token, Map.of(WarmpathHeaders.SESSION_AFFINITY, affinity),
+                    body);
+        } catch (Exception failed) {
+            throw new IllegalStateException(failed);
+        }
     }
 
     @Test

@@ -52,6 +52,8 @@ final class WarmpathStack implements AutoCloseable {
     private LocalS3 s3;
     private ServiceProcess gateway;
     private final List<ServiceProcess> extraGateways = new ArrayList<>();
+    /** Every cell's own extra arguments (a test's configuration). */
+    private List<String> cellArgs = List.of();
 
     private WarmpathStack(Path workDir, Path logs, double timeScale) {
         this.workDir = workDir;
@@ -74,9 +76,15 @@ final class WarmpathStack implements AutoCloseable {
     static final int TOOL_TRIMMING_WINDOW = 4;
 
     static WarmpathStack start(String name, int cellCount, double timeScale) throws Exception {
+        return start(name, cellCount, timeScale, List.of());
+    }
+
+    /** @param cellArgs arguments every cell gets besides the stack's own */
+    static WarmpathStack start(String name, int cellCount, double timeScale, List<String> cellArgs) throws Exception {
         Path workDir = Files.createTempDirectory("warmpath-system");
         DevCredentials.createKeys(workDir);
         WarmpathStack stack = new WarmpathStack(workDir, Path.of("target", "system-logs", name), timeScale);
+        stack.cellArgs = List.copyOf(cellArgs);
         try {
             stack.redisPort = ServiceProcess.freePort();
             stack.startRedis();
@@ -264,7 +272,7 @@ final class WarmpathStack implements AutoCloseable {
                         "--time-scale=" + timeScale,
                         // WarmpathSystemIT injects engine faults; the admin API is off by default.
                         "--engine.admin.enabled=true")));
-        ServiceProcess cell = service(cellId, "inference-service", verifiesAssertions(
+        List<String> args = verifiesAssertions(
                 "--warmpath.cell.id=" + cellId,
                 "--warmpath.cell.engine-url=http://127.0.0.1:" + enginePort,
                 "--warmpath.cell.sessions-url=" + sessionsUrl(),
@@ -278,7 +286,9 @@ final class WarmpathStack implements AutoCloseable {
                 "--warmpath.cell.checkpoints.api-key=" + DevCredentials.token(workDir, CHECKPOINTS_TENANT,
                         "inference:invoke"),
                 "--warmpath.cell.checkpoints.model=" + MODEL,
-                "--warmpath.cell.checkpoints.artifacts-url=http://127.0.0.1:" + artifacts.port()));
+                "--warmpath.cell.checkpoints.artifacts-url=http://127.0.0.1:" + artifacts.port());
+        args.addAll(cellArgs);
+        ServiceProcess cell = service(cellId, "inference-service", args);
         cells.put(cellId, cell);
         cellEntries.add("{\"uri\": \"http://127.0.0.1:" + cell.port() + "\", \"cell-id\": \"" + cellId
                 + "\", \"model\": \"" + model + "\", \"region\": \"local\"}");

@@ -357,6 +357,10 @@ class OpenAiHandler {
                     metrics.cachedTokens(modelTag, predicted, usage.cached())));
             turn.ifPresent(sessionTurn -> sessionTurn.finished(finished));
         });
+        if (lane == Lane.Kind.PREFILL) {
+            // Its prefill is done once its first token is out: the next long prompt may start while it decodes.
+            observation.whenFirstToken(() -> place.get().release());
+        }
         // A place in its lane first (work that cannot start in time is refused before anything is spent on it); then
         // the region (nothing is reserved for a request this cell may not serve); then a session's turn runs only on
         // a reserved budget; anonymous requests go straight to the engine.

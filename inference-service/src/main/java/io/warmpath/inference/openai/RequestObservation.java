@@ -28,6 +28,7 @@ class RequestObservation {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicInteger contentChunks = new AtomicInteger();
     private volatile boolean engineCalled;
+    private volatile Runnable onFirstToken = () -> { };
 
     /** @param onFinish runs once when the request ends, whichever way, after the metrics are recorded */
     RequestObservation(MeterRegistry registry, String model, boolean stream, Consumer<FinishedRequest> onFinish) {
@@ -42,6 +43,11 @@ class RequestObservation {
         engineCalled = true;
     }
 
+    /** Runs when a stream's first content arrives (its prefill is done); not for a whole answer. */
+    void whenFirstToken(Runnable action) {
+        this.onFirstToken = action;
+    }
+
     /** A stream chunk carrying content; the first one is the time to first token. */
     void contentChunk() {
         contentChunks.incrementAndGet();
@@ -52,6 +58,7 @@ class RequestObservation {
     private void firstToken() {
         Duration ttft = elapsed();
         if (timeToFirstToken.compareAndSet(null, ttft)) {
+            onFirstToken.run();
             Timer.builder(InferenceMetrics.TTFT)
                     .description("Time from taking on a streamed request to its first content chunk")
                     .tags("model", model)

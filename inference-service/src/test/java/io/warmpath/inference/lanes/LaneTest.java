@@ -19,7 +19,7 @@ class LaneTest {
 
     @Test
     void aFreedPlaceGoesToTheWaitingRequestWithTheEarliestDeadline() {
-        Lane lane = new Lane(Lane.Kind.PREFILL, new LaneProperties.Limits(1, 4), meters);
+        Lane lane = new Lane(Lane.Kind.PREFILL, new LaneProperties.Prefill(1, 4), meters);
         Ticket running = lane.admit(deadlineIn(LATER)).block();
         List<String> started = new ArrayList<>();
         lane.admit(deadlineIn(LATER)).subscribe(ticket -> started.add("late"));
@@ -36,7 +36,7 @@ class LaneTest {
 
     @Test
     void aFullQueueIsRefusedAtOnceAndARequestThatCannotStartInTimeToo() throws Exception {
-        Lane lane = new Lane(Lane.Kind.PREFILL, new LaneProperties.Limits(1, 1), meters);
+        Lane lane = new Lane(Lane.Kind.PREFILL, new LaneProperties.Prefill(1, 1), meters);
         Ticket first = lane.admit(deadlineIn(LATER)).block();
         // The lane learns how long its requests hold a place: about 200 ms.
         Thread.sleep(200);
@@ -56,7 +56,7 @@ class LaneTest {
 
     @Test
     void aWaiterThatGivesUpLeavesTheQueueAndThePlaceGoesToTheNext() {
-        Lane lane = new Lane(Lane.Kind.INTERACTIVE, new LaneProperties.Limits(1, 4), meters);
+        Lane lane = new Lane(Lane.Kind.INTERACTIVE, new LaneProperties.Prefill(1, 4), meters);
         Ticket running = lane.admit(deadlineIn(LATER)).block();
         Disposable gaveUp = lane.admit(deadlineIn(LATER / 4)).subscribe();
         List<Ticket> next = new ArrayList<>();
