@@ -584,6 +584,7 @@ class GatewayIntegrationTest {
         String session = sessionServedBy(failing.id);
         int callsBefore = failing.completions();
         double ejectionsBefore = ejections("unavailable");
+        double retriedBefore = retries("cell_unavailable", "retried");
 
         failing.answer503(true);
         String servedBy;
@@ -599,7 +600,7 @@ class GatewayIntegrationTest {
         assertThat(servedBy).isNotEqualTo(failing.id);
         assertThat(failing.completions()).isEqualTo(callsBefore + 1);
         assertThat(ejections("unavailable")).isEqualTo(ejectionsBefore + 1);
-        assertThat(retries("cell_unavailable", "retried")).isPositive();
+        assertThat(retries("cell_unavailable", "retried")).isEqualTo(retriedBefore + 1);
     }
 
     @Test
@@ -607,6 +608,7 @@ class GatewayIntegrationTest {
         StubCell busy = KIMI_CELLS.get(1);
         String session = sessionServedBy(busy.id);
         double ejectionsBefore = ejections("unavailable");
+        double retriedBefore = retries("cell_busy", "retried");
 
         busy.answerBusy(true);
         String servedBy;
@@ -619,11 +621,12 @@ class GatewayIntegrationTest {
         assertThat(servedBy).isNotEqualTo(busy.id);
         assertThat(ejections("unavailable")).isEqualTo(ejectionsBefore);
         assertThat(cell(busy.id).eligible()).isTrue();
-        assertThat(retries("cell_busy", "retried")).isPositive();
+        assertThat(retries("cell_busy", "retried")).isEqualTo(retriedBefore + 1);
     }
 
     @Test
     void everyCellBusyIsA503WithTheLastCellsRetryAfter() {
+        double exhaustedBefore = retries("cell_busy", "exhausted");
         KIMI_CELLS.forEach(cell -> cell.answerBusy(true));
         try {
             sessionTurn("acme", "all-busy").expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
@@ -632,7 +635,7 @@ class GatewayIntegrationTest {
         } finally {
             KIMI_CELLS.forEach(cell -> cell.answerBusy(false));
         }
-        assertThat(retries("cell_busy", "exhausted")).isPositive();
+        assertThat(retries("cell_busy", "exhausted")).isEqualTo(exhaustedBefore + 1);
     }
 
     @Test

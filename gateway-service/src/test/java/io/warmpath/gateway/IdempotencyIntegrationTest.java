@@ -66,6 +66,7 @@ class IdempotencyIntegrationTest {
     void cellHealthy() {
         prober.refresh().block();
         CELL.refuseWithUnmarked503(false);
+        CELL.cutStreams(false);
         CELL.answerPadding = 0;
     }
 
@@ -157,6 +158,34 @@ class IdempotencyIntegrationTest {
         int served = CELL.completions();
 
         chat(token, "key-failed", "hi").expectStatus().isOk()
+                .expectHeader().doesNotExist(WarmpathHeaders.IDEMPOTENT_REPLAYED);
+        assertThat(CELL.completions()).isEqualTo(served + 1);
+    }
+
+    @Test
+    void aStreamCutBeforeItsEndGivesItsKeyBackAndTheRepeatIsServed() {
+        String token = TOKENS.forTenant("cut");
+        CELL.cutStreams(true);
+        String cut = new String(stream(token, "key-cut").expectStatus().isOk().expectBody().returnResult()
+                .getResponseBody());
+        assertThat(cut).doesNotContain("[DONE]");
+        CELL.cutStreams(false);
+        int served = CELL.completions();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(new String(stream(token, "key-cut")
+                .expectStatus().isOk().expectHeader().doesNotExist(WarmpathHeaders.IDEMPOTENT_REPLAYED)
+                .expectBody().returnResult().getResponseBody())).endsWith("data: [DONE]\n\n"));
+        assertThat(CELL.completions()).isGreaterThan(served);
+    }
+
+    @Test
+    void anotherCallerOfTheTenantWithTheSameKeyGetsNoReplayOfTheFirstCallersResponse() {
+        chat(TOKENS.forTenant("shared"), "key-of-alice", "hi").expectStatus().isOk();
+        awaitSettled(() -> chat(TOKENS.forTenant("shared"), "key-of-alice", "hi"));
+        int served = CELL.completions();
+
+        String bob = TOKENS.token(claims -> claims.claim("tenant", "shared").subject("bob"));
+        chat(bob, "key-of-alice", "hi").expectStatus().isOk()
                 .expectHeader().doesNotExist(WarmpathHeaders.IDEMPOTENT_REPLAYED);
         assertThat(CELL.completions()).isEqualTo(served + 1);
     }

@@ -42,6 +42,7 @@ final class StubCell {
     private volatile boolean answer503;
     private volatile boolean markCellDown = true;
     private volatile boolean busy;
+    private volatile boolean cutStreams;
     private volatile boolean dropRequests;
     private volatile HttpServer server;
     private final AtomicInteger completions = new AtomicInteger();
@@ -82,6 +83,11 @@ final class StubCell {
     void answer503(boolean enabled) {
         this.markCellDown = true;
         this.answer503 = enabled;
+    }
+
+    /** Streams end after their content with an error event and no [DONE], as a stream cut at its deadline does. */
+    void cutStreams(boolean enabled) {
+        this.cutStreams = enabled;
     }
 
     /** A 503 marked busy for each request, as a cell whose admission lane is full answers. */
@@ -205,6 +211,11 @@ final class StubCell {
                         .getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 Thread.sleep(CHUNK_PAUSE_MS);
+            }
+            if (cutStreams) {
+                out.write(("data: {\"error\":{\"message\":\"cut\",\"type\":\"server_error\","
+                        + "\"code\":\"deadline_exceeded\"}}\n\n").getBytes(StandardCharsets.UTF_8));
+                return;
             }
             // The turn's usage as a real cell reports it, in two writes: the gateway must find it across them.
             byte[] report = UsageReport.commentFrame(reportedTokens).getBytes(StandardCharsets.UTF_8);

@@ -141,13 +141,22 @@ final class ServiceProcess implements AutoCloseable {
 
     /** The sum of a Prometheus metric's samples at its actuator's {@code /actuator/prometheus}, or -1 when unreadable. */
     double metric(String name) {
+        return metric(name, new String[0]);
+    }
+
+    /**
+     * The sum of the samples of a Prometheus metric that carry every one of {@code labels} ({@code cause="cell_busy"}),
+     * or -1 when unreadable or none does.
+     */
+    double metric(String name, String... labels) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(managementUrl("/actuator/prometheus"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             double sum = 0;
             boolean found = false;
             for (String line : response.body().split("\n")) {
-                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                boolean labelled = java.util.Arrays.stream(labels).allMatch(line::contains);
+                if ((line.startsWith(name + " ") || line.startsWith(name + "{")) && labelled) {
                     sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     found = true;
                 }

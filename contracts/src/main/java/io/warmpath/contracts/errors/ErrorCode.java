@@ -32,7 +32,7 @@ public enum ErrorCode {
     INVALID_TOKEN_CLAIMS(400, Types.INVALID_REQUEST),
     /** An {@code Idempotency-Key} that is empty, too long, or not a token or quoted string of visible ASCII. */
     INVALID_IDEMPOTENCY_KEY(400, Types.INVALID_REQUEST),
-    /** An {@code x-request-timeout-ms} that is not a whole number of milliseconds from 1 up. */
+    /** An {@code x-request-timeout-ms} that is not a whole number of milliseconds (0 is one: already spent, a 504). */
     INVALID_REQUEST_TIMEOUT(400, Types.INVALID_REQUEST),
 
     // 401 and 403: who is asking, and whether they may.

@@ -39,15 +39,17 @@ import reactor.core.publisher.Mono;
 /**
  * Honours {@code Idempotency-Key} on the requests of the public API that do work: chat and text completions,
  * embeddings, session creation and tool invocations (artifact uploads have their own, in artifact-service). Keyed per
- * tenant in Redis, with the request's fingerprint (method, path, body and the headers that change what it does):
+ * caller (tenant, and API key or subject) in Redis, with the request's fingerprint (method, path, body and the
+ * headers that change what it does):
  * <ul>
  *   <li>the first request with a key is served, and its response kept for {@code retention}: status, the headers
  *       that describe it and the body, a stream's whole event bytes;</li>
  *   <li>a repeat gets that response again, marked {@code Idempotent-Replayed: true}, with no call to a cell and no
  *       second charge; one while the first is still served gets 409 {@code idempotency_key_in_use} with
  *       {@code Retry-After}; the same key with another request 422 {@code idempotency_key_reused};</li>
- *   <li>a response that did nothing a repeat must not do again (429, 409, 408, 425 or any 5xx, a request that failed
- *       before its answer, a client that left) gives the key back, so the repeat is served afresh;</li>
+ *   <li>a request that did not complete gives the key back, so the repeat is served afresh: a 429, 409, 408, 425 or
+ *       any 5xx, a failure before its answer, a stream that ended without {@code [DONE]}, a client that left (what
+ *       the abandoned attempt spent stays spent);</li>
  *   <li>a response body over {@code max-response-bytes} is served but not kept: a repeat gets 409
  *       {@code idempotent_response_not_kept}, and is never served twice;</li>
  *   <li>a malformed key is 400 {@code invalid_idempotency_key}.</li>
@@ -66,7 +68,7 @@ class IdempotencyFilter implements WebFilter {
     /** Headers that change what a request does, so a repeat must send the same ones. */
     private static final List<String> MEANINGFUL_HEADERS = List.of(WarmpathHeaders.SESSION_AFFINITY,
             WarmpathHeaders.WORKFLOW, WarmpathHeaders.WORKLOAD_CLASS, WarmpathHeaders.TOOL_TRIMMING);
-    /** Internal headers of a response that never reach a client, so are never kept. */
+    /** Internal headers of a response, never kept (a kept response is a success or a client error). */
     private static final Set<String> INTERNAL_HEADERS = Set.of(WarmpathHeaders.USAGE, WarmpathHeaders.UNAVAILABLE);
     private static final Duration IN_USE_RETRY_AFTER = Duration.ofSeconds(1);
     private static final Duration STORE_RETRY_AFTER = Duration.ofSeconds(2);
@@ -75,6 +77,7 @@ class IdempotencyFilter implements WebFilter {
     private final @Nullable IdempotencyStore store;
     private final IdempotencyProperties properties;
     private final MeterRegistry meters;
+    private final byte[] secret;
     private final AtomicLong lastWarned = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
     IdempotencyFilter(IdempotencyProperties properties,
@@ -83,6 +86,7 @@ class IdempotencyFilter implements WebFilter {
         this.properties = properties;
         this.store = properties.enabled() ? new IdempotencyStore(redis.getObject(), properties) : null;
         this.meters = meters;
+        this.secret = properties.secretBytes();
     }
 
     @Override
@@ -94,8 +98,8 @@ class IdempotencyFilter implements WebFilter {
         }
         return Mono.fromCallable(() -> IdempotencyKey.parse(keys))
                 .doOnError(ApiErrorException.class, invalid -> count("malformed"))
-                .zipWith(Tenants.callerOf(exchange).map(Caller::tenant))
-                .map(keyed -> KeyScope.of(keyed.getT2(), keyed.getT1()))
+                .zipWith(Tenants.callerOf(exchange).map(IdempotencyFilter::scopeOf))
+                .map(keyed -> KeyScope.of(keyed.getT2(), keyed.getT1(), secret))
                 .map(Optional::of)
                 // Security lets no request without a tenant reach these paths; were one to, it has no key to keep.
                 .defaultIfEmpty(Optional.empty())
@@ -104,7 +108,6 @@ class IdempotencyFilter implements WebFilter {
                             request.getPath().value(), meaningfulHeaders(request), body);
                     ServerWebExchange withBody = CachedBodies.withBody(exchange, body);
                     return store.claim(scope.get(), fingerprint)
-                            .onErrorResume(failure -> Mono.just(new IdempotencyStore.Claim.Unchecked(failure)))
                             .flatMap(claim -> answer(withBody, chain, store, claim));
                 }));
     }
@@ -132,7 +135,8 @@ class IdempotencyFilter implements WebFilter {
                         "This Idempotency-Key was used for a different request (another body, path or session "
                                 + "headers); use a new key for a new request.")));
             }
-            case IdempotencyStore.Claim.Unchecked unchecked -> unchecked(exchange, chain, unchecked.failure());
+            case IdempotencyStore.Claim.Unchecked unchecked -> unchecked(exchange, chain, unchecked.failure())
+                    .doFinally(signal -> giveBack(store, unchecked.claim()).subscribe());
             case IdempotencyStore.Claim.NotKept notKept -> {
                 count("not_kept");
                 yield Mono.error(new ApiErrorException(ApiError.of(ErrorCode.IDEMPOTENT_RESPONSE_NOT_KEPT,
@@ -157,7 +161,8 @@ class IdempotencyFilter implements WebFilter {
     private Mono<Void> finish(IdempotencyStore store, IdempotencyStore.Claim.Claimed claim,
             RecordingResponse recording) {
         HttpStatusCode status = recording.getStatusCode();
-        if (status == null || !keepable(status.value())) {
+        if (status == null || !keepable(status.value()) || recording.brokenStream()) {
+            // A stream that ended without [DONE] (cut at its deadline, broken off) is no answer to keep.
             return giveBack(store, claim);
         }
         Mono<Void> finished = recording.complete()
@@ -226,6 +231,13 @@ class IdempotencyFilter implements WebFilter {
             }
         });
         return kept;
+    }
+
+    /** A key belongs to its caller: the tenant and, within it, the API key or the token's subject. */
+    private static String scopeOf(Caller caller) {
+        String who = caller.apiKey() != null ? "key:" + caller.apiKey().id()
+                : "sub:" + (caller.subject() == null ? "" : caller.subject());
+        return caller.tenant() + "\u0000" + who;
     }
 
     private static List<String> meaningfulHeaders(ServerHttpRequest request) {

@@ -35,7 +35,7 @@ final class IdempotencyStore {
         this.properties = properties;
     }
 
-    /** What became of a request's key; fails when Redis does not answer within the timeout. */
+    /** What became of a request's key; {@link Claim.Unchecked} when Redis does not answer within the timeout. */
     Mono<Claim> claim(KeyScope scope, String fingerprint) {
         String pending = "p|" + fingerprint + "|" + UUID.randomUUID();
         return redis.execute(CLAIM, List.of(scope.redisKey()),
@@ -43,7 +43,9 @@ final class IdempotencyStore {
                 .next()
                 .defaultIfEmpty("")
                 .timeout(properties.timeout())
-                .map(record -> record.isEmpty() ? new Claim.Claimed(scope, pending) : existing(scope, fingerprint, record));
+                .map(record -> record.isEmpty() ? new Claim.Claimed(scope, pending) : existing(scope, fingerprint, record))
+                // The claim may have reached Redis all the same: the request gives it back once served.
+                .onErrorResume(failure -> Mono.just(new Claim.Unchecked(new Claim.Claimed(scope, pending), failure)));
     }
 
     /** Keeps the served request's response for repeats. */
@@ -128,8 +130,8 @@ final class IdempotencyStore {
         record NotKept(int status, long bytes) implements Claim {
         }
 
-        /** Redis did not answer in time: nobody knows. */
-        record Unchecked(Throwable failure) implements Claim {
+        /** Redis did not answer in time: nobody knows, and the claim may stand. */
+        record Unchecked(Claimed claim, Throwable failure) implements Claim {
         }
     }
 }

@@ -3,8 +3,6 @@ package io.warmpath.gateway.idempotency;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -14,10 +12,11 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * One tenant's {@code Idempotency-Key}, and what is derived from it: the Redis key of its record, the fingerprint of
- * a request (an HMAC, so a record reveals nothing of the request it fingerprints), and the AES-GCM key that seals the
- * kept response. Redis alone therefore holds no response (which may carry a session's affinity token or model output)
- * in the clear: opening one takes the client's key.
+ * One caller's {@code Idempotency-Key} (a tenant's API key, or a token's subject: no other caller of the tenant can
+ * replay it), and what is derived from it: the Redis key of its record, the fingerprint of a request (an HMAC, so a
+ * record reveals nothing of the request it fingerprints), and the AES-GCM key that seals the kept response. Redis alone
+ * therefore holds no response (which may carry a session's affinity token or model output) in the clear: opening one
+ * takes the client's key, and the gateways' shared secret when one is configured.
  */
 final class KeyScope {
 
@@ -26,6 +25,7 @@ final class KeyScope {
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+    private static final byte[] NO_SECRET = "warmpath-idempotency-no-secret".getBytes(StandardCharsets.UTF_8);
 
     private final String redisKey;
     private final SecretKeySpec fingerprintKey;
@@ -37,9 +37,13 @@ final class KeyScope {
         this.sealingKey = new SecretKeySpec(sealingKey, "AES");
     }
 
-    static KeyScope of(String tenant, IdempotencyKey key) {
-        return new KeyScope(REDIS_PREFIX + BASE64.encodeToString(derive("record", tenant, key)),
-                derive("fingerprint", tenant, key), derive("seal", tenant, key));
+    /**
+     * @param caller the tenant and who within it (an API key's id, else the token's subject): a key is its caller's
+     * @param secret the gateways' shared secret mixed into every derivation (empty for none)
+     */
+    static KeyScope of(String caller, IdempotencyKey key, byte[] secret) {
+        return new KeyScope(REDIS_PREFIX + BASE64.encodeToString(derive("record", caller, key, secret)),
+                derive("fingerprint", caller, key, secret), derive("seal", caller, key, secret));
     }
 
     String redisKey() {
@@ -89,18 +93,19 @@ final class KeyScope {
         return cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
     }
 
-    private static byte[] derive(String purpose, String tenant, IdempotencyKey key) {
+    /** HMAC-SHA256 under the secret (SHA-256 without one) of length-prefixed fields. */
+    private static byte[] derive(String purpose, String caller, IdempotencyKey key, byte[] secret) {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {"warmpath-idempotency-v1", purpose, tenant, key.value()}) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
-                sha256.update(bytes);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            // A key of zero bytes is not allowed; without a secret, a fixed one makes this a plain keyed hash.
+            mac.init(new SecretKeySpec(secret.length == 0 ? NO_SECRET : secret, "HmacSHA256"));
+            for (String part : new String[] {"warmpath-idempotency-v1", purpose, caller, key.value()}) {
+                field(mac, part);
             }
-            return sha256.digest();
+            return mac.doFinal();
         }
-        catch (NoSuchAlgorithmException unavailable) {
-            throw new IllegalStateException("SHA-256 is unavailable", unavailable);
+        catch (GeneralSecurityException unavailable) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", unavailable);
         }
     }
 

@@ -2,9 +2,12 @@ package io.warmpath.gateway.idempotency;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import reactor.core.publisher.Flux;
@@ -16,10 +19,15 @@ import reactor.core.publisher.Mono;
  */
 final class RecordingResponse extends ServerHttpResponseDecorator {
 
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
     private final long limit;
     // Confined to the response's (serial) writes; read once they are done.
     private ByteArrayOutputStream copy = new ByteArrayOutputStream();
     private long size;
+    /** The body's last bytes, however large it is: whether a stream ended with [DONE]. */
+    private final byte[] tail = new byte[DONE.length];
+    private int tailFilled;
 
     RecordingResponse(ServerHttpResponse delegate, long limit) {
         super(delegate);
@@ -46,6 +54,15 @@ final class RecordingResponse extends ServerHttpResponseDecorator {
         return copy != null;
     }
 
+    /** Whether it is an event stream that did not end with {@code [DONE]}: cut short or broken off. */
+    boolean brokenStream() {
+        MediaType type = getHeaders().getContentType();
+        if (type == null || !type.isCompatibleWith(MediaType.TEXT_EVENT_STREAM)) {
+            return false;
+        }
+        return tailFilled < DONE.length || !Arrays.equals(tail, DONE);
+    }
+
     /** The body written, when {@link #complete()}. */
     byte[] body() {
         return copy == null ? new byte[0] : copy.toByteArray();
@@ -54,6 +71,7 @@ final class RecordingResponse extends ServerHttpResponseDecorator {
     private void record(DataBuffer buffer) {
         int readable = buffer.readableByteCount();
         size += readable;
+        keepTail(buffer, readable);
         if (copy == null) {
             return;
         }
@@ -65,5 +83,13 @@ final class RecordingResponse extends ServerHttpResponseDecorator {
         // Copied without moving the read position: the buffer is still to be written.
         buffer.toByteBuffer(buffer.readPosition(), ByteBuffer.wrap(bytes), 0, readable);
         copy.writeBytes(bytes);
+    }
+
+    private void keepTail(DataBuffer buffer, int readable) {
+        int take = Math.min(readable, tail.length);
+        int keep = Math.min(tailFilled, tail.length - take);
+        System.arraycopy(tail, tailFilled - keep, tail, 0, keep);
+        buffer.toByteBuffer(buffer.readPosition() + readable - take, ByteBuffer.wrap(tail), keep, take);
+        tailFilled = keep + take;
     }
 }

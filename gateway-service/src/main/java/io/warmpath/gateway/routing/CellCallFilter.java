@@ -66,9 +66,14 @@ class CellCallFilter implements GlobalFilter, Ordered {
         return withDeadline(chain.filter(deadline == null ? exchange : toldWhatIsLeft(exchange, deadline)), deadline)
                 .doOnSuccess(done -> {
                     HttpStatusCode status = exchange.getResponse().getStatusCode();
-                    if (status != null && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()
-                            && WarmpathHeaders.UNAVAILABLE_ENGINE.equals(
-                                    exchange.getResponse().getHeaders().getFirst(WarmpathHeaders.UNAVAILABLE))) {
+                    String mark = status != null && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()
+                            ? exchange.getResponse().getHeaders().getFirst(WarmpathHeaders.UNAVAILABLE)
+                            : null;
+                    if (mark != null) {
+                        // The cell took nothing on: it stops counting this request, which may go on elsewhere.
+                        lease.release();
+                    }
+                    if (WarmpathHeaders.UNAVAILABLE_ENGINE.equals(mark)) {
                         registry.eject(cellId, EjectionReason.UNAVAILABLE);
                     }
                 })

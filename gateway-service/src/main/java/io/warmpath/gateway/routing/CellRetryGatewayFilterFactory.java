@@ -1,6 +1,7 @@
 package io.warmpath.gateway.routing;
 
 import java.net.ConnectException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +28,9 @@ import reactor.core.publisher.Mono;
  * another cell, at most {@code retries} times, and only while the request's {@link RequestDeadline} leaves room for the
  * time to first token predicted there. Failed before starting means the connection was refused (nothing reached the
  * cell) or the cell answered 503 marked {@link WarmpathHeaders#UNAVAILABLE}: its engine is down or refused the request,
- * or its admission lane is full ({@code busy}); either way nothing was reserved or generated. Nothing is retried once a cell has answered otherwise, so no client ever sees two answers'
+ * or its admission lane is full ({@code busy}). Nothing was generated, but for one case: an exchange with the engine
+ * that broke off while the engine also went down, where the engine may have begun (its work is lost with it, and the
+ * turn is charged by the attempt that serves it). Nothing is retried once a cell has answered otherwise, so no client ever sees two answers'
  * bytes. Every attempt carries the request's same {@code x-request-id}; a failed attempt's reservation is released
  * with nothing spent, so the turn is charged once, by the attempt that served it.
  *
@@ -58,18 +61,30 @@ class CellRetryGatewayFilterFactory extends AbstractGatewayFilterFactory<CellRet
         };
     }
 
+    /** One attempt, and what follows it: decided once, when the attempt has failed or been answered. */
     private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, AtomicInteger retriesLeft,
             HttpHeaders before) {
         return chain.filter(exchange)
-                .onErrorResume(failure -> CellCallFilter.causedBy(failure, ConnectException.class)
-                                && mayRetry(exchange, retriesLeft, "connect_failure"),
-                        failure -> retry(exchange, chain, retriesLeft, before))
-                .then(Mono.defer(() -> {
-                    String mark = unavailableMark(exchange);
-                    boolean retried = mark != null && mayRetry(exchange, retriesLeft,
-                            WarmpathHeaders.UNAVAILABLE_BUSY.equals(mark) ? "cell_busy" : "cell_unavailable");
-                    return retried ? retry(exchange, chain, retriesLeft, before) : Mono.<Void>empty();
-                }));
+                .then(Mono.<Throwable>empty())
+                .onErrorResume(Mono::just)
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(failure -> {
+                    String cause = failure.isPresent()
+                            ? CellCallFilter.causedBy(failure.get(), ConnectException.class) ? "connect_failure" : null
+                            : causeOf(unavailableMark(exchange));
+                    if (cause != null && mayRetry(exchange, retriesLeft, cause)) {
+                        return retry(exchange, chain, retriesLeft, before);
+                    }
+                    return failure.<Mono<Void>>map(Mono::error).orElse(Mono.empty());
+                });
+    }
+
+    private static @Nullable String causeOf(@Nullable String mark) {
+        if (mark == null) {
+            return null;
+        }
+        return WarmpathHeaders.UNAVAILABLE_BUSY.equals(mark) ? "cell_busy" : "cell_unavailable";
     }
 
     private Mono<Void> retry(ServerWebExchange exchange, GatewayFilterChain chain, AtomicInteger retriesLeft,

@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IdempotencyKeyTest {
 
+    private static final byte[] NO_SECRET = new byte[0];
+
     @Test
     void bareAndQuotedFormsNameTheSameKeyAndQuotesMayEscape() {
         assertThat(IdempotencyKey.parse(List.of("stainless-python-retry-8e03978e"))).isEqualTo(
@@ -31,7 +33,7 @@ class IdempotencyKeyTest {
 
     @Test
     void aKeptResponseOpensOnlyWithTheTenantsOwnKeyAndSurvivesTheRoundTrip() throws Exception {
-        KeyScope scope = KeyScope.of("acme", new IdempotencyKey("k-1"));
+        KeyScope scope = KeyScope.of("acme", new IdempotencyKey("k-1"), NO_SECRET);
         KeptResponse response = new KeptResponse(200, List.of(Map.entry("Content-Type", "text/event-stream")),
                 "data: {\"x\":1}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
 
@@ -42,14 +44,17 @@ class IdempotencyKeyTest {
         assertThat(opened.headers()).isEqualTo(response.headers());
         assertThat(opened.body()).isEqualTo(response.body());
         assertThat(sealed).doesNotContain("DONE");
-        KeyScope otherTenant = KeyScope.of("globex", new IdempotencyKey("k-1"));
+        KeyScope otherTenant = KeyScope.of("globex", new IdempotencyKey("k-1"), NO_SECRET);
         assertThat(otherTenant.redisKey()).isNotEqualTo(scope.redisKey());
         assertThatThrownBy(() -> otherTenant.open(sealed)).isInstanceOf(GeneralSecurityException.class);
+        KeyScope withSecret = KeyScope.of("acme", new IdempotencyKey("k-1"), "gateways' secret".getBytes());
+        assertThat(withSecret.redisKey()).isNotEqualTo(scope.redisKey());
+        assertThatThrownBy(() -> withSecret.open(sealed)).isInstanceOf(GeneralSecurityException.class);
     }
 
     @Test
     void theFingerprintChangesWithBodyPathOrSessionHeaders() {
-        KeyScope scope = KeyScope.of("acme", new IdempotencyKey("k-1"));
+        KeyScope scope = KeyScope.of("acme", new IdempotencyKey("k-1"), NO_SECRET);
         byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
         String fingerprint = scope.fingerprint("POST", "/v1/chat/completions", List.of("s-1", ""), body);
 

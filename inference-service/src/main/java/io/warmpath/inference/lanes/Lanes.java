@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The cell's two admission lanes ({@link LaneProperties}): a request whose prompt the cell expects to prefill at
@@ -42,7 +43,12 @@ public class Lanes {
         }
         Lane lane = kind == Lane.Kind.PREFILL ? prefill : interactive;
         return lane.admit(deadlineNanos)
-                .timeout(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
+                // A place freed by another request's end is handed over on that request's thread: what the next one
+                // does with it runs elsewhere, so a queue of requests that fail at once never nests.
+                .publishOn(Schedulers.parallel())
+                .timeout(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())))
+                // A place granted just as the wait timed out (or was cancelled) is dropped by the operators above.
+                .doOnDiscard(Ticket.class, Ticket::release);
     }
 
     /** Requests waiting in either lane, for the gateway's view of this cell's load. */

@@ -97,8 +97,7 @@ class OpenAiHandler {
     private static final Logger log = LoggerFactory.getLogger(OpenAiHandler.class);
 
     /** Request headers worth carrying to the engine; everything else (notably Authorization) stays at the cell. */
-    private static final Set<String> FORWARDED_HEADERS = Set.of(WarmpathHeaders.REQUEST_ID, "traceparent", "tracestate",
-            "idempotency-key");
+    private static final Set<String> FORWARDED_HEADERS = Set.of(WarmpathHeaders.REQUEST_ID, "traceparent", "tracestate");
 
     private static final String EMBEDDINGS = "/v1/embeddings";
 
@@ -365,7 +364,13 @@ class OpenAiHandler {
         // the region (nothing is reserved for a request this cell may not serve); then a session's turn runs only on
         // a reserved budget; anonymous requests go straight to the engine.
         Mono<Void> admission = lanes.admit(String.valueOf(assertion.tenant()), lane, deadline.atNanos())
-                .doOnNext(place::set)
+                .doOnNext(ticket -> {
+                    place.set(ticket);
+                    // A client that left just as its place came has been finished already: the place goes back.
+                    if (observation.finished()) {
+                        ticket.release();
+                    }
+                })
                 .then(regionCheck.admit(assertion, caller.policyAssertion()))
                 .then(Mono.defer(() -> turn
                         .map(sessionTurn -> sessionTurn.reserve(reservedCompletionTokens))

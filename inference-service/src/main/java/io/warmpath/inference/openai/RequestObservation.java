@@ -43,6 +43,11 @@ class RequestObservation {
         engineCalled = true;
     }
 
+    /** Whether {@link #finish} has run. */
+    boolean finished() {
+        return finished.get();
+    }
+
     /** Runs when a stream's first content arrives (its prefill is done); not for a whole answer. */
     void whenFirstToken(Runnable action) {
         this.onFirstToken = action;
